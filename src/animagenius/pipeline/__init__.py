@@ -1,0 +1,1 @@
+"""The framework-free engine: document in, narrated video out. Never imports Django."""

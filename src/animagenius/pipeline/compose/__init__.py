@@ -1,0 +1,1 @@
+"""Turn slides, narration and word timings into the finished video with one ffmpeg filtergraph."""

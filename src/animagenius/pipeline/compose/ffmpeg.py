@@ -1,0 +1,56 @@
+"""Running the bundled ffmpeg binary with progress, a time limit and no network access."""
+
+from __future__ import annotations
+
+import functools
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from animagenius.pipeline.errors import RenderFailed
+
+SAFE_INPUT = ["-protocol_whitelist", "file,pipe"]
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    duration_s: float,
+    on_fraction: Callable[[float], None],
+    timeout_s: float,
+) -> None:
+    """Run ffmpeg, reporting the fraction of `duration_s` encoded so far; raise RenderFailed on error."""
+    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-progress", "pipe:1", *args]
+    log = cwd / "ffmpeg.log"
+    with log.open("wb") as stderr, subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True
+    ) as process:
+        watchdog = threading.Timer(timeout_s, process.kill)
+        watchdog.start()
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if line.startswith("out_time_us=") and line.strip() != "out_time_us=N/A":
+                    seconds = int(line.split("=", 1)[1]) / 1e6
+                    on_fraction(min(1.0, max(0.0, seconds / duration_s)))
+            process.wait()
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            watchdog.cancel()
+    if process.returncode == -signal.SIGKILL:
+        raise RenderFailed(f"the video encoder took longer than {timeout_s:.0f} s and was stopped")
+    if process.returncode != 0:
+        detail = log.read_text(errors="replace").strip().splitlines()[-3:]
+        raise RenderFailed(f"the video encoder failed: {' | '.join(detail) or f'exit {process.returncode}'}")

@@ -1,0 +1,156 @@
+"""PDF text in reading order, split into headings and paragraphs, with page numbers kept."""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader
+from pypdf.errors import PdfReadError, PyPdfError
+
+from animagenius.pipeline.domain import Block, Provenance, SourceDocument
+from animagenius.pipeline.errors import CorruptFile, Encrypted, TooLarge
+from animagenius.pipeline.ingest.text import clean_inline, document_from
+
+MAX_PAGES = 500
+_NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+([A-Z][^.!?]{2,70})$")
+_SENTENCE_END = (".", "!", "?", ":", '."', ".”")
+
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+
+def read_pdf(path: Path) -> SourceDocument:
+    reader = _open(path)
+    blocks: list[Block] = []
+    title: str | None = None
+    try:
+        for number, page in enumerate(reader.pages, start=1):
+            lines = _sized_lines(page)
+            if number == 1:
+                title = _largest_text(lines)
+            blocks.extend(_page_blocks(lines, Provenance(file=path.name, page=number)))
+        title = _metadata_title(reader) or title
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise CorruptFile(
+            f"{path.name} is damaged and its text cannot be read ({type(error).__name__}); "
+            "open it in a PDF viewer and save or export it again"
+        ) from error
+    return document_from(blocks, name=path.name, title=title)
+
+
+def _open(path: Path) -> PdfReader:
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Encrypted(f"{path.name} is password-protected; remove the password and upload it again")
+        pages = len(reader.pages)
+    except Encrypted:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise CorruptFile(
+            f"{path.name} is not a readable PDF ({_short(error)}); open it in a PDF viewer and save or "
+            "export it again"
+        ) from error
+    if pages > MAX_PAGES:
+        raise TooLarge(f"{path.name} has {pages} pages; the limit is {MAX_PAGES} — upload the part you need")
+    return reader
+
+
+def _short(error: Exception) -> str:
+    return str(error).split("\n")[0][:80] or type(error).__name__
+
+
+def _metadata_title(reader: PdfReader) -> str | None:
+    title = reader.metadata.title if reader.metadata else None
+    return clean_inline(str(title)) if title and len(str(title).strip()) > 3 else None
+
+
+class _Line:
+    def __init__(self) -> None:
+        self.text = ""
+        self.sizes: Counter[float] = Counter()
+
+    @property
+    def size(self) -> float:
+        return self.sizes.most_common(1)[0][0] if self.sizes else 0.0
+
+
+def _sized_lines(page: PageObject) -> list[tuple[float, str]]:
+    """The page's text lines, each with the font size most of its characters are set in."""
+    lines = [_Line()]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, font_size: float) -> None:
+        size = round(font_size * (abs(tm[3]) or 1.0) * (abs(cm[3]) or 1.0), 1)
+        for index, part in enumerate(text.split("\n")):
+            if index:
+                lines.append(_Line())
+            lines[-1].text += part
+            lines[-1].sizes[size] += len(part.strip())
+
+    page.extract_text(visitor_text=visit)
+    return [(line.size, clean_inline(line.text)) for line in lines if line.text.strip()]
+
+
+def _largest_text(lines: list[tuple[float, str]]) -> str | None:
+    if not lines:
+        return None
+    largest = max(size for size, _ in lines)
+    body = _body_size(lines)
+    if largest <= body * 1.15:
+        return None
+    return clean_inline(" ".join(text for size, text in lines if size == largest))[:120] or None
+
+
+def _body_size(lines: list[tuple[float, str]]) -> float:
+    weights: Counter[float] = Counter()
+    for size, text in lines:
+        weights[size] += len(text)
+    return weights.most_common(1)[0][0]
+
+
+def _page_blocks(lines: list[tuple[float, str]], source: Provenance) -> list[Block]:
+    if not lines:
+        return []
+    body = _body_size(lines)
+    typical = statistics.median(len(text) for _, text in lines)
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    previous_size = 0.0
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Block(kind="paragraph", text=_join_lines(paragraph), source=source))
+            paragraph.clear()
+
+    for size, line in lines:
+        continues_heading = bool(blocks) and blocks[-1].kind == "heading" and size == previous_size
+        previous_size = size
+        numbered = _NUMBERED_HEADING.match(line)
+        larger = size >= body * 1.15 and len(line) < 100 and not line.endswith(".")
+        if numbered or larger:
+            flush()
+            level = numbered.group(1).count(".") + 1 if numbered else 1
+            text = numbered.group(2).strip() if numbered else line
+            if continues_heading and not paragraph and not numbered:
+                blocks[-1] = blocks[-1].model_copy(update={"text": f"{blocks[-1].text} {text}"})
+            else:
+                blocks.append(Block(kind="heading", text=text, level=level, source=source))
+            continue
+        paragraph.append(line)
+        if line.endswith(_SENTENCE_END) and len(line) < 0.7 * typical:
+            flush()
+    flush()
+    return blocks
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = ""
+    for line in lines:
+        if text.endswith("-") and line[:1].islower():
+            text = text[:-1] + line
+        else:
+            text = f"{text} {line}" if text else line
+    return text

@@ -1,0 +1,212 @@
+"""Readers for plain text, Markdown and reStructuredText."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from animagenius.pipeline.domain import Block, Provenance, SourceDocument
+from animagenius.pipeline.errors import UnsupportedFormat
+
+Flavour = Literal["plain", "markdown", "rst"]
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def decode(raw: bytes, *, name: str) -> str:
+    """Decode text bytes; refuse binary data that is not text at all."""
+    if b"\x00" in raw[:8192]:
+        raise UnsupportedFormat(
+            f"{name} is a binary file, not text; upload Markdown, reStructuredText, plain text or PDF"
+        )
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("cp1252", errors="replace")
+    if len(_CONTROL.findall(content[:8192])) > 8:
+        raise UnsupportedFormat(
+            f"{name} does not look like text; upload Markdown, reStructuredText, plain text or PDF"
+        )
+    return content.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read(content: str, *, flavour: Flavour, name: str) -> SourceDocument:
+    readers = {"plain": read_plain, "markdown": read_markdown, "rst": read_rst}
+    return readers[flavour](content, name=name)
+
+
+def document_from(blocks: list[Block], *, name: str, title: str | None = None) -> SourceDocument:
+    heading = next((block.text for block in blocks if block.kind == "heading"), None)
+    return SourceDocument(title=title or heading or _title_from_name(name), blocks=tuple(blocks))
+
+
+def _title_from_name(name: str) -> str:
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled"
+
+
+def clean_inline(text: str) -> str:
+    """Collapse whitespace and undo typographic ligatures (ﬁ → fi) so words stay searchable and speakable."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def read_plain(content: str, *, name: str) -> SourceDocument:
+    """Paragraphs are separated by blank lines; a short first line without a full stop is the title."""
+    source = Provenance(file=name)
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", content):
+        text = clean_inline(chunk)
+        if not text:
+            continue
+        looks_like_heading = len(text) < 80 and "\n" not in chunk.strip() and not text.endswith((".", ":"))
+        kind: Literal["heading", "paragraph"] = "heading" if looks_like_heading else "paragraph"
+        blocks.append(Block(kind=kind, text=text, level=1 if kind == "heading" else 0, source=source))
+    return document_from(blocks, name=name)
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def read_markdown(content: str, *, name: str) -> SourceDocument:
+    source = Provenance(file=name)
+    blocks: list[Block] = []
+    tokens = _MARKDOWN.parse(content)
+    list_depth = 0
+    for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif token.type == "inline" and index > 0:
+            opener = tokens[index - 1]
+            text = clean_inline(_inline_text(token))
+            if not text:
+                continue
+            if opener.type == "heading_open":
+                blocks.append(Block(kind="heading", text=text, level=int(opener.tag[1]), source=source))
+            elif opener.type == "paragraph_open":
+                kind: Literal["paragraph", "list_item"] = "list_item" if list_depth else "paragraph"
+                blocks.append(Block(kind=kind, text=text, source=source))
+    return document_from(blocks, name=name)
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- reStructuredText
+
+_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
+_FIELD = re.compile(r"^([A-Za-z][\w-]*):\s+(.*)$")
+_LIST_ITEM = re.compile(r"^(?:[*+-]|\d+[.)]|#\.)\s+")
+_PROSE_LITERALS = {"", "text", "none"}
+
+
+def read_rst(content: str, *, name: str) -> SourceDocument:
+    """A pragmatic reader: sections, paragraphs, lists and prose literal blocks; code is skipped."""
+    lines = content.split("\n")
+    fields, start = _rfc822_header(lines)
+    source = Provenance(file=name)
+    levels: list[str] = []
+    blocks: list[Block] = []
+    for kind, text, adornment in _rst_chunks(lines[start:]):
+        text = _strip_rst_markup(text)
+        if not text:
+            continue
+        if kind == "heading":
+            if adornment not in levels:
+                levels.append(adornment)
+            blocks.append(Block(kind="heading", text=text, level=levels.index(adornment) + 1, source=source))
+        else:
+            blocks.append(Block(kind=kind, text=text, source=source))
+    return document_from(blocks, name=name, title=fields.get("title"))
+
+
+def _rfc822_header(lines: list[str]) -> tuple[dict[str, str], int]:
+    """PEP-style `Field: value` lines at the very top of the file."""
+    fields: dict[str, str] = {}
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return (fields, number) if fields else ({}, 0)
+        match = _FIELD.match(line)
+        if match:
+            fields[match.group(1).lower()] = match.group(2).strip()
+        elif not line.startswith((" ", "\t")):
+            return {}, 0
+    return fields, len(lines)
+
+
+def _rst_chunks(lines: list[str]) -> Iterator[tuple[Literal["heading", "paragraph", "list_item"], str, str]]:
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        stripped = line.strip()
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if not stripped or (_ADORNMENT.match(stripped) and not following.strip()):
+            number += 1
+        elif _ADORNMENT.match(stripped) and number + 2 < len(lines) and _ADORNMENT.match(lines[number + 2]):
+            yield "heading", following.strip(), stripped[0] * 2
+            number += 3
+        elif _ADORNMENT.match(following.strip()) and len(following.strip()) >= len(stripped) > 0:
+            yield "heading", stripped, following.strip()[0]
+            number += 2
+        elif stripped.startswith(".. "):
+            body, number = _indented_body(lines, number + 1)
+            directive = stripped[3:]
+            language = directive.partition("::")[2].strip().lower()
+            if directive.startswith(("code-block::", "code::")) and language in _PROSE_LITERALS:
+                for literal in body:
+                    yield "list_item", literal, ""
+        elif line.startswith((" ", "\t")):
+            _, number = _indented_body(lines, number)
+        else:
+            paragraph, number = _paragraph(lines, number)
+            kind: Literal["paragraph", "list_item"] = "list_item" if _LIST_ITEM.match(paragraph) else "paragraph"
+            yield kind, _LIST_ITEM.sub("", paragraph), ""
+
+
+def _indented_body(lines: list[str], number: int) -> tuple[list[str], int]:
+    body: list[str] = []
+    while number < len(lines) and (not lines[number].strip() or lines[number].startswith((" ", "\t"))):
+        if lines[number].strip() and not lines[number].strip().startswith(":"):
+            body.append(lines[number].strip())
+        number += 1
+    return body, number
+
+
+def _paragraph(lines: list[str], number: int) -> tuple[str, int]:
+    parts: list[str] = []
+    while number < len(lines) and lines[number].strip() and not lines[number].startswith((" ", "\t")):
+        parts.append(lines[number].strip())
+        number += 1
+    text = " ".join(parts)
+    if text.endswith("::"):
+        text = text[:-1]
+        _, number = _indented_body(lines, number)
+    return text, number
+
+
+def _strip_rst_markup(text: str) -> str:
+    text = re.sub(r"`([^`<]+?)\s*<[^>]+>`_{1,2}", r"\1", text)  # `label <url>`_
+    text = re.sub(r":[\w:-]+:`([^`]+)`", r"\1", text)  # :role:`x`
+    text = re.sub(r"``([^`]+)``", r"\1", text)
+    text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)
+    text = re.sub(r"\*\*?([^*]+)\*\*?", r"\1", text)
+    text = re.sub(r"\[#?\w*\]_", "", text)
+    return clean_inline(text)

@@ -1,0 +1,1 @@
+"""AI providers behind small protocols, chosen by name through registries."""

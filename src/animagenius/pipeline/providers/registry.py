@@ -1,0 +1,35 @@
+"""Name → factory registries: configuration picks a provider, unknown names fail listing the known ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from animagenius.pipeline.errors import InvalidOption
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._factories: dict[str, Callable[[], T]] = {}
+
+    def register(self, name: str) -> Callable[[Callable[[], T]], Callable[[], T]]:
+        def decorate(factory: Callable[[], T]) -> Callable[[], T]:
+            self._factories[name] = factory
+            return factory
+
+        return decorate
+
+    def create(self, name: str) -> T:
+        try:
+            factory = self._factories[name]
+        except KeyError:
+            known = ", ".join(sorted(self._factories)) or "none"
+            raise InvalidOption(f"unknown {self.kind} provider {name!r}; known: {known}") from None
+        return factory()
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._factories)
