@@ -1,0 +1,47 @@
+# AnimaGenius — `make run` starts the app, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+export DJANGO_SETTINGS_MODULE ?= animagenius.config.settings.local
+
+.PHONY: run test lint typecheck check-migrations pytest system-deps clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v0
+	@$(BIN)/python manage.py ensure_demo_user
+	@$(BIN)/python -m animagenius.config.localrun
+
+# Debian packages the tests drive: Chromium (browser tests) and ffprobe (to inspect rendered files).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium ffmpeg >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check-migrations: $(STAMP)
+	DJANGO_SETTINGS_MODULE=animagenius.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(STAMP) system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck check-migrations pytest
+
+clean:
+	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

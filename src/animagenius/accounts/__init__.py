@@ -1,0 +1,1 @@
+"""People: the custom user (email login, role, subscription tier)."""

@@ -1,0 +1,1 @@
+"""Administration: audit log and runtime configuration."""

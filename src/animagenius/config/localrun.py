@@ -1,0 +1,65 @@
+"""`make run`: the web server and one render worker together; Ctrl-C stops both cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from types import FrameType
+
+HOST, PORT = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
+STOP_GRACE_S = 10
+
+
+def _commands() -> list[list[str]]:
+    bin_dir = os.path.dirname(sys.executable)
+    web = [f"{bin_dir}/gunicorn", "animagenius.config.wsgi:application", "--bind", f"{HOST}:{PORT}",
+           "--workers", "2", "--threads", "4", "--timeout", "120", "--access-logfile", "-", "--log-level", "warning"]
+    queue = os.environ.get("RENDER_QUEUE", "render")
+    worker = [f"{bin_dir}/celery", "-A", "animagenius.config.celery", "worker", "-Q", queue,
+              "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
+    return [web, worker]  # fmt: skip
+
+
+def _wait_for_port(deadline_s: float) -> bool:
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, PORT)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def main() -> int:
+    processes = [subprocess.Popen(command) for command in _commands()]
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    if _wait_for_port(30):
+        print(f"\n  AnimaGenius is running at http://{HOST}:{PORT}  (Ctrl-C stops it)\n", flush=True)
+    while not stopping and all(process.poll() is None for process in processes):
+        time.sleep(0.3)
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_S
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("AnimaGenius stopped.", flush=True)
+    return 0 if stopping else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Settings for the test suite; the test worker process gets the same values through the environment."""
+
+import uuid
+
+from animagenius.config.env import env_path, env_str
+from animagenius.config.settings.base import *  # noqa: F403
+from animagenius.config.settings.base import BASE_DIR, DATABASES
+
+SECRET_KEY = env_str("SECRET_KEY", "test-only-key")
+DEBUG = False
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# a queue of its own, so a test run never picks up (or leaves) another run's jobs
+RENDER_QUEUE = env_str("RENDER_QUEUE", f"test-{uuid.uuid4().hex[:10]}")
+MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "test" / "media")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # a file, not memory: the Celery worker is another process and must see the same test database
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test" / "test-db.sqlite3")}

@@ -1,0 +1,1 @@
+"""Pieces every Django app shares."""

@@ -1,0 +1,1 @@
+"""The studio: projects, uploads, render jobs and their progress."""

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from animagenius.core.models import BaseModel
+
+
+class Project(BaseModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    aspect = models.CharField(max_length=8, default="16:9")
+    resolution = models.CharField(max_length=8, default="720p")
+    target_duration_s = models.PositiveIntegerField(default=60)
+    ai_script = models.JSONField(null=True, blank=True)
+    video = models.FileField(upload_to="videos/", blank=True)
+    video_duration_s = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RenderJob(BaseModel):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    FINISHED: ClassVar = (Status.DONE, Status.FAILED, Status.CANCELLED)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="render_jobs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0-100")
+    stage = models.CharField(max_length=40, default="queued")
+    provider = models.CharField(max_length=40, default="local-ffmpeg")
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["project", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} [{self.status}]"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+class Asset(BaseModel):
+    class Kind(models.TextChoices):
+        SOURCE = "source", "Source document"
+        VIDEO = "video", "Rendered video"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="assets/")
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["project", "kind"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FileProcessingLog(BaseModel):
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="processing_logs")
+    render_job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, null=True, related_name="logs")
+    step = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["project", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.status}"

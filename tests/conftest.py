@@ -1,0 +1,112 @@
+"""Shared fixtures: the corpus of real files, and a real Celery worker process on the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+ARTIFACTS = ROOT / "test-artifacts"
+WORKER_READY_TIMEOUT_S = 90
+FFPROBE = "/usr/bin/ffprobe"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing: expected it at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    def __init__(self, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.process = process
+        self.log = log
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
+    """A separate `celery worker` process consuming this test run's own queue on the test database."""
+    from django.conf import settings
+
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "RENDER_QUEUE": settings.RENDER_QUEUE,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    command = [
+        str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
+        "-Q", settings.RENDER_QUEUE, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
+    worker = Worker(process, log)
+    deadline = time.monotonic() + WORKER_READY_TIMEOUT_S
+    while " ready." not in worker.output():
+        if not worker.alive or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{worker.output()[-3000:]}")
+        time.sleep(0.2)
+    yield worker
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def ffprobe():  # type: ignore[no-untyped-def]
+    """Debian's ffprobe (independent of the bundled ffmpeg that wrote the file), as parsed JSON."""
+    import json
+
+    if not Path(FFPROBE).is_file():
+        pytest.fail(f"{FFPROBE} is missing; `make test` installs it (apt-get install ffmpeg)")
+
+    def probe(video: Path) -> dict:  # type: ignore[type-arg]
+        completed = subprocess.run(
+            [FFPROBE, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(video)],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        assert completed.returncode == 0, f"ffprobe could not read {video}: {completed.stderr.strip()}"
+        return json.loads(completed.stdout)  # type: ignore[no-any-return]
+
+    return probe
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    (ROOT / "var" / "test").mkdir(parents=True, exist_ok=True)  # the file-backed SQLite test database lives here

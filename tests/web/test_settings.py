@@ -1,0 +1,39 @@
+"""Bad configuration stops start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_URL", "mysql://db/app", "DATABASE_URL='mysql://db/app' must be a URL starting with one of"),
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        ("UPLOAD_MAX_BYTES", "lots", "UPLOAD_MAX_BYTES='lots' is not a whole number"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),
+    ],
+)
+def test_bad_environment_value_fails_at_start_up(variable, value, message):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.local", variable: value}
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode != 0
+    assert message in completed.stderr
+
+
+def test_production_requires_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "animagenius.config.settings.production"
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode != 0
+    assert "environment variable SECRET_KEY is required" in completed.stderr

@@ -1,0 +1,71 @@
+"""The studio pages without a worker: forms, permissions, downloads."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from animagenius.accounts.models import User
+from animagenius.studio.models import Project, RenderJob
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_invites_visitors_to_sign_up(client: Client):
+    page = client.get("/").content.decode()
+    assert reverse("account_signup") in page
+
+
+def test_projects_require_login(client: Client):
+    response = client.get(reverse("studio:project_list"))
+    assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_signup_with_email_and_password_logs_in(client: Client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "grace@example.com", "password1": "a-long-enough-pass-77", "password2": "a-long-enough-pass-77"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("studio:project_list")).status_code == 200
+    assert User.objects.get(email="grace@example.com").subscription_tier == User.Tier.FREE
+
+
+def test_form_without_a_document_explains_what_is_missing(signed_in: Client):
+    response = signed_in.post(reverse("studio:project_list"), {"aspect": "16:9", "resolution": "720p", "duration": "60"})
+    assert response.status_code == 400
+    assert "Choose a document to upload or paste some text." in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_unknown_option_is_refused(signed_in: Client):
+    response = signed_in.post(
+        reverse("studio:project_list"), {"text": "# T\n\nSome words here.", "aspect": "4:3", "resolution": "720p", "duration": "60"}
+    )
+    assert response.status_code == 400
+    assert "4:3 is not one of the available choices" in response.content.decode()
+
+
+def test_someone_elses_project_is_not_found(signed_in: Client):
+    stranger = User.objects.create_user("eve@example.com", "another-passphrase-1")
+    project = Project.objects.create(owner=stranger, title="Private")
+    assert signed_in.get(reverse("studio:project_detail", args=[project.id])).status_code == 404
+    assert signed_in.get(reverse("studio:project_video", args=[project.id])).status_code == 404
+
+
+def test_video_is_served_with_byte_ranges_for_seeking(signed_in: Client, user: User, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project = Project.objects.create(owner=user, title="Ranges", status=Project.Status.DONE)
+    project.video.save("v.mp4", ContentFile(bytes(range(256)) * 4))
+    RenderJob.objects.create(project=project, status=RenderJob.Status.DONE, progress=100)
+    url = reverse("studio:project_video", args=[project.id])
+
+    partial = signed_in.get(url, headers={"range": "bytes=10-19"})
+    assert partial.status_code == 206
+    assert partial["Content-Range"] == "bytes 10-19/1024"
+    assert b"".join(partial.streaming_content) == bytes(range(10, 20))
+    whole = signed_in.get(url + "?download=1")
+    assert whole.status_code == 200 and "attachment" in whole["Content-Disposition"]
+    assert signed_in.get(url, headers={"range": "bytes=5000-"}).status_code == 416
