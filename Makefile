@@ -4,6 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
 export DJANGO_SETTINGS_MODULE ?= animagenius.config.settings.local
 
 .PHONY: run test lint typecheck check-migrations pytest system-deps clean
@@ -33,13 +37,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=animagenius.config.settings.test $(BIN)/mypy
 
 check-migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=animagenius.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: $(STAMP) system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=animagenius.config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck check-migrations pytest
 

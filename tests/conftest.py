@@ -55,7 +55,7 @@ class Worker:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
+def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:
     """A separate `celery worker` process consuming this test run's own queue on the test database."""
     from django.conf import settings
 
@@ -90,23 +90,25 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
 
 
 @pytest.fixture(scope="session")
-def ffprobe():  # type: ignore[no-untyped-def]
+def ffprobe():
     """Debian's ffprobe (independent of the bundled ffmpeg that wrote the file), as parsed JSON."""
     import json
 
     if not Path(FFPROBE).is_file():
         pytest.fail(f"{FFPROBE} is missing; `make test` installs it (apt-get install ffmpeg)")
 
-    def probe(video: Path) -> dict:  # type: ignore[type-arg]
+    def probe(video: Path) -> dict:
         completed = subprocess.run(
             [FFPROBE, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(video)],
             capture_output=True, text=True, check=False, timeout=60,
         )  # fmt: skip
         assert completed.returncode == 0, f"ffprobe could not read {video}: {completed.stderr.strip()}"
-        return json.loads(completed.stdout)  # type: ignore[no-any-return]
+        return json.loads(completed.stdout)
 
     return probe
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    (ROOT / "var" / "test").mkdir(parents=True, exist_ok=True)  # the file-backed SQLite test database lives here
+    (ROOT / "var" / "test").mkdir(
+        parents=True, exist_ok=True
+    )  # the file-backed SQLite test database lives here

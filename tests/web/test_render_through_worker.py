@@ -22,7 +22,7 @@ def submit(client: Client, name: str, content: bytes, **options: str) -> Project
         reverse("studio:project_list"), {**form, "source_file": SimpleUploadedFile(name, content)}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    return Project.objects.get(id=response.url.rstrip("/").split("/")[-1])
+    return Project.objects.get(id=response["Location"].rstrip("/").split("/")[-1])
 
 
 def test_upload_is_rendered_by_the_worker_process(celery_worker, signed_in, corpus, ffprobe):
@@ -34,7 +34,9 @@ def test_upload_is_rendered_by_the_worker_process(celery_worker, signed_in, corp
     assert job.attempts == 1 and job.progress == 100.0 and job.finished_at is not None
     project.refresh_from_db()
     assert project.status == Project.Status.DONE
-    assert project.ai_script["title"] == "The Zen of Python"
+    assert project.title == "The Zen of Python"  # the document's own title replaces the file name
+    assert project.ai_script is not None and project.ai_script["title"] == "The Zen of Python"
+    assert project.video_duration_s is not None
     probe = ffprobe(Path(project.video.path))
     video = [s for s in probe["streams"] if s["codec_type"] == "video"]
     assert [(s["codec_name"], s["width"], s["height"]) for s in video] == [("h264", 720, 720)]
@@ -52,7 +54,11 @@ def test_upload_is_rendered_by_the_worker_process(celery_worker, signed_in, corp
 
 HOSTILE = [
     ("empty.md", lambda corpus: b"", "empty.md is empty"),
-    ("report.pdf", lambda corpus: b"Plain words pretending to be a PDF.\n" * 20, "report.pdf is named .pdf but is not a PDF"),
+    (
+        "report.pdf",
+        lambda corpus: b"Plain words pretending to be a PDF.\n" * 20,
+        "report.pdf is named .pdf but is not a PDF",
+    ),
     (
         "GHOSTSCRIPT-698804-1-fuzzed.pdf",
         lambda corpus: (corpus / "pdf/GHOSTSCRIPT-698804-1-fuzzed.pdf").read_bytes(),

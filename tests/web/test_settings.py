@@ -14,7 +14,11 @@ from tests.conftest import ROOT
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("DATABASE_URL", "mysql://db/app", "DATABASE_URL='mysql://db/app' must be a URL starting with one of"),
+        (
+            "DATABASE_URL",
+            "mysql://db/app",
+            "DATABASE_URL='mysql://db/app' must be a URL starting with one of",
+        ),
         ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
         ("UPLOAD_MAX_BYTES", "lots", "UPLOAD_MAX_BYTES='lots' is not a whole number"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),

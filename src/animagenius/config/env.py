@@ -11,15 +11,20 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def _raw(name: str) -> str | None:
+    """The variable's value; set-but-empty counts as unset, so a copied .env.example changes nothing."""
+    return os.environ.get(name) or None
+
+
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
+    value = _raw(name) or default
     if value is None:
         raise ImproperlyConfigured(f"environment variable {name} is required (see .env.example)")
     return value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     if raw.strip().lower() in _TRUE:
@@ -30,7 +35,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     try:
@@ -43,12 +48,12 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     return default if raw is None else [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def env_path(name: str, default: Path) -> Path:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     return Path(raw).expanduser().resolve() if raw else default
 
 
@@ -56,5 +61,7 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     value = env_str(name, default)
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in schemes:
-        raise ImproperlyConfigured(f"{name}={value!r} must be a URL starting with one of: {', '.join(schemes)}")
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be a URL starting with one of: {', '.join(schemes)}"
+        )
     return value

@@ -16,11 +16,37 @@ STOP_GRACE_S = 10
 
 def _commands() -> list[list[str]]:
     bin_dir = os.path.dirname(sys.executable)
-    web = [f"{bin_dir}/gunicorn", "animagenius.config.wsgi:application", "--bind", f"{HOST}:{PORT}",
-           "--workers", "2", "--threads", "4", "--timeout", "120", "--access-logfile", "-", "--log-level", "warning"]
+    web = [
+        f"{bin_dir}/gunicorn",
+        "animagenius.config.wsgi:application",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
+    ]
     queue = os.environ.get("RENDER_QUEUE", "render")
-    worker = [f"{bin_dir}/celery", "-A", "animagenius.config.celery", "worker", "-Q", queue,
-              "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
+    worker = [
+        f"{bin_dir}/celery",
+        "-A",
+        "animagenius.config.celery",
+        "worker",
+        "-Q",
+        queue,
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     return [web, worker]  # fmt: skip
 
 

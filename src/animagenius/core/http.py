@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 _CHUNK = 256 * 1024
 
 
-def ranged_file_response(request: HttpRequest, path: Path, *, filename: str, download: bool) -> HttpResponse:
+def ranged_file_response(
+    request: HttpRequest, path: Path, *, filename: str, download: bool
+) -> HttpResponseBase:
     size = path.stat().st_size
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if not match or (not match.group(1) and not match.group(2)):
-        response: HttpResponse | FileResponse = FileResponse(
+        response = FileResponse(
             path.open("rb"), as_attachment=download, filename=filename, content_type=content_type
         )
         response["Accept-Ranges"] = "bytes"
@@ -36,7 +40,7 @@ def ranged_file_response(request: HttpRequest, path: Path, *, filename: str, dow
     return streaming
 
 
-def _read(path: Path, start: int, end: int):  # type: ignore[no-untyped-def]
+def _read(path: Path, start: int, end: int) -> Iterator[bytes]:
     with path.open("rb") as handle:
         handle.seek(start)
         remaining = end - start + 1

@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="animagenius", description="Turn documents into narrated videos.")
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser("render", help="render a document to MP4")
-    render.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="Markdown, reStructuredText, text or PDF")
+    render.add_argument(
+        "inputs", nargs="+", type=Path, metavar="FILE", help="Markdown, reStructuredText, text or PDF"
+    )
     render.add_argument("-o", "--output", type=Path, required=True, help="where to write the .mp4")
     render.add_argument("--aspect", default=Aspect.LANDSCAPE.value, help="16:9, 9:16 or 1:1 (default 16:9)")
     render.add_argument("--resolution", default=Resolution.HD.value, help="720p or 1080p (default 720p)")
@@ -70,7 +72,9 @@ def _render(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:
-            result = run(args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update)
+            result = run(
+                args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update
+            )
     finally:
         bar.finish()
     print(

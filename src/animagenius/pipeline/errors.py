@@ -38,6 +38,6 @@ class InvalidOption(PipelineError):
 
 
 class RenderFailed(PipelineError):
-    """The encoder failed on input we produced ourselves: a bug or a broken installation, not the user's fault."""
+    """The encoder failed on input we produced ourselves: a bug or a broken installation, not bad input."""
 
     code = "render_failed"

@@ -60,7 +60,9 @@ def run(
     slides = []
     for index, scene in enumerate(script.scenes):
         slide = workdir / f"slide-{index:02d}.png"
-        slides.append(render_slide(scene, number=index + 1, total=len(script.scenes), layout=layout, out=slide))
+        slides.append(
+            render_slide(scene, number=index + 1, total=len(script.scenes), layout=layout, out=slide)
+        )
         designed((index + 1) / len(script.scenes))
 
     encoded = stages.start("rendering video")

@@ -19,12 +19,14 @@ _DANGLING_REFERENCE = re.compile(r"\b(?:fig(?:ure)?s?\.?|table|section|listing|e
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|\[\d+(?:[,–-]\s*\d+)*\]|[∗†‡]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _STOPWORDS = frozenset(
-    "a about above after again all also an and any are as at be because been before being below between both "
-    "but by can could did do does doing down during each few for from further had has have having he her here "
-    "hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or "
-    "other our ours out over own same she should so some such than that the their theirs them then there these "
-    "they this those through to too under until up very was we were what when where which while who whom why "
-    "will with would you your yours one two may might must shall us".split()
+    """
+    a about above after again all also an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he
+    her here hers him his how i if in into is it its itself just me more most my no nor not now of off
+    on once only or other our ours out over own same she should so some such than that the their theirs
+    them then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours one two may might must shall us
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 

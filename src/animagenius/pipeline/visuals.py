@@ -127,6 +127,7 @@ def _gradient(width: int, height: int) -> Image.Image:
     for row in range(height):
         mix = row / max(1, height - 1)
         column.putpixel(
-            (0, row), tuple(round(a + (b - a) * mix) for a, b in zip(BACKGROUND_TOP, BACKGROUND_BOTTOM, strict=True))
+            (0, row),
+            tuple(round(a + (b - a) * mix) for a, b in zip(BACKGROUND_TOP, BACKGROUND_BOTTOM, strict=True)),
         )
     return column.resize((width, height))

@@ -27,7 +27,8 @@ def narrate_scene(scene: Scene, *, voice: Voice, out: Path) -> VoiceTrack:
     )
     _write_wav(out, samples, rate)
     words = tuple(
-        WordTiming(word=w.word, start_s=w.start_s + LEAD_IN_S, end_s=w.end_s + LEAD_IN_S) for w in speech.words
+        WordTiming(word=w.word, start_s=w.start_s + LEAD_IN_S, end_s=w.end_s + LEAD_IN_S)
+        for w in speech.words
     )
     return VoiceTrack(audio=out, words=words, duration_s=len(samples) / rate)
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.conf import settings
 
@@ -9,6 +11,4 @@ class StudioConfig(AppConfig):
         # the filesystem broker (the embedded default) needs its folders before the first message
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             for key in ("data_folder_in", "processed_folder"):
-                from pathlib import Path
-
-                Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
+                Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key])).mkdir(parents=True, exist_ok=True)

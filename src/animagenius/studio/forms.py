@@ -13,7 +13,9 @@ ACCEPT = ".md,.markdown,.txt,.rst,.pdf,text/plain,text/markdown,application/pdf"
 
 
 class ProjectForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False, help_text="Optional; taken from the file otherwise.")
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Optional; taken from the file otherwise."
+    )
     source_file = forms.FileField(
         required=False,
         allow_empty_file=True,  # the renderer explains what is wrong with a file, empty ones included
@@ -24,7 +26,9 @@ class ProjectForm(forms.Form):
     text = forms.CharField(
         required=False,
         label="…or paste text",
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "# A title\n\nParagraphs of text (Markdown works)."}),
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "# A title\n\nParagraphs of text (Markdown works)."}
+        ),
         max_length=200_000,
     )
     aspect = forms.ChoiceField(choices=[(a.value, a.value) for a in Aspect], initial=Aspect.LANDSCAPE.value)

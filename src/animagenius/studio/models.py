@@ -17,7 +17,8 @@ class Project(BaseModel):
         FAILED = "failed", "Failed"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text="blank: taken from the document when read")
+    source_name = models.CharField(max_length=255, blank=True, help_text="what the person uploaded")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     aspect = models.CharField(max_length=8, default="16:9")
     resolution = models.CharField(max_length=8, default="720p")
@@ -33,7 +34,11 @@ class Project(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.source_name or "Untitled"
 
 
 class RenderJob(BaseModel):

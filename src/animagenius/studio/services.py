@@ -44,13 +44,16 @@ def project_create(
     with transaction.atomic():
         project = Project.objects.create(
             owner=owner,
-            title=title.strip() or Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize(),
+            title=title.strip(),
+            source_name=name if upload else "Pasted text",
             aspect=options.aspect.value,
             resolution=options.resolution.value,
             target_duration_s=options.target_duration_s,
         )
         content = upload if upload else ContentFile(pasted_text.encode("utf-8"))
-        asset = Asset(project=project, kind=Asset.Kind.SOURCE, original_name=name, size_bytes=content.size or 0)
+        asset = Asset(
+            project=project, kind=Asset.Kind.SOURCE, original_name=name, size_bytes=content.size or 0
+        )
         asset.file.save(f"{project.id}/{name}", content, save=False)
         asset.save()
     return project
@@ -63,7 +66,7 @@ def render_job_create(*, project: Project) -> RenderJob:
         job = RenderJob.objects.create(project=project)
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
         transaction.on_commit(
-            lambda: render_job_run.apply_async(args=[str(job.id)], queue=settings.RENDER_QUEUE)
+            lambda: render_job_run.apply_async(args=(str(job.id),), queue=settings.RENDER_QUEUE)
         )
     return job
 
@@ -102,7 +105,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         workdir=workdir / "render",
         out=workdir / "video.mp4",
         voice_name=settings.VOICE_PROVIDER,
-        on_progress=_progress_recorder(job),
+        on_progress=_ProgressRecorder(job),
     )
 
 
@@ -119,22 +122,25 @@ def _copy_sources(project: Project, folder: Path) -> list[Path]:
     return paths
 
 
-def _progress_recorder(job: RenderJob):  # type: ignore[no-untyped-def]
-    last = {"stage": "", "at": 0.0}
+class _ProgressRecorder:
+    """Writes stage and percentage at most every PROGRESS_EVERY_S, and a log row per finished stage."""
 
-    def record(stage: str, fraction: float) -> None:
+    def __init__(self, job: RenderJob) -> None:
+        self.job = job
+        self.stage = ""
+        self.written_at = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
         now = time.monotonic()
-        if stage == last["stage"] and now - float(last["at"]) < PROGRESS_EVERY_S:
+        if stage == self.stage and now - self.written_at < PROGRESS_EVERY_S:
             return
-        if last["stage"] and stage != last["stage"]:
-            _log(job, step=str(last["stage"]), status=FileProcessingLog.Status.OK)
-        last.update(stage=stage, at=now)
-        job.stage = stage
-        RenderJob.objects.filter(id=job.id).update(
+        if self.stage and stage != self.stage:
+            _log(self.job, step=self.stage, status=FileProcessingLog.Status.OK)
+        self.stage, self.written_at = stage, now
+        self.job.stage = stage
+        RenderJob.objects.filter(id=self.job.id).update(
             stage=stage, progress=round(min(99.0, fraction * 100), 1), heartbeat_at=timezone.now()
         )
-
-    return record
 
 
 def _job_start(job: RenderJob) -> None:
@@ -153,7 +159,8 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
         project.ai_script = result.script.model_dump(mode="json")
         project.video_duration_s = result.duration_s
         project.status = Project.Status.DONE
-        project.save(update_fields=["video", "ai_script", "video_duration_s", "status", "updated_at"])
+        project.title = project.title or result.script.title[:200]
+        project.save(update_fields=["video", "ai_script", "video_duration_s", "status", "title", "updated_at"])
         RenderJob.objects.filter(id=job.id).update(
             status=RenderJob.Status.DONE, stage="done", progress=100.0, finished_at=timezone.now(), error=""
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -70,10 +71,10 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
+def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBase:
     project = _project(request, project_id)
     if not project.video:
         raise Http404("This project has no finished video yet")
-    filename = f"{Path(project.title).name[:80] or 'video'}.mp4"
+    filename = f"{Path(project.display_title).stem[:80] or 'video'}.mp4"
     download = request.GET.get("download") == "1"
     return ranged_file_response(request, Path(project.video.path), filename=filename, download=download)

@@ -131,7 +131,7 @@ else:
 # ---------------------------------------------------------------- render queue (Celery)
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {"visibility_timeout": 3600}
     if REDIS_URL
     else {

@@ -11,6 +11,11 @@ from animagenius.pipeline.domain import Aspect, WordTiming
 _MAX_CHARS = {Aspect.LANDSCAPE: 42, Aspect.SQUARE: 30, Aspect.PORTRAIT: 24}
 _BOTTOM_MARGIN = {Aspect.LANDSCAPE: 0.07, Aspect.SQUARE: 0.08, Aspect.PORTRAIT: 0.2}  # 9:16 clears app UI
 _PAUSE_BREAK_S = 0.6
+_STYLE_FIELDS = (
+    "Name", "Fontname", "Fontsize", "PrimaryColour", "SecondaryColour", "OutlineColour", "BackColour", "Bold",
+    "Italic", "Underline", "StrikeOut", "ScaleX", "ScaleY", "Spacing", "Angle", "BorderStyle", "Outline",
+    "Shadow", "Alignment", "MarginL", "MarginR", "MarginV", "Encoding",
+)  # fmt: skip
 _LINGER_S = 0.25
 
 
@@ -58,9 +63,7 @@ WrapStyle: 0
 ScaledBorderAndShadow: yes
 
 [V4+ Styles]
-Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, \
-Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, \
-MarginV, Encoding
+Format: {", ".join(_STYLE_FIELDS)}
 Style: Caption,{font_name},{font_size},&H00FFFFFF,&H00FFFFFF,&H00000000,&H99000000,-1,0,0,0,100,100,0,0,3,\
 {max(2, font_size // 6)},0,2,{margin_h},{margin_h},{margin_v},1
 

@@ -30,11 +30,22 @@ def run_ffmpeg(
     timeout_s: float,
 ) -> None:
     """Run ffmpeg, reporting the fraction of `duration_s` encoded so far; raise RenderFailed on error."""
-    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-progress", "pipe:1", *args]
+    command = [
+        ffmpeg_exe(),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-progress",
+        "pipe:1",
+        *args,
+    ]
     log = cwd / "ffmpeg.log"
-    with log.open("wb") as stderr, subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True
-    ) as process:
+    with (
+        log.open("wb") as stderr,
+        subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True) as process,
+    ):
         watchdog = threading.Timer(timeout_s, process.kill)
         watchdog.start()
         try:

@@ -1,4 +1,4 @@
-"""One ffmpeg filtergraph: Ken Burns on each slide, crossfades, burned-in captions, narration → H.264/AAC MP4."""
+"""One ffmpeg filtergraph: Ken Burns per slide, crossfades, burned-in captions, narration → H.264/AAC."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def compose(
         for start, track in zip(starts, tracks, strict=True)
         for w in track.words
     ]
-    write_ass(words, size=options.size, aspect=options.aspect, font_name=font_name, out=workdir / "captions.ass")
+    write_ass(
+        words, size=options.size, aspect=options.aspect, font_name=font_name, out=workdir / "captions.ass"
+    )
 
     inputs: list[str] = []
     for index, (slide, track) in enumerate(zip(slides, tracks, strict=True)):

@@ -49,7 +49,15 @@ def _open(path: Path) -> PdfReader:
         pages = len(reader.pages)
     except Encrypted:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except (
+        PdfReadError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as error:
         raise CorruptFile(
             f"{path.name} is not a readable PDF ({_short(error)}); open it in a PDF viewer and save or "
             "export it again"

@@ -11,7 +11,7 @@ from animagenius.pipeline.ingest import pdf, text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _PDF_MAGIC = b"%PDF-"
-_TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".rst": "rst"}
+_TEXT_SUFFIXES: dict[str, text.Flavour] = {".md": "markdown", ".markdown": "markdown", ".rst": "rst"}
 SUPPORTED = "Markdown (.md), reStructuredText (.rst), plain text (.txt) or PDF"
 
 
@@ -64,4 +64,3 @@ def _require_content(document: SourceDocument, name: str) -> SourceDocument:
             "upload a version with selectable text"
         )
     return document
-

@@ -177,7 +177,9 @@ def _rst_chunks(lines: list[str]) -> Iterator[tuple[Literal["heading", "paragrap
             _, number = _indented_body(lines, number)
         else:
             paragraph, number = _paragraph(lines, number)
-            kind: Literal["paragraph", "list_item"] = "list_item" if _LIST_ITEM.match(paragraph) else "paragraph"
+            kind: Literal["paragraph", "list_item"] = (
+                "list_item" if _LIST_ITEM.match(paragraph) else "paragraph"
+            )
             yield kind, _LIST_ITEM.sub("", paragraph), ""
 
 

@@ -1,0 +1,57 @@
+"""A person signs up, uploads a document, watches it render, and plays the video — in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_upload_watch_progress_and_play(page: Page, live_server, celery_worker, corpus, artifacts):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Sign up").click()
+    page.fill("input[name=email]", "lin@example.com")
+    page.fill("input[name=password1]", "a-long-enough-passphrase-9")
+    page.fill("input[name=password2]", "a-long-enough-passphrase-9")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("heading", name="New video")).to_be_visible()
+
+    page.set_input_files("input[name=source_file]", str(corpus / "text/pep-0020.rst"))
+    page.select_option("select[name=aspect]", "16:9")
+    page.select_option("select[name=resolution]", "720p")
+    page.select_option("select[name=duration]", "30")
+    page.get_by_role("button", name="Render").click()
+
+    expect(page.get_by_role("heading", name="pep-0020.rst")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")  # survives only if the page never reloads
+    seen: list[str] = []
+    video = page.locator("video#result-video")
+    for _ in range(480):
+        if video.count():
+            break
+        progress = page.locator("#job-progress")
+        if progress.count():
+            text = f"{page.locator('#job-stage').inner_text()} {progress.inner_text()}"
+            if not seen or seen[-1] != text:
+                seen.append(text)
+        page.wait_for_timeout(250)
+    expect(video).to_be_visible(timeout=5000)
+    assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of updating live"
+    percentages = [int(re.search(r"(\d+)%", s).group(1)) for s in seen]  # type: ignore[union-attr]
+    assert len(set(percentages)) >= 2, f"progress never advanced on screen: {seen}"
+    assert percentages == sorted(percentages), f"progress went backwards: {seen}"
+
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video#result-video'); return v && v.readyState >= 1; }",
+        timeout=20000,
+    )
+    width, duration = page.evaluate(
+        "() => { const v = document.querySelector('video#result-video'); return [v.videoWidth, v.duration]; }"
+    )
+    assert width == 1280
+    assert duration > 5
+    expect(page.locator("a#download")).to_have_attribute("href", re.compile(r"video\.mp4\?download=1$"))
+    page.screenshot(path=str(artifacts / "project-page.png"), full_page=True)
