@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,21 +91,23 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
         process.kill()
 
 
-@pytest.fixture(scope="session")
-def ffprobe():
-    """Debian's ffprobe (independent of the bundled ffmpeg that wrote the file), as parsed JSON."""
-    import json
+Probe = Callable[[Path], dict[str, Any]]
 
+
+@pytest.fixture(scope="session")
+def ffprobe() -> Probe:
+    """Debian's ffprobe (independent of the bundled ffmpeg that wrote the file), as parsed JSON."""
     if not Path(FFPROBE).is_file():
         pytest.fail(f"{FFPROBE} is missing; `make test` installs it (apt-get install ffmpeg)")
 
-    def probe(video: Path) -> dict:
+    def probe(video: Path) -> dict[str, Any]:
         completed = subprocess.run(
             [FFPROBE, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(video)],
             capture_output=True, text=True, check=False, timeout=60,
         )  # fmt: skip
         assert completed.returncode == 0, f"ffprobe could not read {video}: {completed.stderr.strip()}"
-        return json.loads(completed.stdout)
+        result: dict[str, Any] = json.loads(completed.stdout)
+        return result
 
     return probe
 

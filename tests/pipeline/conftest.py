@@ -1,13 +1,11 @@
-"""Fixtures for the pipeline tests: the shared corpus of real inputs, ffprobe and frame grabbing."""
+"""Pipeline fixtures: frame grabbing and the offline voice (corpus, ffprobe: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -15,41 +13,7 @@ from PIL import Image
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.protocols import Voice
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
-FFPROBE = "/usr/bin/ffprobe"
-
-Probe = Callable[[Path], dict[str, Any]]
 FrameGrabber = Callable[[Path, float], Image.Image]
-
-
-@pytest.fixture(scope="session")
-def corpus() -> Path:
-    """The real-world sample inputs (../shared/corpus beside the checkout)."""
-    if not (CORPUS / "README.md").is_file():
-        pytest.fail(f"the shared corpus is missing: expected it at {CORPUS}")
-    return CORPUS
-
-
-@pytest.fixture(scope="session")
-def ffprobe() -> Probe:
-    """Debian's ffprobe (independent of the bundled ffmpeg that wrote the file), as parsed JSON."""
-    if not Path(FFPROBE).is_file():
-        pytest.fail(f"{FFPROBE} is missing; install it with `apt-get install ffmpeg`")
-
-    def probe(video: Path) -> dict[str, Any]:
-        completed = subprocess.run(
-            [FFPROBE, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(video)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-        assert completed.returncode == 0, f"ffprobe could not read {video}: {completed.stderr.strip()}"
-        result: dict[str, Any] = json.loads(completed.stdout)
-        return result
-
-    return probe
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,7 @@ def assert_one_line_error(completed: subprocess.CompletedProcess[str], *mentions
     assert completed.returncode == EXIT_USAGE, completed.stderr
     assert "Traceback" not in completed.stderr
     message = last_line(completed.stderr)
+    assert completed.stderr.strip() == message, "the error must be the only thing on stderr"
     assert message.startswith("animagenius: "), message
     for mention in mentions:
         assert mention in message, f"{mention!r} not in {message!r}"
@@ -65,7 +66,7 @@ def test_render_portrait_video(
 
     # progress is reported on stderr while it works, and the result is summarised at the end
     stderr = completed.stderr
-    for stage in ("reading", "narrating", "rendering video"):
+    for stage in ("writing script", "narrating", "rendering video"):
         assert stage in stderr, f"no progress for {stage!r} on stderr"
     assert "100.0%" in stderr
     assert last_line(stderr).startswith(f"wrote {out}")

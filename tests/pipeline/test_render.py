@@ -22,10 +22,10 @@ from animagenius.pipeline.domain import RenderOptions, RenderResult
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals import Layout
 from animagenius.pipeline.voice import LEAD_IN_S
+from tests.conftest import Probe
 
 pytestmark = pytest.mark.slow
 
-Probe = Callable[[Path], dict[str, Any]]
 FrameGrabber = Callable[[Path, float], Image.Image]
 
 AUDIO_CHECK_RATE = 16000

@@ -68,8 +68,8 @@ def test_word_timings_match_the_sound(piper_voice: Voice) -> None:
     energy = np.convolve(samples.astype(np.float64) ** 2, np.ones(window), mode="valid")
     margin = round(0.5 * rate)
     pause_s = (margin + int(np.argmin(energy[margin:-margin])) + window / 2) / rate
-    timing = {word.word: word for word in speech.words}
-    assert timing["ugly."].end_s <= pause_s <= timing["Explicit"].start_s, f"pause at {pause_s:.3f} s"
+    by_word = {word.word: word for word in speech.words}
+    assert by_word["ugly."].end_s <= pause_s <= by_word["Explicit"].start_s, f"pause at {pause_s:.3f} s"
     first_word_start = speech.words[0].start_s
     assert float(np.abs(samples[: max(1, round(first_word_start * rate) - 200)]).max(initial=0.0)) < 0.1
 

@@ -93,8 +93,8 @@ class _ProgressBar:
         self.last = ""
 
     def update(self, stage: str, fraction: float) -> None:
-        if not self.enabled:
-            return
+        if not self.enabled or (not self.last and fraction == 0.0):
+            return  # draw nothing until the input is read, so a bad file leaves only the error line
         filled = round(self.WIDTH * fraction)
         line = f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction * 100:5.1f}%  {stage:<18}"
         if line != self.last:
@@ -103,7 +103,7 @@ class _ProgressBar:
             self.last = line
 
     def finish(self) -> None:
-        if self.enabled:
+        if self.enabled and self.last:
             sys.stderr.write("\n")
 
 

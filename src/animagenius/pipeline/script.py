@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 
 from animagenius.pipeline.domain import Scene, Script, SourceDocument
 from animagenius.pipeline.errors import NoContent
+from animagenius.pipeline.voice import LEAD_IN_S, PAUSE_AFTER_S
 
 WORDS_PER_MINUTE = 165
 MIN_SCENES, MAX_SCENES = 4, 12
 SECONDS_PER_SCENE = 10
+SCENE_PAUSES_S = LEAD_IN_S + PAUSE_AFTER_S
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _DANGLING_REFERENCE = re.compile(r"\b(?:fig(?:ure)?s?\.?|table|section|listing|equation|eq\.)\s*\(?\d", re.I)
-_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|\[\d+(?:[,–-]\s*\d+)*\]|[∗†‡]")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|\[\d+(?:[,–-]\s*\d+)*\]|[∗†‡•▪◦●■]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _STOPWORDS = frozenset(
     """
@@ -57,7 +59,8 @@ def write_script(document: SourceDocument, *, target_duration_s: float) -> Scrip
     _score(sentences)
     scene_count = max(1, min(_scene_count(target_duration_s), len(sentences)))
     chosen = _fit_sections(sections, scene_count)
-    word_budget = target_duration_s * WORDS_PER_MINUTE / 60 / len(chosen)
+    speaking_s = max(target_duration_s * 0.5, target_duration_s - len(chosen) * SCENE_PAUSES_S)
+    word_budget = speaking_s * WORDS_PER_MINUTE / 60 / len(chosen)
     scenes = [
         _scene(section, title=document.title if index == 0 else None, word_budget=word_budget)
         for index, section in enumerate(chosen)
@@ -133,12 +136,14 @@ def _scene(section: _Section, *, title: str | None, word_budget: float) -> Scene
     words = 0
     for sentence in sorted(section.sentences, key=lambda s: -s.score):
         length = len(sentence.text.split())
-        if picked and words + length > word_budget * 1.15:
+        if words + length > word_budget * 1.15:
             continue
         picked.append(sentence)
         words += length
         if words >= word_budget:
             break
+    if not picked:  # every sentence is longer than the budget: the shortest one overshoots least
+        picked = [min(section.sentences, key=lambda s: len(s.text.split()))]
     picked.sort(key=lambda s: s.position)
     return Scene(
         title=_headline(title or section.heading or picked[0].text),
@@ -155,4 +160,4 @@ def _headline(text: str, max_words: int = 10) -> str:
 
 def _bullet(sentence: str, max_words: int = 9) -> str:
     clause = re.split(r"[,;:(—–]|\s-\s", sentence)[0].strip().rstrip(".!?")
-    return _headline(clause if len(clause.split()) >= 3 else sentence, max_words)
+    return _headline(clause if len(clause.split()) >= 4 else sentence, max_words)

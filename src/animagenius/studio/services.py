@@ -160,7 +160,9 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
         project.video_duration_s = result.duration_s
         project.status = Project.Status.DONE
         project.title = project.title or result.script.title[:200]
-        project.save(update_fields=["video", "ai_script", "video_duration_s", "status", "title", "updated_at"])
+        project.save(
+            update_fields=["video", "ai_script", "video_duration_s", "status", "title", "updated_at"]
+        )
         RenderJob.objects.filter(id=job.id).update(
             status=RenderJob.Status.DONE, stage="done", progress=100.0, finished_at=timezone.now(), error=""
         )

@@ -137,7 +137,7 @@ def _page_blocks(lines: list[tuple[float, str]], source: Provenance) -> list[Blo
         continues_heading = bool(blocks) and blocks[-1].kind == "heading" and size == previous_size
         previous_size = size
         numbered = _NUMBERED_HEADING.match(line)
-        larger = size >= body * 1.15 and len(line) < 100 and not line.endswith(".")
+        larger = size >= body * 1.15 and len(line) < 100 and not line.endswith(".") and _wordy(line)
         if numbered or larger:
             flush()
             level = numbered.group(1).count(".") + 1 if numbered else 1
@@ -154,11 +154,20 @@ def _page_blocks(lines: list[tuple[float, str]], source: Provenance) -> list[Blo
     return blocks
 
 
+def _wordy(line: str) -> bool:
+    """Figure labels ("(a) (b)", "i2 i3 t1") are set large too; a heading has real words."""
+    words = line.split()
+    real = [w for w in words if sum(c.isalpha() for c in w) >= 3]
+    return len(real) >= max(1, len(words) // 2)
+
+
 def _join_lines(lines: list[str]) -> str:
     text = ""
     for line in lines:
         if text.endswith("-") and line[:1].islower():
-            text = text[:-1] + line
+            text = text[:-1] + line  # a word hyphenated at the line break
+        elif text.endswith("-") and line[:1].isupper():
+            text += line  # a compound or a name split at the break: Trace-Monkey
         else:
             text = f"{text} {line}" if text else line
     return text

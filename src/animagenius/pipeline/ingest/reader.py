@@ -40,9 +40,11 @@ def _read_one(path: Path) -> SourceDocument:
             f"{path.name} is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB — split it or "
             "upload a shorter version"
         )
-    if _read_head(path).startswith(_PDF_MAGIC) or _PDF_MAGIC in _read_head(path):
+    head = _read_head(path)
+    named_pdf = path.suffix.lower() == ".pdf"
+    if head.lstrip().startswith(_PDF_MAGIC) or (named_pdf and _PDF_MAGIC in head):
         return _require_content(pdf.read_pdf(path), path.name)
-    if path.suffix.lower() == ".pdf":
+    if named_pdf:
         raise UnsupportedFormat(
             f"{path.name} is named .pdf but is not a PDF file; export it again as PDF or upload the "
             f"original ({SUPPORTED})"
