@@ -7,6 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+READ_STATUS_PANEL = """() => {
+    const stage = document.querySelector('#job-stage'), progress = document.querySelector('#job-progress');
+    return {
+        video: document.querySelector('video#result-video') !== null,
+        progress: stage && progress ? `${stage.innerText} ${progress.innerText}` : null,
+    };
+}"""
+
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
@@ -30,13 +38,12 @@ def test_sign_up_upload_watch_progress_and_play(page: Page, live_server, celery_
     seen: list[str] = []
     video = page.locator("video#result-video")
     for _ in range(480):
-        if video.count():
+        # read the panel in one go: HTMX may swap it between two separate locator calls
+        state = page.evaluate(READ_STATUS_PANEL)
+        if state["video"]:
             break
-        progress = page.locator("#job-progress")
-        if progress.count():
-            text = f"{page.locator('#job-stage').inner_text()} {progress.inner_text()}"
-            if not seen or seen[-1] != text:
-                seen.append(text)
+        if state["progress"] and (not seen or seen[-1] != state["progress"]):
+            seen.append(state["progress"])
         page.wait_for_timeout(250)
     expect(video).to_be_visible(timeout=5000)
     assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of updating live"
