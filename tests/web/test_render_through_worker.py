@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -50,6 +51,8 @@ def test_upload_is_rendered_by_the_worker_process(celery_worker, signed_in, corp
     page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
     assert "<video" in page and reverse("studio:project_video", args=[project.id]) in page
     assert celery_worker.alive
+    broker = "redis://" if settings.REDIS_URL else "filesystem://"
+    assert f"Connected to {broker}" in celery_worker.output()  # CI runs this on both brokers
 
 
 HOSTILE = [
