@@ -76,3 +76,23 @@ def test_video_is_served_with_byte_ranges_for_seeking(signed_in: Client, user: U
     whole = signed_in.get(url + "?download=1")
     assert whole.status_code == 200 and "attachment" in whole["Content-Disposition"]
     assert signed_in.get(url, headers={"range": "bytes=5000-"}).status_code == 416
+
+
+def test_pasted_text_becomes_the_projects_source(signed_in: Client, user: User, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    text = "# Tides\n\nThe moon pulls the oceans. Twice a day the water rises and falls."
+    response = signed_in.post(
+        reverse("studio:project_list"),
+        {"text": text, "aspect": "9:16", "resolution": "1080p", "duration": "30"},
+    )
+
+    project = Project.objects.get(owner=user)
+    assert response["Location"] == reverse("studio:project_detail", args=[project.id])
+    assert (project.aspect, project.resolution, project.target_duration_s) == ("9:16", "1080p", 30)
+    source = project.assets.get(kind="source")
+    assert source.original_name == "pasted-text.md"
+    assert source.file.read().decode() == text
+    job = project.render_jobs.get()
+    assert job.status == RenderJob.Status.QUEUED
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "Waiting for a free renderer" in page and 'hx-trigger="every 1s"' in page
