@@ -19,21 +19,51 @@ class Frozen(BaseModel):
 # ---------------------------------------------------------------- ingest
 
 
+class WordTiming(Frozen):
+    word: str
+    start_s: float
+    end_s: float
+
+
 class Provenance(Frozen):
+    """Where a block came from, so later stages can point back at it."""
+
     file: str
     page: int | None = Field(None, description="1-based page number for paged sources")
+    slide: int | None = Field(None, description="1-based slide number for presentations")
+    start_s: float | None = Field(None, description="start time in the recording (audio/video)")
+    end_s: float | None = Field(None, description="end time in the recording (audio/video)")
+
+
+BlockKind = Literal["heading", "paragraph", "list_item", "quote", "table", "figure", "notes", "transcript"]
+"""`notes` are a slide's speaker notes; `transcript` is recognised speech (with start_s/end_s)."""
 
 
 class Block(Frozen):
-    kind: Literal["heading", "paragraph", "list_item"]
-    text: str
+    kind: BlockKind
+    text: str = Field(description="readable text; a table's text is its rows joined, a figure's its caption")
     level: int = Field(0, description="heading level, 1 = top")
     source: Provenance
+    rows: tuple[tuple[str, ...], ...] = Field((), description="table cells, first row = header if any")
+    image: Path | None = Field(None, description="image file of a figure/photo/keyframe, if extracted")
+
+
+class MediaInfo(Frozen):
+    """An uploaded picture, recording or clip that can itself be used in the video."""
+
+    path: Path
+    kind: Literal["image", "audio", "video"]
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 class SourceDocument(Frozen):
     title: str
     blocks: tuple[Block, ...]
+    language: str = Field("und", description="BCP 47 code of the main language, 'und' if unknown")
+    media: tuple[MediaInfo, ...] = ()
+    words: tuple[WordTiming, ...] = Field((), description="timed words of recognised speech, if any")
 
     @property
     def word_count(self) -> int:
@@ -57,12 +87,6 @@ class Script(Frozen):
 
 
 # ---------------------------------------------------------------- voice
-
-
-class WordTiming(Frozen):
-    word: str
-    start_s: float
-    end_s: float
 
 
 class VoiceTrack(Frozen):

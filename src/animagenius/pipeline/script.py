@@ -15,6 +15,7 @@ WORDS_PER_MINUTE = 165
 MIN_SCENES, MAX_SCENES = 4, 12
 SECONDS_PER_SCENE = 10
 SCENE_PAUSES_S = LEAD_IN_S + PAUSE_AFTER_S
+_PROSE = frozenset({"paragraph", "list_item", "quote", "notes", "transcript"})
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _DANGLING_REFERENCE = re.compile(r"\b(?:fig(?:ure)?s?\.?|table|section|listing|equation|eq\.)\s*\(?\d", re.I)
@@ -79,6 +80,8 @@ def _sections(document: SourceDocument) -> list[_Section]:
         if block.kind == "heading":
             sections.append(_Section(heading=block.text))
             continue
+        if block.kind not in _PROSE:
+            continue  # tables and figures are shown, not read aloud
         for text in _sentences_of(block.text, is_list_item=block.kind == "list_item"):
             sections[-1].sentences.append(_Sentence(text=text, block=index, position=position))
             position += 1

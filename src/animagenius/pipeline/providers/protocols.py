@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -27,4 +28,45 @@ class Voice(Protocol):
 
     def synthesize(self, text: str) -> Speech:
         """Speak `text`, returning audio with the start and end time of every word in it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    language: str  # BCP 47, e.g. "en"
+    words: tuple[WordTiming, ...]
+    segments: tuple[tuple[float, float, str], ...]  # (start_s, end_s, text) per speech segment
+    duration_s: float
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(self, audio: Path) -> Transcript:
+        """Recognise the speech in an audio (or video) file, with the start and end time of every word."""
+        ...
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom in pixels
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    lines: tuple[OcrLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class OCR(Protocol):
+    name: str
+
+    def read(self, image: Path) -> OcrResult:
+        """The text lines in the picture, top to bottom, each with its box and confidence."""
         ...
