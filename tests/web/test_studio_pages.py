@@ -96,3 +96,17 @@ def test_pasted_text_becomes_the_projects_source(signed_in: Client, user: User, 
     assert job.status == RenderJob.Status.QUEUED
     page = signed_in.get(response["Location"]).content.decode()
     assert "Waiting for a free renderer" in page and 'hx-trigger="every 1s"' in page
+
+
+def test_upload_over_the_plan_limit_is_refused_at_once(signed_in: Client, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("long.md", b"word " * 300_000)
+    response = signed_in.post(
+        reverse("studio:project_list"),
+        {"source_file": big, "aspect": "16:9", "resolution": "720p", "duration": "60"},
+    )
+    assert response.status_code == 400
+    assert "larger than your plan&#x27;s 1 MB limit" in response.content.decode()
+    assert not Project.objects.exists()

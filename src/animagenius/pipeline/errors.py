@@ -33,6 +33,10 @@ class TooLarge(InputError):
     code = "too_large"
 
 
+class ProcessingTimeout(InputError):
+    code = "timeout"
+
+
 class InvalidOption(PipelineError):
     code = "invalid_option"
 

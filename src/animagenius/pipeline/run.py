@@ -8,7 +8,7 @@ from pathlib import Path
 
 from animagenius.pipeline.compose.render import compose, scene_starts
 from animagenius.pipeline.domain import Progress, RenderOptions, RenderResult, SourceDocument, no_progress
-from animagenius.pipeline.ingest import ingest
+from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
 from animagenius.pipeline.script import write_script
 from animagenius.pipeline.visuals import Layout, font_dir, render_slide
 from animagenius.pipeline.voice import narrate
@@ -38,16 +38,25 @@ def run(
     workdir: Path,
     out: Path,
     voice_name: str = "piper",
+    limits: IngestLimits = DEFAULT_LIMITS,
     on_progress: Progress = no_progress,
 ) -> RenderResult:
-    """Render `sources` (files, or an already-read document) into the MP4 at `out`."""
+    """Render `sources` (files, or an already-read document) into the MP4 at `out`.
+
+    Files are read in a child process bounded by `limits` (time, memory, size, pages, pixels, duration).
+    """
     from animagenius.pipeline.providers.voices import VOICES
 
     stages = _Stages(on_progress)
     workdir.mkdir(parents=True, exist_ok=True)
 
     stages.start("reading")
-    document = sources if isinstance(sources, SourceDocument) else ingest(list(sources))
+    if isinstance(sources, SourceDocument):
+        document = sources
+    else:
+        assets = workdir / "assets"
+        assets.mkdir(exist_ok=True)
+        document = ingest(list(sources), limits=limits, assets_dir=assets, isolated=True)
 
     stages.start("writing script")
     script = write_script(document, target_duration_s=options.target_duration_s)

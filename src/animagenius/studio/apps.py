@@ -10,5 +10,5 @@ class StudioConfig(AppConfig):
     def ready(self) -> None:
         # the filesystem broker (the embedded default) needs its folders before the first message
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
-            for key in ("data_folder_in", "processed_folder"):
+            for key in ("data_folder_in", "processed_folder", "control_folder"):
                 Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key])).mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from animagenius.pipeline.domain import Aspect, RenderOptions, Resolution
 from animagenius.pipeline.errors import InvalidOption
@@ -37,6 +36,10 @@ class ProjectForm(forms.Form):
     )
     duration = forms.TypedChoiceField(choices=DURATIONS, coerce=int, initial=60, label="Length")
 
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload, text = data.get("source_file"), (data.get("text") or "").strip()
@@ -44,9 +47,12 @@ class ProjectForm(forms.Form):
             raise forms.ValidationError("Choose a document to upload or paste some text.")
         if upload and text:
             raise forms.ValidationError("Upload a document or paste text, not both.")
-        if upload and upload.size > settings.UPLOAD_MAX_BYTES:
-            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-            self.add_error("source_file", f"This file is larger than {limit} MB; upload a shorter version.")
+        if upload and upload.size > self.max_bytes:
+            limit = self.max_bytes // (1024 * 1024)
+            self.add_error(
+                "source_file",
+                f"This file is larger than your plan's {limit} MB limit; upload a shorter version.",
+            )
         data["text"] = text
         if {"aspect", "resolution", "duration"} <= data.keys():
             try:

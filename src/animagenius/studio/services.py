@@ -20,6 +20,7 @@ from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
 from animagenius.pipeline.domain import RenderOptions, RenderResult
 from animagenius.pipeline.errors import PipelineError
+from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def render_job_create(*, project: Project) -> RenderJob:
 
 def render_job_execute(*, job_id: uuid.UUID | str) -> None:
     """Run the pipeline for a queued job, recording progress, the result or a plain-words failure."""
-    job = RenderJob.objects.select_related("project").filter(id=job_id).first()
+    job = RenderJob.objects.select_related("project__owner").filter(id=job_id).first()
     if job is None or job.is_finished:
         return  # deleted meanwhile, or a redelivered message for a job that already ended
     project = job.project
@@ -105,6 +106,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         workdir=workdir / "render",
         out=workdir / "video.mp4",
         voice_name=settings.VOICE_PROVIDER,
+        limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
+from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import ProjectForm
 from animagenius.studio.models import Project
@@ -39,7 +41,9 @@ def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_list(request: HttpRequest) -> HttpResponse:
-    form = ProjectForm(request.POST or None, request.FILES or None)
+    user = _user(request)
+    max_bytes = min(settings.UPLOAD_MAX_BYTES, TIER_LIMITS[user.subscription_tier].max_bytes)
+    form = ProjectForm(request.POST or None, request.FILES or None, max_bytes=max_bytes)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             owner=_user(request),

@@ -1,5 +1,6 @@
 """Turn uploaded files (or pasted text) into a `SourceDocument`."""
 
-from animagenius.pipeline.ingest.reader import MAX_FILE_BYTES, ingest, ingest_text
+from animagenius.pipeline.ingest.limits import DEFAULT_LIMITS, TIER_LIMITS, IngestLimits
+from animagenius.pipeline.ingest.reader import ingest, ingest_text, read_file
 
-__all__ = ["MAX_FILE_BYTES", "ingest", "ingest_text"]
+__all__ = ["DEFAULT_LIMITS", "TIER_LIMITS", "IngestLimits", "ingest", "ingest_text", "read_file"]

@@ -22,8 +22,8 @@ _SENTENCE_END = (".", "!", "?", ":", '."', ".”")
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
-def read_pdf(path: Path) -> SourceDocument:
-    reader = _open(path)
+def read_pdf(path: Path, *, max_pages: int = MAX_PAGES) -> SourceDocument:
+    reader = _open(path, max_pages=max_pages)
     blocks: list[Block] = []
     title: str | None = None
     try:
@@ -41,7 +41,7 @@ def read_pdf(path: Path) -> SourceDocument:
     return document_from(blocks, name=path.name, title=title)
 
 
-def _open(path: Path) -> PdfReader:
+def _open(path: Path, *, max_pages: int) -> PdfReader:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -62,8 +62,10 @@ def _open(path: Path) -> PdfReader:
             f"{path.name} is not a readable PDF ({_short(error)}); open it in a PDF viewer and save or "
             "export it again"
         ) from error
-    if pages > MAX_PAGES:
-        raise TooLarge(f"{path.name} has {pages} pages; the limit is {MAX_PAGES} — upload the part you need")
+    if pages > max_pages:
+        raise TooLarge(
+            f"{path.name} has {pages} pages; your plan's limit is {max_pages} — upload the part you need"
+        )
     return reader
 
 

@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from animagenius.pipeline.domain import SourceDocument
 from animagenius.pipeline.errors import NoContent, TooLarge, UnsupportedFormat
 from animagenius.pipeline.ingest import pdf, text
+from animagenius.pipeline.ingest.limits import DEFAULT_LIMITS, IngestLimits
+from animagenius.pipeline.ingest.sniff import Kind, sniff
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-_PDF_MAGIC = b"%PDF-"
-_TEXT_SUFFIXES: dict[str, text.Flavour] = {".md": "markdown", ".markdown": "markdown", ".rst": "rst"}
-SUPPORTED = "Markdown (.md), reStructuredText (.rst), plain text (.txt) or PDF"
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_bytes
+SUPPORTED = "Markdown (.md), reStructuredText (.rst), plain text (.txt), HTML or PDF"
+_TEXT_FLAVOURS: dict[str, text.Flavour] = {".md": "markdown", ".markdown": "markdown", ".rst": "rst"}
+
+Reader = Callable[[Path, IngestLimits, Path | None], SourceDocument]
 
 
-def ingest(paths: Sequence[Path]) -> SourceDocument:
-    """Read every file and join them, in order, into one document."""
-    documents = [_read_one(path) for path in paths]
+def ingest(
+    paths: Sequence[Path],
+    *,
+    limits: IngestLimits = DEFAULT_LIMITS,
+    assets_dir: Path | None = None,
+    isolated: bool = False,
+) -> SourceDocument:
+    """Read every file and join them, in order, into one document.
+
+    `isolated=True` reads each file in a child process with `limits.timeout_s` and `limits.memory_bytes`:
+    what the CLI and the worker do with untrusted uploads.
+    """
+    if isolated:
+        from animagenius.pipeline.ingest.sandbox import read_isolated
+
+        documents = [read_isolated(path, limits=limits, assets_dir=assets_dir) for path in paths]
+    else:
+        documents = [read_file(path, limits=limits, assets_dir=assets_dir) for path in paths]
     if len(documents) == 1:
         return documents[0]
-    blocks = tuple(block for document in documents for block in document.blocks)
-    return SourceDocument(title=documents[0].title, blocks=blocks)
+    first = documents[0]
+    return SourceDocument(
+        title=first.title,
+        blocks=tuple(block for document in documents for block in document.blocks),
+        language=first.language,
+        media=tuple(media for document in documents for media in document.media),
+        words=tuple(word for document in documents for word in document.words),
+    )
 
 
 def ingest_text(content: str, *, name: str = "pasted text") -> SourceDocument:
@@ -29,38 +53,71 @@ def ingest_text(content: str, *, name: str = "pasted text") -> SourceDocument:
     return _require_content(text.read_markdown(content, name=name), name)
 
 
-def _read_one(path: Path) -> SourceDocument:
+def read_file(
+    path: Path, *, limits: IngestLimits = DEFAULT_LIMITS, assets_dir: Path | None = None
+) -> SourceDocument:
+    """Read one file in this process (see `ingest(isolated=True)` for untrusted files)."""
     if not path.is_file():
         raise UnsupportedFormat(f"{path.name}: file not found")
     size = path.stat().st_size
     if size == 0:
         raise NoContent(f"{path.name} is empty; upload a file with some text in it")
-    if size > MAX_FILE_BYTES:
+    if size > limits.max_bytes:
         raise TooLarge(
-            f"{path.name} is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB — split it or "
-            "upload a shorter version"
+            f"{path.name} is {size / 2**20:.0f} MB; your plan's limit is {limits.max_bytes / 2**20:.0f} MB — "
+            "split it or upload a shorter version"
         )
-    head = _read_head(path)
-    named_pdf = path.suffix.lower() == ".pdf"
-    if head.lstrip().startswith(_PDF_MAGIC) or (named_pdf and _PDF_MAGIC in head):
-        return _require_content(pdf.read_pdf(path), path.name)
-    if named_pdf:
-        raise UnsupportedFormat(
-            f"{path.name} is named .pdf but is not a PDF file; export it again as PDF or upload the "
-            f"original ({SUPPORTED})"
-        )
+    kind = sniff(path)
+    reader = _READERS.get(kind)
+    claimed = _CLAIMED.get(path.suffix.lower())
+    if reader is None or (
+        claimed and kind in (Kind.TEXT, Kind.HTML) and claimed not in (Kind.TEXT, Kind.HTML)
+    ):
+        raise UnsupportedFormat(_unsupported_message(path, kind))
+    return _require_content(reader(path, limits, assets_dir), path.name)
+
+
+def _read_pdf(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    return pdf.read_pdf(path, max_pages=limits.max_pages)
+
+
+def _read_text(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     decoded = text.decode(path.read_bytes(), name=path.name)
-    flavour = _TEXT_SUFFIXES.get(path.suffix.lower(), "plain")
-    return _require_content(text.read(decoded, flavour=flavour, name=path.name), path.name)
+    return text.read(decoded, flavour=_TEXT_FLAVOURS.get(path.suffix.lower(), "plain"), name=path.name)
 
 
-def _read_head(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(1024)
+_READERS: dict[Kind, Reader] = {Kind.PDF: _read_pdf, Kind.TEXT: _read_text}
+
+
+# what a file name promises; text behind a binary format's name is refused rather than read as prose
+_CLAIMED: dict[str, Kind] = {
+    ".pdf": Kind.PDF, ".docx": Kind.DOCX, ".pptx": Kind.PPTX, ".png": Kind.IMAGE, ".jpg": Kind.IMAGE,
+    ".jpeg": Kind.IMAGE, ".webp": Kind.IMAGE, ".gif": Kind.IMAGE, ".tif": Kind.IMAGE, ".tiff": Kind.IMAGE,
+    ".mp3": Kind.AUDIO, ".wav": Kind.AUDIO, ".flac": Kind.AUDIO, ".m4a": Kind.AUDIO, ".ogg": Kind.AUDIO,
+    ".mp4": Kind.VIDEO, ".mov": Kind.VIDEO, ".webm": Kind.VIDEO, ".mkv": Kind.VIDEO,
+}  # fmt: skip
+
+
+def _unsupported_message(path: Path, kind: Kind) -> str:
+    claimed = _CLAIMED.get(path.suffix.lower())
+    if kind == Kind.PLAYLIST:
+        return f"{path.name} is a streaming playlist that points at other files; upload the video file itself"
+    if claimed and claimed != kind:
+        label = path.suffix.lower().lstrip(".")
+        return (
+            f"{path.name} is named .{label} but is not a {label.upper()} file; export it again as "
+            f"{label.upper()} or upload the original ({SUPPORTED})"
+        )
+    if kind == Kind.BINARY:
+        return f"{path.name} is a binary file we cannot read; upload {SUPPORTED}"
+    return f"{path.name} is a {kind.value} file, which is not supported yet; upload {SUPPORTED}"
 
 
 def _require_content(document: SourceDocument, name: str) -> SourceDocument:
-    if document.word_count < 3 or not any(block.kind != "heading" for block in document.blocks):
+    has_media = bool(document.media)
+    if not has_media and (
+        document.word_count < 3 or not any(block.kind != "heading" for block in document.blocks)
+    ):
         raise NoContent(
             f"{name} has no readable text to narrate; if it is a scan or an image-only PDF, "
             "upload a version with selectable text"

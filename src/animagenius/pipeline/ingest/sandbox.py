@@ -1,0 +1,133 @@
+"""Read one untrusted file in a child process with a wall-clock timeout and a memory ceiling.
+
+A parser that hangs, explodes in memory or crashes on a hostile file takes down only the child; the caller
+gets a specific `InputError` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from animagenius.pipeline import errors
+from animagenius.pipeline.domain import SourceDocument
+from animagenius.pipeline.ingest.limits import IngestLimits
+
+_ERRORS: dict[str, type[errors.InputError]] = {
+    cls.__name__: cls
+    for cls in (
+        errors.InputError,
+        errors.UnsupportedFormat,
+        errors.CorruptFile,
+        errors.Encrypted,
+        errors.NoContent,
+        errors.TooLarge,
+        errors.ProcessingTimeout,
+    )
+}
+
+
+def read_isolated(path: Path, *, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    request = json.dumps(
+        {
+            "path": str(path),
+            "assets_dir": str(assets_dir) if assets_dir else None,
+            "limits": limits.model_dump(),
+        }
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "animagenius.pipeline.ingest.sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, so ffmpeg children die with it
+        preexec_fn=_limit_memory(limits.memory_bytes),  # setrlimit only: safe after fork
+    )
+    try:
+        stdout, stderr = process.communicate(request, timeout=limits.timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise errors.ProcessingTimeout(
+            f"{path.name} took longer than {limits.timeout_s:.0f} s to read; it may be damaged or unusually "
+            "complex — export it again, or upload a smaller part of it"
+        ) from None
+    return _decode(path, process.returncode, stdout, stderr)
+
+
+def _decode(path: Path, returncode: int, stdout: str, stderr: str) -> SourceDocument:
+    try:
+        reply = json.loads(stdout.strip().splitlines()[-1]) if stdout.strip() else None
+    except json.JSONDecodeError:
+        reply = None
+    if reply is None:
+        if "MemoryError" in stderr:
+            raise errors.TooLarge(
+                f"{path.name} needs more memory to read than is allowed; upload a smaller or simpler version"
+            )
+        if returncode:
+            reason = _exit_reason(returncode, stderr)
+            raise errors.CorruptFile(
+                f"{path.name} could not be read: the reader stopped on it ({reason}); "
+                "open it, save or export it again, and upload the new copy"
+            )
+        raise errors.CorruptFile(f"{path.name} could not be read; export it again and upload the new copy")
+    if "error" in reply:
+        raise _ERRORS.get(reply["error"]["type"], errors.CorruptFile)(reply["error"]["message"])
+    return SourceDocument.model_validate(reply["document"])
+
+
+def _exit_reason(returncode: int, stderr: str) -> str:
+    if returncode < 0:
+        return f"signal {signal.Signals(-returncode).name}"
+    last = stderr.strip().splitlines()[-1:] or [f"exit {returncode}"]
+    return last[0][:120]
+
+
+def _limit_memory(memory_bytes: int) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+
+
+def _serve() -> None:
+    """The child: read one request on stdin, answer one JSON line on stdout."""
+    from animagenius.pipeline.ingest.reader import read_file
+
+    request = json.loads(sys.stdin.read())
+    limits = IngestLimits.model_validate(request["limits"])
+    assets_dir = Path(request["assets_dir"]) if request["assets_dir"] else None
+    path = Path(request["path"])
+    try:
+        document = read_file(path, limits=limits, assets_dir=assets_dir)
+        reply: dict[str, object] = {"document": document.model_dump(mode="json")}
+    except errors.InputError as error:
+        reply = {"error": {"type": type(error).__name__, "message": str(error)}}
+    except MemoryError:
+        message = (
+            f"{path.name} needs more than {limits.memory_bytes // 2**20} MB of memory to read; "
+            "upload a smaller or simpler version"
+        )
+        reply = {"error": {"type": "TooLarge", "message": message}}
+    except RecursionError:
+        reply = {"error": {"type": "CorruptFile", "message": f"{path.name} is nested too deeply to read"}}
+    sys.stdout.write(json.dumps(reply) + "\n")
+
+
+if __name__ == "__main__":
+    _serve()
