@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,3 +44,12 @@ def piper_voice() -> Voice:
     from animagenius.pipeline.providers.voices import VOICES
 
     return VOICES.create("piper")
+
+
+@pytest.fixture(scope="session")
+def animagenius() -> Path:
+    """The installed console script of this environment."""
+    script = Path(sys.executable).parent / "animagenius"
+    if not script.is_file():
+        pytest.fail(f"the console script is not installed at {script}; run `pip install -e .`")
+    return script

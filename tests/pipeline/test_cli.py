@@ -3,47 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-EXIT_OK, EXIT_USAGE = 0, 2
-
-
-@pytest.fixture(scope="session")
-def animagenius() -> Path:
-    """The installed console script of this environment."""
-    script = Path(sys.executable).parent / "animagenius"
-    if not script.is_file():
-        pytest.fail(f"the console script is not installed at {script}; run `pip install -e .`")
-    return script
-
-
-def cli(script: Path, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(script), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
-    )
-
-
-def last_line(stderr: str) -> str:
-    lines = [line for line in stderr.replace("\r", "\n").splitlines() if line.strip()]
-    assert lines, "nothing was printed on stderr"
-    return lines[-1]
-
-
-def assert_one_line_error(completed: subprocess.CompletedProcess[str], *mentions: str) -> None:
-    assert completed.returncode == EXIT_USAGE, completed.stderr
-    assert "Traceback" not in completed.stderr
-    message = last_line(completed.stderr)
-    assert completed.stderr.strip() == message, "the error must be the only thing on stderr"
-    assert message.startswith("animagenius: "), message
-    for mention in mentions:
-        assert mention in message, f"{mention!r} not in {message!r}"
-    assert completed.stdout == ""
+from tests.pipeline.cli_helpers import EXIT_OK, assert_one_line_error, cli, last_line
 
 
 @pytest.mark.slow

@@ -70,6 +70,46 @@ class SourceDocument(Frozen):
         return sum(len(block.text.split()) for block in self.blocks)
 
 
+# ---------------------------------------------------------------- analyse
+
+
+class KeyPoint(Frozen):
+    text: str
+    score: float
+    block: int = Field(description="index into SourceDocument.blocks")
+
+
+class OutlineSection(Frozen):
+    heading: str | None
+    blocks: tuple[int, ...]
+    key_points: tuple[KeyPoint, ...] = Field(description="most important sentences first")
+
+
+class Highlight(Frozen):
+    block: int
+    kind: Literal["figure", "table"]
+    why: str
+
+
+class ChartableNumber(Frozen):
+    text: str
+    values: tuple[float, ...]
+    unit: str
+    block: int
+
+
+class Outline(Frozen):
+    title: str
+    language: str
+    sections: tuple[OutlineSection, ...]
+    highlights: tuple[Highlight, ...] = Field(description="figures and tables worth showing, and why")
+    numbers: tuple[ChartableNumber, ...] = Field(description="quantities worth charting")
+    word_count: int
+    reading_time_s: float
+    needs_review: bool = Field(description="content-safety flag for the moderation queue")
+    flagged_terms: tuple[str, ...] = ()
+
+
 # ---------------------------------------------------------------- script
 
 
