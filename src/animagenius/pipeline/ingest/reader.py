@@ -110,7 +110,8 @@ def _unsupported_message(path: Path, kind: Kind) -> str:
         )
     if kind == Kind.BINARY:
         return f"{path.name} is a binary file we cannot read; upload {SUPPORTED}"
-    return f"{path.name} is a {kind.value} file, which is not supported yet; upload {SUPPORTED}"
+    article = "an" if kind.value[0] in "aeiou" else "a"
+    return f"{path.name} is {article} {kind.value} file, which is not supported yet; upload {SUPPORTED}"
 
 
 def _require_content(document: SourceDocument, name: str) -> SourceDocument:
