@@ -212,25 +212,25 @@ def test_random_bytes_are_unsupported(tmp_path: Path, name: str) -> None:
     assert name in str(caught.value)
 
 
-@pytest.mark.parametrize("original", ["images/hopper.png", "images/flower.jpg", "docx/test.docx"])
-def test_other_file_renamed_pdf_is_unsupported(corpus: Path, tmp_path: Path, original: str) -> None:
-    path = tmp_path / "slides.pdf"
+@pytest.mark.parametrize(
+    ("original", "misleading_name", "kinds"),
+    [
+        ("images/hopper.png", "slides.pdf", {"figure"}),
+        ("docx/test.docx", "slides.pdf", {"heading", "paragraph"}),
+        ("images/flower.jpg", "notes.txt", {"figure"}),
+        ("audio/jfk.flac", "notes.txt", {"transcript"}),
+    ],
+)
+def test_files_are_read_as_what_they_are_not_what_they_are_called(
+    corpus: Path, tmp_path: Path, original: str, misleading_name: str, kinds: set[str]
+) -> None:
+    path = tmp_path / misleading_name
     shutil.copyfile(corpus / original, path)
 
-    with pytest.raises(UnsupportedFormat) as caught:
-        ingest([path])
-    message = str(caught.value)
-    assert "slides.pdf" in message
-    assert "not a PDF" in message
+    document = ingest([path], assets_dir=tmp_path / "assets")
 
-
-@pytest.mark.parametrize("original", ["images/flower.jpg", "docx/test.docx", "audio/jfk.flac"])
-def test_binary_file_named_txt_is_unsupported(corpus: Path, tmp_path: Path, original: str) -> None:
-    path = tmp_path / "notes.txt"
-    shutil.copyfile(corpus / original, path)
-
-    with pytest.raises(UnsupportedFormat, match=r"notes\.txt"):
-        ingest([path])
+    assert kinds <= {block.kind for block in document.blocks}
+    assert all(block.source.file == misleading_name for block in document.blocks)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,10 @@ from animagenius.pipeline.domain import Aspect, RenderOptions, Resolution
 from animagenius.pipeline.errors import InvalidOption
 
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
-ACCEPT = ".md,.markdown,.txt,.rst,.pdf,text/plain,text/markdown,application/pdf"
+ACCEPT = (
+    ".md,.markdown,.txt,.rst,.html,.htm,.pdf,.docx,.pptx,.jpg,.jpeg,.png,.webp,.gif,.tif,.tiff,"
+    ".wav,.mp3,.m4a,.flac,.ogg,.mp4,.mov,.webm,.mkv"
+)
 
 
 class ProjectForm(forms.Form):
@@ -19,7 +22,7 @@ class ProjectForm(forms.Form):
         required=False,
         allow_empty_file=True,  # the renderer explains what is wrong with a file, empty ones included
         label="Document",
-        help_text="Markdown, plain text, reStructuredText or PDF.",
+        help_text="PDF, Word, PowerPoint, Markdown, HTML or text; a photo, a recording or a video.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     text = forms.CharField(

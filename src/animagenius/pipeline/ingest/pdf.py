@@ -6,6 +6,7 @@ import logging
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
@@ -16,13 +17,18 @@ from animagenius.pipeline.errors import CorruptFile, Encrypted, TooLarge
 from animagenius.pipeline.ingest.text import clean_inline, document_from
 
 MAX_PAGES = 500
+SCANNED_PAGE_WORDS = 20  # fewer words in the text layer than this: try reading the page's picture instead
+
+ScanReader = Callable[[PageObject], list[str]]
+"""Paragraphs read (by OCR) from the largest picture on a page; [] when it has none."""
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+([A-Z][^.!?]{2,70})$")
 _SENTENCE_END = (".", "!", "?", ":", '."', ".”")
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
-def read_pdf(path: Path, *, max_pages: int = MAX_PAGES) -> SourceDocument:
+def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, scans: ScanReader | None = None) -> SourceDocument:
+    """`scans` reads pages that are pictures (OCR); without it such pages contribute nothing."""
     reader = _open(path, max_pages=max_pages)
     blocks: list[Block] = []
     title: str | None = None
@@ -31,7 +37,11 @@ def read_pdf(path: Path, *, max_pages: int = MAX_PAGES) -> SourceDocument:
             lines = _sized_lines(page)
             if number == 1:
                 title = _largest_text(lines)
-            blocks.extend(_page_blocks(lines, Provenance(file=path.name, page=number)))
+            source = Provenance(file=path.name, page=number)
+            page_blocks = _page_blocks(lines, source)
+            if scans is not None and _words(page_blocks) < SCANNED_PAGE_WORDS:
+                page_blocks = max(page_blocks, _scanned_blocks(scans(page), source), key=_words)
+            blocks.extend(page_blocks)
         title = _metadata_title(reader) or title
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise CorruptFile(
@@ -161,6 +171,16 @@ def _wordy(line: str) -> bool:
     words = line.split()
     real = [w for w in words if sum(c.isalpha() for c in w) >= 3]
     return len(real) >= max(1, len(words) // 2)
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(len(block.text.split()) for block in blocks)
+
+
+def _scanned_blocks(paragraphs: list[str], source: Provenance) -> list[Block]:
+    return [
+        Block(kind="paragraph", text=clean_inline(text), source=source) for text in paragraphs if text.strip()
+    ]
 
 
 def _join_lines(lines: list[str]) -> str:

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from pypdf import PageObject
 
 from animagenius.pipeline.domain import SourceDocument
 from animagenius.pipeline.errors import NoContent, TooLarge, UnsupportedFormat
 from animagenius.pipeline.ingest import pdf, text
 from animagenius.pipeline.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from animagenius.pipeline.ingest.sniff import Kind, sniff
+from animagenius.pipeline.providers.protocols import OCR
 
 MAX_FILE_BYTES = DEFAULT_LIMITS.max_bytes
-SUPPORTED = "Markdown (.md), reStructuredText (.rst), plain text (.txt), HTML or PDF"
+SUPPORTED = (
+    "a document (PDF, Word .docx, PowerPoint .pptx, Markdown, reStructuredText, HTML, plain text), "
+    "a picture (JPEG, PNG, WebP, GIF, TIFF), a recording (WAV, MP3, M4A, FLAC, OGG) "
+    "or a video (MP4, MOV, WebM, MKV)"
+)
+OCR_ENGINE = "rapidocr"
+TRANSCRIBER = "whisper"
 _TEXT_FLAVOURS: dict[str, text.Flavour] = {".md": "markdown", ".markdown": "markdown", ".rst": "rst"}
 
 Reader = Callable[[Path, IngestLimits, Path | None], SourceDocument]
@@ -78,7 +89,14 @@ def read_file(
 
 
 def _read_pdf(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
-    return pdf.read_pdf(path, max_pages=limits.max_pages)
+    from animagenius.pipeline.ingest.images import ocr_pdf_page_images
+
+    def read_scan(page: PageObject) -> list[str]:
+        return ocr_pdf_page_images(
+            page, ocr=_ocr(), workdir=_assets(assets_dir), name=path.name, max_pixels=limits.max_pixels
+        )
+
+    return pdf.read_pdf(path, max_pages=limits.max_pages, scans=read_scan)
 
 
 def _read_text(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
@@ -86,7 +104,80 @@ def _read_text(path: Path, limits: IngestLimits, assets_dir: Path | None) -> Sou
     return text.read(decoded, flavour=_TEXT_FLAVOURS.get(path.suffix.lower(), "plain"), name=path.name)
 
 
-_READERS: dict[Kind, Reader] = {Kind.PDF: _read_pdf, Kind.TEXT: _read_text}
+def _read_html(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    from animagenius.pipeline.ingest.html import read_html
+
+    return read_html(text.decode(path.read_bytes(), name=path.name), name=path.name)
+
+
+def _read_docx(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    from animagenius.pipeline.ingest.office import read_docx
+
+    return read_docx(path, assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels)
+
+
+def _read_pptx(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    from animagenius.pipeline.ingest.office import read_pptx
+
+    return read_pptx(
+        path, assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels, max_slides=limits.max_pages
+    )
+
+
+def _read_ole2(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    """Legacy .doc/.ppt or a password-protected .docx/.pptx: `check_package` says which, and refuses it."""
+    from animagenius.pipeline.ingest.office import check_package
+
+    check_package(path, expected="pptx" if path.suffix.lower() in (".ppt", ".pptx") else "docx")
+    raise UnsupportedFormat(f"{path.name} is an old Office file; save it as .docx or .pptx and upload that")
+
+
+def _read_image(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    from animagenius.pipeline.ingest.images import read_image
+
+    return read_image(path, ocr=_ocr(), assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels)
+
+
+def _read_media(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
+    """Audio and video alike: the media reader tells them apart by their streams."""
+    from animagenius.pipeline.ingest.media import read_video
+    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+
+    return read_video(
+        path,
+        transcriber=TRANSCRIBERS.create(TRANSCRIBER),
+        assets_dir=_assets(assets_dir),
+        max_duration_s=limits.max_duration_s,
+    )
+
+
+def _ocr() -> OCR:
+    from animagenius.pipeline.providers.ocrs import OCRS
+
+    return OCRS.create(OCR_ENGINE)
+
+
+@functools.cache
+def _scratch_assets() -> Path:
+    return Path(tempfile.mkdtemp(prefix="animagenius-assets-"))
+
+
+def _assets(assets_dir: Path | None) -> Path:
+    """Where extracted pictures and keyframes go; callers that keep them pass a folder of their own."""
+    return assets_dir if assets_dir is not None else _scratch_assets()
+
+
+_READERS: dict[Kind, Reader] = {
+    Kind.PDF: _read_pdf,
+    Kind.TEXT: _read_text,
+    Kind.HTML: _read_html,
+    Kind.DOCX: _read_docx,
+    Kind.PPTX: _read_pptx,
+    Kind.OLE2: _read_ole2,
+    Kind.IMAGE: _read_image,
+    Kind.AUDIO: _read_media,
+    Kind.VIDEO: _read_media,
+}
 
 
 # what a file name promises; text behind a binary format's name is refused rather than read as prose
@@ -115,12 +206,13 @@ def _unsupported_message(path: Path, kind: Kind) -> str:
 
 
 def _require_content(document: SourceDocument, name: str) -> SourceDocument:
-    has_media = bool(document.media)
-    if not has_media and (
+    """Enough to make a video of: some prose, or pictures/recordings to show."""
+    showable = bool(document.media) or any(block.image is not None for block in document.blocks)
+    if not showable and (
         document.word_count < 3 or not any(block.kind != "heading" for block in document.blocks)
     ):
         raise NoContent(
-            f"{name} has no readable text to narrate; if it is a scan or an image-only PDF, "
-            "upload a version with selectable text"
+            f"{name} has no readable text to narrate and nothing to show; "
+            "upload a version with text in it (or add a few sentences of your own)"
         )
     return document

