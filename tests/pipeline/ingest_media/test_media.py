@@ -456,3 +456,12 @@ def test_a_cut_off_streamable_video_still_gives_its_first_scene(
     figures = of_kind(document, "figure")
     assert figures and figures[0].source.start_s == 0.0
     jpeg_size(figures[0].image)
+
+
+def test_model_dir_comes_from_asr_model_dir(tmp_path, monkeypatch):
+    from animagenius.pipeline.errors import InvalidOption
+    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+
+    monkeypatch.setenv("ASR_MODEL_DIR", str(tmp_path / "no-model-here"))
+    with pytest.raises(InvalidOption, match="no Whisper model in .*no-model-here.*ASR_MODEL_DIR"):
+        TRANSCRIBERS.create("whisper")

