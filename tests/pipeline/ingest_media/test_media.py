@@ -463,5 +463,5 @@ def test_model_dir_comes_from_asr_model_dir(tmp_path, monkeypatch):
     from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
 
     monkeypatch.setenv("ASR_MODEL_DIR", str(tmp_path / "no-model-here"))
-    with pytest.raises(InvalidOption, match="no Whisper model in .*no-model-here.*ASR_MODEL_DIR"):
+    with pytest.raises(InvalidOption, match=r"no Whisper model in .*no-model-here.*ASR_MODEL_DIR"):
         TRANSCRIBERS.create("whisper")
