@@ -110,3 +110,25 @@ def test_upload_over_the_plan_limit_is_refused_at_once(signed_in: Client, settin
     assert response.status_code == 400
     assert "larger than your plan&#x27;s 1 MB limit" in response.content.decode()
     assert not Project.objects.exists()
+
+
+def test_several_files_are_kept_in_the_order_chosen(signed_in: Client, user: User, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    files = [
+        SimpleUploadedFile("b-second.md", b"# Second\n\nThe second file comes next."),
+        SimpleUploadedFile("a-first.md", b"# First\n\nThe first file is read first."),
+        SimpleUploadedFile("c-third.txt", b"The third file closes the video."),
+    ]
+    response = signed_in.post(
+        reverse("studio:project_list"),
+        {"source_file": files, "aspect": "16:9", "resolution": "720p", "duration": "60"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:1000]
+    project = Project.objects.get(owner=user)
+    sources = list(project.assets.filter(kind="source").order_by("position"))
+    assert [asset.original_name for asset in sources] == ["b-second.md", "a-first.md", "c-third.txt"]
+    assert sources[0].file.read() == b"# Second\n\nThe second file comes next."
+    assert project.display_title == "b-second.md and 2 more"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from animagenius.pipeline.domain import Aspect, RenderOptions, Resolution
 from animagenius.pipeline.errors import InvalidOption
@@ -14,16 +15,37 @@ ACCEPT = (
 )
 
 
+MAX_FILES = 20
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files, kept in the order the browser sent them (the order the person picked them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class ProjectForm(forms.Form):
     title = forms.CharField(
         max_length=200, required=False, help_text="Optional; taken from the file otherwise."
     )
-    source_file = forms.FileField(
+    source_file = MultipleFileField(
         required=False,
         allow_empty_file=True,  # the renderer explains what is wrong with a file, empty ones included
-        label="Document",
-        help_text="PDF, Word, PowerPoint, Markdown, HTML or text; a photo, a recording or a video.",
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        label="Documents",
+        help_text="PDF, Word, PowerPoint, Markdown, HTML or text; photos, recordings or videos. "
+        "Several files become one video, in the order chosen.",
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )
     text = forms.CharField(
         required=False,
@@ -45,17 +67,21 @@ class ProjectForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        upload, text = data.get("source_file"), (data.get("text") or "").strip()
-        if not upload and not text:
+        uploads: list[UploadedFile] = data.get("source_file") or []
+        text = (data.get("text") or "").strip()
+        if not uploads and not text:
             raise forms.ValidationError("Choose a document to upload or paste some text.")
-        if upload and text:
-            raise forms.ValidationError("Upload a document or paste text, not both.")
-        if upload and upload.size > self.max_bytes:
-            limit = self.max_bytes // (1024 * 1024)
-            self.add_error(
-                "source_file",
-                f"This file is larger than your plan's {limit} MB limit; upload a shorter version.",
-            )
+        if uploads and text:
+            raise forms.ValidationError("Upload documents or paste text, not both.")
+        if len(uploads) > MAX_FILES:
+            self.add_error("source_file", f"Choose at most {MAX_FILES} files for one video.")
+        limit = self.max_bytes // (1024 * 1024)
+        for upload in uploads:
+            if (upload.size or 0) > self.max_bytes:
+                self.add_error(
+                    "source_file",
+                    f"{upload.name} is larger than your plan's {limit} MB limit; upload a shorter version.",
+                )
         data["text"] = text
         if {"aspect", "resolution", "duration"} <= data.keys():
             try:

@@ -83,13 +83,14 @@ class Asset(BaseModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assets")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0, help_text="upload order within the project")
     file = models.FileField(upload_to="assets/")
     original_name = models.CharField(max_length=255)
     size_bytes = models.PositiveBigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["project", "kind"])]
+        indexes: ClassVar = [models.Index(fields=["project", "kind", "position"])]
 
     def __str__(self) -> str:
         return self.original_name

@@ -7,6 +7,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -37,26 +38,34 @@ def project_create(
     owner: User,
     title: str,
     options: RenderOptions,
-    upload: UploadedFile | None = None,
+    uploads: Sequence[UploadedFile] = (),
     pasted_text: str = "",
 ) -> Project:
-    """A project with its source stored as an asset. Exactly one of `upload` / `pasted_text` is given."""
-    name = _safe_name(upload.name or "upload") if upload else "pasted-text.md"
+    """A project with its sources stored as assets, in order. Give `uploads` or `pasted_text`."""
+    sources: list[tuple[str, UploadedFile | ContentFile[bytes]]] = [
+        (_safe_name(upload.name or "upload"), upload) for upload in uploads
+    ] or [("pasted-text.md", ContentFile(pasted_text.encode("utf-8")))]
+    names = [name for name, _ in sources]
+    summary = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
     with transaction.atomic():
         project = Project.objects.create(
             owner=owner,
             title=title.strip(),
-            source_name=name if upload else "Pasted text",
+            source_name=summary if uploads else "Pasted text",
             aspect=options.aspect.value,
             resolution=options.resolution.value,
             target_duration_s=options.target_duration_s,
         )
-        content = upload if upload else ContentFile(pasted_text.encode("utf-8"))
-        asset = Asset(
-            project=project, kind=Asset.Kind.SOURCE, original_name=name, size_bytes=content.size or 0
-        )
-        asset.file.save(f"{project.id}/{name}", content, save=False)
-        asset.save()
+        for position, (name, content) in enumerate(sources):
+            asset = Asset(
+                project=project,
+                kind=Asset.Kind.SOURCE,
+                position=position,
+                original_name=name,
+                size_bytes=content.size or 0,
+            )
+            asset.file.save(f"{project.id}/{position:02d}-{name}", content, save=False)
+            asset.save()
     return project
 
 
@@ -115,7 +124,7 @@ def _copy_sources(project: Project, folder: Path) -> list[Path]:
     """Give the pipeline the files under the names the person uploaded, so messages name them."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for index, asset in enumerate(project.assets.filter(kind=Asset.Kind.SOURCE).order_by("created_at")):
+    for index, asset in enumerate(project.assets.filter(kind=Asset.Kind.SOURCE).order_by("position")):
         target = folder / f"{index:02d}" / asset.original_name
         target.parent.mkdir()
         with asset.file.open("rb") as source, target.open("wb") as copy:

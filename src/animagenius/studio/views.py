@@ -49,7 +49,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             owner=_user(request),
             title=form.cleaned_data["title"],
             options=form.cleaned_data["options"],
-            upload=form.cleaned_data["source_file"],
+            uploads=form.cleaned_data["source_file"],
             pasted_text=form.cleaned_data["text"],
         )
         services.render_job_create(project=project)
