@@ -68,15 +68,17 @@ def _collect(document: SourceDocument) -> list[ProseSection]:
             continue
         if block.kind not in _PROSE:
             continue  # tables and figures are shown, not read aloud
-        for text in _sentences_of(block.text, is_list_item=block.kind == "list_item"):
+        # bullets and slide text are complete thoughts even without a full stop
+        terse = block.kind == "list_item" or block.source.slide is not None
+        for text in _sentences_of(block.text, terse=terse):
             sections[-1].sentences.append(Sentence(text=text, block=index, position=position))
             position += 1
     return [section for section in sections if section.sentences]
 
 
-def _sentences_of(text: str, *, is_list_item: bool) -> list[str]:
+def _sentences_of(text: str, *, terse: bool) -> list[str]:
     text = re.sub(r"\s+", " ", _NOISE.sub("", text)).strip()
-    if is_list_item and text and text[-1] not in ".!?":
+    if terse and text and text[-1] not in ".!?":
         text += "."
     return [sentence for sentence in _SENTENCE_SPLIT.split(text) if _narratable(sentence)]
 
