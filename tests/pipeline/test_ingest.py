@@ -294,3 +294,15 @@ def test_every_corpus_document_reads_or_fails_cleanly(corpus: Path, relative: st
         assert outcome.word_count >= 3
         assert any(block.kind != "heading" for block in outcome.blocks)
         assert all(block.text and block.text.strip() == block.text for block in outcome.blocks)
+
+
+def test_pdf_figures_are_extracted_with_captions_in_page_order(corpus: Path, tmp_path: Path) -> None:
+    document = ingest([corpus / "pdf/tracemonkey.pdf"], assets_dir=tmp_path)
+
+    figures = [block for block in document.blocks if block.kind == "figure"]
+    numbers = [int(block.text.split()[1].rstrip(".")) for block in figures]
+    assert sorted(numbers) == list(range(1, 14))
+    pages = [block.source.page or 0 for block in document.blocks]
+    assert pages == sorted(pages), "figures sit among the text of their own page"
+    for figure in figures:
+        assert figure.image is not None and figure.image.is_file() and figure.image.parent == tmp_path

@@ -141,7 +141,8 @@ def _describe(document: SourceDocument, outline: Outline) -> str:
         lines.append("\nWorth showing:")
         for item in outline.highlights:
             block = document.blocks[item.block]
-            lines.append(f"  - {item.kind} ({_where(block.source)}): {item.why}")
+            caption = block.text.split("\n")[0][:90]
+            lines.append(f"  - {item.kind} ({_where(block.source)}): {caption} — {item.why}")
     if outline.numbers:
         lines.append("\nNumbers worth charting:")
         lines.extend(

@@ -1,0 +1,424 @@
+"""Figures (as cropped images) and simple tables (as rows/cells) found in a PDF by their captions."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+from PIL import Image, ImageStat
+
+from animagenius.pipeline.domain import Block, Provenance
+from animagenius.pipeline.ingest.text import clean_inline
+
+log = logging.getLogger(__name__)
+
+MAX_BITMAP_PX = 4000
+MAX_RUNS_PER_PAGE = 5_000  # text runs beyond this on one page are a hostile or degenerate file
+MAX_CAPTIONS_PER_PAGE = 40  # each caption may render a region; a page of fake captions must stay cheap
+MIN_FIGURE_PT = 40
+INK_LEVEL = 235  # grey value below which a rendered pixel counts as ink
+MIN_INK_FRACTION = 0.003
+FULL_LINE = 0.85  # without justified text: a line this wide, relative to the long lines, is running text
+JUSTIFIED_LINES = 4  # this many lines ending at the same x make that x the right edge of justified text
+
+_FIGURE_CAPTION = re.compile(r"^(?:figure|fig\.)\s*(\d{1,3})\s*[.:]", re.IGNORECASE)
+_TABLE_CAPTION = re.compile(r"^table\s*(\d{1,3})\s*[.:]", re.IGNORECASE)
+_CAPTION = re.compile(f"{_FIGURE_CAPTION.pattern}|{_TABLE_CAPTION.pattern}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A rectangle in PDF points, y growing upwards."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class _Line:
+    box: _Box
+    text: str
+
+
+@dataclass(frozen=True)
+class _Page:
+    number: int
+    box: _Box  # the visible page (crop box)
+    lines: list[_Line]  # runs merged into lines, top to bottom
+    runs: list[_Line]  # text runs as pdfium reports them, each a word or a group of words
+    long_line: float  # width of a typical full line of running text
+    right_edges: frozenset[int]  # where justified lines end; code listings and labels end anywhere
+    left_edges: frozenset[int]  # where many lines start: the columns' left margins
+
+    @property
+    def centre(self) -> float:
+        return (self.box.x0 + self.box.x1) / 2
+
+
+def find_figures_and_tables(
+    path: Path, *, assets_dir: Path, max_pages: int, scale: float = 2.0
+) -> list[tuple[int, Block]]:
+    """(page, block) for each captioned figure and recognisable table; unreadable pages give nothing."""
+    try:
+        document = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return []
+    found: list[tuple[int, Block]] = []
+    try:
+        for index in range(min(len(document), max_pages)):
+            try:
+                found.extend(
+                    (index + 1, block) for block in _page_blocks(document, index, path, assets_dir, scale)
+                )
+            except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as error:
+                log.info("%s page %d: figures not read (%s)", path.name, index + 1, error)
+    finally:
+        document.close()
+    return found
+
+
+def _page_blocks(
+    document: pdfium.PdfDocument, index: int, path: Path, assets_dir: Path, scale: float
+) -> list[Block]:
+    pdf_page = document[index]
+    try:
+        page = _read_page(pdf_page, index + 1)
+        source = Provenance(file=path.name, page=page.number)
+        blocks: list[Block] = []
+        seen: set[str] = set()
+        captions = [n for n, line in enumerate(page.lines) if _CAPTION.match(line.text)]
+        for position in captions[:MAX_CAPTIONS_PER_PAGE]:
+            block = _figure(pdf_page, page, position, path, assets_dir, scale, source, seen)
+            block = block or _table(page, position, source, seen)
+            if block is not None:
+                blocks.append(block)
+        return blocks
+    finally:
+        pdf_page.close()
+
+
+# ---------------------------------------------------------------- text layout
+
+
+def _read_page(pdf_page: pdfium.PdfPage, number: int) -> _Page:
+    left, bottom, right, top = pdf_page.get_cropbox()
+    text_page = pdf_page.get_textpage()
+    try:
+        runs = []
+        for index in range(min(text_page.count_rects(), MAX_RUNS_PER_PAGE)):
+            x0, y0, x1, y1 = text_page.get_rect(index)
+            text = clean_inline(text_page.get_text_bounded(x0, y0, x1, y1).replace("\x02", "-"))
+            if text:
+                runs.append(_Line(_Box(x0, y0, x1, y1), text))
+    finally:
+        text_page.close()
+    lines = _merge_runs(runs)
+    edges = _right_edges(lines)
+    justified = [line.box.width for line in lines if round(line.box.x1) in edges]
+    widths = sorted(justified or [line.box.width for line in lines])
+    long_line = widths[int(len(widths) * (0.5 if justified else 0.8))] if widths else 0.0
+    starts = Counter(round(line.box.x0) for line in lines)
+    left_edges = frozenset(x for x, count in starts.items() if count >= JUSTIFIED_LINES)
+    return _Page(number, _Box(left, bottom, right, top), lines, runs, long_line, edges, left_edges)
+
+
+def _right_edges(lines: list[_Line]) -> frozenset[int]:
+    """x where many lines end and few lines crossing it go on: monospaced code lines of equal length
+    end together too, but longer code lines run past them."""
+    ends = Counter(round(line.box.x1) for line in lines)
+    edges = set()
+    for x, count in ends.items():
+        past = sum(1 for line in lines if line.box.x0 < x - 50 and line.box.x1 > x + 5)
+        if count >= JUSTIFIED_LINES and count >= past:
+            edges.add(x)
+    return frozenset(edges)
+
+
+def _merge_runs(runs: list[_Line]) -> list[_Line]:
+    """Runs on the same baseline with a word-sized gap between them form a line; columns stay apart."""
+    lines: list[_Line] = []
+    by_height: dict[
+        int, list[_Line]
+    ] = {}  # lines by their middle, in 4 pt bands, so a run is compared with few
+    for run in sorted(runs, key=lambda r: r.box.x0):
+        band = int((run.box.y0 + run.box.y1) / 8)
+        nearby = [line for key in (band - 1, band, band + 1) for line in by_height.get(key, [])]
+        line = next((line for line in nearby if _same_line(line.box, run.box)), None)
+        if line is None:
+            line = _Line(run.box, run.text)
+            lines.append(line)
+            by_height.setdefault(band, []).append(line)
+        else:
+            box = line.box
+            line.box = _Box(box.x0, min(box.y0, run.box.y0), max(box.x1, run.box.x1), max(box.y1, run.box.y1))
+            line.text = _join(line.text, run.text)
+    return sorted(lines, key=lambda line: (-round(line.box.y1), line.box.x0))
+
+
+def _same_line(line: _Box, run: _Box) -> bool:
+    overlap = min(line.y1, run.y1) - max(line.y0, run.y0)
+    height = max(min(line.height, run.height), 1.0)
+    return overlap >= 0.4 * height and -height <= run.x0 - line.x1 <= 1.2 * max(line.height, run.height)
+
+
+def _join(left: str, right: str) -> str:
+    if left.endswith("-") or left.endswith("¨") or right.startswith("¨"):
+        return left + right
+    return f"{left} {right}"
+
+
+def _column(page: _Page, caption: _Box) -> _Box:
+    """The caption's column: a caption across the page centre belongs to a full-width figure."""
+    left = min((line.box.x0 for line in page.lines), default=page.box.x0)
+    right = max((line.box.x1 for line in page.lines), default=page.box.x1)
+    if not _two_columns(page) or (caption.x0 < page.centre - 20 and caption.x1 > page.centre + 20):
+        return _Box(left, page.box.y0, right, page.box.y1)
+    if caption.x1 <= page.centre + 20:
+        return _Box(left, page.box.y0, page.centre, page.box.y1)
+    return _Box(page.centre, page.box.y0, right, page.box.y1)
+
+
+def _two_columns(page: _Page) -> bool:
+    running = [line.box for line in page.lines if _is_running_text(page, line)]
+    crossing = sum(1 for box in running if box.x0 < page.centre - 20 and box.x1 > page.centre + 20)
+    return bool(running) and crossing < 0.5 * len(running)
+
+
+def _inside(column: _Box, box: _Box) -> bool:
+    return box.x1 > column.x0 + 2 and box.x0 < column.x1 - 2
+
+
+def _is_running_text(page: _Page, line: _Line) -> bool:
+    if line.box.width > 0.9 * line.box.height * len(line.text):
+        return False  # sparse like a table row or a chart's axis labels: prose sets a character in ~0.5 em
+    if page.right_edges:
+        ends_at_edge = any(abs(line.box.x1 - edge) <= 2 for edge in page.right_edges)
+        starts_at_edge = any(-2 <= line.box.x0 - edge <= 2 * line.box.height for edge in page.left_edges)
+        return ends_at_edge and starts_at_edge and line.box.width >= 0.5 * page.long_line
+    return line.box.width >= FULL_LINE * page.long_line
+
+
+def _paragraph(page: _Page, start: int, column: _Box) -> tuple[str, _Box]:
+    """The text and extent of the paragraph that starts at `page.lines[start]`."""
+    first = page.lines[start]
+    parts, box = [first.text], first.box
+    for line in page.lines[start + 1 :]:
+        if not _inside(column, line.box) or line.box.y1 > box.y0 + 1:
+            continue
+        if (
+            box.y0 - line.box.y1 > 0.9 * first.box.height
+            or abs(line.box.x0 - first.box.x0) > 3 * first.box.height
+        ):
+            break
+        parts.append(line.text)
+        box = _Box(min(box.x0, line.box.x0), line.box.y0, max(box.x1, line.box.x1), box.y1)
+        if not _is_running_text(page, line):
+            break
+    text = ""
+    for part in parts:
+        text = (
+            text[:-1] + part
+            if text.endswith("-") and part[:1].islower()
+            else _join(text, part)
+            if text
+            else part
+        )
+    return text, box
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _figure(
+    pdf_page: pdfium.PdfPage,
+    page: _Page,
+    position: int,
+    path: Path,
+    assets_dir: Path,
+    scale: float,
+    source: Provenance,
+    seen: set[str],
+) -> Block | None:
+    match = _FIGURE_CAPTION.match(page.lines[position].text)
+    if match is None or f"fig{match.group(1)}" in seen:
+        return None
+    column = _column(page, page.lines[position].box)
+    caption, caption_box = _paragraph(page, position, column)
+    column = _column(page, caption_box)
+    for region in (_region_above(page, caption_box, column), _region_below(page, caption_box, column)):
+        if region is None:
+            continue
+        image = _render(pdf_page, page, region, scale)
+        if image is None:
+            continue
+        assets_dir.mkdir(parents=True, exist_ok=True)
+        target = assets_dir / f"{path.stem}-p{page.number}-fig{match.group(1)}.png"
+        image.save(target, format="PNG")
+        seen.add(f"fig{match.group(1)}")
+        return Block(kind="figure", text=caption, image=target, source=source)
+    return None
+
+
+def _region_above(page: _Page, caption: _Box, column: _Box) -> _Box | None:
+    above = [line for line in page.lines if _inside(column, line.box) and line.box.y0 >= caption.y1 - 1]
+    above.sort(key=lambda line: line.box.y0)
+    top = page.box.y1
+    for number, line in enumerate(above):
+        if _is_running_text(page, line):
+            top = _paragraph_bottom(above, number)
+            break
+    return _sized(_Box(column.x0, caption.y1 + 1, column.x1, top))
+
+
+def _paragraph_bottom(above: list[_Line], found: int) -> float:
+    """Lines just below a line of running text, aligned with it, are the rest of its paragraph."""
+    anchor = above[found]
+    bottom = anchor.box.y0
+    for line in reversed(above[:found]):
+        near = bottom - line.box.y1 <= 0.9 * anchor.box.height
+        if not near or abs(line.box.x0 - anchor.box.x0) > 3 * anchor.box.height:
+            break
+        bottom = line.box.y0
+    return bottom - 1
+
+
+def _region_below(page: _Page, caption: _Box, column: _Box) -> _Box | None:
+    below = [line for line in page.lines if _inside(column, line.box) and line.box.y1 <= caption.y0 + 1]
+    bottom = page.box.y0
+    for line in below:
+        if _is_running_text(page, line):
+            bottom = line.box.y1 + 1
+            break
+    return _sized(_Box(column.x0, bottom, column.x1, caption.y0 - 1))
+
+
+def _sized(region: _Box) -> _Box | None:
+    return region if region.width >= MIN_FIGURE_PT and region.height >= MIN_FIGURE_PT else None
+
+
+def _render(pdf_page: pdfium.PdfPage, page: _Page, region: _Box, scale: float) -> Image.Image | None:
+    """The region as a picture with white margins trimmed; None when it is (nearly) blank or too small."""
+    scale = min(scale, MAX_BITMAP_PX / region.width, MAX_BITMAP_PX / region.height)
+    crop = (
+        max(0.0, region.x0 - page.box.x0),
+        max(0.0, region.y0 - page.box.y0),
+        max(0.0, page.box.x1 - region.x1),
+        max(0.0, page.box.y1 - region.y1),
+    )
+    bitmap = pdf_page.render(scale=scale, crop=crop)
+    try:
+        image = bitmap.to_pil().convert("RGB")
+    finally:
+        bitmap.close()
+    ink = image.convert("L").point(lambda value: 255 if value < INK_LEVEL else 0)
+    bounds = ink.getbbox()
+    if bounds is None:
+        return None
+    image, ink = image.crop(bounds), ink.crop(bounds)
+    too_small = min(image.size) < MIN_FIGURE_PT * scale
+    if too_small or ImageStat.Stat(ink).mean[0] / 255 < MIN_INK_FRACTION:
+        return None
+    return image
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _table(page: _Page, position: int, source: Provenance, seen: set[str]) -> Block | None:
+    match = _TABLE_CAPTION.match(page.lines[position].text)
+    if match is None or f"table{match.group(1)}" in seen:
+        return None
+    column = _column(page, page.lines[position].box)
+    caption, caption_box = _paragraph(page, position, column)
+    for region in (_table_below(page, caption_box, column), _table_above(page, caption_box, column)):
+        rows = _rows(page, region)
+        if rows:
+            seen.add(f"table{match.group(1)}")
+            text = "\n".join([caption, *(" | ".join(row) for row in rows)])
+            return Block(kind="table", text=text, rows=rows, source=source)
+    return None
+
+
+def _table_below(page: _Page, caption: _Box, column: _Box) -> _Box:
+    return _table_extent(page, caption, column, downwards=True)
+
+
+def _table_above(page: _Page, caption: _Box, column: _Box) -> _Box:
+    return _table_extent(page, caption, column, downwards=False)
+
+
+def _table_extent(page: _Page, caption: _Box, column: _Box, *, downwards: bool) -> _Box:
+    """From the caption to the first line of running text or a gap wider than three lines."""
+    lines = [
+        line
+        for line in page.lines
+        if _inside(column, line.box)
+        and (line.box.y1 <= caption.y0 + 1 if downwards else line.box.y0 >= caption.y1 - 1)
+    ]
+    lines.sort(key=lambda line: -line.box.y1 if downwards else line.box.y0)
+    edge = caption.y0 if downwards else caption.y1
+    reach = edge
+    for line in lines:
+        gap = (reach - line.box.y1) if downwards else (line.box.y0 - reach)
+        if _is_running_text(page, line) or gap > 3 * max(line.box.height, 6.0):
+            break
+        reach = line.box.y0 if downwards else line.box.y1
+    low, high = (reach, edge) if downwards else (edge, reach)
+    return _Box(column.x0, low, column.x1, high)
+
+
+def _rows(page: _Page, region: _Box) -> tuple[tuple[str, ...], ...]:
+    """Cells of a column-aligned table: runs grouped into rows by height, into columns by shared x-ranges."""
+    runs = [run for run in page.runs if _within(region, run.box)]
+    rows = _group_rows(runs)
+    bands = _column_bands([run for row in rows for run in row])
+    if len(rows) < 2 or len(bands) < 2:
+        return ()
+    table = tuple(tuple(_cell(row, band) for band in bands) for row in rows)
+    filled = sum(1 for row in table if sum(1 for cell in row if cell) >= 2)
+    return table if filled >= max(2, len(table) * 0.6) else ()
+
+
+def _within(region: _Box, box: _Box) -> bool:
+    centre_y = (box.y0 + box.y1) / 2
+    return region.x0 - 1 <= box.x0 and box.x1 <= region.x1 + 1 and region.y0 <= centre_y <= region.y1
+
+
+def _group_rows(runs: list[_Line]) -> list[list[_Line]]:
+    rows: list[list[_Line]] = []
+    for run in sorted(runs, key=lambda r: -(r.box.y0 + r.box.y1) / 2):
+        centre = (run.box.y0 + run.box.y1) / 2
+        if rows and abs((rows[-1][0].box.y0 + rows[-1][0].box.y1) / 2 - centre) <= 0.5 * run.box.height:
+            rows[-1].append(run)
+        else:
+            rows.append([run])
+    return [sorted(row, key=lambda r: r.box.x0) for row in rows]
+
+
+def _column_bands(runs: list[_Line]) -> list[tuple[float, float]]:
+    """x-ranges that runs share across rows; a gap of more than a character separates two columns."""
+    bands: list[tuple[float, float]] = []
+    for run in sorted(runs, key=lambda r: r.box.x0):
+        if bands and run.box.x0 <= bands[-1][1] + 0.5 * run.box.height:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], run.box.x1))
+        else:
+            bands.append((run.box.x0, run.box.x1))
+    return bands
+
+
+def _cell(row: list[_Line], band: tuple[float, float]) -> str:
+    return " ".join(run.text for run in row if band[0] <= (run.box.x0 + run.box.x1) / 2 <= band[1])

@@ -1,0 +1,169 @@
+"""Figures and tables found in PDFs by their captions: real figures from a real paper, a hand-built table."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from animagenius.pipeline.ingest.pdf_figures import find_figures_and_tables
+
+FIGURE_PAGES = {1: 2, 2: 2, 3: 3, 4: 3, 5: 6, 6: 6, 7: 7, 8: 7, 9: 8, 10: 11, 11: 10, 12: 13, 13: 12}
+
+
+@pytest.fixture(scope="module")
+def tracemonkey(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[int, Path, str]]:
+    """Figure number → (page, image, caption)."""
+    assets = tmp_path_factory.mktemp("assets")
+    found = find_figures_and_tables(corpus / "pdf/tracemonkey.pdf", assets_dir=assets, max_pages=50)
+    figures = {}
+    for page, block in found:
+        assert block.kind == "figure" and block.image is not None
+        assert block.source.file == "tracemonkey.pdf" and block.source.page == page
+        number = int(block.text.split()[1].rstrip("."))
+        figures[number] = (page, block.image, block.text)
+    return figures
+
+
+def test_every_figure_of_the_paper_is_found_on_its_page(
+    tracemonkey: dict[int, tuple[int, Path, str]],
+) -> None:
+    assert {number: page for number, (page, _, _) in tracemonkey.items()} == FIGURE_PAGES
+
+
+def test_each_figure_caption_is_the_whole_caption(tracemonkey: dict[int, tuple[int, Path, str]]) -> None:
+    for number, (_, _, caption) in tracemonkey.items():
+        assert caption.startswith(f"Figure {number}. ")
+    assert tracemonkey[2][2].endswith("then TM can stay in native code until the loop is done.")
+    assert "Trace-Monkey" in tracemonkey[2][2]  # the hyphen pdfium reports as \x02 is kept
+
+
+@pytest.mark.parametrize("number", sorted(FIGURE_PAGES))
+def test_each_figure_is_a_picture_of_plausible_size(
+    tracemonkey: dict[int, tuple[int, Path, str]], number: int
+) -> None:
+    page, image_path, _ = tracemonkey[number]
+    assert image_path.name == f"tracemonkey-p{page}-fig{number}.png"
+    with Image.open(image_path) as image:
+        assert image.format == "PNG"
+        width, height = image.size
+        assert 200 <= width <= 1300 and 80 <= height <= 1200  # at scale 2: a column or the page wide
+        assert ImageStat.Stat(image.convert("L")).stddev[0] > 20  # not blank
+
+
+def test_wide_figures_span_the_page_and_column_figures_a_column(
+    tracemonkey: dict[int, tuple[int, Path, str]],
+) -> None:
+    widths = {number: Image.open(path).width for number, (_, path, _) in tracemonkey.items()}
+    assert all(widths[n] > 900 for n in (3, 4, 10, 13))
+    assert all(widths[n] < 520 for n in (1, 2, 5, 6, 7, 8, 9, 11, 12))
+
+
+def test_a_ruled_table_is_read_into_rows_and_cells(tmp_path: Path) -> None:
+    pdf = tmp_path / "results.pdf"
+    pdf.write_bytes(_table_pdf())
+    found = find_figures_and_tables(pdf, assets_dir=tmp_path / "assets", max_pages=5)
+    tables = [(page, block) for page, block in found if block.kind == "table"]
+    assert len(tables) == 1
+    page, table = tables[0]
+    assert page == 1 and table.source.page == 1
+    assert table.rows == (("Loop", "Time", "Speedup"), ("sieve", "12.5", "2.20x"), ("nbody", "8.25", "4.19x"))
+    assert table.text.startswith("Table 1. Run times of the benchmark loops.")
+    assert "sieve | 12.5 | 2.20x" in table.text
+
+
+def test_a_caption_in_running_text_without_a_table_gives_nothing(tmp_path: Path) -> None:
+    pdf = tmp_path / "prose.pdf"
+    pdf.write_bytes(
+        _pdf([(72, 700, "Table 1. is mentioned but no table follows it in this document at all.")])
+    )
+    assert find_figures_and_tables(pdf, assets_dir=tmp_path, max_pages=5) == []
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (Path(__file__).parents[3] / "../shared/corpus/pdf").glob("*.pdf"))
+)
+def test_every_corpus_pdf_is_handled_quickly(corpus: Path, tmp_path: Path, name: str) -> None:
+    started = time.monotonic()
+    found = find_figures_and_tables(corpus / "pdf" / name, assets_dir=tmp_path, max_pages=50)
+    assert isinstance(found, list)
+    assert time.monotonic() - started < 10
+    for page, block in found:
+        assert block.source.page == page and block.kind in ("figure", "table")
+
+
+def test_the_corpus_pdfs_are_all_checked(corpus: Path) -> None:
+    assert len(list((corpus / "pdf").glob("*.pdf"))) >= 10  # the parametrised check above is not empty
+
+
+def test_pages_beyond_the_limit_are_not_read(corpus: Path, tmp_path: Path) -> None:
+    found = find_figures_and_tables(corpus / "pdf/tracemonkey.pdf", assets_dir=tmp_path, max_pages=3)
+    assert [page for page, _ in found] == [2, 2, 3, 3]
+
+
+def test_a_file_that_is_not_a_pdf_gives_nothing(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    assert find_figures_and_tables(junk, assets_dir=tmp_path, max_pages=5) == []
+
+
+def test_a_page_of_fake_captions_stays_cheap(tmp_path: Path) -> None:
+    pdf = tmp_path / "captions.pdf"
+    pdf.write_bytes(_pdf([(72, 10.0 + 1.5 * n, f"Figure {n}. A caption.") for n in range(500)]))
+    started = time.monotonic()
+    assert isinstance(find_figures_and_tables(pdf, assets_dir=tmp_path, max_pages=5), list)
+    assert time.monotonic() - started < 10
+
+
+def test_a_figure_on_a_huge_page_is_rendered_at_a_bounded_size(tmp_path: Path) -> None:
+    pdf = tmp_path / "poster.pdf"
+    drawing = "0 0 0 rg 100 2000 13000 8000 re f 1 1 1 rg 3000 4000 2000 2000 re f"
+    pdf.write_bytes(
+        _pdf([(100, 1500, "Figure 1. A poster-sized drawing.")], size=(14400, 14400), extra=drawing)
+    )
+    [(page, figure)] = find_figures_and_tables(pdf, assets_dir=tmp_path, max_pages=5)
+    assert page == 1 and figure.image is not None and figure.text == "Figure 1. A poster-sized drawing."
+    with Image.open(figure.image) as image:
+        assert max(image.size) <= 4000 and min(image.size) > 100
+
+
+PROSE = "Each loop was run ten times and the fastest run is reported here; the machine was idle."
+
+
+def _table_pdf() -> bytes:
+    cells = [("Loop", "Time", "Speedup"), ("sieve", "12.5", "2.20x"), ("nbody", "8.25", "4.19x")]
+    texts = [(72.0, 760.0 - 14 * n, PROSE) for n in range(5)]
+    texts.append((72, 680, "Table 1. Run times of the benchmark loops."))
+    for row, values in enumerate(cells):
+        texts.extend((x, 655.0 - 16 * row, value) for x, value in zip((90, 220, 350), values, strict=True))
+    texts.extend((72.0, 580.0 - 14 * n, PROSE) for n in range(5))
+    return _pdf(texts)
+
+
+def _pdf(
+    texts: list[tuple[float, float, str]], *, size: tuple[int, int] = (612, 792), extra: str = ""
+) -> bytes:
+    """A one-page Helvetica PDF built by hand, each text placed on its own at (x, y)."""
+    content = (extra + " ").encode() + " ".join(
+        f"BT /F1 10 Tf 1 0 0 1 {x} {y} Tm ({text}) Tj ET" for x, y, text in texts
+    ).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Contents 5 0 R >>" % size,
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
