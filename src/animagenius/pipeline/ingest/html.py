@@ -15,7 +15,7 @@ from typing import Any, Literal
 from lxml import etree, html  # type: ignore[import-untyped]
 
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
-from animagenius.pipeline.ingest.text import clean_inline, document_from
+from animagenius.pipeline.ingest.text import clean_inline, document_from, table_text
 
 MAX_COLUMNS = 256
 MAX_TABLE_CELLS = 100_000  # beyond this a table is kept in part: it is shown, not read out
@@ -207,7 +207,7 @@ def _table_blocks(table: Any, context: _Context) -> Iterator[Block]:
         return
     caption_element = table.find("caption")
     caption = _inline_text(caption_element) if caption_element is not None else ""
-    text = "\n".join(" | ".join(row) for row in cells)
+    text = table_text(cells)
     yield Block(
         kind="table", text=f"{caption}\n{text}" if caption else text, rows=tuple(cells), source=context.source
     )

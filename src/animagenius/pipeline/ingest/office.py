@@ -36,7 +36,7 @@ from pptx.slide import Slide
 
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.errors import CorruptFile, Encrypted, TooLarge, UnsupportedFormat
-from animagenius.pipeline.ingest.text import clean_inline, document_from
+from animagenius.pipeline.ingest.text import clean_inline, document_from, table_text
 
 MB = 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * MB
@@ -310,10 +310,6 @@ def alt_text(value: str | None) -> str:
     """Alt text worth reading; Office fills it with the picture's file name when the author wrote none."""
     text = clean_inline(value or "")
     return "" if text.lower().endswith(_FILE_NAME_ALT) else text
-
-
-def table_text(rows: list[tuple[str, ...]]) -> str:
-    return "\n".join(" | ".join(row) for row in rows)
 
 
 def _square(rows: Iterable[list[str]]) -> list[tuple[str, ...]]:

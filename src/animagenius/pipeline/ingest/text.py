@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from markdown_it import MarkdownIt
@@ -52,6 +52,11 @@ def _title_from_name(name: str) -> str:
 def clean_inline(text: str) -> str:
     """Collapse whitespace and undo typographic ligatures (ﬁ → fi) so words stay searchable and speakable."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def table_text(rows: Sequence[Sequence[str]]) -> str:
+    """A table's readable text: one line per row, cells separated by bars."""
+    return "\n".join(" | ".join(row) for row in rows)
 
 
 # ---------------------------------------------------------------- plain text
