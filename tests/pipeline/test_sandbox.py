@@ -11,9 +11,12 @@ from animagenius.pipeline.errors import InputError, NoContent, ProcessingTimeout
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, TIER_LIMITS, ingest
 
 
-def test_isolated_reading_gives_the_same_document(corpus: Path):
+def test_isolated_reading_gives_the_same_document(corpus: Path, tmp_path: Path):
     paper = corpus / "pdf/tracemonkey.pdf"
-    assert ingest([paper], isolated=True) == ingest([paper])
+    isolated = ingest([paper], assets_dir=tmp_path / "child", isolated=True)
+    in_process = ingest([paper], assets_dir=tmp_path / "child")  # same folder: same figure file paths
+    assert isolated == in_process
+    assert sum(block.image is not None for block in isolated.blocks) == 13
 
 
 def test_wall_clock_limit_stops_a_slow_read(corpus: Path):
