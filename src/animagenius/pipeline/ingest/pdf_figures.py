@@ -25,8 +25,21 @@ MIN_INK_FRACTION = 0.003
 FULL_LINE = 0.85  # without justified text: a line this wide, relative to the long lines, is running text
 JUSTIFIED_LINES = 4  # this many lines ending at the same x make that x the right edge of justified text
 
+MAX_TABLE_CHARS = 20_000  # a page with more characters is not searched for a table inside a figure
+MIN_TABLE_ROWS = 4
+MAX_TABLE_ROWS = 200
+MIN_TABLE_COLUMNS = 3
+MAX_TABLE_COLUMNS = 30
+MAX_VALUE_CHARS = 12  # a table's value cells are short; longer ones are prose or code
+MAX_LABEL_CHARS = 60
+WORD_GAP = 0.3  # a gap between characters wider than this, relative to the text height, ends a word
+SPACE_GAP = 0.1  # ... and one wider than this is a space inside a word group (letters abut)
+COLUMN_GAP = 0.8  # a gap wider than this, relative to the text height, down all rows separates columns
+
 _FIGURE_CAPTION = re.compile(r"^(?:figure|fig\.)\s*(\d{1,3})\s*[.:]", re.IGNORECASE)
 _TABLE_CAPTION = re.compile(r"^table\s*(\d{1,3})\s*[.:]", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-+\u2212]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:%|x|\u00d7)?$")
+_PLACEHOLDERS = frozenset({"-", "\u2013", "\u2014", "n/a", "N/A"})
 _CAPTION = re.compile(f"{_FIGURE_CAPTION.pattern}|{_TABLE_CAPTION.pattern}", re.IGNORECASE)
 
 
@@ -102,8 +115,14 @@ def _page_blocks(
         seen: set[str] = set()
         captions = [n for n, line in enumerate(page.lines) if _CAPTION.match(line.text)]
         for position in captions[:MAX_CAPTIONS_PER_PAGE]:
-            block = _figure(pdf_page, page, position, path, assets_dir, scale, source, seen)
-            block = block or _table(page, position, source, seen)
+            figure = _figure(pdf_page, page, position, path, assets_dir, scale, source, seen)
+            if figure is not None:
+                blocks.append(figure[0])
+                text_table = _text_table(pdf_page, page, figure[1], figure[0].text, source)
+                if text_table is not None:  # a table set as a picture: its image and its cells
+                    blocks.append(text_table)
+                continue
+            block = _table(page, position, source, seen)
             if block is not None:
                 blocks.append(block)
         return blocks
@@ -252,7 +271,8 @@ def _figure(
     scale: float,
     source: Provenance,
     seen: set[str],
-) -> Block | None:
+) -> tuple[Block, _Box] | None:
+    """The figure and the region it was cut from."""
     match = _FIGURE_CAPTION.match(page.lines[position].text)
     if match is None or f"fig{match.group(1)}" in seen:
         return None
@@ -269,7 +289,7 @@ def _figure(
         target = assets_dir / f"{path.stem}-p{page.number}-fig{match.group(1)}.png"
         image.save(target, format="PNG")
         seen.add(f"fig{match.group(1)}")
-        return Block(kind="figure", text=caption, image=target, source=source)
+        return Block(kind="figure", text=caption, image=target, source=source), region
     return None
 
 
@@ -422,3 +442,135 @@ def _column_bands(runs: list[_Line]) -> list[tuple[float, float]]:
 
 def _cell(row: list[_Line], band: tuple[float, float]) -> str:
     return " ".join(run.text for run in row if band[0] <= (run.box.x0 + run.box.x1) / 2 <= band[1])
+
+
+# ---------------------------------------------------------------- tables set inside a figure's region
+
+
+def _text_table(
+    pdf_page: pdfium.PdfPage, page: _Page, region: _Box, caption: str, source: Provenance
+) -> Block | None:
+    """The figure's region read as a table when it is one: rows of short, column-aligned numbers.
+
+    PDFium reports such a row as one text piece, so the cells come from character positions: the
+    characters of a row split into words at wide gaps, the words into columns where no row has text.
+    """
+    rows = _group_rows([run for run in page.runs if _within(region, run.box)])
+    if not MIN_TABLE_ROWS <= len(rows) <= MAX_TABLE_ROWS:
+        return None
+    numeric_rows = sum(
+        1 for row in rows if sum(1 for run in row for token in run.text.split() if _NUMBER.match(token)) >= 2
+    )
+    if numeric_rows < MIN_TABLE_ROWS:  # cheap test before reading characters: most figures stop here
+        return None
+    text_page = pdf_page.get_textpage()
+    try:
+        chars = _chars_within(text_page, region)
+    finally:
+        text_page.close()
+    if chars is None:
+        return None
+    lines = [_words(line) for line in _chars_by_row(chars, rows)]
+    words = [word for line in lines for word in line]
+    if not words:
+        return None
+    height = sorted(word.box.height for word in words)[len(words) // 2]
+    bands = _gapped_bands(words, COLUMN_GAP * height)
+    if not MIN_TABLE_COLUMNS <= len(bands) <= MAX_TABLE_COLUMNS:
+        return None
+    table = tuple(tuple(_cell(line, band) for band in bands) for line in lines if line)
+    if not _is_numeric_table(table):
+        return None
+    text = "\n".join([caption, *(" | ".join(row) for row in table)])
+    return Block(kind="table", text=text, rows=table, source=source)
+
+
+def _chars_within(text_page: pdfium.PdfTextPage, region: _Box) -> list[_Line] | None:
+    """The visible characters whose centres lie in the region; None when the page has too many."""
+    count = text_page.count_chars()
+    if count <= 0 or count > MAX_TABLE_CHARS:
+        return None
+    text = text_page.get_text_range(0, count)
+    if len(text) != count:  # characters outside the BMP would shift indices: don't guess
+        return None
+    chars = []
+    for index, char in enumerate(text.replace("\x02", "-")):  # pdfium reports some hyphens as \x02
+        if not char.isprintable() or char.isspace():
+            continue
+        x0, y0, x1, y1 = text_page.get_charbox(index, loose=True)  # advance width: letters abut
+        centre_x, centre_y = (x0 + x1) / 2, (y0 + y1) / 2
+        if x1 > x0 and y1 > y0 and region.x0 <= centre_x <= region.x1 and region.y0 <= centre_y <= region.y1:
+            chars.append(_Line(_Box(x0, y0, x1, y1), char))
+    return chars
+
+
+def _chars_by_row(chars: list[_Line], rows: list[list[_Line]]) -> list[list[_Line]]:
+    """Characters assigned to the row whose height range holds their centre, each row left to right."""
+    spans = [(min(run.box.y0 for run in row), max(run.box.y1 for run in row)) for row in rows]
+    found: list[list[_Line]] = [[] for _ in rows]
+    for char in chars:
+        centre = (char.box.y0 + char.box.y1) / 2
+        for number, (low, high) in enumerate(spans):
+            if low <= centre <= high:
+                found[number].append(char)
+                break
+    return [sorted(row, key=lambda char: char.box.x0) for row in found]
+
+
+def _words(chars: list[_Line]) -> list[_Line]:
+    """A row's characters (advance-width boxes, so letters abut) joined into words at gaps wider than a
+    space: a label of several words stays one."""
+    words: list[_Line] = []
+    if not chars:
+        return words
+    height = max(char.box.y1 for char in chars) - min(char.box.y0 for char in chars)
+    for char in chars:
+        last = words[-1] if words else None
+        gap = char.box.x0 - last.box.x1 if last is not None else 0.0
+        if last is not None and gap <= WORD_GAP * height:
+            box, new = last.box, char.box
+            last.box = _Box(box.x0, min(box.y0, new.y0), max(box.x1, new.x1), max(box.y1, new.y1))
+            last.text += (" " if gap > SPACE_GAP * height else "") + char.text
+        else:
+            words.append(_Line(char.box, char.text))
+    return words
+
+
+def _gapped_bands(words: list[_Line], gap: float) -> list[tuple[float, float]]:
+    """x-ranges covered by words of any row; columns are where a gap wider than `gap` runs down all rows."""
+    bands: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: w.box.x0):
+        if bands and word.box.x0 <= bands[-1][1] + gap:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], word.box.x1))
+        else:
+            bands.append((word.box.x0, word.box.x1))
+    return bands
+
+
+def _is_numeric_table(table: tuple[tuple[str, ...], ...]) -> bool:
+    """Rows of short numbers in consistently filled columns, below at most a couple of header rows.
+
+    Code listings, diagrams and charts have few numbers, long cells or columns that are mostly empty.
+    """
+    header = 0
+    while header < min(2, len(table)) and not any(_NUMBER.match(cell) for cell in table[header][1:]):
+        header += 1
+    body = table[header:]
+    if len(body) < MIN_TABLE_ROWS:
+        return False
+    values = [cell for row in body for cell in row[1:]]
+    filled = [cell for cell in values if cell]
+    numeric = [cell for cell in filled if _NUMBER.match(cell) or cell in _PLACEHOLDERS]
+    columns = len(table[0])
+    numeric_columns = sum(
+        1 for n in range(1, columns) if sum(1 for row in body if _NUMBER.match(row[n])) >= 0.6 * len(body)
+    )
+    rows_filled = sum(1 for row in body if sum(1 for cell in row[1:] if cell) >= 0.8 * (columns - 1))
+    return (
+        len(filled) >= 0.8 * len(values)
+        and len(numeric) >= 0.9 * len(filled)
+        and numeric_columns >= 2
+        and rows_filled >= 0.8 * len(body)
+        and all(len(cell) <= MAX_VALUE_CHARS for cell in filled)
+        and all(len(row[0]) <= MAX_LABEL_CHARS for row in table)
+    )
