@@ -98,7 +98,9 @@ def test_markdown_readme(corpus: Path) -> None:
 
     assert document.title == "PDF.js"
     assert {"Contributing", "Getting Started", "Building PDF.js"} <= set(headings(document))
-    assert kinds(document) == {"heading", "paragraph", "list_item"}
+    assert kinds(document) == {"heading", "paragraph", "list_item", "table"}
+    tables = [block.rows for block in document.blocks if block.kind == "table"]
+    assert ("Option", "Description", "Default") in [rows[0] for rows in tables]  # GFM tables are kept
     assert "Issue Reporting Guide" in [block.text for block in document.blocks if block.kind == "list_item"]
     assert not any(block.text.startswith("#") for block in document.blocks), "no raw Markdown syntax"
     assert all(block.source.file == "pdfjs-README.md" for block in document.blocks)
@@ -306,3 +308,20 @@ def test_pdf_figures_are_extracted_with_captions_in_page_order(corpus: Path, tmp
     assert pages == sorted(pages), "figures sit among the text of their own page"
     for figure in figures:
         assert figure.image is not None and figure.image.is_file() and figure.image.parent == tmp_path
+
+
+def test_markdown_tables_become_rows_and_cells() -> None:
+    document = ingest_text(
+        "# Results\n\nThe loop got faster.\n\n"
+        "| Benchmark | Before | After |\n|---|---:|---:|\n| sieve | 12.5 | 2.2 |\n| nbody | 8.25 | 4.19 |\n"
+    )
+
+    tables = [block for block in document.blocks if block.kind == "table"]
+    assert len(tables) == 1
+    assert tables[0].rows == (
+        ("Benchmark", "Before", "After"),
+        ("sieve", "12.5", "2.2"),
+        ("nbody", "8.25", "4.19"),
+    )
+    assert "sieve | 12.5 | 2.2" in tables[0].text
+    assert [block.kind for block in document.blocks] == ["heading", "paragraph", "table"]

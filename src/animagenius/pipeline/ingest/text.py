@@ -87,8 +87,22 @@ def read_markdown(content: str, *, name: str) -> SourceDocument:
     blocks: list[Block] = []
     tokens = _MARKDOWN.parse(content)
     list_depth = 0
+    table: list[list[str]] | None = None
     for index, token in enumerate(tokens):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "table_open":
+            table = []
+        elif token.type == "tr_open" and table is not None:
+            table.append([])
+        elif (
+            token.type == "inline" and table is not None and tokens[index - 1].type in ("th_open", "td_open")
+        ):
+            table[-1].append(clean_inline(_inline_text(token)))
+        elif token.type == "table_close" and table is not None:
+            rows = tuple(tuple(row) for row in table if any(row))
+            if rows:
+                blocks.append(Block(kind="table", text=table_text(rows), rows=rows, source=source))
+            table = None
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
