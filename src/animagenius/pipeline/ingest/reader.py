@@ -90,13 +90,12 @@ def read_file(
 
 def _read_pdf(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     from animagenius.pipeline.ingest.images import ocr_pdf_page_images
+    from animagenius.pipeline.ingest.pdf_figures import find_figures_and_tables
 
     def read_scan(page: PageObject) -> list[str]:
         return ocr_pdf_page_images(
             page, ocr=_ocr(), workdir=_assets(assets_dir), name=path.name, max_pixels=limits.max_pixels
         )
-
-    from animagenius.pipeline.ingest.pdf_figures import find_figures_and_tables
 
     document = pdf.read_pdf(path, max_pages=limits.max_pages, scans=read_scan)
     found = find_figures_and_tables(path, assets_dir=_assets(assets_dir), max_pages=limits.max_pages)
