@@ -36,7 +36,9 @@ def test_render_portrait_video(
         assert stage in stderr, f"no progress for {stage!r} on stderr"
     assert "100.0%" in stderr
     assert last_line(stderr).startswith(f"wrote {out}")
-    assert sorted(path.name for path in tmp_path.rglob("*")) == ["out.mp4", "videos"], "no stray files"
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["out.mp4", "out.srt", "out.vtt", "videos"], (
+        "the video and its captions, no stray files"
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import subprocess
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +243,47 @@ def test_narration_is_heard_in_sync_with_the_scenes(rendered: Rendered) -> None:
     for index, start in enumerate(rendered.result.scene_starts_s):
         spoken_at = start + loudest_moment_s(rendered.workdir / f"scene-{index:02d}.wav")
         assert rms(audio, spoken_at, 0.05) > 1500, f"scene {index + 1} is silent at {spoken_at:.2f} s"
+
+
+def _parse_cues(text: str, separator: str) -> list[tuple[float, float, str]]:
+    def seconds(clock: str) -> float:
+        hours, minutes, rest = clock.split(":")
+        secs, millis = rest.split(separator)
+        return int(hours) * 3600 + int(minutes) * 60 + int(secs) + int(millis) / 1000
+
+    cues = []
+    for chunk in text.strip().split("\n\n"):
+        lines = chunk.splitlines()
+        timing = next(line for line in lines if "-->" in line)
+        start, end = (part.strip() for part in timing.split("-->"))
+        body = " ".join(lines[lines.index(timing) + 1 :])
+        cues.append((seconds(start), seconds(end), body))
+    return cues
+
+
+def test_srt_and_webvtt_are_written_next_to_the_video_and_match_the_narration(rendered: Rendered):
+    srt, vtt = rendered.result.subtitles
+    assert (srt.suffix, vtt.suffix) == (".srt", ".vtt")
+    assert srt.parent == vtt.parent == rendered.result.video.parent
+
+    srt_text, vtt_text = srt.read_text(encoding="utf-8"), vtt.read_text(encoding="utf-8")
+    assert vtt_text.startswith("WEBVTT\n\n")
+    srt_cues = _parse_cues(srt_text, ",")
+    vtt_cues = _parse_cues(vtt_text.removeprefix("WEBVTT\n\n"), ".")
+    numbers = [int(chunk.splitlines()[0]) for chunk in srt_text.strip().split("\n\n")]
+    assert numbers == list(range(1, len(srt_cues) + 1))
+    assert [(round(a, 3), round(b, 3)) for a, b, _ in srt_cues] == [
+        (round(a, 3), round(b, 3)) for a, b, _ in vtt_cues
+    ]
+    for (start, end, _), (next_start, _, _) in pairwise(srt_cues):
+        assert start < end <= next_start + 1e-3, "cues are ordered and never overlap"
+    assert srt_cues[-1][1] <= rendered.result.duration_s + 0.3
+
+    spoken = " ".join(scene.narration for scene in rendered.result.script.scenes).split()
+    assert " ".join(body for _, _, body in srt_cues).split() == spoken, "every narrated word, in order, once"
+    ass_events = [
+        line
+        for line in (rendered.workdir / "captions.ass").read_text().splitlines()
+        if line.startswith("Dialogue:")
+    ]
+    assert len(ass_events) == len(srt_cues), "the files carry the same cues as the burned-in captions"

@@ -96,6 +96,7 @@ def _render(args: argparse.Namespace) -> int:
         bar.finish()
     print(
         f"wrote {output} ({result.duration_s:.1f} s video, {len(result.script.scenes)} scenes) "
+        f"and its captions as {', '.join(path.name for path in result.subtitles)} "
         f"in {time.monotonic() - started:.1f} s",
         file=sys.stderr,
     )

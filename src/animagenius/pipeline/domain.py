@@ -202,6 +202,7 @@ class RenderOptions(Frozen):
 
 class RenderResult(Frozen):
     video: Path
+    subtitles: tuple[Path, ...] = Field((), description="SRT and WebVTT captions written next to the video")
     script: Script
     duration_s: float
     scene_starts_s: tuple[float, ...]

@@ -6,7 +6,8 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from animagenius.pipeline.compose.render import compose, scene_starts
+from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
+from animagenius.pipeline.compose.render import compose, scene_starts, timeline_words
 from animagenius.pipeline.domain import Progress, RenderOptions, RenderResult, SourceDocument, no_progress
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
 from animagenius.pipeline.script import write_script
@@ -81,8 +82,14 @@ def run(
         workdir=workdir, out=partial, on_fraction=encoded,
     )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
+    captions = caption_lines_for(timeline_words(tracks), options.aspect)
+    subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))
     shutil.move(partial, out)
     on_progress("done", 1.0)
     return RenderResult(
-        video=out, script=script, duration_s=duration, scene_starts_s=tuple(scene_starts(tracks))
+        video=out,
+        subtitles=subtitles,
+        script=script,
+        duration_s=duration,
+        scene_starts_s=tuple(scene_starts(tracks)),
     )

@@ -72,7 +72,7 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 """
     events = [
         f"Dialogue: 0,{_timestamp(c.start_s)},{_timestamp(c.end_s)},Caption,,0,0,0,,{_escape(c.text)}"
-        for c in caption_lines(words, max_chars=_MAX_CHARS[aspect])
+        for c in caption_lines_for(words, aspect)
     ]
     out.write_text(header + "\n".join(events) + "\n", encoding="utf-8")
     return out
@@ -88,3 +88,36 @@ def _timestamp(seconds: float) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("{", "(").replace("}", ")").replace("\n", " ")
+
+
+def caption_lines_for(words: Sequence[WordTiming], aspect: Aspect) -> list[Caption]:
+    return caption_lines(words, max_chars=_MAX_CHARS[aspect])
+
+
+def write_srt(captions: Sequence[Caption], out: Path) -> Path:
+    """SubRip: numbered cues, `HH:MM:SS,mmm --> HH:MM:SS,mmm`."""
+    cues = [
+        f"{number}\n{_clock(c.start_s, ',')} --> {_clock(c.end_s, ',')}\n{c.text}\n"
+        for number, c in enumerate(captions, start=1)
+    ]
+    out.write_text("\n".join(cues), encoding="utf-8")
+    return out
+
+
+def write_vtt(captions: Sequence[Caption], out: Path) -> Path:
+    """WebVTT, for the browser's <track> element."""
+    cues = [f"{_clock(c.start_s, '.')} --> {_clock(c.end_s, '.')}\n{_vtt_text(c.text)}\n" for c in captions]
+    out.write_text("WEBVTT\n\n" + "\n".join(cues), encoding="utf-8")
+    return out
+
+
+def _clock(seconds: float, separator: str) -> str:
+    millis = max(0, round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _vtt_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "->")

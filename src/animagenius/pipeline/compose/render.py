@@ -20,6 +20,15 @@ def scene_starts(tracks: Sequence[VoiceTrack]) -> list[float]:
     return [0.0, *accumulate(track.duration_s for track in tracks)][:-1]
 
 
+def timeline_words(tracks: Sequence[VoiceTrack]) -> list[WordTiming]:
+    """Every spoken word with its time in the finished video."""
+    return [
+        WordTiming(word=w.word, start_s=w.start_s + start, end_s=w.end_s + start)
+        for start, track in zip(scene_starts(tracks), tracks, strict=True)
+        for w in track.words
+    ]
+
+
 def compose(
     *,
     slides: Sequence[Path],
@@ -35,11 +44,7 @@ def compose(
     starts = scene_starts(tracks)
     total = sum(track.duration_s for track in tracks)
     narration = _join_narration(tracks, workdir / "narration.wav")
-    words = [
-        WordTiming(word=w.word, start_s=w.start_s + start, end_s=w.end_s + start)
-        for start, track in zip(starts, tracks, strict=True)
-        for w in track.words
-    ]
+    words = timeline_words(tracks)
     write_ass(
         words, size=options.size, aspect=options.aspect, font_name=font_name, out=workdir / "captions.ass"
     )
