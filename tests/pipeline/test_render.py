@@ -188,8 +188,9 @@ def test_moov_atom_precedes_mdat_for_streaming(rendered: Rendered) -> None:
     assert head.find(b"moov") != -1, "the index is within the first 64 KiB a player fetches"
 
 
-def test_output_is_the_only_file_written_beside_it(rendered: Rendered) -> None:
-    assert [path.name for path in rendered.result.video.parent.iterdir()] == ["video.mp4"]
+def test_only_the_video_and_its_captions_are_written_beside_it(rendered: Rendered) -> None:
+    written = sorted(path.name for path in rendered.result.video.parent.iterdir())
+    assert written == ["video.mp4", "video.srt", "video.vtt"]
 
 
 def test_progress_rises_to_done(rendered: Rendered) -> None:
