@@ -78,11 +78,18 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
     return out
 
 
+def _clock_parts(seconds: float, *, ticks_per_second: int) -> tuple[int, int, int, int]:
+    """(hours, minutes, seconds, ticks) of a non-negative time, rounded to the nearest tick."""
+    ticks = max(0, round(seconds * ticks_per_second))
+    whole, fraction = divmod(ticks, ticks_per_second)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return hours, minutes, secs, fraction
+
+
 def _timestamp(seconds: float) -> str:
-    centis = max(0, round(seconds * 100))
-    hours, rest = divmod(centis, 360000)
-    minutes, rest = divmod(rest, 6000)
-    secs, centis = divmod(rest, 100)
+    """ASS time: H:MM:SS.cc (centiseconds)."""
+    hours, minutes, secs, centis = _clock_parts(seconds, ticks_per_second=100)
     return f"{hours}:{minutes:02d}:{secs:02d}.{centis:02d}"
 
 
@@ -112,10 +119,8 @@ def write_vtt(captions: Sequence[Caption], out: Path) -> Path:
 
 
 def _clock(seconds: float, separator: str) -> str:
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
+    """SRT/WebVTT time: HH:MM:SS,mmm or HH:MM:SS.mmm."""
+    hours, minutes, secs, millis = _clock_parts(seconds, ticks_per_second=1000)
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
