@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from animagenius.pipeline.domain import Script, SourceDocument
+from animagenius.pipeline.domain import Script, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import NoContent
 from animagenius.pipeline.ingest import ingest, ingest_text
 from animagenius.pipeline.script import write_script
@@ -24,7 +24,7 @@ def tracemonkey(corpus: Path) -> SourceDocument:
 
 @pytest.fixture(scope="module")
 def scripts(tracemonkey: SourceDocument) -> dict[int, Script]:
-    return {seconds: write_script(tracemonkey, target_duration_s=seconds) for seconds in (60, 180)}
+    return {seconds: write_script(tracemonkey, request=ScriptRequest(target_duration_s=seconds)) for seconds in (60, 180)}
 
 
 def tokens(text: str) -> list[str]:
@@ -105,13 +105,13 @@ def test_longer_target_gives_more_narration(scripts: dict[int, Script]) -> None:
 
 
 def test_same_input_gives_same_script(tracemonkey: SourceDocument, scripts: dict[int, Script]) -> None:
-    assert write_script(tracemonkey, target_duration_s=60) == scripts[60]
+    assert write_script(tracemonkey, request=ScriptRequest(target_duration_s=60)) == scripts[60]
 
 
 def test_short_document_still_gets_scenes(corpus: Path) -> None:
     zen = ingest([corpus / "text/pep-0020.rst"])
 
-    script = write_script(zen, target_duration_s=60)
+    script = write_script(zen, request=ScriptRequest(target_duration_s=60))
 
     assert 1 <= len(script.scenes) <= 12
     narrated = " ".join(scene.narration for scene in script.scenes)
@@ -122,4 +122,4 @@ def test_document_without_sentences_is_refused() -> None:
     document = ingest_text("# Revenue\n\nQuarterly revenue figures without any final punctuation\n")
 
     with pytest.raises(NoContent, match="sentences"):
-        write_script(document, target_duration_s=60)
+        write_script(document, request=ScriptRequest(target_duration_s=60))

@@ -45,3 +45,35 @@ class RenderFailed(PipelineError):
     """The encoder failed on input we produced ourselves: a bug or a broken installation, not bad input."""
 
     code = "render_failed"
+
+
+class InvalidScript(InputError):
+    """An edited script that cannot be rendered as it is (bad JSON, a missing field, a dangling pointer)."""
+
+    code = "invalid_script"
+
+
+class ProviderError(PipelineError):
+    """A provider (LLM, voice, image…) did not deliver; a fallback chain may try the next one."""
+
+    code = "provider_error"
+
+
+class ProviderUnavailable(ProviderError):
+    """Unreachable, timed out, a 5xx, or refused our credentials."""
+
+    code = "provider_unavailable"
+
+
+class ProviderRateLimited(ProviderError):
+    code = "provider_rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class ProviderBadOutput(ProviderError):
+    """The provider answered, but not with something we can use (malformed JSON, wrong schema)."""
+
+    code = "provider_bad_output"

@@ -6,11 +6,22 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.render import compose, scene_starts, timeline_words
-from animagenius.pipeline.domain import Progress, RenderOptions, RenderResult, SourceDocument, no_progress
+from animagenius.pipeline.domain import (
+    Progress,
+    RenderOptions,
+    RenderResult,
+    Script,
+    ScriptRequest,
+    ScriptStyle,
+    SourceDocument,
+    no_progress,
+)
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
-from animagenius.pipeline.script import write_script
+from animagenius.pipeline.providers.protocols import ScriptWriter, Voice, WrittenScript
+from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.visuals import Layout, font_dir, render_slide
 from animagenius.pipeline.voice import narrate
 
@@ -32,6 +43,26 @@ class _Stages:
         return lambda fraction: self.on_progress(stage, base + share * fraction)
 
 
+def read_sources(
+    sources: Sequence[Path], *, workdir: Path, limits: IngestLimits = DEFAULT_LIMITS
+) -> SourceDocument:
+    """Read files in a child process bounded by `limits` (time, memory, size, pages, pixels, duration)."""
+    assets = workdir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    return ingest(list(sources), limits=limits, assets_dir=assets, isolated=True)
+
+
+def draft_script(
+    document: SourceDocument, *, request: ScriptRequest, writer: ScriptWriter | None = None
+) -> WrittenScript:
+    """Analyse the document and write a script; the offline writer unless another is given."""
+    from animagenius.pipeline.script import OfflineWriter
+
+    written = (writer or OfflineWriter()).write(document, analyse(document), request)
+    script_check_against(written.script, document)
+    return written
+
+
 def run(
     sources: Sequence[Path] | SourceDocument,
     *,
@@ -41,10 +72,14 @@ def run(
     voice_name: str = "piper",
     limits: IngestLimits = DEFAULT_LIMITS,
     on_progress: Progress = no_progress,
+    script: Script | None = None,
+    writer: ScriptWriter | None = None,
+    style: ScriptStyle = "explainer",
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
-    Files are read in a child process bounded by `limits` (time, memory, size, pages, pixels, duration).
+    With `script`, that script is narrated as it is (after checking its pointers into the document);
+    otherwise `writer` (default: offline) writes one for `options.target_duration_s`.
     """
     from animagenius.pipeline.providers.voices import VOICES
 
@@ -52,18 +87,31 @@ def run(
     workdir.mkdir(parents=True, exist_ok=True)
 
     stages.start("reading")
-    if isinstance(sources, SourceDocument):
-        document = sources
-    else:
-        assets = workdir / "assets"
-        assets.mkdir(exist_ok=True)
-        document = ingest(list(sources), limits=limits, assets_dir=assets, isolated=True)
+    document = (
+        sources
+        if isinstance(sources, SourceDocument)
+        else read_sources(sources, workdir=workdir, limits=limits)
+    )
 
     stages.start("writing script")
-    script = write_script(document, target_duration_s=options.target_duration_s)
+    voice = VOICES.create(voice_name)
+    if script is None:
+        request = ScriptRequest(
+            target_duration_s=options.target_duration_s, style=style, words_per_minute=voice.words_per_minute
+        )
+        written = draft_script(document, request=request, writer=writer)
+    else:
+        script_check_against(script, document)
+        written = WrittenScript(script=script, writer="edited")
+    return _render(written, voice=voice, options=options, workdir=workdir, out=out, stages=stages)
 
+
+def _render(
+    written: WrittenScript, *, voice: Voice, options: RenderOptions, workdir: Path, out: Path, stages: _Stages
+) -> RenderResult:
+    script = written.script
     voiced = stages.start("narrating")
-    tracks = narrate(script.scenes, voice=VOICES.create(voice_name), workdir=workdir, on_fraction=voiced)
+    tracks = narrate(script.scenes, voice=voice, workdir=workdir, on_fraction=voiced)
 
     designed = stages.start("designing slides")
     layout = Layout.for_frame(options.size, options.aspect)
@@ -85,11 +133,13 @@ def run(
     captions = caption_lines_for(timeline_words(tracks), options.aspect)
     subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))
     shutil.move(partial, out)
-    on_progress("done", 1.0)
+    stages.on_progress("done", 1.0)
     return RenderResult(
         video=out,
         subtitles=subtitles,
         script=script,
         duration_s=duration,
         scene_starts_s=tuple(scene_starts(tracks)),
+        writer=written.writer,
+        notices=written.notices,
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from animagenius.pipeline.analyse import ProseSection, Sentence, prose_sections
-from animagenius.pipeline.domain import Scene, Script, SourceDocument
+from animagenius.pipeline.domain import Outline, Scene, Script, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import NoContent
+from animagenius.pipeline.providers.protocols import WrittenScript
 from animagenius.pipeline.voice import LEAD_IN_S, PAUSE_AFTER_S
 
 WORDS_PER_MINUTE = 165
@@ -15,8 +16,18 @@ SECONDS_PER_SCENE = 10
 SCENE_PAUSES_S = LEAD_IN_S + PAUSE_AFTER_S
 
 
-def write_script(document: SourceDocument, *, target_duration_s: float) -> Script:
+class OfflineWriter:
+    """Writes from the document alone: always available, deterministic, no network."""
+
+    name = "offline"
+
+    def write(self, document: SourceDocument, outline: Outline, request: ScriptRequest) -> WrittenScript:
+        return WrittenScript(script=write_script(document, request=request), writer=self.name)
+
+
+def write_script(document: SourceDocument, *, request: ScriptRequest) -> Script:
     """Pick the document's most representative sentences and lay them out as 4-12 scenes."""
+    target_duration_s = request.target_duration_s
     sections = prose_sections(document)
     sentences = [sentence for section in sections for sentence in section.sentences]
     if not sentences:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from animagenius.pipeline.domain import Scene, VoiceTrack, WordTiming
+from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Scene, VoiceTrack, WordTiming
 from animagenius.pipeline.providers.protocols import Voice
 
-LEAD_IN_S = 0.3
-PAUSE_AFTER_S = 0.5
+LEAD_IN_S = SCENE_LEAD_IN_S
+PAUSE_AFTER_S = SCENE_PAUSE_S
 
 
 def narrate_scene(scene: Scene, *, voice: Voice, out: Path) -> VoiceTrack:

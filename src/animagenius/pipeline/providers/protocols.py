@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from animagenius.pipeline.domain import WordTiming
+from animagenius.pipeline.domain import Outline, Script, ScriptRequest, SourceDocument, WordTiming
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Speech:
 
 class Voice(Protocol):
     name: str
+    words_per_minute: float  # this voice's usual pace, used to time scripts before they are spoken
 
     def synthesize(self, text: str) -> Speech:
         """Speak `text`, returning audio with the start and end time of every word in it."""
@@ -69,4 +70,29 @@ class OCR(Protocol):
 
     def read(self, image: Path) -> OcrResult:
         """The text lines in the picture, top to bottom, each with its box and confidence."""
+        ...
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float  # as reported by the provider, else from the configured prices; 0.0 when unknown
+
+
+@dataclass(frozen=True)
+class WrittenScript:
+    script: Script
+    writer: str  # the provider that wrote it, e.g. "openai" or "offline"
+    usage: tuple[TokenUsage, ...] = ()  # one entry per model call, repairs and retries included
+    notices: tuple[str, ...] = ()  # plain-words notes for the job, e.g. that a fallback answered
+    cached: bool = False
+
+
+class ScriptWriter(Protocol):
+    name: str
+
+    def write(self, document: SourceDocument, outline: Outline, request: ScriptRequest) -> WrittenScript:
+        """A script for `document` as `request` asks; raises ProviderError when this writer cannot deliver."""
         ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from animagenius.pipeline.errors import InvalidOption
 
@@ -13,22 +13,23 @@ T = TypeVar("T")
 class Registry(Generic[T]):
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self._factories: dict[str, Callable[[], T]] = {}
+        self._factories: dict[str, Callable[..., T]] = {}
 
-    def register(self, name: str) -> Callable[[Callable[[], T]], Callable[[], T]]:
-        def decorate(factory: Callable[[], T]) -> Callable[[], T]:
+    def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        def decorate(factory: Callable[..., T]) -> Callable[..., T]:
             self._factories[name] = factory
             return factory
 
         return decorate
 
-    def create(self, name: str) -> T:
+    def create(self, name: str, **options: Any) -> T:
+        """Make the provider called `name`; `options` (settings it needs) go to its factory."""
         try:
             factory = self._factories[name]
         except KeyError:
             known = ", ".join(sorted(self._factories)) or "none"
             raise InvalidOption(f"unknown {self.kind} provider {name!r}; known: {known}") from None
-        return factory()
+        return factory(**options)
 
     @property
     def names(self) -> list[str]:

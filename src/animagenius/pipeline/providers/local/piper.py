@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from animagenius.pipeline.domain import WordTiming
+from animagenius.pipeline.domain import DEFAULT_WORDS_PER_MINUTE, WordTiming
 from animagenius.pipeline.providers.protocols import Speech
 
 _SILENT = frozenset("^$ _.,;:!?¡¿—…\"'()-")
@@ -25,6 +25,9 @@ class PiperTTS:
     def __init__(self, model: Path) -> None:
         self.model = model
         self.name = f"piper:{model.stem}"
+        self.words_per_minute = (
+            DEFAULT_WORDS_PER_MINUTE  # measured on the joe voice; see domain.speaking_time_s
+        )
 
     @classmethod
     def default(cls) -> PiperTTS:
