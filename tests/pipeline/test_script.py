@@ -24,7 +24,10 @@ def tracemonkey(corpus: Path) -> SourceDocument:
 
 @pytest.fixture(scope="module")
 def scripts(tracemonkey: SourceDocument) -> dict[int, Script]:
-    return {seconds: write_script(tracemonkey, request=ScriptRequest(target_duration_s=seconds)) for seconds in (60, 180)}
+    return {
+        seconds: write_script(tracemonkey, request=ScriptRequest(target_duration_s=seconds))
+        for seconds in (60, 180)
+    }
 
 
 def tokens(text: str) -> list[str]:
