@@ -7,6 +7,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.providers.remote.config import LlmConfig
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -65,3 +68,21 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
             f"{name}={value!r} must be a URL starting with one of: {', '.join(schemes)}"
         )
     return value
+
+
+def env_llm() -> LlmConfig:
+    """The LLM_* variables as one config; a bad value stops start-up naming the variable."""
+    try:
+        return LlmConfig.from_env(os.environ)
+    except InvalidOption as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
+def check_script_writers(names: list[str]) -> None:
+    from animagenius.pipeline.providers.writers import SCRIPT_WRITERS
+
+    unknown = [name for name in names if name not in SCRIPT_WRITERS.names]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"SCRIPT_WRITERS names {', '.join(unknown)}; known writers: {', '.join(SCRIPT_WRITERS.names)}"
+        )

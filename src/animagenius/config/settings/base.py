@@ -6,7 +6,17 @@ from pathlib import Path
 
 import dj_database_url
 
-from animagenius.config.env import env_bool, env_int, env_list, env_path, env_str, env_url
+from animagenius.config.env import (
+    check_script_writers,
+    env_bool,
+    env_int,
+    env_list,
+    env_llm,
+    env_path,
+    env_str,
+    env_url,
+)
+from animagenius.pipeline.providers.writers import WriterSettings, default_chain
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = PACKAGE_DIR.parents[1]
@@ -152,6 +162,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
 RENDER_WORKDIR = env_path("RENDER_WORKDIR", VAR_DIR / "work")
 VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
+
+# ---------------------------------------------------------------- script writing (LLM)
+LLM = env_llm()  # LLM_BASE_URL, LLM_API_KEY, LLM_MODEL_SCRIPT, … (see .env.example)
+SCRIPT_WRITERS = env_list("SCRIPT_WRITERS", default_chain(LLM))
+SCRIPT_WRITER_SETTINGS = WriterSettings(llm=LLM, cache_dir=VAR_DIR / "cache" / "scripts")
+check_script_writers(SCRIPT_WRITERS)
 
 LOGGING = {
     "version": 1,
