@@ -84,6 +84,17 @@ def test_rst_pep_title_and_prose_literal_lines_become_list_items(corpus: Path) -
     assert all(block.source.file == "pep-0020.rst" and block.source.page is None for block in document.blocks)
 
 
+def test_rst_list_items_keep_their_continuation_lines(corpus: Path) -> None:
+    document = ingest([corpus / "text/pep-0572.rst"])
+
+    items = [block.text for block in document.blocks if block.kind == "list_item"]
+
+    assert (
+        "If either assignment statements or assignment expressions can be used, prefer statements; "
+        "they are a clear declaration of intent." in items
+    )
+
+
 def test_rst_sections_and_links(corpus: Path) -> None:
     document = ingest([corpus / "text/pep-0257.rst"])
 

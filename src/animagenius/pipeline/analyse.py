@@ -78,7 +78,7 @@ def _collect(document: SourceDocument) -> list[ProseSection]:
 
 def _sentences_of(text: str, *, terse: bool) -> list[str]:
     text = re.sub(r"\s+", " ", _NOISE.sub("", text)).strip()
-    if terse and text and text[-1] not in ".!?":
+    if terse and text and text[-1] not in ".!?:":  # a colon introduces what follows: not a whole thought
         text += "."
     return [sentence for sentence in _SENTENCE_SPLIT.split(text) if _narratable(sentence)]
 
@@ -91,14 +91,14 @@ def _narratable(sentence: str) -> bool:
     return letters > 0.6 * len(sentence) and not _DANGLING_REFERENCE.search(sentence)
 
 
-def _content_words(text: str) -> list[str]:
+def content_words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOPWORDS and len(w) > 2]
 
 
 def _score(sentences: list[Sentence]) -> None:
-    frequency = Counter(word for sentence in sentences for word in set(_content_words(sentence.text)))
+    frequency = Counter(word for sentence in sentences for word in set(content_words(sentence.text)))
     for sentence in sentences:
-        words = _content_words(sentence.text)
+        words = content_words(sentence.text)
         if words:
             sentence.score = sum(math.log1p(frequency[w]) for w in words) / math.sqrt(len(words) + 4)
 

@@ -212,9 +212,15 @@ def _indented_body(lines: list[str], number: int) -> tuple[list[str], int]:
 
 
 def _paragraph(lines: list[str], number: int) -> tuple[str, int]:
+    """A paragraph, or a list item with its continuation lines (indented to the item's text)."""
+    marker = _LIST_ITEM.match(lines[number])
+    hanging = " " * len(marker.group(0)) if marker else None
     parts: list[str] = []
-    while number < len(lines) and lines[number].strip() and not lines[number].startswith((" ", "\t")):
-        parts.append(lines[number].strip())
+    while number < len(lines) and lines[number].strip():
+        line = lines[number]
+        if parts and line.startswith((" ", "\t")) and not (hanging and line.startswith(hanging)):
+            break
+        parts.append(line.strip())
         number += 1
     text = " ".join(parts)
     if text.endswith("::"):
