@@ -40,7 +40,7 @@ def scripts(tracemonkey: SourceDocument) -> dict[int, Script]:
 
 
 def write(document: SourceDocument, seconds: float, **request: object) -> Script:
-    return write_script(document, request=ScriptRequest(target_duration_s=seconds, **request))  # type: ignore[arg-type]
+    return write_script(document, request=ScriptRequest(target_duration_s=seconds, **request))
 
 
 def tokens(text: str) -> list[str]:
@@ -54,7 +54,7 @@ def is_subsequence(needle: list[str], haystack: list[str]) -> bool:
 
 def source_sentences(script: Script) -> list[tuple[int, str]]:
     """(scene index, sentence) for every narrated sentence taken from the document."""
-    found = []
+    found: list[tuple[int, str]] = []
     for index, scene in enumerate(script.scenes):
         sentences = _SENTENCE.split(scene.narration)
         found.extend((index, s) for s in (sentences[1:] if scene.role in _FRAMING else sentences))

@@ -1,4 +1,9 @@
-"""`animagenius render FILE -o out.mp4` and `animagenius inspect FILE`: the pipeline without a server.
+"""The pipeline without a server.
+
+    animagenius render FILE… -o out.mp4            read, write a script, narrate and render
+    animagenius script FILE… -o script.json        only write the script, to edit by hand
+    animagenius render FILE… --script script.json -o out.mp4   render an edited script
+    animagenius inspect FILE…                      what AnimaGenius reads in the files, and its analysis
 
 Exit codes: 0 success, 2 bad input or options (one line on stderr saying what to change), 1 a bug.
 """
@@ -6,6 +11,7 @@ Exit codes: 0 success, 2 bad input or options (one line on stderr saying what to
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -21,9 +27,12 @@ from animagenius.pipeline.domain import (
     Provenance,
     RenderOptions,
     Resolution,
+    ScriptRequest,
     SourceDocument,
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
+from animagenius.pipeline.providers.protocols import ScriptWriter
+from animagenius.pipeline.script_edit import script_dump, script_load
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -49,7 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=60,
         help=f"target length in seconds, {MIN_DURATION_S}-{MAX_DURATION_S} (default 60)",
     )
+    render.add_argument(
+        "--script", type=Path, metavar="JSON", help="narrate this script (from `animagenius script`) as it is"
+    )
+    _add_writing_options(render)
     render.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    script = commands.add_parser(
+        "script", help="write the narration script as JSON, to edit before rendering"
+    )
+    script.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="the documents, in order")
+    script.add_argument("-o", "--output", type=Path, required=True, help="where to write the .json")
+    script.add_argument(
+        "--duration",
+        type=int,
+        default=60,
+        help=f"target length in seconds, {MIN_DURATION_S}-{MAX_DURATION_S} (default 60)",
+    )
+    _add_writing_options(script)
 
     inspect = commands.add_parser("inspect", help="show what AnimaGenius reads in files, and its analysis")
     inspect.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="files to read, in order")
@@ -60,10 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_writing_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--style", default="explainer", choices=("explainer", "summary", "lesson", "promo"), help="tone"
+    )
+    command.add_argument(
+        "--writer",
+        help="script writers to try in order, comma-separated (default: $SCRIPT_WRITERS, else openai,offline "
+        "when LLM_API_KEY is set, else offline)",
+    )
+    command.add_argument("--call-to-action", default="", help="the closing line (default: the style's)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    commands = {"inspect": _inspect, "render": _render, "script": _script}
     try:
-        return _inspect(args) if args.command == "inspect" else _render(args)
+        return commands[args.command](args)
     except (InputError, InvalidOption) as error:
         print(f"animagenius: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -82,18 +121,20 @@ def _render(args: argparse.Namespace) -> int:
     output: Path = args.output
     if output.suffix.lower() != ".mp4":
         raise InvalidOption(f"output {output.name!r} must end in .mp4 (other containers arrive later)")
-    for path in args.inputs:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+    _check_files(args.inputs)
+    edited = script_load(args.script) if args.script else None
+    writer = None if edited else _writer_chain(args.writer)
     bar = _ProgressBar(enabled=not args.quiet)
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:
             result = run(
-                args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update
-            )
+                args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update,
+                script=edited, writer=writer, style=args.style, call_to_action=args.call_to_action,
+            )  # fmt: skip
     finally:
         bar.finish()
+    _print_notices(result.notices)
     print(
         f"wrote {output} ({result.duration_s:.1f} s video, {len(result.script.scenes)} scenes) "
         f"and its captions as {', '.join(path.name for path in result.subtitles)} "
@@ -103,15 +144,69 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _script(args: argparse.Namespace) -> int:
+    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.run import draft_script, read_sources
+
+    output: Path = args.output
+    if output.suffix.lower() != ".json":
+        raise InvalidOption(f"output {output.name!r} must end in .json")
+    if not MIN_DURATION_S <= args.duration <= MAX_DURATION_S:
+        raise InvalidOption(
+            f"duration {args.duration} s is out of range; choose {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
+        )
+    _check_files(args.inputs)
+    request = ScriptRequest(
+        target_duration_s=args.duration,
+        style=args.style,
+        call_to_action=args.call_to_action,
+        words_per_minute=VOICES.create("piper").words_per_minute,
+    )
+    with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:
+        document = read_sources(args.inputs, workdir=Path(workdir))
+        written = draft_script(document, request=request, writer=_writer_chain(args.writer))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(script_dump(written.script), encoding="utf-8")
+    _print_notices(written.notices)
+    script = written.script
+    print(
+        f"wrote {output}: {len(script.scenes)} scenes, about {script.estimated_duration_s:.0f} s, "
+        f"by the {written.writer} writer; edit it, then: animagenius render "
+        f"{' '.join(str(path) for path in args.inputs)} --script {output} -o video.mp4",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _writer_chain(names: str | None) -> ScriptWriter:
+    from animagenius.pipeline.providers.remote.config import LlmConfig
+    from animagenius.pipeline.providers.writers import WriterSettings, default_chain, script_writer_chain
+
+    llm = LlmConfig.from_env(os.environ)
+    chosen = names or os.environ.get("SCRIPT_WRITERS", "")
+    chain = [name.strip() for name in chosen.split(",") if name.strip()] or default_chain(llm)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "animagenius" / "scripts"
+    return script_writer_chain(chain, settings=WriterSettings(llm=llm, cache_dir=cache))
+
+
+def _print_notices(notices: Sequence[str]) -> None:
+    for notice in notices:
+        print(f"animagenius: note: {notice}", file=sys.stderr)
+
+
+def _check_files(paths: Sequence[Path]) -> None:
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+
+
 def _inspect(args: argparse.Namespace) -> int:
     import json
 
     from animagenius.pipeline.analyse import analyse
     from animagenius.pipeline.ingest import ingest
 
-    for path in args.inputs:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+    _check_files(args.inputs)
     with tempfile.TemporaryDirectory(prefix="animagenius-") as scratch:
         assets: Path = args.assets or Path(scratch)
         assets.mkdir(parents=True, exist_ok=True)

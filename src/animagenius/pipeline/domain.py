@@ -208,7 +208,9 @@ class Script(Frozen):
 
     title: str = Field(min_length=1, max_length=200)
     language: str = "en"
-    target_duration_s: float = Field(ge=1, le=3600)
+    target_duration_s: float = Field(
+        ge=1, le=3600, description="what was asked for; the estimate if not given"
+    )
     style: ScriptStyle = "explainer"
     words_per_minute: float = Field(DEFAULT_WORDS_PER_MINUTE, ge=60, le=400)
     scenes: tuple[Scene, ...] = Field(min_length=1, max_length=200)
@@ -222,7 +224,10 @@ class Script(Frozen):
         try:
             scenes = [Scene.model_validate(scene) for scene in data["scenes"]]
         except ValidationError:
-            return data  # field validation reports it, with the scene's position
+            return {
+                "target_duration_s": 60.0,
+                **data,
+            }  # field validation reports the scene, with its position
         taken = {scene.id for scene in scenes if isinstance(scene, Scene) and scene.id}
         filled: list[Scene] = []
         for scene in scenes:
@@ -233,7 +238,8 @@ class Script(Frozen):
                 update["id"] = _next_scene_id(taken)
                 taken.add(update["id"])
             filled.append(scene.model_copy(update=update))
-        return {**data, "scenes": tuple(filled)}
+        estimated = round(sum(scene.estimated_s for scene in filled), 1)
+        return {"target_duration_s": max(1.0, estimated), **data, "scenes": tuple(filled)}
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Script:

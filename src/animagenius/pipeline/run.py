@@ -75,6 +75,7 @@ def run(
     script: Script | None = None,
     writer: ScriptWriter | None = None,
     style: ScriptStyle = "explainer",
+    call_to_action: str = "",
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -93,15 +94,19 @@ def run(
         else read_sources(sources, workdir=workdir, limits=limits)
     )
 
+    if script is not None:
+        script_check_against(script, document)  # before any progress is shown: a bad edit is the only news
     stages.start("writing script")
     voice = VOICES.create(voice_name)
     if script is None:
         request = ScriptRequest(
-            target_duration_s=options.target_duration_s, style=style, words_per_minute=voice.words_per_minute
+            target_duration_s=options.target_duration_s,
+            style=style,
+            call_to_action=call_to_action,
+            words_per_minute=voice.words_per_minute,
         )
         written = draft_script(document, request=request, writer=writer)
     else:
-        script_check_against(script, document)
         written = WrittenScript(script=script, writer="edited")
     return _render(written, voice=voice, options=options, workdir=workdir, out=out, stages=stages)
 
