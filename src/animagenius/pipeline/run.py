@@ -22,7 +22,7 @@ from animagenius.pipeline.domain import (
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
 from animagenius.pipeline.providers.protocols import ScriptWriter, Voice, WrittenScript
 from animagenius.pipeline.script_edit import script_check_against
-from animagenius.pipeline.visuals import Layout, font_dir, render_slide
+from animagenius.pipeline.visuals import Layout, font_dir, render_scene
 from animagenius.pipeline.voice import narrate
 
 # (stage, share of the whole job) — used to turn per-stage fractions into one overall percentage
@@ -108,11 +108,18 @@ def run(
         written = draft_script(document, request=request, writer=writer)
     else:
         written = WrittenScript(script=script, writer="edited")
-    return _render(written, voice=voice, options=options, workdir=workdir, out=out, stages=stages)
+    return _render(written, document, voice=voice, options=options, workdir=workdir, out=out, stages=stages)
 
 
 def _render(
-    written: WrittenScript, *, voice: Voice, options: RenderOptions, workdir: Path, out: Path, stages: _Stages
+    written: WrittenScript,
+    document: SourceDocument,
+    *,
+    voice: Voice,
+    options: RenderOptions,
+    workdir: Path,
+    out: Path,
+    stages: _Stages,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -123,8 +130,11 @@ def _render(
     slides = []
     for index, scene in enumerate(script.scenes):
         slide = workdir / f"slide-{index:02d}.png"
+        shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None
         slides.append(
-            render_slide(scene, number=index + 1, total=len(script.scenes), layout=layout, out=slide)
+            render_scene(
+                scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout, out=slide
+            )
         )
         designed((index + 1) / len(script.scenes))
 
