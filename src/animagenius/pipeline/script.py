@@ -55,12 +55,17 @@ _CONNECTIVE = re.compile(
     r"then|next|now|so|but|and)\s*,\s*",
     re.I,
 )
+_SELF_INTRODUCTION = (  # "This paper presents…" opens a document; it needs nothing before it
+    r"(?:this|these) (?:is|paper|papers|document|pep|article|report|guide|proposal|project|repository|"
+    r"book|chapter|post|talk|tutorial)\b"
+)
 _NEEDS_CONTEXT = re.compile(
-    r"^(?:this|that|these|those|it|its|they|their|them|he|she|his|her|such|here|there|the latter|"
-    r"the former|both|either|neither|another|other|likewise|otherwise|but|and|or|nor|yet|also|although|"
-    r"though|"
-    r"which|as shown|as described|as mentioned|see|at this point|in this case|in that case|to this end|"
-    r"for this reason|in these cases|in such cases|after that|with this|in the example|in our example)\b",
+    rf"^(?!{_SELF_INTRODUCTION})"
+    r"(?:this|that|these|those|it|its|they|their|them|he|she|his|her|such|here|there|the latter|the former|"
+    r"both|either|neither|another|other|likewise|otherwise|but|and|or|nor|yet|also|although|though|which|"
+    r"as shown|as described|as mentioned|see|at this point|in this case|in that case|to this end|"
+    r"for this reason|in these cases|in such cases|after that|with this|in the example|in our example|"
+    r"as part of this|so|thus|hence|therefore)\b",
     re.I,
 )
 _BOILERPLATE = re.compile(
@@ -343,9 +348,10 @@ def _framing(role: SceneRole, document: SourceDocument, body: list[_Part], reque
 
 
 def _hook_candidates(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The hook states the document's main point: its most central self-contained sentence near the start."""
+    """Best first: the document's main point, its most central self-contained sentence near the start."""
     opening = [c for c in candidates if not c.needs_context][:12] or candidates[:12]
-    return sorted(opening, key=lambda c: -c.score)[:4]
+    # documents state their subject early: the first sentences count double, fading over the first dozen
+    return sorted(opening, key=lambda c: -c.score * (1 + 1 / (1 + opening.index(c) / 2)))[:4]
 
 
 _HOOKS: dict[ScriptStyle, str] = {
@@ -393,7 +399,12 @@ def _fill(parts: list[_Part], request: ScriptRequest) -> None:
         if not part.candidates:
             continue
         budget = hook_s if part.role == "hook" else (spare - hook_s) * part.weight / body_weight
-        for candidate in sorted(part.candidates, key=lambda c: -_merit(c, part)):
+        ranked = (
+            part.candidates
+            if part.role == "hook"
+            else sorted(part.candidates, key=lambda c: -_merit(c, part))
+        )
+        for candidate in ranked:
             if sum(c.seconds for c in part.picked) + candidate.seconds <= budget * 1.1:
                 _pick(parts, part, candidate)
         if not part.picked and part.role == "body":  # nothing fits: the best sentence that overshoots least
@@ -538,6 +549,7 @@ def _key_phrases(text: str, count: int) -> list[str]:
         if current:
             phrases.append(current)
     phrases = [p for p in phrases if 1 <= len(p) <= 4 and any(ch.isalpha() for ch in " ".join(p))]
+    phrases = [p for p in phrases if len(p) > 1 or _telling(p[0])] or phrases
     if not phrases:
         return [_headline(text, 6)]
     frequency: Counter[str] = Counter()
@@ -555,6 +567,12 @@ def _key_phrases(text: str, count: int) -> list[str]:
         if len(chosen) == count:
             break
     return [_upper_first(phrase) for phrase in sorted(chosen, key=lambda p: text.find(p))]
+
+
+def _telling(word: str) -> bool:
+    """A word that says something alone on a slide: a name, an acronym or a long word, not "better"."""
+    is_name = word[:1].isupper() and not word.istitle()
+    return is_name or len(word) >= 8 or any(ch.isdigit() for ch in word)
 
 
 def _clean_heading(heading: str) -> str:
