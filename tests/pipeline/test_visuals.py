@@ -66,7 +66,7 @@ def test_quote_visual_differs_from_the_slide(tmp_path: Path) -> None:
 def test_visual_without_its_content_falls_back_to_the_slide(tmp_path: Path, kind: str) -> None:
     empty = Block(kind="paragraph", text=" ", source=SOURCE)
 
-    shown = still(tmp_path, Visual(kind=kind, block=0), empty)  # type: ignore[arg-type]
+    shown = still(tmp_path, Visual(kind=kind, block=0), empty)
     slide = still(tmp_path, Visual(), None)
 
     assert shown.tobytes() == slide.tobytes()

@@ -39,6 +39,13 @@ def _offline(*, settings: WriterSettings) -> ScriptWriter:
     return OfflineWriter()
 
 
+@SCRIPT_WRITERS.register("openai")
+def _openai(*, settings: WriterSettings) -> ScriptWriter:
+    from animagenius.pipeline.providers.remote.llm_writer import LlmScriptWriter
+
+    return LlmScriptWriter(settings.llm, cache_dir=settings.cache_dir)
+
+
 def default_chain(llm: LlmConfig) -> list[str]:
     """What runs when SCRIPT_WRITERS is not set: the LLM when a key is configured, then the offline writer."""
     return ["openai", OFFLINE] if llm.enabled else [OFFLINE]

@@ -35,6 +35,14 @@ class LlmConfig(BaseModel):
         0.0, ge=0, description="USD per million prompt tokens, if not reported"
     )
     price_completion_per_mtok: float = Field(0.0, ge=0, description="USD per million completion tokens")
+    stream: bool = Field(
+        False,
+        description="receive answers as a server-sent event stream (for proxies that cut idle links)",
+    )
+    app_url: str = Field(
+        "", description="sent as HTTP-Referer so OpenRouter credits the app; blank sends none"
+    )
+    app_name: str = Field("AnimaGenius", description="sent as X-Title, the app name OpenRouter shows")
 
     @property
     def enabled(self) -> bool:
