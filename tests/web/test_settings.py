@@ -22,6 +22,10 @@ from tests.conftest import ROOT
         ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
         ("UPLOAD_MAX_BYTES", "lots", "UPLOAD_MAX_BYTES='lots' is not a whole number"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),
+        ("LLM_TIMEOUT_S", "soon", "LLM_TIMEOUT_S='soon' is not a number"),
+        ("LLM_MAX_ATTEMPTS", "0", "LLM_MAX_ATTEMPTS: Input should be greater than or equal to 1"),
+        ("LLM_BASE_URL", "openrouter.ai", "LLM_BASE_URL='openrouter.ai' must start with https://"),
+        ("SCRIPT_WRITERS", "gpt5,offline", "SCRIPT_WRITERS names gpt5; known writers: offline, openai"),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):
