@@ -31,7 +31,8 @@ def test_sign_up_upload_watch_progress_and_play(page: Page, live_server, celery_
     page.select_option("select[name=aspect]", "16:9")
     page.select_option("select[name=resolution]", "720p")
     page.select_option("select[name=duration]", "30")
-    page.get_by_role("button", name="Render").click()
+    page.uncheck("input[name=review]")  # straight to the video; tests/e2e/test_script_editor.py reviews first
+    page.get_by_role("button", name="Create video").click()
 
     expect(page.get_by_role("heading", name="pep-0020.rst")).to_be_visible()
     page.evaluate("window.__sameDocument = true")  # survives only if the page never reloads

@@ -1,13 +1,22 @@
 from django.contrib import admin
 
-from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob
+from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
 
 
 class RenderJobInline(admin.TabularInline):
     model = RenderJob
     extra = 0
-    fields = ("status", "stage", "progress", "attempts", "error", "created_at")
+    fields = ("kind", "status", "stage", "progress", "script_version", "attempts", "error", "created_at")
     readonly_fields = fields
+
+
+class ScriptVersionInline(admin.TabularInline):
+    model = ScriptVersion
+    fk_name = "project"
+    extra = 0
+    fields = ("number", "writer", "created_by", "created_at")
+    readonly_fields = fields
+    show_change_link = True
 
 
 @admin.register(Project)
@@ -15,13 +24,13 @@ class ProjectAdmin(admin.ModelAdmin):
     list_display = ("title", "owner", "status", "aspect", "resolution", "created_at")
     list_filter = ("status", "aspect", "resolution")
     search_fields = ("title", "owner__email")
-    inlines = (RenderJobInline,)
+    inlines = (ScriptVersionInline, RenderJobInline)
 
 
 @admin.register(RenderJob)
 class RenderJobAdmin(admin.ModelAdmin):
-    list_display = ("project", "status", "stage", "progress", "attempts", "provider", "created_at")
-    list_filter = ("status", "provider")
+    list_display = ("project", "kind", "status", "stage", "progress", "attempts", "provider", "created_at")
+    list_filter = ("kind", "status", "provider")
     search_fields = ("project__title", "error")
 
 
@@ -35,3 +44,12 @@ class AssetAdmin(admin.ModelAdmin):
 class FileProcessingLogAdmin(admin.ModelAdmin):
     list_display = ("project", "step", "status", "created_at")
     list_filter = ("step", "status")
+
+
+@admin.register(ScriptVersion)
+class ScriptVersionAdmin(admin.ModelAdmin):
+    list_display = ("project", "number", "writer", "created_by", "created_at")
+    list_filter = ("writer",)
+    search_fields = ("project__title", "project__owner__email")
+    raw_id_fields = ("project", "created_by", "restored_from")
+    readonly_fields = ("created_at", "updated_at")

@@ -12,6 +12,8 @@ class Project(BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         QUEUED = "queued", "Queued"
+        SCRIPTING = "scripting", "Writing script"
+        REVIEW = "review", "Script ready"
         RENDERING = "rendering", "Rendering"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
@@ -26,6 +28,12 @@ class Project(BaseModel):
     ai_script = models.JSONField(null=True, blank=True)
     video = models.FileField(upload_to="videos/", blank=True)
     video_duration_s = models.FloatField(null=True, blank=True)
+    source_blocks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="compact outline of the read document (kind, short text, picture name per block), "
+        "for the visual picker and for checking edited scripts without reading the files again",
+    )
 
     class Meta:
         indexes: ClassVar = [
@@ -41,7 +49,48 @@ class Project(BaseModel):
         return self.title or self.source_name or "Untitled"
 
 
+class ScriptVersion(BaseModel):
+    """One saved state of a project's script. Versions are never changed; saving adds the next number."""
+
+    EDITED = "edited"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="script_versions")
+    number = models.PositiveIntegerField(help_text="1 for the drafted script, then one more per save")
+    script = models.JSONField(help_text="the pipeline's Script, as JSON")
+    writer = models.CharField(max_length=40, help_text='who wrote it: a writer\'s name, or "edited"')
+    notices = models.JSONField(default=list, blank=True, help_text="plain-words notes from the writer")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="script_versions",
+        help_text="the person who saved it; empty when a script writer drafted it",
+    )
+    restored_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="restorations"
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["project", "number"], name="script_version_number_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="script_version_number_positive"),
+        ]
+        ordering: ClassVar = ["-number"]
+
+    def __str__(self) -> str:
+        return f"{self.project} v{self.number}"
+
+    @property
+    def estimated_duration_s(self) -> float:
+        return round(sum(scene.get("estimated_s", 0.0) for scene in self.script.get("scenes", ())), 1)
+
+
 class RenderJob(BaseModel):
+    class Kind(models.TextChoices):
+        SCRIPT = "script", "Write script"
+        RENDER = "render", "Render video"
+
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -52,6 +101,19 @@ class RenderJob(BaseModel):
     FINISHED: ClassVar = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="render_jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RENDER)
+    script_version = models.ForeignKey(
+        ScriptVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="render_jobs",
+        help_text="render jobs: the saved script version rendered",
+    )
+    render_after = models.BooleanField(
+        default=False, help_text="script jobs: queue the render of the drafted script at once"
+    )
+    notices = models.JSONField(default=list, blank=True, help_text="plain-words notes for the person")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0-100")
     stage = models.CharField(max_length=40, default="queued")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.db.models import QuerySet
 
 from animagenius.accounts.models import User
-from animagenius.studio.models import Project, RenderJob
+from animagenius.pipeline.domain import Block, Provenance, SourceDocument
+from animagenius.studio.models import Project, RenderJob, ScriptVersion
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
@@ -25,3 +30,84 @@ def render_job_latest(*, project: Project) -> RenderJob | None:
 
 def render_job_get(*, job_id: uuid.UUID) -> RenderJob:
     return RenderJob.objects.select_related("project").get(id=job_id)
+
+
+def script_version_latest(*, project: Project) -> ScriptVersion | None:
+    return project.script_versions.order_by("-number").first()
+
+
+def script_version_list(*, project: Project) -> QuerySet[ScriptVersion]:
+    return project.script_versions.select_related("created_by", "restored_from").order_by("-number")
+
+
+def script_version_get(*, project: Project, version_id: uuid.UUID) -> ScriptVersion:
+    """One version of the project's script; raises ScriptVersion.DoesNotExist for any other."""
+    return project.script_versions.get(id=version_id)
+
+
+def project_document(*, project: Project) -> SourceDocument:
+    """The project's document as far as edited scripts are checked against it: its blocks' kinds and text.
+
+    Built from what the script job kept (`Project.source_blocks`), so pages never read the sources again.
+    """
+    blocks = tuple(
+        Block(
+            kind=block["kind"],
+            text=block["text"],
+            source=Provenance(file=block["file"]),
+            image=Path(block["image"]) if block["image"] else None,
+        )
+        for block in project.source_blocks
+    )
+    return SourceDocument(title=project.display_title, blocks=blocks)
+
+
+@dataclass(frozen=True)
+class VisualChoice:
+    value: str  # "slide", "generated", or "<visual kind>:<block index>"
+    label: str
+
+
+SLIDE = VisualChoice("slide", "Designed slide")
+GENERATED = VisualChoice("generated", "Generated image (describe it below)")
+_SHOWN_AS = {"figure": "figure", "table": "table", "quote": "quote"}
+"""Block kinds offered to every scene, and the visual kind that shows them."""
+_QUOTABLE = ("paragraph", "list_item", "notes", "transcript")
+"""Block kinds offered as a quote only to the scenes that were written from them."""
+LABEL_CHARS = 60
+
+
+def visual_choices(
+    *, blocks: Sequence[dict[str, Any]], scene_blocks: Sequence[int] = (), current: str = ""
+) -> list[VisualChoice]:
+    """What a scene can show: a slide, the document's figures, tables and quotes, its own source text
+    as a quote, or a generated image. The scene's current visual is always among them."""
+    offered = [
+        (_SHOWN_AS[block["kind"]], index)
+        for index, block in enumerate(blocks)
+        if block["kind"] in _SHOWN_AS and (block["kind"] != "figure" or block["image"])
+    ]
+    offered += [
+        ("quote", index)
+        for index in scene_blocks
+        if 0 <= index < len(blocks) and blocks[index]["kind"] in _QUOTABLE
+    ]
+    shown = [_block_choice(kind, index, blocks) for kind, index in dict.fromkeys(offered)]
+    choices = [SLIDE, *shown, GENERATED]
+    if current and current not in {choice.value for choice in choices}:
+        choices.insert(1, _current_choice(current, blocks))
+    return choices
+
+
+def _current_choice(value: str, blocks: Sequence[dict[str, Any]]) -> VisualChoice:
+    kind, _, index = value.partition(":")
+    if index.isdigit() and int(index) < len(blocks):
+        return _block_choice(kind, int(index), blocks)
+    return VisualChoice(value, f"{value} (not in this document)")
+
+
+def _block_choice(kind: str, index: int, blocks: Sequence[dict[str, Any]]) -> VisualChoice:
+    caption = " ".join(blocks[index]["text"].split()) or f"block {index}"
+    if len(caption) > LABEL_CHARS:
+        caption = caption[: LABEL_CHARS - 1].rstrip() + "…"
+    return VisualChoice(f"{kind}:{index}", f"{kind.capitalize()}: {caption}")

@@ -1,4 +1,9 @@
-"""Writes for the studio: create projects, queue renders, execute them (called by the Celery task)."""
+"""Writes for the studio: create projects, draft and save script versions, queue and execute jobs.
+
+A project's life: `script_job_create` queues the drafting of version 1 (`script_job_execute`, in the worker);
+the person may save edited versions (`script_version_save`, `script_version_restore`); `render_job_create`
+queues the render of one saved version (`render_job_execute`, in the worker).
+"""
 
 from __future__ import annotations
 
@@ -9,28 +14,39 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
-from animagenius.pipeline.domain import RenderOptions, RenderResult
+from animagenius.pipeline.domain import RenderOptions, RenderResult, Script, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import PipelineError
 from animagenius.pipeline.ingest import TIER_LIMITS
-from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob
+from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
+from animagenius.pipeline.script_edit import script_parse
+from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 0.5
 INTERNAL_ERROR = (
-    "Something went wrong on our side while rendering (reference {ref}). Please try again; "
+    "Something went wrong on our side while {doing} (reference {ref}). Please try again; "
     "if it keeps failing, contact support with that reference."
 )
+BLOCK_TEXT_CHARS = 160
+"""How much of each source block's text a project keeps, for labels in the visual picker."""
+
+
+class ScriptConflict(Exception):
+    """The request does not fit the project's current state; the message says what to do."""
 
 
 def project_create(
@@ -69,11 +85,89 @@ def project_create(
     return project
 
 
-def render_job_create(*, project: Project) -> RenderJob:
-    from animagenius.studio.tasks import render_job_run
+def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
+    """Queue the drafting of the project's first script; with `render_after`, its render follows at once."""
+    from animagenius.studio.tasks import script_job_run
 
     with transaction.atomic():
-        job = RenderJob.objects.create(project=project)
+        job = RenderJob.objects.create(project=project, kind=RenderJob.Kind.SCRIPT, render_after=render_after)
+        Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
+        transaction.on_commit(
+            lambda: script_job_run.apply_async(args=(str(job.id),), queue=settings.RENDER_QUEUE)
+        )
+    return job
+
+
+def script_job_execute(*, job_id: uuid.UUID | str) -> None:
+    """Read the sources and draft version 1 of the script, then queue its render if that was asked for."""
+    job = RenderJob.objects.select_related("project__owner").filter(id=job_id).first()
+    if job is None or job.is_finished:
+        return
+    _job_start(job)
+    workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
+    try:
+        document, written = _draft(job, workdir)
+    except PipelineError as error:
+        _job_fail(job, message=str(error), step=job.stage)
+    except Exception:
+        logger.exception("script job %s crashed", job.id)
+        _job_fail(job, message=_internal_error(job), step=job.stage)
+    else:
+        _script_job_succeed(job, document=document, written=written)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def script_version_save(
+    *, project: Project, script: Script, saved_by: User, base_number: int | None = None
+) -> ScriptVersion:
+    """Store an edited script as the project's next version.
+
+    `base_number` is the version the person started editing from; if another version was saved since
+    (another tab, another person), the save is refused rather than silently overwriting that work.
+    """
+    with transaction.atomic():
+        _lock(project)
+        latest = _latest_number(project)
+        if base_number is not None and base_number != latest:
+            raise ScriptConflict(
+                f"Version {latest} was saved after you opened version {base_number}. "
+                "Copy your changes, reload the page and apply them to the newest version."
+            )
+        return _version_create(project, script=script, writer=ScriptVersion.EDITED, created_by=saved_by)
+
+
+def script_version_restore(*, version: ScriptVersion, restored_by: User) -> ScriptVersion:
+    """Save a copy of an earlier version as the newest one; history is kept as it was."""
+    script = script_parse(version.script)
+    with transaction.atomic():
+        return _version_create(
+            version.project,
+            script=script,
+            writer=ScriptVersion.EDITED,
+            created_by=restored_by,
+            restored_from=version,
+        )
+
+
+def render_job_create(*, project: Project, script_version: ScriptVersion, progress: float = 0.0) -> RenderJob:
+    """Queue the render of one saved script version. Refused while another job of the project is running."""
+    from animagenius.studio.tasks import render_job_run
+
+    if script_version.project_id != project.id:
+        raise ScriptConflict("That script version belongs to another project.")
+    with transaction.atomic():
+        _lock(project)
+        running = project.render_jobs.exclude(status__in=RenderJob.FINISHED)
+        if running.exists():
+            raise ScriptConflict("This project is already being worked on; wait for it to finish.")
+        job = RenderJob.objects.create(
+            project=project,
+            kind=RenderJob.Kind.RENDER,
+            script_version=script_version,
+            notices=list(script_version.notices),
+            progress=progress,
+        )
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
         transaction.on_commit(
             lambda: render_job_run.apply_async(args=(str(job.id),), queue=settings.RENDER_QUEUE)
@@ -81,9 +175,139 @@ def render_job_create(*, project: Project) -> RenderJob:
     return job
 
 
+def script_usage_record(*, project: Project, job: RenderJob, written: WrittenScript) -> list[UsageMetric]:
+    """One usage row per model call the writer made (repairs and retries included); none offline."""
+    return [
+        UsageMetric.objects.create(
+            user=project.owner,
+            action="script",
+            resource_type="llm_tokens",
+            quantity=usage.prompt_tokens + usage.completion_tokens,
+            metadata=_usage_metadata(usage, job=job, written=written),
+        )
+        for usage in written.usage
+    ]
+
+
+def _usage_metadata(usage: TokenUsage, *, job: RenderJob, written: WrittenScript) -> dict[str, Any]:
+    return {
+        "model": usage.model,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "cost_usd": usage.cost_usd,
+        "job": str(job.id),
+        "project": str(job.project_id),
+        "writer": written.writer,
+        "cached": written.cached,
+    }
+
+
+def _draft(job: RenderJob, workdir: Path) -> tuple[SourceDocument, WrittenScript]:
+    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.providers.writers import script_writer_chain
+    from animagenius.pipeline.run import draft_script, read_sources
+
+    project = job.project
+    progress = _ProgressRecorder(job, scale=_script_share_of_video() if job.render_after else 1.0)
+    progress("reading", 0.0)
+    sources = _copy_sources(project, workdir / "sources")
+    limits = TIER_LIMITS[project.owner.subscription_tier]
+    document = read_sources(sources, workdir=workdir / "read", limits=limits)
+    progress("writing script", 0.5)
+    request = ScriptRequest(
+        target_duration_s=project.target_duration_s,
+        words_per_minute=VOICES.create(settings.VOICE_PROVIDER).words_per_minute,
+    )
+    writer = script_writer_chain(settings.SCRIPT_WRITERS, settings=settings.SCRIPT_WRITER_SETTINGS)
+    return document, draft_script(document, request=request, writer=writer)
+
+
+def _script_job_succeed(job: RenderJob, *, document: SourceDocument, written: WrittenScript) -> None:
+    project = job.project
+    with transaction.atomic():
+        project.source_blocks = source_blocks_outline(document)
+        project.title = project.title or written.script.title[:200]
+        project.save(update_fields=["source_blocks", "title", "updated_at"])
+        version = _version_create(
+            project, script=written.script, writer=written.writer, notices=written.notices
+        )
+        script_usage_record(project=project, job=job, written=written)
+        RenderJob.objects.filter(id=job.id).update(
+            status=RenderJob.Status.DONE,
+            stage="done",
+            progress=100.0,
+            finished_at=timezone.now(),
+            notices=list(written.notices),
+            error="",
+        )
+        _log(job, step="writing script", status=FileProcessingLog.Status.OK)
+        if job.render_after:
+            already_done = _script_share_of_video() * 100
+            render_job_create(project=project, script_version=version, progress=already_done)
+        else:
+            Project.objects.filter(id=project.id).update(status=Project.Status.REVIEW)
+
+
+def _script_share_of_video() -> float:
+    """The part of a whole video's progress that reading the sources and drafting the script stand for."""
+    from animagenius.pipeline.run import STAGES
+
+    return sum(share for stage, share in STAGES if stage in ("reading", "writing script"))
+
+
+def source_blocks_outline(document: SourceDocument) -> list[dict[str, Any]]:
+    """What the studio keeps of a read document: each block's kind, the start of its text, its picture."""
+    return [
+        {
+            "kind": block.kind,
+            "text": block.text[:BLOCK_TEXT_CHARS],
+            "file": block.source.file,
+            "image": block.image.name if block.image is not None else None,
+        }
+        for block in document.blocks
+    ]
+
+
+def _version_create(
+    project: Project,
+    *,
+    script: Script,
+    writer: str,
+    notices: Sequence[str] = (),
+    created_by: User | None = None,
+    restored_from: ScriptVersion | None = None,
+) -> ScriptVersion:
+    """The next version, with the project's `ai_script` kept equal to it. Call inside a transaction."""
+    _lock(project)
+    data = script.model_dump(mode="json")
+    version = ScriptVersion.objects.create(
+        project=project,
+        number=_latest_number(project) + 1,
+        script=data,
+        writer=writer,
+        notices=list(notices),
+        created_by=created_by,
+        restored_from=restored_from,
+    )
+    Project.objects.filter(id=project.id).update(ai_script=data, updated_at=timezone.now())
+    project.ai_script = data
+    return version
+
+
+def _lock(project: Project) -> None:
+    """Serialise writers of one project's versions and jobs until the transaction ends (PostgreSQL; SQLite
+    transactions already take the database's write lock)."""
+    Project.objects.select_for_update().filter(id=project.id).values_list("id", flat=True).first()
+
+
+def _latest_number(project: Project) -> int:
+    latest = project.script_versions.order_by("-number").values_list("number", flat=True).first()
+    return latest or 0
+
+
 def render_job_execute(*, job_id: uuid.UUID | str) -> None:
     """Run the pipeline for a queued job, recording progress, the result or a plain-words failure."""
-    job = RenderJob.objects.select_related("project__owner").filter(id=job_id).first()
+    job = RenderJob.objects.select_related("project__owner", "script_version").filter(id=job_id).first()
     if job is None or job.is_finished:
         return  # deleted meanwhile, or a redelivered message for a job that already ended
     project = job.project
@@ -95,7 +319,7 @@ def render_job_execute(*, job_id: uuid.UUID | str) -> None:
         _job_fail(job, message=str(error), step=job.stage)
     except Exception:
         logger.exception("render job %s crashed", job.id)
-        _job_fail(job, message=INTERNAL_ERROR.format(ref=str(job.id)[:8]), step=job.stage)
+        _job_fail(job, message=_internal_error(job), step=job.stage)
     else:
         _job_succeed(job, result)
     finally:
@@ -106,6 +330,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
     from animagenius.pipeline.run import run
 
     sources = _copy_sources(project, workdir / "sources")
+    script = script_parse(job.script_version.script) if job.script_version is not None else None
     options = RenderOptions.parse(
         aspect=project.aspect, resolution=project.resolution, duration=project.target_duration_s
     )
@@ -117,6 +342,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         voice_name=settings.VOICE_PROVIDER,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
+        script=script,
     )
 
 
@@ -134,10 +360,16 @@ def _copy_sources(project: Project, folder: Path) -> list[Path]:
 
 
 class _ProgressRecorder:
-    """Writes stage and percentage at most every PROGRESS_EVERY_S, and a log row per finished stage."""
+    """Writes stage and percentage at most every PROGRESS_EVERY_S, and a log row per finished stage.
 
-    def __init__(self, job: RenderJob) -> None:
+    The percentage never goes down: a render queued straight after its script starts where the script
+    job ended, and the bar on the page only ever moves forward. `scale` maps this job's own 0-1 onto
+    the share of the whole video it stands for.
+    """
+
+    def __init__(self, job: RenderJob, *, scale: float = 1.0) -> None:
         self.job = job
+        self.scale = scale
         self.stage = ""
         self.written_at = 0.0
 
@@ -149,8 +381,9 @@ class _ProgressRecorder:
             _log(self.job, step=self.stage, status=FileProcessingLog.Status.OK)
         self.stage, self.written_at = stage, now
         self.job.stage = stage
+        percent = round(min(99.0, fraction * self.scale * 100), 1)
         RenderJob.objects.filter(id=self.job.id).update(
-            stage=stage, progress=round(min(99.0, fraction * 100), 1), heartbeat_at=timezone.now()
+            stage=stage, progress=Greatest(F("progress"), Value(percent)), heartbeat_at=timezone.now()
         )
 
 
@@ -159,7 +392,8 @@ def _job_start(job: RenderJob) -> None:
     job.status, job.stage, job.attempts = RenderJob.Status.RUNNING, "starting", job.attempts + 1
     job.started_at = job.heartbeat_at = now
     job.save(update_fields=["status", "stage", "attempts", "started_at", "heartbeat_at", "updated_at"])
-    Project.objects.filter(id=job.project_id).update(status=Project.Status.RENDERING)
+    working = Project.Status.SCRIPTING if job.kind == RenderJob.Kind.SCRIPT else Project.Status.RENDERING
+    Project.objects.filter(id=job.project_id).update(status=working)
 
 
 def _job_succeed(job: RenderJob, result: RenderResult) -> None:
@@ -167,7 +401,8 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
     with transaction.atomic():
         with result.video.open("rb") as video:
             project.video.save(f"{project.id}/{job.id}.mp4", File(video), save=False)
-        project.ai_script = result.script.model_dump(mode="json")
+        if job.script_version is None:  # a render that wrote its own script (made before versions existed)
+            project.ai_script = result.script.model_dump(mode="json")
         project.video_duration_s = result.duration_s
         project.status = Project.Status.DONE
         project.title = project.title or result.script.title[:200]
@@ -175,7 +410,12 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
             update_fields=["video", "ai_script", "video_duration_s", "status", "title", "updated_at"]
         )
         RenderJob.objects.filter(id=job.id).update(
-            status=RenderJob.Status.DONE, stage="done", progress=100.0, finished_at=timezone.now(), error=""
+            status=RenderJob.Status.DONE,
+            stage="done",
+            progress=100.0,
+            finished_at=timezone.now(),
+            error="",
+            notices=_merged(job.notices, result.notices),
         )
         _log(job, step="rendering video", status=FileProcessingLog.Status.OK)
         UsageMetric.objects.create(
@@ -183,7 +423,12 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
             action="render",
             resource_type="video_seconds",
             quantity=round(result.duration_s, 2),
-            metadata={"job": str(job.id), "aspect": project.aspect, "resolution": project.resolution},
+            metadata={
+                "job": str(job.id),
+                "aspect": project.aspect,
+                "resolution": project.resolution,
+                "script_version": job.script_version.number if job.script_version else None,
+            },
         )
 
 
@@ -194,6 +439,15 @@ def _job_fail(job: RenderJob, *, message: str, step: str) -> None:
         )
         Project.objects.filter(id=job.project_id).update(status=Project.Status.FAILED)
         _log(job, step=step, status=FileProcessingLog.Status.FAILED, message=message)
+
+
+def _internal_error(job: RenderJob) -> str:
+    doing = "writing the script" if job.kind == RenderJob.Kind.SCRIPT else "rendering"
+    return INTERNAL_ERROR.format(doing=doing, ref=str(job.id)[:8])
+
+
+def _merged(first: Sequence[str], second: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
 
 
 def _log(job: RenderJob, *, step: str, status: str, message: str = "") -> None:

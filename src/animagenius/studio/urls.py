@@ -8,4 +8,12 @@ urlpatterns = [
     path("<uuid:project_id>/", views.project_detail, name="project_detail"),
     path("<uuid:project_id>/status/", views.project_status, name="project_status"),
     path("<uuid:project_id>/video.mp4", views.project_video, name="project_video"),
+    path("<uuid:project_id>/render/", views.project_render, name="project_render"),
+    path("<uuid:project_id>/script/", views.script_save, name="script_save"),
+    path("<uuid:project_id>/script/estimate/", views.script_estimate, name="script_estimate"),
+    path(
+        "<uuid:project_id>/script/versions/<uuid:version_id>/restore/",
+        views.script_version_restore,
+        name="script_version_restore",
+    ),
 ]

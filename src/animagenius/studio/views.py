@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
 from animagenius.pipeline.ingest import TIER_LIMITS
+from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
-from animagenius.studio.forms import ProjectForm
-from animagenius.studio.models import Project
+from animagenius.studio.forms import (
+    ProjectForm,
+    SceneCard,
+    ScriptEditForm,
+    scene_cards_estimate,
+    scene_cards_parse,
+)
+from animagenius.studio.models import Project, RenderJob, ScriptVersion
+
+NEW_SCENE_KEY = "__key__"
+"""Placeholder in the new-scene template; the page's script replaces it with a fresh key."""
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -52,7 +66,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             uploads=form.cleaned_data["source_file"],
             pasted_text=form.cleaned_data["text"],
         )
-        services.render_job_create(project=project)
+        services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
     projects = selectors.project_list(user=_user(request))
     status = 400 if request.method == "POST" else 200
@@ -61,9 +75,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_detail(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
-    project = _project(request, project_id)
-    job = selectors.render_job_latest(project=project)
-    return render(request, "studio/project_detail.html", {"project": project, "job": job})
+    return _detail_page(request, _project(request, project_id))
 
 
 @login_required
@@ -71,7 +83,137 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """The live status panel; the page polls it until the job ends."""
     project = _project(request, project_id)
     job = selectors.render_job_latest(project=project)
-    return render(request, "studio/_job_status.html", {"project": project, "job": job})
+    response = render(request, "studio/_job_status.html", {"project": project, "job": job})
+    if request.headers.get("HX-Request") and job and job.kind == RenderJob.Kind.SCRIPT and job.is_finished:
+        response["HX-Refresh"] = "true"  # the drafted script is ready: load the page with its editor
+    return response
+
+
+@login_required
+@require_POST
+def script_save(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
+    """Save the editor's scenes as the next version, or show the form again with what is wrong."""
+    project = _project(request, project_id)
+    latest = _latest_version(project)
+    document = selectors.project_document(project=project)
+    form = ScriptEditForm(request.POST, base=script_parse(latest.script), document=document)
+    if not form.is_valid() or form.script is None:
+        return _detail_page(request, project, cards=form.cards, error=form.error, status=422)
+    try:
+        saved = services.script_version_save(
+            project=project, script=form.script, saved_by=_user(request), base_number=form.base_number
+        )
+    except services.ScriptConflict as conflict:
+        return _detail_page(request, project, cards=form.cards, error=str(conflict), status=409)
+    messages.success(request, f"Saved version {saved.number}.")
+    return redirect(reverse("studio:project_detail", args=[project.id]) + "#script")
+
+
+@login_required
+@require_POST
+def script_estimate(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
+    """Per-scene and total durations of the editor's current text, computed by the pipeline's estimate."""
+    project = _project(request, project_id)
+    script = script_parse(_latest_version(project).script)
+    cards = scene_cards_estimate(
+        scene_cards_parse(request.POST, base=script), words_per_minute=script.words_per_minute
+    )
+    context = {"cards": cards, "total_s": _total_s(cards), "target_s": script.target_duration_s}
+    return render(request, "studio/_script_estimate.html", context)
+
+
+@login_required
+@require_POST
+def script_version_restore(
+    request: HttpRequest, project_id: uuid.UUID, version_id: uuid.UUID
+) -> HttpResponse:
+    project = _project(request, project_id)
+    version = _version(project, version_id)
+    restored = services.script_version_restore(version=version, restored_by=_user(request))
+    messages.success(request, f"Version {version.number} restored as version {restored.number}.")
+    return redirect(reverse("studio:project_detail", args=[project.id]) + "#script")
+
+
+@login_required
+@require_POST
+def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
+    """Render the saved version the page showed; refused if a newer one was saved or a job is running."""
+    project = _project(request, project_id)
+    try:
+        version = _version(project, uuid.UUID(request.POST.get("version", "")))
+    except ValueError:
+        raise Http404("No such script version") from None
+    latest = _latest_version(project)
+    try:
+        if version.id != latest.id:
+            raise services.ScriptConflict(
+                f"Version {latest.number} was saved after the page showed version {version.number}; "
+                "reload the page and render the newest version."
+            )
+        services.render_job_create(project=project, script_version=version)
+    except services.ScriptConflict as conflict:
+        return _detail_page(request, project, error=str(conflict), status=409)
+    return redirect("studio:project_detail", project_id=project.id)
+
+
+def _detail_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    cards: Sequence[SceneCard] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The project page; `cards` are an edit the person sent back that could not be saved."""
+    job = selectors.render_job_latest(project=project)
+    latest = selectors.script_version_latest(project=project)
+    context: dict[str, Any] = {"project": project, "job": job, "error": error}
+    if latest is not None:
+        context["editor"] = _editor(project, latest, job=job, cards=cards)
+    return render(request, "studio/project_detail.html", context, status=status)
+
+
+def _editor(
+    project: Project, version: ScriptVersion, *, job: RenderJob | None, cards: Sequence[SceneCard] | None
+) -> dict[str, Any]:
+    script = script_parse(version.script)
+    shown = list(cards) if cards is not None else [SceneCard.from_scene(scene) for scene in script.scenes]
+    blank = SceneCard(NEW_SCENE_KEY, "", "body", "", "", (), "slide", "")
+    return {
+        "version": version,
+        "cards": [_card_view(project, card) for card in shown],
+        "new_card": _card_view(project, blank),
+        "total_s": _total_s(shown),
+        "target_s": script.target_duration_s,
+        "unsaved": cards is not None,
+        "busy": job is not None and not job.is_finished,
+        "versions": selectors.script_version_list(project=project),
+    }
+
+
+def _card_view(project: Project, card: SceneCard) -> dict[str, Any]:
+    choices = selectors.visual_choices(
+        blocks=project.source_blocks, scene_blocks=card.source_blocks, current=card.visual
+    )
+    return {"card": card, "choices": choices}
+
+
+def _total_s(cards: Sequence[SceneCard]) -> float:
+    return round(sum(card.estimated_s for card in cards), 1)
+
+
+def _latest_version(project: Project) -> ScriptVersion:
+    latest = selectors.script_version_latest(project=project)
+    if latest is None:
+        raise Http404("This project has no script yet")
+    return latest
+
+
+def _version(project: Project, version_id: uuid.UUID) -> ScriptVersion:
+    try:
+        return selectors.script_version_get(project=project, version_id=version_id)
+    except ScriptVersion.DoesNotExist:
+        raise Http404("No such script version") from None
 
 
 @login_required
