@@ -38,7 +38,12 @@ def test_render_uses_the_edited_script(
     assert cli(animagenius, "script", source, "-o", written, "--duration", "30", cwd=tmp_path).returncode == 0
     data = json.loads(written.read_text())
     data["scenes"][0]["narration"] = "Hand edited opening about readable code."
-    goodbye = {"title": "Goodbye", "narration": "Thanks for watching this video."}
+    # switching a figure to a slide in an editor may leave its block behind; the slide must still render
+    goodbye = {
+        "title": "Goodbye",
+        "narration": "Thanks for watching this video.",
+        "visual": {"kind": "slide", "block": 999},
+    }
     data["scenes"] = [*data["scenes"][:2], goodbye]
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data))

@@ -152,6 +152,14 @@ class Visual(Frozen):
     )
     prompt: str = Field("", max_length=500, description="what to generate, for kind 'generated'")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_stray_block(cls, data: Any) -> Any:
+        """A slide or generated picture shows no source block; a block left over from an edit is dropped."""
+        if isinstance(data, dict) and data.get("kind", "slide") not in SOURCE_VISUALS:
+            return {**data, "block": None}
+        return data
+
     @model_validator(mode="after")
     def _complete(self) -> Visual:
         if self.kind in SOURCE_VISUALS and self.block is None:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from animagenius.pipeline.analyse import ProseSection, Sentence, content_words, prose_sections
 from animagenius.pipeline.domain import (
     SCENE_LEAD_IN_S,
     SCENE_PAUSE_S,
+    Block,
     Outline,
     Scene,
     SceneRole,
@@ -65,9 +66,23 @@ _NEEDS_CONTEXT = re.compile(
     r"both|either|neither|another|other|likewise|otherwise|but|and|or|nor|yet|also|although|though|which|"
     r"as shown|as described|as mentioned|see|at this point|in this case|in that case|to this end|"
     r"for this reason|in these cases|in such cases|after that|with this|in the example|in our example|"
-    r"as part of this|so|thus|hence|therefore)\b",
+    r"as part of this|so|thus|hence|therefore|let's|let us|"
+    r"(?:some|many|most|all|each|one|none|several|few|any|both) of (?:them|these|those|which)|"
+    r"\w+ing (?:these|those|this|that|them|it))\b",
     re.I,
 )
+_REFERS_BACK = re.compile(  # "Please keep in mind that this assumes…": "this" names something said before
+    r"\b(?:this|that) (?:assumes|means|implies|requires|allows|lets|ensures|gives|makes|will|would)\b", re.I
+)
+_CAPTION_LABEL = re.compile(r"^\s*(?P<kind>fig(?:ure)?|table)\.?\s*(?P<number>\d+)\b", re.I)
+_FIGURE_MENTION = re.compile(r"\b(?P<kind>fig(?:ure)?|table)s?\.?\s*(?P<number>\d+)\b", re.I)
+_GENERIC_HEADING = re.compile(
+    r"(?:introduction|overview|background|abstract|summary|conclusions?|motivation|rationale|"
+    r"discussion|preliminaries|related work|future work|getting started)\b",
+    re.I,
+)
+_UNSPEAKABLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]*")  # "@Rob--W": a handle reads badly aloud
+_ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)  # GitHub's "> [!NOTE]"
 _BOILERPLATE = re.compile(
     r"^(?:keywords|key words|index terms|categories and subject descriptors|general terms|copyright|"
     r"permission to make|all rights reserved|this work is licensed|licensed under|"
@@ -81,13 +96,15 @@ _POINTS_ELSEWHERE = re.compile(
     re.I,
 )
 _BACK_MATTER = re.compile(
-    r"^(?:copyright|references|bibliography|acknowledge?ments?|licen[cs]e|footnotes|notes|see also)$", re.I
+    r"^(?:copyright|references|bibliography|acknowledge?ments?|licen[cs]e|footnotes|notes|see also|"
+    r"appendix\b.*)$",
+    re.I,
 )
 _ASIDE = re.compile(
     r"\s*\((?:e\.g\.|i\.e\.|see|cf\.|for example|for instance)[^()]*\)|\s*\([^()]{40,}\)", re.I
 )
 _HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
-_RAKE_SPLIT = re.compile(r"[^\w\s'’+#.-]+|(?<!\d)\.(?!\d)|\.(?=\s|$)")
+_RAKE_SPLIT = re.compile(r"[^\w\s'’+#.-]+|\.(?!\w)|(?<!\w)\.")  # "PDF.js" and "3.5" stay whole
 
 
 @dataclass(eq=False)
@@ -129,12 +146,14 @@ class OfflineWriter:
 def write_script(document: SourceDocument, *, request: ScriptRequest, language: str = "en") -> Script:
     """A script of `document` whose spoken length is within a few percent of `request.target_duration_s`."""
     sections = prose_sections(document)
-    candidates = _candidates(sections, words_per_minute=request.words_per_minute)
+    captions = "\n".join(block.text for block in document.blocks if block.kind in ("figure", "table"))
+    candidates = _candidates(sections, captions=captions, words_per_minute=request.words_per_minute)
     if not candidates:
         raise NoContent("the document has no complete sentences to narrate; add some prose and try again")
     parts = _plan(document, sections, candidates, request)
     _fill(parts, request)
     parts = [part for part in parts if part.picked or part.template]
+    _title_body_and_recap(parts, sections, request, document_title=document.title)
     for part in parts:
         part.visual = _visual(document, part)
     return Script(
@@ -143,7 +162,7 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
         target_duration_s=request.target_duration_s,
         style=request.style,
         words_per_minute=request.words_per_minute,
-        scenes=_scenes(parts, sections),
+        scenes=_scenes(parts),
     )
 
 
@@ -159,7 +178,9 @@ def _shortfall(script: Script) -> tuple[str, ...]:
 # ---------------------------------------------------------------- ranking
 
 
-def _candidates(sections: list[ProseSection], *, words_per_minute: float) -> list[_Candidate]:
+def _candidates(sections: list[ProseSection], *, captions: str, words_per_minute: float) -> list[_Candidate]:
+    """Sentences worth narrating, scored. `captions` is the text of the figures and tables, which PDFs often
+    repeat as paragraphs: a caption describes a picture rather than telling the story."""
     sentences = [s for section in sections for s in section.sentences]
     central = _textrank(sentences)
     top_frequency = max((s.score for s in sentences), default=1.0) or 1.0
@@ -172,6 +193,8 @@ def _candidates(sections: list[ProseSection], *, words_per_minute: float) -> lis
             words = len(text.split())
             if words < 5 or _BOILERPLATE.match(text) or _POINTS_ELSEWHERE.search(text):
                 continue  # a label, boilerplate, or pointing at something the viewer cannot see
+            if _UNSPEAKABLE.search(text) or sentence.text in captions:
+                continue  # a handle, or a caption: it describes a picture rather than telling the story
             score = 0.5 * sentence.score / top_frequency + 0.5 * central.get(sentence.position, 0.0)
             score *= 1.15 if rank == 0 else 1.0  # opening sentences tend to state the point
             score *= 0.75 if words > 32 else 1.0  # long sentences are hard to follow by ear
@@ -182,7 +205,7 @@ def _candidates(sections: list[ProseSection], *, words_per_minute: float) -> lis
                     seconds=speaking_time_s(text, words_per_minute=words_per_minute),
                     score=score,
                     section=index,
-                    needs_context=bool(_NEEDS_CONTEXT.match(text)),
+                    needs_context=bool(_NEEDS_CONTEXT.match(text) or _REFERS_BACK.search(text)),
                 )
             )
     return found
@@ -212,7 +235,7 @@ def _textrank(sentences: list[Sentence], *, damping: float = 0.85, rounds: int =
 
 
 def _compress(text: str) -> str:
-    text = _ASIDE.sub("", text)
+    text = _ADMONITION.sub("", _ASIDE.sub("", text))
     text = _CONNECTIVE.sub("", text, count=1)
     return text[:1].upper() + text[1:]
 
@@ -234,7 +257,7 @@ def _plan(
         if role == "body":
             parts.extend(body)
         elif role in wanted:
-            parts.append(_framing(role, document, body, request))
+            parts.append(_framing(role, document, request))
     if parts and parts[0].role == "hook" and not parts[0].candidates:
         parts[0].candidates = _hook_candidates(candidates)
     return parts
@@ -265,15 +288,7 @@ def _body_parts(
     groups = [found for _, found in sorted(by_section.items())]
     scene_count = max(1, min(scenes_left, round(request.target_duration_s / SECONDS_PER_BODY_SCENE)))
     groups = _split_long(groups, scene_count) if len(groups) < scene_count else _merge(groups, scene_count)
-    return [
-        _Part(
-            role="body",
-            title="",
-            candidates=found,
-            weight=_strength(found),
-        )
-        for found in groups
-    ]
+    return [_Part(role="body", title="", candidates=found, weight=_strength(found)) for found in groups]
 
 
 def _split_long(groups: list[list[_Candidate]], scene_count: int) -> list[list[_Candidate]]:
@@ -311,40 +326,78 @@ def _strength(candidates: list[_Candidate]) -> float:
 
 
 def _visual(document: SourceDocument, part: _Part) -> Visual:
-    """The figure or table nearest to what the scene narrates, within its stretch of the document."""
+    """The figure or table the narrated paragraphs refer to ("Figure 7 shows…"); else the nearest one in
+    the same section whose caption is about what the scene says."""
     if not part.picked:
         return Visual()
     spoken = [c.sentence.block for c in part.picked]
-    first = min(c.sentence.block for c in part.candidates)
-    last = max(c.sentence.block for c in part.candidates) + 2
-    shown = [
-        index
-        for index in range(first, min(last + 1, len(document.blocks)))
-        if (document.blocks[index].kind == "figure" and document.blocks[index].image is not None)
-        or (document.blocks[index].kind == "table" and len(document.blocks[index].rows) >= 2)
-    ]
-    if not shown:
-        return Visual()
-    nearest = min(shown, key=lambda index: min(abs(index - block) for block in spoken))
-    if min(abs(nearest - block) for block in spoken) > VISUAL_REACH_BLOCKS:
-        return Visual()
-    kind = "figure" if document.blocks[nearest].kind == "figure" else "table"
-    return Visual(kind=kind, block=nearest)
+    chosen = _referenced(document, spoken)
+    if chosen is None:
+        first = min(c.sentence.block for c in part.candidates)
+        last = min(max(c.sentence.block for c in part.candidates) + 3, len(document.blocks))
+        narrated = set(content_words(" ".join(c.text for c in part.picked)))
+        shown = [
+            index
+            for index in range(first, last)
+            if _showable(document.blocks[index]) and _about(document.blocks[index], narrated)
+        ]
+        distance = {index: min(_distance(document, index, block) for block in spoken) for index in shown}
+        chosen = min(shown, key=distance.__getitem__, default=None)
+        if chosen is None or distance[chosen] > VISUAL_REACH_BLOCKS:
+            return Visual()
+    return Visual(kind="figure" if document.blocks[chosen].kind == "figure" else "table", block=chosen)
 
 
-def _framing(role: SceneRole, document: SourceDocument, body: list[_Part], request: ScriptRequest) -> _Part:
+def _distance(document: SourceDocument, shown: int, spoken: int) -> float:
+    """Blocks between a picture and a narrated paragraph; a heading between them ends the connection."""
+    low, high = sorted((shown, spoken))
+    if any(block.kind == "heading" for block in document.blocks[low + 1 : high + 1]):
+        return math.inf
+    return high - low
+
+
+def _referenced(document: SourceDocument, spoken: list[int]) -> int | None:
+    labelled: dict[tuple[str, str], int] = {}
+    for index, block in enumerate(document.blocks):
+        label = _CAPTION_LABEL.match(block.text)
+        if label and _showable(block):
+            labelled.setdefault((label["kind"][:3].lower(), label["number"]), index)
+    for block in dict.fromkeys(spoken):
+        for mention in _FIGURE_MENTION.finditer(document.blocks[block].text):
+            found = labelled.get((mention["kind"][:3].lower(), mention["number"]))
+            if found is not None:
+                return found
+    return None
+
+
+def _about(block: Block, narrated: set[str]) -> bool:
+    """A picture nobody names is shown only when its caption shares words with what is said over it."""
+    return len(narrated.intersection(content_words(block.text))) >= 2
+
+
+def _showable(block: Block) -> bool:
+    return (block.kind == "figure" and block.image is not None) or (
+        block.kind == "table" and len(block.rows) >= 2
+    )
+
+
+def _framing(role: SceneRole, document: SourceDocument, request: ScriptRequest) -> _Part:
     title = document.title
     if role == "hook":
         template = _HOOKS[request.style].format(title=title, length=_spoken_length(request.target_duration_s))
         heading = title
-    elif role == "recap":
-        topics = list(dict.fromkeys(part.title for part in body if part.title != title))[:4]
-        template, heading = _recap(topics), "In short"
+    elif role == "recap":  # a placeholder of about the right length; named once the body scenes are titled
+        template, heading = _recap(["the first part", "the second part", "the third part"]), "In short"
     else:
-        closing = request.call_to_action.strip() or _CALLS[request.style].format(title=title)
+        closing = request.call_to_action.strip() or _CALLS[request.style].format(title=_short_name(title))
         template, heading = _sentence(closing), "Find out more"
     seconds = speaking_time_s(template, words_per_minute=request.words_per_minute)
     return _Part(role=role, title=heading, template=template, template_s=seconds)
+
+
+def _short_name(title: str) -> str:
+    """The title again at the close, unless it is too long to hear twice in a minute."""
+    return title if len(title.split()) <= 6 else "the original"
 
 
 def _hook_candidates(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -371,7 +424,7 @@ _CALLS: dict[ScriptStyle, str] = {
 def _recap(topics: list[str]) -> str:
     if not topics:
         return "That was the essence of it."
-    named = [_lower_first(topic) for topic in topics]
+    named = topics
     listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + ", and " + named[-1]
     return f"To recap, we looked at {listed}."
 
@@ -500,10 +553,10 @@ def _swap_towards(parts: list[_Part], target: float) -> None:
 # ---------------------------------------------------------------- scenes
 
 
-def _scenes(parts: list[_Part], sections: list[ProseSection]) -> tuple[Scene, ...]:
+def _scenes(parts: list[_Part]) -> tuple[Scene, ...]:
     scenes: list[Scene] = []
     for part in parts:
-        title = part.title or _body_title(part, sections)
+        title = part.title
         if any(_headline(title) == scene.title for scene in scenes):  # a long section's second scene
             title = _key_phrases(" ".join(c.text for c in part.picked), 1)[0]
         scenes.append(_scene(part, title))
@@ -513,7 +566,8 @@ def _scenes(parts: list[_Part], sections: list[ProseSection]) -> tuple[Scene, ..
 def _scene(part: _Part, title: str) -> Scene:
     sentences = [c.text for c in part.picked]
     narration = " ".join([part.template, *sentences] if part.template else sentences)
-    bullets = _key_phrases(" ".join(sentences), 3) if sentences else ()
+    phrases = _key_phrases(" ".join(sentences), 4) if sentences else []
+    bullets = [phrase for phrase in phrases if phrase.casefold() != title.casefold()][:3]
     return Scene(
         role=part.role,
         title=_headline(title),
@@ -524,14 +578,33 @@ def _scene(part: _Part, title: str) -> Scene:
     )
 
 
-def _body_title(part: _Part, sections: list[ProseSection]) -> str:
-    """The heading of the section the scene mostly narrates, if it reads as a heading; else its key phrase."""
-    counts = Counter(c.section for c in part.picked or part.candidates)
+def _title_body_and_recap(
+    parts: list[_Part], sections: list[ProseSection], request: ScriptRequest, *, document_title: str
+) -> None:
+    """Body scenes are titled by what they ended up narrating; the recap then names those titles, and the
+    few words that changes are fitted back into the target length."""
+    for part in parts:
+        if part.role == "body":
+            part.title = _body_title(part.picked, sections)
+    recap = next((part for part in parts if part.role == "recap"), None)
+    if recap is None:
+        return
+    names = _names(sentence.text for section in sections for sentence in section.sentences)
+    titles = [part.title for part in parts if part.role == "body" and part.title != document_title]
+    topics = [_topic(title, names) for title in dict.fromkeys(titles)]
+    recap.template = _recap([topic for topic in topics if topic][:4])
+    recap.template_s = speaking_time_s(recap.template, words_per_minute=request.words_per_minute)
+    _fit(parts, request.target_duration_s)
+
+
+def _body_title(candidates: list[_Candidate], sections: list[ProseSection]) -> str:
+    """The heading of the section the stretch mostly comes from, if it reads as a heading; else its key
+    phrase."""
+    counts = Counter(c.section for c in candidates)
     heading = sections[counts.most_common(1)[0][0]].heading if counts else None
     if heading and len(heading.split()) <= 8:
         return _clean_heading(heading)
-    text = " ".join(c.text for c in part.picked or part.candidates)
-    return _key_phrases(text, 1)[0]
+    return _key_phrases(" ".join(c.text for c in candidates), 1)[0]
 
 
 def _key_phrases(text: str, count: int) -> list[str]:
@@ -549,9 +622,10 @@ def _key_phrases(text: str, count: int) -> list[str]:
         if current:
             phrases.append(current)
     phrases = [p for p in phrases if 1 <= len(p) <= 4 and any(ch.isalpha() for ch in " ".join(p))]
-    phrases = [p for p in phrases if len(p) > 1 or _telling(p[0])] or phrases
     if not phrases:
         return [_headline(text, 6)]
+    telling = [p for p in phrases if len(p) > 1 or _telling(p[0])]
+    phrases, count = (telling, count) if telling else (phrases, 1)  # one plain word, not three
     frequency: Counter[str] = Counter()
     degree: Counter[str] = Counter()
     for phrase in phrases:
@@ -570,9 +644,10 @@ def _key_phrases(text: str, count: int) -> list[str]:
 
 
 def _telling(word: str) -> bool:
-    """A word that says something alone on a slide: a name, an acronym or a long word, not "better"."""
+    """A word that says something alone on a slide: a name, an acronym, a number or a technical term
+    ("pdf.js", "O(n)"), not "better" or "importantly"."""
     is_name = word[:1].isupper() and not word.istitle()
-    return is_name or len(word) >= 8 or any(ch.isdigit() for ch in word)
+    return is_name or any(not ch.isalpha() for ch in word)
 
 
 def _clean_heading(heading: str) -> str:
@@ -593,12 +668,27 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _lower_first(text: str) -> str:
-    """Lower-case a heading's first word for use mid-sentence, unless it is a name or acronym."""
-    first = text.split()[0] if text.split() else ""
-    if len(first) > 1 and (first.isupper() or any(ch.isupper() for ch in first[1:]) or not first.isalpha()):
-        return text
-    return text[:1].lower() + text[1:]
+def _names(sentences: Iterable[str]) -> set[str]:
+    """Words the document capitalises mid-sentence and never writes in lower case: "Chrome", "Python"."""
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for sentence in sentences:
+        words = re.findall(r"[^\W\d_]+", sentence)
+        capitalised.update(word for word in words[1:] if word.istitle())
+        lower.update(word for word in words if word.islower())
+    return {word for word in capitalised if word.lower() not in lower}
+
+
+def _topic(heading: str, names: set[str]) -> str:
+    """A heading said mid-sentence: "Overview: Example Tracing Run" → "example tracing run"; a generic
+    heading such as "Introduction" names no topic. Names and acronyms keep their capitals."""
+    heading = heading.split(": ", 1)[-1] if _GENERIC_HEADING.match(heading) else heading
+    if _GENERIC_HEADING.fullmatch(heading):
+        return ""
+    return " ".join(
+        word.lower() if word.isalpha() and word.istitle() and word not in names else word
+        for word in heading.split()
+    )
 
 
 _STOP = frozenset(
@@ -612,5 +702,7 @@ _STOP = frozenset(
     while who whom why will with within without would you your yours yourself yourselves one two three
     use used uses using make makes made many much well even still yet however thus therefore hence also
     e.g i.e etc new way ways get gets see given since way per
+    please keep kept feel free always often usually really simply just able allow allows need needs want
+    try refer looking look following
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
