@@ -81,6 +81,7 @@ _GENERIC_HEADING = re.compile(
     r"discussion|preliminaries|related work|future work|getting started)\b",
     re.I,
 )
+_CODE_START = re.compile(r"[a-z]{1,3} ")  # "tz is only used for s += tz": a line about code
 _UNSPEAKABLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]*")  # "@Rob--W": a handle reads badly aloud
 _ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)  # GitHub's "> [!NOTE]"
 _BOILERPLATE = re.compile(
@@ -92,7 +93,7 @@ _BOILERPLATE = re.compile(
 _POINTS_ELSEWHERE = re.compile(
     r"\b(?:this|that|the following|the next) "
     r"(?:page|link|wiki|document|example|listing|code|snippet|command)s?\b|"
-    r"\bclick here\b|\bas follows\b|\b(?:below|above)\b",
+    r"\bclick here\b|\bas follows\b|\b(?:below|above)\b|\b(?:this|these|those) lines?\b",
     re.I,
 )
 _BACK_MATTER = re.compile(
@@ -193,8 +194,8 @@ def _candidates(sections: list[ProseSection], *, captions: str, words_per_minute
             words = len(text.split())
             if words < 5 or _BOILERPLATE.match(text) or _POINTS_ELSEWHERE.search(text):
                 continue  # a label, boilerplate, or pointing at something the viewer cannot see
-            if _UNSPEAKABLE.search(text) or sentence.text in captions:
-                continue  # a handle, or a caption: it describes a picture rather than telling the story
+            if _UNSPEAKABLE.search(text) or _CODE_START.match(sentence.text) or sentence.text in captions:
+                continue  # a handle, a line about code, or a caption (it describes a picture, not the story)
             score = 0.5 * sentence.score / top_frequency + 0.5 * central.get(sentence.position, 0.0)
             score *= 1.15 if rank == 0 else 1.0  # opening sentences tend to state the point
             score *= 0.75 if words > 32 else 1.0  # long sentences are hard to follow by ear
@@ -471,7 +472,12 @@ def _merit(candidate: _Candidate, part: _Part) -> float:
 
 
 def _follows(candidate: _Candidate, part: _Part) -> bool:
-    return any(c.sentence.position == candidate.sentence.position - 1 for c in part.picked)
+    """The sentence before it is in the scene, with no code sample or picture between them."""
+    sentence = candidate.sentence
+    return any(
+        c.sentence.position == sentence.position - 1 and sentence.block - c.sentence.block <= 1
+        for c in part.picked
+    )
 
 
 def _pick(parts: list[_Part], part: _Part, candidate: _Candidate) -> None:
@@ -491,7 +497,7 @@ def _can_pick(parts: list[_Part], part: _Part, candidate: _Candidate) -> bool:
 
 def _similar(a: str, b: str) -> bool:
     first, second = set(content_words(a)), set(content_words(b))
-    return bool(first and second) and len(first & second) / len(first | second) > 0.6
+    return bool(first and second) and len(first & second) / len(first | second) >= 0.5
 
 
 def _fit(parts: list[_Part], target: float) -> None:
@@ -501,10 +507,10 @@ def _fit(parts: list[_Part], target: float) -> None:
         if low <= total <= high:
             return
         move = _best_addition(parts, target - total) if total < low else _best_removal(parts, total - target)
-        if move is None:
-            break
-        move()
-    _swap_towards(parts, target)
+        if move is not None:
+            move()
+        elif not _swap_towards(parts, target):  # a swap may make room for sentences that were too similar
+            return
 
 
 def _best_addition(parts: list[_Part], missing: float) -> _Move | None:
@@ -519,7 +525,12 @@ def _best_addition(parts: list[_Part], missing: float) -> _Move | None:
 
 
 def _best_removal(parts: list[_Part], excess: float) -> _Move | None:
-    options = [(part, c) for part in parts for c in part.picked if len(part.picked) > 1 or part.template]
+    options = [
+        (part, c)
+        for part in parts
+        for c in part.picked
+        if (len(part.picked) > 1 or part.template) and not _leans_on(c, part)
+    ]
     if not options:
         droppable = [part for part in parts if part.role == "body" and part.picked]
         if len(droppable) <= 1:
@@ -531,23 +542,43 @@ def _best_removal(parts: list[_Part], excess: float) -> _Move | None:
     return lambda: part.picked.remove(candidate)
 
 
-def _swap_towards(parts: list[_Part], target: float) -> None:
+def _leans_on(candidate: _Candidate, part: _Part) -> bool:
+    """Another sentence of the scene needs this one before it ("It also…")."""
+    after = candidate.sentence.position + 1
+    return any(c.needs_context and c.sentence.position == after for c in part.picked)
+
+
+def _swap_towards(parts: list[_Part], target: float) -> bool:
     """Last resort for coarse sentences: swap one sentence for another of a better length."""
     total = sum(part.seconds for part in parts)
     narrated = {id(c) for part in parts for c in part.picked}
     best: tuple[float, _Part, _Candidate, _Candidate] | None = None
     for part in parts:
-        for out in part.picked:
+        for out in list(part.picked):
             for into in part.candidates:
-                if id(into) in narrated:
-                    continue
                 gap = abs(total - out.seconds + into.seconds - target)
-                if gap < abs(total - target) and (best is None or gap < best[0]):
+                if id(into) in narrated or gap >= abs(total - target) or (best and gap >= best[0]):
+                    continue
+                if _swappable(parts, part, out, into):
                     best = (gap, part, out, into)
-    if best is not None:
-        _, part, out, into = best
-        part.picked.remove(out)
-        _pick(parts, part, into)
+    if best is None:
+        return False
+    _, part, out, into = best
+    part.picked.remove(out)
+    _pick(parts, part, into)
+    return True
+
+
+def _swappable(parts: list[_Part], part: _Part, out: _Candidate, into: _Candidate) -> bool:
+    """`into` can take `out`'s place, and nothing left in the scene needed `out` before it."""
+    index = part.picked.index(out)
+    part.picked.remove(out)
+    try:
+        return _can_pick(parts, part, into) and all(
+            not c.needs_context or _follows(c, part) or c is into for c in part.picked
+        )
+    finally:
+        part.picked.insert(index, out)
 
 
 # ---------------------------------------------------------------- scenes
@@ -668,6 +699,10 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _has_letters(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
+
+
 def _names(sentences: Iterable[str]) -> set[str]:
     """Words the document capitalises mid-sentence and never writes in lower case: "Chrome", "Python"."""
     capitalised: set[str] = set()
@@ -683,8 +718,8 @@ def _topic(heading: str, names: set[str]) -> str:
     """A heading said mid-sentence: "Overview: Example Tracing Run" → "example tracing run"; a generic
     heading such as "Introduction" names no topic. Names and acronyms keep their capitals."""
     heading = heading.split(": ", 1)[-1] if _GENERIC_HEADING.match(heading) else heading
-    if _GENERIC_HEADING.fullmatch(heading):
-        return ""
+    if _GENERIC_HEADING.fullmatch(heading) or any(not _has_letters(word) for word in heading.split()):
+        return ""  # nothing to name, or a symbol such as ":=" that a list of topics cannot carry
     return " ".join(
         word.lower() if word.isalpha() and word.istitle() and word not in names else word
         for word in heading.split()
