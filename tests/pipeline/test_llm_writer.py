@@ -473,6 +473,26 @@ def test_still_malformed_after_the_repair_is_bad_output(chat_server: ChatServer,
     assert len(chat_server.requests) == 2
 
 
+def test_tokens_of_a_failed_attempt_are_kept_when_the_offline_writer_answers(
+    chat_server: ChatServer, zen, tmp_path
+):
+    document, outline = zen
+    chat_server.queue(
+        completion('{"title": "Zen", "scenes": [', tokens=usage(900, 40)),
+        completion("Sorry, here is the script: {", tokens=usage(960, 12)),
+    )
+    settings = WriterSettings(llm=llm_config(chat_server), cache_dir=tmp_path)
+
+    written = script_writer_chain(["openai"], settings=settings).write(
+        document, outline, ScriptRequest(target_duration_s=45)
+    )
+
+    assert written.writer == "offline"
+    assert "unusable script" in written.notices[0]
+    assert [(u.prompt_tokens, u.completion_tokens) for u in written.usage] == [(900, 40), (960, 12)]
+    assert all(u.model for u in written.usage)
+
+
 def _pointing_nowhere(draft: dict[str, Any]) -> None:
     draft["scenes"][1]["source_blocks"] = [3, 99]
 

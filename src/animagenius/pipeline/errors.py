@@ -1,5 +1,12 @@
 """Errors a person can act on. Every message says what is wrong and what to do about it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from animagenius.pipeline.providers.protocols import TokenUsage
+
 
 class PipelineError(Exception):
     """Base for failures the pipeline explains to the user (bad input, impossible options)."""
@@ -54,9 +61,17 @@ class InvalidScript(InputError):
 
 
 class ProviderError(PipelineError):
-    """A provider (LLM, voice, image…) did not deliver; a fallback chain may try the next one."""
+    """A provider (LLM, voice, image…) did not deliver; a fallback chain may try the next one.
+
+    `usage` holds what the failed attempt was billed for (tokens of calls that answered unusably), so the
+    cost is recorded even when another provider ends up answering.
+    """
 
     code = "provider_error"
+
+    def __init__(self, message: str, *, usage: tuple[TokenUsage, ...] = ()) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class ProviderUnavailable(ProviderError):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from animagenius.pipeline.domain import Outline, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import ProviderError
-from animagenius.pipeline.providers.protocols import ScriptWriter, WrittenScript
+from animagenius.pipeline.providers.protocols import ScriptWriter, TokenUsage, WrittenScript
 from animagenius.pipeline.providers.registry import Registry
 from animagenius.pipeline.providers.remote.config import LlmConfig
 
@@ -62,18 +62,21 @@ class FallbackWriter:
 
     def write(self, document: SourceDocument, outline: Outline, request: ScriptRequest) -> WrittenScript:
         notices: list[str] = []
+        spent: list[TokenUsage] = []  # calls of writers that failed are paid for all the same
         for position, writer in enumerate(self.writers):
             try:
                 result = writer.write(document, outline, request)
             except ProviderError as error:
+                spent.extend(error.usage)
                 if position == len(self.writers) - 1:
+                    error.usage = tuple(spent)
                     raise
                 following = self.writers[position + 1].name
                 notices.append(
                     f"The {writer.name} script writer failed ({error}); the {following} writer was used."
                 )
                 continue
-            return replace(result, notices=(*notices, *result.notices))
+            return replace(result, usage=(*spent, *result.usage), notices=(*notices, *result.notices))
         raise AssertionError("unreachable: the last writer either returns or raises")
 
 

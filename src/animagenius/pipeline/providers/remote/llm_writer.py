@@ -35,7 +35,7 @@ from animagenius.pipeline.domain import (
     ScriptStyle,
     SourceDocument,
 )
-from animagenius.pipeline.errors import InvalidScript, ProviderBadOutput
+from animagenius.pipeline.errors import InvalidScript, ProviderBadOutput, ProviderError
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.remote.chat import ChatClient, ChatReply, Message
 from animagenius.pipeline.providers.remote.config import LlmConfig
@@ -402,13 +402,18 @@ class LlmScriptWriter:
                 {"role": "assistant", "content": reply.content},
                 {"role": "user", "content": _repair_request(str(problem))},
             ]
-        repaired = self._complete(repair)
+        try:
+            repaired = self._complete(repair)
+        except ProviderError as error:
+            error.usage = (reply.usage, *error.usage)
+            raise
         usage = (reply.usage, repaired.usage)
         try:
             return script_from_answer(repaired, document, request, language=language), usage
         except _Rejected as problem:
             raise ProviderBadOutput(
-                f"{self.config.model_script} wrote an unusable script, even after a repair: {problem}"
+                f"{self.config.model_script} wrote an unusable script, even after a repair: {problem}",
+                usage=usage,
             ) from None
 
     def _complete(self, messages: list[Message]) -> ChatReply:
