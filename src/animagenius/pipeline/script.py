@@ -678,7 +678,7 @@ def _telling(word: str) -> bool:
     """A word that says something alone on a slide: a name, an acronym, a number or a technical term
     ("pdf.js", "O(n)"), not "better" or "importantly"."""
     is_name = word[:1].isupper() and not word.istitle()
-    return is_name or any(not ch.isalpha() for ch in word)
+    return len(word) > 2 and (is_name or any(not ch.isalpha() for ch in word))
 
 
 def _clean_heading(heading: str) -> str:
@@ -738,6 +738,7 @@ _STOP = frozenset(
     use used uses using make makes made many much well even still yet however thus therefore hence also
     e.g i.e etc new way ways get gets see given since way per
     please keep kept feel free always often usually really simply just able allow allows need needs want
-    try refer looking look following
+    try refer looking look following paper article document describe describes described present
+    presents presented propose proposes proposed show shows shown
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
