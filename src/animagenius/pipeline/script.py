@@ -72,7 +72,9 @@ _NEEDS_CONTEXT = re.compile(
     re.I,
 )
 _REFERS_BACK = re.compile(  # "Please keep in mind that this assumes…": "this" names something said before
-    r"\b(?:this|that) (?:assumes|means|implies|requires|allows|lets|ensures|gives|makes|will|would)\b", re.I
+    r"\b(?:this|that) (?:assumes|means|implies|requires|allows|lets|ensures|gives|makes|will|would)\b|"
+    r"\bin (?:both|either|each of these|these|those) cases\b",
+    re.I,
 )
 _CAPTION_LABEL = re.compile(r"^\s*(?P<kind>fig(?:ure)?|table)\.?\s*(?P<number>\d+)\b", re.I)
 _FIGURE_MENTION = re.compile(r"\b(?P<kind>fig(?:ure)?|table)s?\.?\s*(?P<number>\d+)\b", re.I)
