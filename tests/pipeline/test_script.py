@@ -226,7 +226,7 @@ def test_figures_shown_are_the_ones_the_narration_is_about(
         assert figure.image is not None
         label = re.match(r"Figure (\d+)", figure.text)
         narrated_paragraphs = " ".join(tracemonkey.blocks[block].text for block in scene.source_blocks)
-        named = bool(label) and re.search(rf"\bFig(?:ure|\.)?\s*{label[1]}\b", narrated_paragraphs)
+        named = label is not None and re.search(rf"\bFig(?:ure|\.)?\s*{label[1]}\b", narrated_paragraphs)
         shared = set(content_words(figure.text)) & set(content_words(scene.narration))
         assert named or len(shared) >= 2, f"{figure.text[:60]!r} shown over {scene.narration[:80]!r}"
 

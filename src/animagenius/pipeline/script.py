@@ -365,8 +365,8 @@ def _referenced(document: SourceDocument, spoken: list[int]) -> int | None:
         label = _CAPTION_LABEL.match(block.text)
         if label and _showable(block):
             labelled.setdefault((label["kind"][:3].lower(), label["number"]), index)
-    for block in dict.fromkeys(spoken):
-        for mention in _FIGURE_MENTION.finditer(document.blocks[block].text):
+    for narrated in dict.fromkeys(spoken):
+        for mention in _FIGURE_MENTION.finditer(document.blocks[narrated].text):
             found = labelled.get((mention["kind"][:3].lower(), mention["number"]))
             if found is not None:
                 return found
