@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -340,15 +340,40 @@ MIN_DURATION_S = 15
 MAX_DURATION_S = 600
 
 
+CaptionStyle = Literal["clean", "bold", "karaoke", "none"]
+CAPTION_STYLES: tuple[CaptionStyle, ...] = ("clean", "bold", "karaoke", "none")
+MIN_SPEED, MAX_SPEED = 0.75, 1.5
+
+
 class RenderOptions(Frozen):
     aspect: Aspect = Aspect.LANDSCAPE
     resolution: Resolution = Resolution.HD
     target_duration_s: int = Field(60, description="approximate length of the finished video, seconds")
     fps: int = 30
+    captions: CaptionStyle = Field("clean", description="burned-in caption style, or none")
+    music: str = Field("", description="built-in music track name or path of an audio file; blank: none")
+    speed: float = Field(
+        1.0, ge=MIN_SPEED, le=MAX_SPEED, description="narration speed, 1.0 is the voice's own"
+    )
 
     @classmethod
-    def parse(cls, *, aspect: str, resolution: str, duration: int) -> RenderOptions:
+    def parse(
+        cls,
+        *,
+        aspect: str,
+        resolution: str,
+        duration: int,
+        captions: str = "clean",
+        music: str = "",
+        speed: float = 1.0,
+    ) -> RenderOptions:
         """Build options from user strings, raising InvalidOption with the accepted values."""
+        if captions not in CAPTION_STYLES:
+            raise InvalidOption(
+                f"caption style {captions!r} is not supported; use one of {', '.join(CAPTION_STYLES)}"
+            )
+        if not MIN_SPEED <= speed <= MAX_SPEED:
+            raise InvalidOption(f"speed {speed:g} is out of range; choose {MIN_SPEED:g} to {MAX_SPEED:g}")
         try:
             parsed_aspect = Aspect(aspect)
         except ValueError:
@@ -366,7 +391,14 @@ class RenderOptions(Frozen):
             raise InvalidOption(
                 f"duration {duration} s is out of range; choose {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
             )
-        return cls(aspect=parsed_aspect, resolution=parsed_resolution, target_duration_s=duration)
+        return cls(
+            aspect=parsed_aspect,
+            resolution=parsed_resolution,
+            target_duration_s=duration,
+            captions=cast(CaptionStyle, captions),
+            music=music.strip(),
+            speed=speed,
+        )
 
     @property
     def size(self) -> tuple[int, int]:
