@@ -17,6 +17,7 @@ class Speech:
     samples: npt.NDArray[np.float32]  # mono, -1..1
     sample_rate: int
     words: tuple[WordTiming, ...]
+    notices: tuple[str, ...] = ()  # plain-words notes for the job, e.g. that a fallback voice answered
 
     @property
     def duration_s(self) -> float:
@@ -25,10 +26,16 @@ class Speech:
 
 class Voice(Protocol):
     name: str
-    words_per_minute: float  # this voice's usual pace, used to time scripts before they are spoken
+    identity: str  # changes whenever the same text would sound different (model file, engine version)
+    language: str  # BCP 47, e.g. "en-US"
+    description: str  # one line for the voice picker
+    words_per_minute: float  # usual pace at speed 1.0, used to time scripts before they are spoken
 
-    def synthesize(self, text: str) -> Speech:
-        """Speak `text`, returning audio with the start and end time of every word in it."""
+    def synthesize(self, text: str, *, speed: float = 1.0) -> Speech:
+        """Speak `text` at `speed` (1.0 = the voice's own pace), with the start and end of every written word.
+
+        Raises ProviderError when the voice cannot speak.
+        """
         ...
 
 
