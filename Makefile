@@ -10,7 +10,7 @@ export
 endif
 export DJANGO_SETTINGS_MODULE ?= animagenius.config.settings.local
 
-.PHONY: run test lint typecheck check-migrations pytest system-deps clean
+.PHONY: run test lint typecheck check-migrations pytest runtime-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
@@ -19,17 +19,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-run: $(STAMP)
+run: $(STAMP) runtime-deps
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
 	@$(BIN)/python manage.py ensure_demo_user
 	@$(BIN)/python -m animagenius.config.localrun
 
-# Debian packages the tests drive: Chromium (browser tests) and ffprobe (to inspect rendered files).
-system-deps:
+APT_INSTALL = SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
+# Debian packages the app uses: espeak-ng (the last-resort voice) and the Noto fonts captions fall back to for
+# scripts Inter lacks (Arabic, Hebrew, Indic, Thai, CJK…).
+runtime-deps:
+	@if ! command -v espeak-ng >/dev/null || ! fc-list -q 'Noto Sans Arabic' 2>/dev/null \
+	  || ! fc-list -q 'Noto Sans CJK SC' 2>/dev/null; then \
+	  $(APT_INSTALL) espeak-ng fontconfig fonts-noto-core fonts-noto-cjk >/dev/null; \
+	fi
+
+# ... and those the tests drive: Chromium (browser tests) and ffprobe (to inspect rendered files).
+system-deps: runtime-deps
 	@if ! command -v chromium >/dev/null || ! command -v ffprobe >/dev/null; then \
-	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium ffmpeg >/dev/null; \
+	  $(APT_INSTALL) chromium ffmpeg >/dev/null; \
 	fi
 
 lint: $(STAMP)

@@ -20,8 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from animagenius.pipeline.domain import (
+    CAPTION_STYLES,
     MAX_DURATION_S,
+    MAX_SPEED,
     MIN_DURATION_S,
+    MIN_SPEED,
     Aspect,
     Outline,
     Provenance,
@@ -31,6 +34,7 @@ from animagenius.pipeline.domain import (
     SourceDocument,
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
+from animagenius.pipeline.music import TRACKS, music_check
 from animagenius.pipeline.providers.protocols import ScriptWriter
 from animagenius.pipeline.script_edit import script_dump, script_load
 
@@ -53,13 +57,35 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--aspect", default=Aspect.LANDSCAPE.value, help="16:9, 9:16 or 1:1 (default 16:9)")
     render.add_argument("--resolution", default=Resolution.HD.value, help="720p or 1080p (default 720p)")
     render.add_argument(
+        "--captions",
+        default="clean",
+        metavar="STYLE",
+        help=f"burned-in caption style: {', '.join(CAPTION_STYLES)} (default clean; SRT/WebVTT always)",
+    )
+    render.add_argument(
         "--duration",
         type=int,
         default=60,
         help=f"target length in seconds, {MIN_DURATION_S}-{MAX_DURATION_S} (default 60)",
     )
     render.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help=f"narration speed, {MIN_SPEED:g}-{MAX_SPEED:g} (default 1.0, the voice's own pace)",
+    )
+    render.add_argument(
+        "--voice", default="piper", help="the narrating voice: piper or espeak (default piper)"
+    )
+    render.add_argument(
         "--script", type=Path, metavar="JSON", help="narrate this script (from `animagenius script`) as it is"
+    )
+    render.add_argument(
+        "--music",
+        default="",
+        metavar="NAME|PATH",
+        help=f"background music ducked under the voice: a built-in track ({', '.join(TRACKS)}) "
+        "or an audio file (default: none)",
     )
     _add_writing_options(render)
     render.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -117,7 +143,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _render(args: argparse.Namespace) -> int:
     from animagenius.pipeline.run import run
 
-    options = RenderOptions.parse(aspect=args.aspect, resolution=args.resolution, duration=args.duration)
+    options = RenderOptions.parse(
+        aspect=args.aspect,
+        resolution=args.resolution,
+        duration=args.duration,
+        captions=args.captions,
+        music=args.music,
+        speed=args.speed,
+    )
+    music_check(options.music)
     output: Path = args.output
     if output.suffix.lower() != ".mp4":
         raise InvalidOption(f"output {output.name!r} must end in .mp4 (other containers arrive later)")
@@ -131,6 +165,7 @@ def _render(args: argparse.Namespace) -> int:
             result = run(
                 args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update,
                 script=edited, writer=writer, style=args.style, call_to_action=args.call_to_action,
+                voice_name=args.voice, voice_cache_dir=_user_cache_dir() / "voice",
             )  # fmt: skip
     finally:
         bar.finish()
@@ -185,8 +220,12 @@ def _writer_chain(names: str | None) -> ScriptWriter:
     llm = LlmConfig.from_env(os.environ)
     chosen = names or os.environ.get("SCRIPT_WRITERS", "")
     chain = [name.strip() for name in chosen.split(",") if name.strip()] or default_chain(llm)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "animagenius" / "scripts"
+    cache = _user_cache_dir() / "scripts"
     return script_writer_chain(chain, settings=WriterSettings(llm=llm, cache_dir=cache))
+
+
+def _user_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "animagenius"
 
 
 def _print_notices(notices: Sequence[str]) -> None:

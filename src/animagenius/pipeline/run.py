@@ -70,6 +70,7 @@ def run(
     workdir: Path,
     out: Path,
     voice_name: str = "piper",
+    voice_cache_dir: Path | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
     on_progress: Progress = no_progress,
     script: Script | None = None,
@@ -80,9 +81,10 @@ def run(
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
     With `script`, that script is narrated as it is (after checking its pointers into the document);
-    otherwise `writer` (default: offline) writes one for `options.target_duration_s`.
+    otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice falls back
+    to espeak-ng if it fails; scene narrations are cached in `voice_cache_dir` (default: next to `workdir`).
     """
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.providers.voices import voice_chain
 
     stages = _Stages(on_progress)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -97,18 +99,21 @@ def run(
     if script is not None:
         script_check_against(script, document)  # before any progress is shown: a bad edit is the only news
     stages.start("writing script")
-    voice = VOICES.create(voice_name)
+    voice = voice_chain([voice_name])
     if script is None:
         request = ScriptRequest(
             target_duration_s=options.target_duration_s,
             style=style,
             call_to_action=call_to_action,
-            words_per_minute=voice.words_per_minute,
+            words_per_minute=voice.words_per_minute * options.speed,  # a faster voice fits more words
         )
         written = draft_script(document, request=request, writer=writer)
     else:
         written = WrittenScript(script=script, writer="edited")
-    return _render(written, document, voice=voice, options=options, workdir=workdir, out=out, stages=stages)
+    return _render(
+        written, document, voice=voice, voice_cache_dir=voice_cache_dir, options=options, workdir=workdir,
+        out=out, stages=stages,
+    )  # fmt: skip
 
 
 def _render(
@@ -116,6 +121,7 @@ def _render(
     document: SourceDocument,
     *,
     voice: Voice,
+    voice_cache_dir: Path | None,
     options: RenderOptions,
     workdir: Path,
     out: Path,
@@ -123,7 +129,12 @@ def _render(
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
-    tracks = narrate(script.scenes, voice=voice, workdir=workdir, on_fraction=voiced)
+    narrations = narrate(
+        script.scenes, voice=voice, workdir=workdir, on_fraction=voiced, speed=options.speed,
+        cache_dir=voice_cache_dir,
+    )  # fmt: skip
+    tracks = [narration.track for narration in narrations]
+    voice_notices = tuple(dict.fromkeys(notice for narration in narrations for notice in narration.notices))
 
     designed = stages.start("designing slides")
     layout = Layout.for_frame(options.size, options.aspect)
@@ -156,5 +167,5 @@ def _render(
         duration_s=duration,
         scene_starts_s=tuple(scene_starts(tracks)),
         writer=written.writer,
-        notices=written.notices,
+        notices=(*written.notices, *voice_notices),
     )

@@ -340,6 +340,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         workdir=workdir / "render",
         out=workdir / "video.mp4",
         voice_name=settings.VOICE_PROVIDER,
+        voice_cache_dir=settings.VOICE_CACHE_DIR,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
         script=script,

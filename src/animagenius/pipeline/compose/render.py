@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 from pathlib import Path
 
-from animagenius.pipeline.compose.captions import write_ass
+from animagenius.pipeline.compose.audio import soundtrack
+from animagenius.pipeline.compose.captions import caption_fonts, write_ass
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
+from animagenius.pipeline.music import music_cache_dir, music_file
 
 CROSSFADE_S = 0.5
 ZOOM = 0.06  # Ken Burns: each slide grows by 6% over its scene
@@ -43,11 +45,11 @@ def compose(
     """Render the video to `out`; returns its duration, which equals the narration's."""
     starts = scene_starts(tracks)
     total = sum(track.duration_s for track in tracks)
-    narration = _join_narration(tracks, workdir / "narration.wav")
+    narration = join_narration(tracks, workdir / "narration.wav")
+    music = music_file(options.music, cache_dir=music_cache_dir())
+    sound = soundtrack(narration=narration, music=music, duration_s=total, workdir=workdir)
     words = timeline_words(tracks)
-    write_ass(
-        words, size=options.size, aspect=options.aspect, font_name=font_name, out=workdir / "captions.ass"
-    )
+    captions_fonts = _write_captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
 
     inputs: list[str] = []
     for index, (slide, track) in enumerate(zip(slides, tracks, strict=True)):
@@ -55,9 +57,9 @@ def compose(
         length = track.duration_s + (CROSSFADE_S if index < len(tracks) - 1 else 0.0)
         inputs += [*SAFE_INPUT, "-loop", "1", "-framerate", str(options.fps), "-t", f"{length:.3f}"]
         inputs += ["-i", str(slide.relative_to(workdir))]
-    inputs += [*SAFE_INPUT, "-i", narration.name]
+    inputs += [*SAFE_INPUT, "-i", sound.name]
 
-    graph = _filtergraph(tracks, starts, options, font_dir)
+    graph = _filtergraph(tracks, starts, options, captions_fonts)
     args = [
         *inputs,
         "-filter_complex", graph,
@@ -72,8 +74,22 @@ def compose(
     return total
 
 
+def _write_captions(
+    words: Sequence[WordTiming], options: RenderOptions, *, font_name: str, font_dir: Path, workdir: Path
+) -> Path | None:
+    """Write captions.ass in the chosen style; returns the fonts directory it needs (None: no captions)."""
+    if options.captions == "none":
+        return None
+    fonts = caption_fonts(words, font_name=font_name, font_dir=font_dir, into=workdir / "fonts")
+    write_ass(
+        words, size=options.size, aspect=options.aspect, font_name=fonts.family, out=workdir / "captions.ass",
+        style=options.captions, word_fonts=fonts.word_families,
+    )  # fmt: skip
+    return fonts.directory
+
+
 def _filtergraph(
-    tracks: Sequence[VoiceTrack], starts: Sequence[float], options: RenderOptions, font_dir: Path
+    tracks: Sequence[VoiceTrack], starts: Sequence[float], options: RenderOptions, captions_fonts: Path | None
 ) -> str:
     width, height = options.size
     chains: list[str] = []
@@ -89,15 +105,21 @@ def _filtergraph(
             f"[{last}][s{index}]xfade=transition=fade:duration={CROSSFADE_S}:offset={starts[index]:.3f}[x{index}]"
         )
         last = f"x{index}"
-    chains.append(f"[{last}]subtitles=filename=captions.ass:fontsdir='{_escape_path(font_dir)}'[video]")
+    chains.append(f"[{last}]{_captions_filter(captions_fonts)}[video]")
     return ";".join(chains)
+
+
+def _captions_filter(fonts_dir: Path | None) -> str:
+    if fonts_dir is None:
+        return "null"
+    return f"subtitles=filename=captions.ass:fontsdir='{_escape_path(fonts_dir)}'"
 
 
 def _escape_path(path: Path) -> str:
     return str(path).replace("\\", "\\\\").replace("'", "\\'").replace(":", "\\:")
 
 
-def _join_narration(tracks: Sequence[VoiceTrack], out: Path) -> Path:
+def join_narration(tracks: Sequence[VoiceTrack], out: Path) -> Path:
     with wave.open(str(out), "wb") as joined:
         for index, track in enumerate(tracks):
             with wave.open(str(track.audio), "rb") as part:
