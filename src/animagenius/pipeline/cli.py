@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"narration speed, {MIN_SPEED:g}-{MAX_SPEED:g} (default 1.0, the voice's own pace)",
     )
     render.add_argument(
-        "--voice", default="piper", help="the narrating voice: piper or espeak (default piper)"
+        "--voice",
+        default="piper",
+        help="the narrating voice: piper, espeak, or openai / elevenlabs when keyed (default piper)",
     )
     render.add_argument(
         "--script", type=Path, metavar="JSON", help="narrate this script (from `animagenius script`) as it is"

@@ -22,7 +22,7 @@ from typing import IO
 import numpy as np
 
 from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Scene, VoiceTrack, WordTiming
-from animagenius.pipeline.errors import ProviderBadOutput
+from animagenius.pipeline.errors import ProviderBadOutput, ProviderError
 from animagenius.pipeline.narration_text import spoken_forms
 from animagenius.pipeline.providers.protocols import Speech, Voice
 
@@ -192,7 +192,10 @@ def voice_list() -> list[VoiceInfo]:
 
     infos = []
     for name in VOICES.names:
-        voice = VOICES.create(name)
+        try:
+            voice = VOICES.create(name)
+        except ProviderError:
+            continue  # not set up here (a remote voice without its key): nothing to pick
         infos.append(VoiceInfo(name, voice.language, voice.description, voice.words_per_minute))
     return infos
 

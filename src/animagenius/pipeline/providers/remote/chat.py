@@ -9,12 +9,9 @@ failures (429, 5xx, connection errors, timeouts) are retried with exponential ba
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,14 +25,21 @@ from animagenius.pipeline.errors import (
 )
 from animagenius.pipeline.providers.protocols import TokenUsage
 from animagenius.pipeline.providers.remote.config import LlmConfig, LlmTask
+from animagenius.pipeline.providers.remote.http import (
+    CONNECT_TIMEOUT_S,
+    ERROR_DETAIL_CHARS,
+    Retryable,
+    attempts_text,
+    error_detail,
+    retry_after_s,
+    retryable_status,
+    with_retries,
+)
+from animagenius.pipeline.providers.remote.http import preview as _preview
+
+__all__ = ["ChatClient", "ChatReply", "Message", "retry_after_s", "server_sent_events"]
 
 Message = dict[str, str]
-
-RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-MAX_BACKOFF_S = 30.0
-MAX_RETRY_AFTER_S = 60.0  # a longer wait is the caller's decision: we give up with ProviderRateLimited
-CONNECT_TIMEOUT_S = 10.0
-ERROR_DETAIL_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -44,15 +48,6 @@ class ChatReply:
     usage: TokenUsage
     model: str
     finish_reason: str | None = None  # "length" means the answer was cut off at the token limit
-
-
-class _Retryable(Exception):
-    """One attempt failed in a way that may succeed later."""
-
-    def __init__(self, message: str, *, retry_after_s: float | None = None, rate_limited: bool = False):
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
-        self.rate_limited = rate_limited
 
 
 class ChatClient:
@@ -115,28 +110,13 @@ class ChatClient:
         return headers
 
     def _with_retries(self, body: dict[str, Any], *, task: LlmTask, streaming: bool) -> ChatReply:
-        attempts = self.config.max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._attempt(body, task=task, streaming=streaming)
-            except _Retryable as failure:
-                if failure.retry_after_s is not None and failure.retry_after_s > MAX_RETRY_AFTER_S:
-                    raise ProviderRateLimited(
-                        f"{failure}; the endpoint asks to wait {failure.retry_after_s:.0f} s, "
-                        "longer than we wait during a job",
-                        retry_after_s=failure.retry_after_s,
-                    ) from None
-                if attempt == attempts:
-                    raise _give_up(failure, attempts=attempts) from None
-                self._sleep(self._delay_s(attempt, failure.retry_after_s))
-        raise AssertionError("unreachable: the last attempt returns or raises")
-
-    def _delay_s(self, attempt: int, retry_after_s: float | None) -> float:
-        if retry_after_s is not None:
-            return retry_after_s
-        base = min(MAX_BACKOFF_S, self.config.backoff_s * 2 ** (attempt - 1))
-        # Jitter spreads the retries of many workers hit by the same outage.
-        return min(MAX_BACKOFF_S, base * random.uniform(1.0, 1.25))
+        return with_retries(
+            lambda: self._attempt(body, task=task, streaming=streaming),
+            max_attempts=self.config.max_attempts,
+            backoff_s=self.config.backoff_s,
+            give_up=_give_up,
+            sleep=self._sleep,
+        )
 
     def _attempt(self, body: dict[str, Any], *, task: LlmTask, streaming: bool) -> ChatReply:
         timeout_s = self.config.timeout_s
@@ -153,7 +133,7 @@ class ChatClient:
                     return self._read_stream(response, task=task, deadline=deadline)
                 return self._read_completion(response, task=task, deadline=deadline)
         except httpx.TimeoutException:
-            raise _Retryable(
+            raise Retryable(
                 f"the LLM endpoint did not answer within {timeout_s:g} s (LLM_TIMEOUT_S)"
             ) from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
@@ -161,7 +141,7 @@ class ChatClient:
                 f"LLM_BASE_URL={self.config.base_url!r} is not usable ({error})"
             ) from None
         except httpx.TransportError as error:
-            raise _Retryable(f"cannot reach the LLM endpoint at {self.config.base_url} ({error})") from None
+            raise Retryable(f"cannot reach the LLM endpoint at {self.config.base_url} ({error})") from None
         except httpx.HTTPError as error:  # e.g. a body that fails to decode: trying again will not help
             raise ProviderUnavailable(f"the LLM endpoint's answer could not be read ({error})") from None
 
@@ -169,13 +149,10 @@ class ChatClient:
         status = response.status_code
         if 200 <= status < 300:
             return
-        detail = _error_detail(response)
-        if status in RETRYABLE_STATUSES:
-            raise _Retryable(
-                f"the LLM endpoint answered HTTP {status}{detail}",
-                retry_after_s=retry_after_s(response.headers.get("Retry-After")),
-                rate_limited=status == 429,
-            )
+        detail = error_detail(response)
+        retryable = retryable_status(response, f"the LLM endpoint answered HTTP {status}{detail}")
+        if retryable is not None:
+            raise retryable
         raise ProviderUnavailable(self._refusal(status, detail, task=task))
 
     def _refusal(self, status: int, detail: str, *, task: LlmTask) -> str:
@@ -271,23 +248,6 @@ def server_sent_events(lines: Iterator[str]) -> Iterator[str]:
         yield "\n".join(data)
 
 
-def retry_after_s(header: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date); None if absent or bad."""
-    if not header or not header.strip():
-        return None
-    try:
-        return max(0.0, float(header))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def _before(deadline: float, chunks: Iterator[Any], timeout_s: float) -> Iterator[Any]:
     for chunk in chunks:
         if time.monotonic() > deadline:
@@ -295,30 +255,14 @@ def _before(deadline: float, chunks: Iterator[Any], timeout_s: float) -> Iterato
         yield chunk
 
 
-def _give_up(failure: _Retryable, *, attempts: int) -> ProviderError:
-    tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+def _give_up(failure: Retryable, attempts: int) -> ProviderError:
+    tries = attempts_text(attempts)
     if failure.rate_limited:
         return ProviderRateLimited(
             f"the LLM endpoint kept rate-limiting us ({failure}) after {tries}; try again later",
             retry_after_s=failure.retry_after_s,
         )
     return ProviderUnavailable(f"{failure}, after {tries}; try again later or check LLM_BASE_URL")
-
-
-def _error_detail(response: httpx.Response) -> str:
-    """': <message>' from an error response's body (OpenAI's {"error": {"message": …}} or plain text)."""
-    try:
-        raw = response.read()
-    except httpx.HTTPError:
-        return ""
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        text = raw.decode(errors="replace").strip()
-        return f": {text[:ERROR_DETAIL_CHARS]}" if text else ""
-    error = data.get("error") if isinstance(data, dict) else None
-    message = error.get("message") if isinstance(error, dict) else error
-    return f": {str(message)[:ERROR_DETAIL_CHARS]}" if message else ""
 
 
 def _raise_reported_error(data: dict[str, Any]) -> None:
@@ -365,12 +309,6 @@ def _stream_chunk(event: str) -> dict[str, Any]:
 
 def _token_count(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-
-def _preview(raw: bytes | str, limit: int = 120) -> str:
-    text = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
-    text = " ".join(text.split())
-    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 def _is_openrouter(base_url: str) -> bool:

@@ -1,9 +1,9 @@
-"""Settings of the OpenAI-compatible LLM endpoint, read from the environment by the CLI and by Django."""
+"""Settings of the remote providers (LLM, speech), read from the environment by the CLI and by Django."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
@@ -54,27 +54,94 @@ class LlmConfig(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> LlmConfig:
         """Read LLM_* variables; a bad value raises InvalidOption naming the variable and what to put."""
-        values: dict[str, object] = {}
-        for field, info in cls.model_fields.items():
-            raw = environ.get(f"LLM_{field.upper()}", "").strip()
-            if not raw:
-                continue
-            if info.annotation in (float, "float"):
-                values[field] = _number(f"LLM_{field.upper()}", raw, int_only=False)
-            elif info.annotation in (int, "int"):
-                values[field] = _number(f"LLM_{field.upper()}", raw, int_only=True)
-            else:
-                values[field] = raw
-        try:
-            config = cls.model_validate(values)
-        except ValidationError as error:
-            problem = error.errors()[0]
-            name = f"LLM_{str(problem['loc'][0]).upper()}"
-            raise InvalidOption(f"{name}: {problem['msg']}") from None
-        scheme = urlsplit(config.base_url).scheme
-        if scheme not in ("http", "https"):
-            raise InvalidOption(f"LLM_BASE_URL={config.base_url!r} must start with https:// (or http://)")
-        return config
+        return settings_from_env(cls, "LLM_", environ)
+
+
+class SpeechConfig(BaseModel):
+    """An OpenAI-compatible `/audio/speech` endpoint (OpenAI by default); it returns audio without timings,
+    so word timings come from aligning the audio to the text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = Field("https://api.openai.com/v1", description="endpoint root; /audio/speech is added")
+    api_key: SecretStr = Field(SecretStr(""), description="bearer token; blank turns the openai voice off")
+    model: str = Field("gpt-4o-mini-tts", description="speech model")
+    voice: str = Field("alloy", description="voice name, e.g. alloy, nova, onyx")
+    response_format: Literal["wav", "pcm"] = Field(
+        "wav", description="audio format asked for; both need no decoder (pcm is 24 kHz 16-bit mono)"
+    )
+    timeout_s: float = Field(60.0, gt=0, le=600, description="seconds to wait for one response")
+    max_attempts: int = Field(4, ge=1, le=10, description="tries per request on 429/5xx/timeouts")
+    backoff_s: float = Field(
+        1.0, ge=0, le=60, description="first retry delay; doubles each time, with jitter"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.api_key.get_secret_value())
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> SpeechConfig:
+        """Read TTS_* variables; a bad value raises InvalidOption naming the variable and what to put."""
+        return settings_from_env(cls, "TTS_", environ)
+
+
+class ElevenLabsConfig(BaseModel):
+    """ElevenLabs text-to-speech with character timestamps."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = Field("https://api.elevenlabs.io", description="API root; /v1/text-to-speech/… is added")
+    api_key: SecretStr = Field(
+        SecretStr(""), description="sent as xi-api-key; blank turns the elevenlabs voice off"
+    )
+    voice_id: str = Field("21m00Tcm4TlvDq8ikWAM", description="voice ID (default: the premade Rachel)")
+    model: str = Field("eleven_multilingual_v2", description="model_id sent with each request")
+    output_format: Literal["pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "mp3_44100_128"] = Field(
+        "pcm_22050", description="audio format; pcm needs no decoder, mp3 is decoded with the bundled ffmpeg"
+    )
+    timeout_s: float = Field(60.0, gt=0, le=600, description="seconds to wait for one response")
+    max_attempts: int = Field(4, ge=1, le=10, description="tries per request on 429/5xx/timeouts")
+    backoff_s: float = Field(
+        1.0, ge=0, le=60, description="first retry delay; doubles each time, with jitter"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.api_key.get_secret_value())
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> ElevenLabsConfig:
+        """Read ELEVENLABS_* variables; a bad value raises InvalidOption naming the variable."""
+        return settings_from_env(cls, "ELEVENLABS_", environ)
+
+
+Settings = TypeVar("Settings", bound=BaseModel)
+
+
+def settings_from_env(cls: type[Settings], prefix: str, environ: Mapping[str, str]) -> Settings:
+    """`cls` from `<prefix><FIELD>` variables; a bad value raises InvalidOption naming the variable."""
+    values: dict[str, object] = {}
+    for field, info in cls.model_fields.items():
+        raw = environ.get(f"{prefix}{field.upper()}", "").strip()
+        if not raw:
+            continue
+        if info.annotation in (float, "float"):
+            values[field] = _number(f"{prefix}{field.upper()}", raw, int_only=False)
+        elif info.annotation in (int, "int"):
+            values[field] = _number(f"{prefix}{field.upper()}", raw, int_only=True)
+        else:
+            values[field] = raw
+    try:
+        config = cls.model_validate(values)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = f"{prefix}{str(problem['loc'][0]).upper()}"
+        raise InvalidOption(f"{name}: {problem['msg']}") from None
+    base_url = str(getattr(config, "base_url", "https://"))
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        raise InvalidOption(f"{prefix}BASE_URL={base_url!r} must start with https:// (or http://)")
+    return config
 
 
 def _number(name: str, raw: str, *, int_only: bool) -> float | int:
