@@ -8,4 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("projects/", include("animagenius.studio.urls")),
+    path("voices/", studio_views.voice_list, name="voice_list"),
+    path("voices/<str:name>/preview", studio_views.voice_preview, name="voice_preview"),
 ]

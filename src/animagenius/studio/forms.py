@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -11,6 +13,7 @@ from django.http import QueryDict
 from pydantic import ValidationError
 
 from animagenius.pipeline.domain import (
+    CAPTION_STYLES,
     SOURCE_VISUALS,
     Aspect,
     RenderOptions,
@@ -21,7 +24,8 @@ from animagenius.pipeline.domain import (
     Visual,
     scene_time_s,
 )
-from animagenius.pipeline.errors import InvalidOption, InvalidScript
+from animagenius.pipeline.errors import InputError, InvalidOption, InvalidScript
+from animagenius.pipeline.music import music_check, music_tracks
 from animagenius.pipeline.script_edit import (
     scene_add,
     scene_delete,
@@ -29,6 +33,7 @@ from animagenius.pipeline.script_edit import (
     scene_update,
     script_check_against,
 )
+from animagenius.pipeline.voice import voice_list
 
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
 ACCEPT = (
@@ -38,6 +43,20 @@ ACCEPT = (
 
 
 MAX_FILES = 20
+SPEEDS = [(0.75, "0.75×"), (1.0, "1× (normal)"), (1.25, "1.25×"), (1.5, "1.5×")]
+CAPTIONS = {"clean": "Clean", "bold": "Bold", "karaoke": "Karaoke (word by word)", "none": "No captions"}
+OWN_MUSIC = "file"
+"""The music choice that means "the file I upload"."""
+MUSIC_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg"
+
+
+def _voice_choices() -> list[tuple[str, str]]:
+    return [(voice.name, f"{voice.name} — {voice.description}") for voice in voice_list()]
+
+
+def _music_choices() -> list[tuple[str, str]]:
+    tracks = [(track.name, f"{track.name.capitalize()} — {track.description}") for track in music_tracks()]
+    return [("", "None"), *tracks, (OWN_MUSIC, "My own file…")]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,6 +101,25 @@ class ProjectForm(forms.Form):
         choices=[(r.value, r.value) for r in Resolution], initial=Resolution.HD.value
     )
     duration = forms.TypedChoiceField(choices=DURATIONS, coerce=int, initial=60, label="Length")
+    # not required: a client that leaves them out gets the defaults
+    voice = forms.ChoiceField(choices=_voice_choices, required=False, help_text="Press ▶ Preview to hear it.")
+    speed = forms.TypedChoiceField(
+        choices=SPEEDS, coerce=float, required=False, empty_value=None, initial=1.0, label="Voice speed"
+    )
+    caption_style = forms.TypedChoiceField(
+        choices=[(style, CAPTIONS.get(style, style)) for style in CAPTION_STYLES],
+        required=False,
+        empty_value="clean",
+        initial="clean",
+        label="Captions",
+    )
+    music = forms.ChoiceField(choices=_music_choices, required=False, initial="", label="Background music")
+    music_file = forms.FileField(
+        required=False,
+        label="Music file",
+        help_text="MP3, M4A, WAV, FLAC or OGG; used when the music is “My own file”.",
+        widget=forms.ClearableFileInput(attrs={"accept": MUSIC_ACCEPT}),
+    )
     review = forms.BooleanField(
         required=False,
         initial=True,
@@ -89,9 +127,11 @@ class ProjectForm(forms.Form):
         help_text="Edit the scenes first; otherwise the video is made straight away.",
     )
 
-    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_bytes: int, default_voice: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
+        self.default_voice = default_voice
+        self.fields["voice"].initial = default_voice
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -111,14 +151,56 @@ class ProjectForm(forms.Form):
                     f"{upload.name} is larger than your plan's {limit} MB limit; upload a shorter version.",
                 )
         data["text"] = text
-        if {"aspect", "resolution", "duration"} <= data.keys():
+        if "voice" in data:
+            data["voice"] = data["voice"] or self.default_voice
+        if "speed" in data and data["speed"] is None:
+            data["speed"] = 1.0
+        self._clean_music(data)
+        if {"aspect", "resolution", "duration", "caption_style", "speed"} <= data.keys():
             try:
                 data["options"] = RenderOptions.parse(
-                    aspect=data["aspect"], resolution=data["resolution"], duration=data["duration"]
+                    aspect=data["aspect"],
+                    resolution=data["resolution"],
+                    duration=data["duration"],
+                    captions=data["caption_style"],
+                    music="" if data.get("music") == OWN_MUSIC else data.get("music", ""),
+                    speed=data["speed"],
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error
         return data
+
+    def _clean_music(self, data: dict[str, Any]) -> None:
+        """Keep the music file only when "My own file" is chosen, and only if it can be played as music."""
+        upload: UploadedFile | None = data.get("music_file") or None
+        if data.get("music") != OWN_MUSIC:
+            data["music_file"] = None
+            return
+        if upload is None:
+            self.add_error("music_file", "Choose the music file to upload, or pick another music option.")
+        elif (upload.size or 0) > self.max_bytes:
+            limit = self.max_bytes // (1024 * 1024)
+            self.add_error("music_file", f"{upload.name} is larger than your plan's {limit} MB limit.")
+        else:
+            problem = music_problem(upload)
+            if problem:
+                self.add_error("music_file", problem)
+
+
+def music_problem(upload: UploadedFile) -> str:
+    """Why the pipeline could not play `upload` as background music, or "" if it can."""
+    name = re.sub(r"[^\w.\- ]+", "_", Path(upload.name or "").name).strip(" .")[:120] or "music"
+    with tempfile.TemporaryDirectory(prefix="animagenius-music-check-") as folder:
+        copy = Path(folder) / name  # the pipeline's message names the file as the person knows it
+        with copy.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        upload.seek(0)
+        try:
+            music_check(str(copy))
+        except (InputError, InvalidOption) as error:
+            return str(error)
+    return ""
 
 
 # ---------------------------------------------------------------- the script editor

@@ -8,6 +8,10 @@ from django.db import models
 from animagenius.core.models import BaseModel
 
 
+def _default_voice() -> str:
+    return str(settings.VOICE_PROVIDER)
+
+
 class Project(BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -25,6 +29,16 @@ class Project(BaseModel):
     aspect = models.CharField(max_length=8, default="16:9")
     resolution = models.CharField(max_length=8, default="720p")
     target_duration_s = models.PositiveIntegerField(default=60)
+    voice = models.CharField(max_length=40, default=_default_voice, help_text="voice registry name")
+    speed = models.FloatField(default=1.0, help_text="narration speed, 0.75-1.5; 1.0 is the voice's own")
+    caption_style = models.CharField(
+        max_length=10, default="clean", help_text="burned-in captions: clean, bold, karaoke or none"
+    )
+    music = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="built-in music track name; blank: none, or the project's own `music` asset if it has one",
+    )
     ai_script = models.JSONField(null=True, blank=True)
     video = models.FileField(upload_to="videos/", blank=True)
     video_duration_s = models.FloatField(null=True, blank=True)
@@ -142,6 +156,7 @@ class Asset(BaseModel):
     class Kind(models.TextChoices):
         SOURCE = "source", "Source document"
         VIDEO = "video", "Rendered video"
+        MUSIC = "music", "Background music"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assets")
     kind = models.CharField(max_length=20, choices=Kind.choices)

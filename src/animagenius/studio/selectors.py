@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
-from animagenius.studio.models import Project, RenderJob, ScriptVersion
+from animagenius.pipeline.voice import VoiceInfo
+from animagenius.studio.models import Asset, Project, RenderJob, ScriptVersion
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
@@ -22,6 +23,19 @@ def project_list(*, user: User) -> QuerySet[Project]:
 def project_get(*, user: User, project_id: uuid.UUID) -> Project:
     """The user's project; raises Project.DoesNotExist for anyone else's."""
     return Project.objects.get(id=project_id, owner=user)
+
+
+def project_music_name(*, project: Project) -> str:
+    """What plays under the narration: the person's own file's name, a built-in track's name, or ""."""
+    own = project.assets.filter(kind=Asset.Kind.MUSIC).values_list("original_name", flat=True).first()
+    return own or project.music
+
+
+def voice_list() -> list[VoiceInfo]:
+    """The voices a project can be narrated with, for the new-video form and `/voices/`."""
+    from animagenius.pipeline.voice import voice_list as pipeline_voice_list
+
+    return pipeline_voice_list()
 
 
 def render_job_latest(*, project: Project) -> RenderJob | None:

@@ -56,8 +56,14 @@ def project_create(
     options: RenderOptions,
     uploads: Sequence[UploadedFile] = (),
     pasted_text: str = "",
+    voice: str = "",
+    music_upload: UploadedFile | None = None,
 ) -> Project:
-    """A project with its sources stored as assets, in order. Give `uploads` or `pasted_text`."""
+    """A project with its sources stored as assets, in order. Give `uploads` or `pasted_text`.
+
+    `voice` blank: the configured default voice. `music_upload` (already checked) becomes the project's
+    `music` asset and replaces any built-in track named in `options`.
+    """
     sources: list[tuple[str, UploadedFile | ContentFile[bytes]]] = [
         (_safe_name(upload.name or "upload"), upload) for upload in uploads
     ] or [("pasted-text.md", ContentFile(pasted_text.encode("utf-8")))]
@@ -71,18 +77,38 @@ def project_create(
             aspect=options.aspect.value,
             resolution=options.resolution.value,
             target_duration_s=options.target_duration_s,
+            voice=voice or settings.VOICE_PROVIDER,
+            speed=options.speed,
+            caption_style=options.captions,
+            music="" if music_upload is not None else options.music,
         )
-        for position, (name, content) in enumerate(sources):
-            asset = Asset(
-                project=project,
-                kind=Asset.Kind.SOURCE,
-                position=position,
-                original_name=name,
-                size_bytes=content.size or 0,
+        if music_upload is not None:
+            _asset_store(
+                project,
+                kind=Asset.Kind.MUSIC,
+                name=_safe_name(music_upload.name or "music"),
+                content=music_upload,
             )
-            asset.file.save(f"{project.id}/{position:02d}-{name}", content, save=False)
-            asset.save()
+        for position, (name, content) in enumerate(sources):
+            _asset_store(project, kind=Asset.Kind.SOURCE, name=name, content=content, position=position)
     return project
+
+
+def _asset_store(
+    project: Project,
+    *,
+    kind: str,
+    name: str,
+    content: UploadedFile | ContentFile[bytes],
+    position: int = 0,
+) -> Asset:
+    asset = Asset(
+        project=project, kind=kind, position=position, original_name=name, size_bytes=content.size or 0
+    )
+    prefix = f"{position:02d}" if kind == Asset.Kind.SOURCE else kind
+    asset.file.save(f"{project.id}/{prefix}-{name}", content, save=False)
+    asset.save()
+    return asset
 
 
 def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
@@ -216,7 +242,7 @@ def _draft(job: RenderJob, workdir: Path) -> tuple[SourceDocument, WrittenScript
     progress("writing script", 0.5)
     request = ScriptRequest(
         target_duration_s=project.target_duration_s,
-        words_per_minute=VOICES.create(settings.VOICE_PROVIDER).words_per_minute,
+        words_per_minute=VOICES.create(project.voice).words_per_minute * project.speed,
     )
     writer = script_writer_chain(settings.SCRIPT_WRITERS, settings=settings.SCRIPT_WRITER_SETTINGS)
     return document, draft_script(document, request=request, writer=writer)
@@ -332,14 +358,19 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
     sources = _copy_sources(project, workdir / "sources")
     script = script_parse(job.script_version.script) if job.script_version is not None else None
     options = RenderOptions.parse(
-        aspect=project.aspect, resolution=project.resolution, duration=project.target_duration_s
+        aspect=project.aspect,
+        resolution=project.resolution,
+        duration=project.target_duration_s,
+        captions=project.caption_style,
+        music=_copy_music(project, workdir / "music") or project.music,
+        speed=project.speed,
     )
     return run(
         sources,
         options=options,
         workdir=workdir / "render",
         out=workdir / "video.mp4",
-        voice_name=settings.VOICE_PROVIDER,
+        voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
@@ -358,6 +389,38 @@ def _copy_sources(project: Project, folder: Path) -> list[Path]:
             shutil.copyfileobj(source, copy)
         paths.append(target)
     return paths
+
+
+def _copy_music(project: Project, folder: Path) -> str:
+    """The path of the project's own music file copied into `folder`, or "" if it has none."""
+    asset = project.assets.filter(kind=Asset.Kind.MUSIC).first()
+    if asset is None:
+        return ""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / asset.original_name
+    with asset.file.open("rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+    return str(target)
+
+
+def voice_preview_get(*, name: str) -> Path:
+    """A short WAV sample of the voice `name`, synthesised on first request and then served from the cache.
+
+    Raises KeyError for a voice the registry does not know.
+    """
+    from animagenius.pipeline.voice import voice_list, voice_preview
+
+    if name not in {voice.name for voice in voice_list()}:
+        raise KeyError(name)
+    out = Path(settings.VOICE_PREVIEW_DIR) / f"{name}.wav"
+    if not out.is_file():
+        partial = out.with_name(f"{name}.{uuid.uuid4().hex}.partial.wav")  # never serve a half-written file
+        try:
+            voice_preview(name, partial, cache_dir=Path(settings.VOICE_CACHE_DIR))
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+    return out
 
 
 class _ProgressRecorder:

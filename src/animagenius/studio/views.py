@@ -10,11 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
@@ -57,7 +57,12 @@ def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
 def project_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     max_bytes = min(settings.UPLOAD_MAX_BYTES, TIER_LIMITS[user.subscription_tier].max_bytes)
-    form = ProjectForm(request.POST or None, request.FILES or None, max_bytes=max_bytes)
+    form = ProjectForm(
+        request.POST or None,
+        request.FILES or None,
+        max_bytes=max_bytes,
+        default_voice=settings.VOICE_PROVIDER,
+    )
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             owner=_user(request),
@@ -65,6 +70,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
             options=form.cleaned_data["options"],
             uploads=form.cleaned_data["source_file"],
             pasted_text=form.cleaned_data["text"],
+            voice=form.cleaned_data["voice"],
+            music_upload=form.cleaned_data["music_file"],
         )
         services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
@@ -167,7 +174,12 @@ def _detail_page(
     """The project page; `cards` are an edit the person sent back that could not be saved."""
     job = selectors.render_job_latest(project=project)
     latest = selectors.script_version_latest(project=project)
-    context: dict[str, Any] = {"project": project, "job": job, "error": error}
+    context: dict[str, Any] = {
+        "project": project,
+        "job": job,
+        "error": error,
+        "music": selectors.project_music_name(project=project),
+    }
     if latest is not None:
         context["editor"] = _editor(project, latest, job=job, cards=cards)
     return render(request, "studio/project_detail.html", context, status=status)
@@ -224,3 +236,32 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     filename = f"{Path(project.display_title).stem[:80] or 'video'}.mp4"
     download = request.GET.get("download") == "1"
     return ranged_file_response(request, Path(project.video.path), filename=filename, download=download)
+
+
+@login_required
+@require_GET
+def voice_list(request: HttpRequest) -> JsonResponse:
+    """The voices a video can be narrated with, each with the address of its spoken sample."""
+    voices = [
+        {
+            "name": voice.name,
+            "language": voice.language,
+            "description": voice.description,
+            "preview": reverse("voice_preview", args=[voice.name]),
+        }
+        for voice in selectors.voice_list()
+    ]
+    return JsonResponse({"voices": voices})
+
+
+@login_required
+@require_GET
+def voice_preview(request: HttpRequest, name: str) -> FileResponse:
+    """A short spoken sample of one voice (WAV), made on first request and cached."""
+    try:
+        path = services.voice_preview_get(name=name)
+    except KeyError:
+        raise Http404("No such voice") from None
+    response = FileResponse(path.open("rb"), content_type="audio/wav")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,0 +1,289 @@
+"""Choosing the voice, its speed, the caption style and background music for a video, and hearing voices.
+
+The form is checked through the web client; the render runs the real pipeline through the services the
+worker calls (in this process), as tests/web/test_script_editing.py does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import subprocess
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from animagenius.accounts.models import User
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.voice import voice_list
+from animagenius.studio import services
+from animagenius.studio.models import Asset, Project, RenderJob
+
+TEXT = (
+    "# Tides\n\nThe moon pulls the oceans, and twice a day the water rises and falls along the coast.\n\n"
+    "Spring tides are the largest of the month; neap tides, a week later, are the smallest.\n"
+)
+
+
+def new_video(client: Client, **fields: Any):
+    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", **fields}
+    return client.post(reverse("studio:project_list"), form)
+
+
+def tone_wav(seconds: float = 1.0, rate: int = 44100) -> bytes:
+    samples = (np.sin(2 * np.pi * 440 * np.arange(int(rate * seconds)) / rate) * 8000).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RENDER_WORKDIR = tmp_path / "work"
+    settings.VOICE_PREVIEW_DIR = tmp_path / "previews"
+    return tmp_path
+
+
+# ---------------------------------------------------------------- the form
+
+
+BAD_CHOICES = [
+    ({"speed": "2"}, "speed", "2 is not one of the available choices"),
+    ({"caption_style": "sparkle"}, "caption_style", "sparkle is not one of the available choices"),
+    ({"voice": "nobody"}, "voice", "nobody is not one of the available choices"),
+    ({"music": "disco"}, "music", "disco is not one of the available choices"),
+    ({"music": "file"}, "music_file", "Choose the music file to upload"),
+]
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), BAD_CHOICES, ids=[b[1] for b in BAD_CHOICES])
+def test_invalid_choices_are_shown_as_form_errors(signed_in, media, fields, field, message):
+    response = new_video(signed_in, **fields)
+
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert message in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_a_music_file_that_is_not_audio_is_refused_naming_the_problem(signed_in, media):
+    song = SimpleUploadedFile("holiday song.mp3", b"These are the lyrics, not the song.\n" * 40)
+
+    response = new_video(signed_in, music="file", music_file=song)
+
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["music_file"])
+    assert "'holiday song.mp3' cannot be played" in errors
+    assert "use an MP3, M4A, WAV, FLAC or OGG audio file" in errors
+    assert not Project.objects.exists()
+
+
+def test_chosen_options_are_stored_and_shown_on_the_project_page(signed_in, media):
+    response = new_video(
+        signed_in, voice="espeak", speed="1.25", caption_style="karaoke", music="calm", review="on"
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    assert (project.voice, project.speed, project.caption_style, project.music) == (
+        "espeak",
+        1.25,
+        "karaoke",
+        "calm",
+    )
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "Voice: espeak · 1.25× · karaoke captions · music: calm" in page
+
+
+def test_own_music_file_is_kept_as_the_projects_music(signed_in, media):
+    response = new_video(
+        signed_in, music="file", music_file=SimpleUploadedFile("tone.wav", tone_wav()), review="on"
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    music = project.assets.get(kind=Asset.Kind.MUSIC)
+    assert music.original_name == "tone.wav" and project.music == ""
+    assert Path(music.file.path).read_bytes() == tone_wav()
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "Voice: piper · 1× · clean captions · music: tone.wav" in page
+
+
+def test_defaults_need_no_new_fields(signed_in, media, settings):
+    response = new_video(signed_in, review="on")  # what older clients and the e2e test send
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    assert (project.voice, project.speed, project.caption_style, project.music) == (
+        settings.VOICE_PROVIDER,
+        1.0,
+        "clean",
+        "",
+    )
+
+
+def test_script_is_timed_for_the_chosen_voice_and_speed(user: User, media):
+    project = services.project_create(
+        owner=user,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30, speed=1.5),
+        pasted_text=TEXT,
+        voice="espeak",
+    )
+
+    services.script_job_execute(job_id=services.script_job_create(project=project, render_after=False).id)
+
+    version = project.script_versions.get()
+    espeak = next(voice for voice in voice_list() if voice.name == "espeak")
+    assert version.script["words_per_minute"] == pytest.approx(espeak.words_per_minute * 1.5)
+
+
+def test_new_video_form_offers_voices_with_a_preview_button(signed_in, media):
+    page = signed_in.get(reverse("studio:project_list")).content.decode()
+
+    assert '<option value="piper"' in page and '<option value="espeak"' in page
+    assert 'id="voice-preview"' in page and 'data-url="/voices/__voice__/preview"' in page
+    assert "studio/new-project.js" in page
+    assert '<option value="calm"' in page and '<option value="file"' in page
+
+
+# ---------------------------------------------------------------- voices
+
+
+def test_voice_list_is_json_with_each_voices_preview(signed_in, media):
+    response = signed_in.get("/voices/")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    voices = {voice["name"]: voice for voice in json.loads(response.content)["voices"]}
+    assert {"piper", "espeak"} <= voices.keys()
+    assert voices["piper"]["language"] == "en-US" and voices["piper"]["description"]
+    assert voices["piper"]["preview"] == "/voices/piper/preview"
+
+
+def test_voice_preview_is_a_playable_wav_made_once(signed_in, media):
+    first = signed_in.get("/voices/espeak/preview")
+
+    assert first.status_code == 200 and first["Content-Type"] == "audio/wav"
+    body = b"".join(first.streaming_content)
+    with wave.open(io.BytesIO(body)) as sample:
+        seconds = sample.getnframes() / sample.getframerate()
+    assert 1.0 < seconds < 15.0
+    cached = media / "previews" / "espeak.wav"
+    made_at = cached.stat().st_mtime_ns
+
+    second = signed_in.get("/voices/espeak/preview")
+
+    assert b"".join(second.streaming_content) == body
+    assert cached.stat().st_mtime_ns == made_at  # served from the cache, not spoken again
+    assert list((media / "previews").iterdir()) == [cached]  # no partial files left behind
+
+
+def test_unknown_voice_preview_is_404_and_voices_need_a_login(client, signed_in, media):
+    assert signed_in.get("/voices/nobody/preview").status_code == 404
+    signed_in.logout()
+    assert signed_in.get("/voices/").status_code == 302
+    assert signed_in.get("/voices/piper/preview").status_code == 302
+
+
+# ---------------------------------------------------------------- the render
+
+
+def audio_quietest_db(video: Path) -> float:
+    """The level of the quietest 100 ms of the video's sound, in dBFS."""
+    pcm = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(video), "-ac", "1", "-ar", "48000", "-f", "s16le", "-"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
+    windows = samples[: len(samples) // 4800 * 4800].reshape(-1, 4800)[5:-5]  # fades at either end
+    rms = np.sqrt((windows**2).mean(axis=1))
+    return 20 * math.log10(max(float(rms.min()), 1e-9))
+
+
+def rendered(project: Project) -> RenderJob:
+    version = project.script_versions.order_by("-number").first()
+    assert version is not None
+    job = services.render_job_create(project=project, script_version=version)
+    services.render_job_execute(job_id=job.id)
+    job.refresh_from_db()
+    project.refresh_from_db()
+    return job
+
+
+def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
+    project = services.project_create(
+        owner=user,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        pasted_text=TEXT,
+    )
+    services.script_job_execute(job_id=services.script_job_create(project=project, render_after=False).id)
+    project.refresh_from_db()
+    plain = rendered(project)
+    assert plain.status == RenderJob.Status.DONE, plain.error
+    plain_video = media / "plain.mp4"
+    plain_video.write_bytes(Path(project.video.path).read_bytes())
+    plain_s = project.video_duration_s
+    assert plain_s is not None
+
+    Project.objects.filter(id=project.id).update(speed=1.25, caption_style="none", music="calm")
+    project.refresh_from_db()
+    styled = rendered(project)  # the same saved script, spoken faster, no captions, with music
+
+    assert styled.status == RenderJob.Status.DONE, styled.error
+    styled_video = Path(project.video.path)
+    probe = ffprobe(styled_video)
+    audio = [s for s in probe["streams"] if s["codec_type"] == "audio"]
+    assert [(s["codec_name"], s["sample_rate"]) for s in audio] == [("aac", "48000")]
+    styled_s = float(probe["format"]["duration"])
+    assert project.video_duration_s == pytest.approx(styled_s, abs=0.5)
+    assert styled_s < plain_s * 0.92, (plain_s, styled_s)  # 1.25× speech makes the same script shorter
+    # the pauses between scenes are near silence without music and carry the (ducked) music with it
+    quiet = audio_quietest_db(plain_video), audio_quietest_db(styled_video)
+    assert quiet[0] < -60 and quiet[1] > quiet[0] + 15 and quiet[1] > -56, quiet
+
+    styled_copy = media / "styled.mp4"
+    styled_copy.write_bytes(styled_video.read_bytes())
+    Project.objects.filter(id=project.id).update(caption_style="clean")
+    captioned = rendered(project)  # the same again with captions: frames differ only where they are drawn
+    assert captioned.status == RenderJob.Status.DONE, captioned.error
+    differences = [
+        frame_difference(styled_copy, Path(project.video.path), at_s=styled_s * share)
+        for share in (0.3, 0.5, 0.7)
+    ]
+    assert all(top < 1.0 for top, _ in differences), differences
+    assert max(bottom for _, bottom in differences) > 5.0, differences
+
+
+def frame_difference(first: Path, second: Path, *, at_s: float) -> tuple[float, float]:
+    """Mean absolute grey-level difference of the two videos' frames at `at_s`: top half, bottom third."""
+    frames = [grey_frame(video, at_s=at_s) for video in (first, second)]
+    difference = np.abs(frames[0] - frames[1])
+    height = difference.shape[0]
+    return float(difference[: height // 2].mean()), float(difference[height * 2 // 3 :].mean())
+
+
+def grey_frame(video: Path, *, at_s: float) -> np.ndarray:
+    command = [ffmpeg_exe(), "-v", "error", "-ss", f"{at_s:.2f}", "-i", str(video), "-frames:v", "1"]
+    raw = subprocess.run(
+        [*command, "-vf", "scale=320:180", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(180, 320).astype(np.float64)
