@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from animagenius.pipeline.domain import Scene
+from animagenius.pipeline.domain import Scene, speaking_time_s
 from animagenius.pipeline.narration_text import speakable
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.providers.protocols import Speech, Voice
@@ -16,6 +16,7 @@ from animagenius.pipeline.providers.voices import VOICES, FallbackVoice, voice_c
 from animagenius.pipeline.voice import (
     LEAD_IN_S,
     PAUSE_AFTER_S,
+    PREVIEW_TEXT,
     narrate,
     narrate_scene,
     narrate_text,
@@ -355,6 +356,13 @@ def test_voice_preview_writes_a_short_sample_once(tmp_path: Path) -> None:
     again = voice_preview("espeak", tmp_path / "again.wav", cache_dir=cache)
 
     with wave.open(str(first), "rb") as wav:
-        assert 1.0 < wav.getnframes() / wav.getframerate() < 12.0
+        seconds = wav.getnframes() / wav.getframerate()
+    assert abs(seconds / preview_seconds_expected("espeak") - 1) <= 0.2, f"{seconds:.2f} s of sample"
     assert again.read_bytes() == first.read_bytes()
     assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == written, "cache not rewritten"
+
+
+def preview_seconds_expected(name: str) -> float:
+    """How long the preview sentence should last in this voice: its own pace, lead-in and pause."""
+    pace = VOICES.create(name).words_per_minute
+    return speaking_time_s(PREVIEW_TEXT, words_per_minute=pace) + LEAD_IN_S + PAUSE_AFTER_S
