@@ -13,10 +13,25 @@ from animagenius.pipeline.errors import InvalidOption
 LlmTask = Literal["chat", "script", "image", "video"]
 
 
-class LlmConfig(BaseModel):
-    """An OpenAI-compatible chat-completions endpoint (OpenRouter by default) and the model for each task."""
+class RemoteConfig(BaseModel):
+    """What every keyed remote service shares: its key, and how long and how often to try a request."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_key: SecretStr = Field(SecretStr(""), description="blank turns the service off")
+    timeout_s: float = Field(60.0, gt=0, le=600, description="seconds to wait for one response")
+    max_attempts: int = Field(4, ge=1, le=10, description="tries per request on 429/5xx/timeouts")
+    backoff_s: float = Field(
+        1.0, ge=0, le=60, description="first retry delay; doubles each time, with jitter"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.api_key.get_secret_value())
+
+
+class LlmConfig(RemoteConfig):
+    """An OpenAI-compatible chat-completions endpoint (OpenRouter by default) and the model for each task."""
 
     base_url: str = Field(
         "https://openrouter.ai/api/v1", description="endpoint root; /chat/completions is added"
@@ -26,11 +41,6 @@ class LlmConfig(BaseModel):
     model_script: str = Field("openai/gpt-4o", description="model that writes scripts")
     model_image: str = Field("google/gemini-2.5-flash-image", description="model for image generation")
     model_video: str = Field("google/veo-3", description="model for video generation")
-    timeout_s: float = Field(60.0, gt=0, le=600, description="seconds to wait for one response")
-    max_attempts: int = Field(4, ge=1, le=10, description="tries per request on 429/5xx/timeouts")
-    backoff_s: float = Field(
-        1.0, ge=0, le=60, description="first retry delay; doubles each time, with jitter"
-    )
     price_prompt_per_mtok: float = Field(
         0.0, ge=0, description="USD per million prompt tokens, if not reported"
     )
@@ -44,10 +54,6 @@ class LlmConfig(BaseModel):
     )
     app_name: str = Field("AnimaGenius", description="sent as X-Title, the app name OpenRouter shows")
 
-    @property
-    def enabled(self) -> bool:
-        return bool(self.api_key.get_secret_value())
-
     def model_for(self, task: LlmTask) -> str:
         return str(getattr(self, f"model_{task}"))
 
@@ -57,11 +63,9 @@ class LlmConfig(BaseModel):
         return settings_from_env(cls, "LLM_", environ)
 
 
-class SpeechConfig(BaseModel):
+class SpeechConfig(RemoteConfig):
     """An OpenAI-compatible `/audio/speech` endpoint (OpenAI by default); it returns audio without timings,
     so word timings come from aligning the audio to the text."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     base_url: str = Field("https://api.openai.com/v1", description="endpoint root; /audio/speech is added")
     api_key: SecretStr = Field(SecretStr(""), description="bearer token; blank turns the openai voice off")
@@ -70,15 +74,6 @@ class SpeechConfig(BaseModel):
     response_format: Literal["wav", "pcm"] = Field(
         "wav", description="audio format asked for; both need no decoder (pcm is 24 kHz 16-bit mono)"
     )
-    timeout_s: float = Field(60.0, gt=0, le=600, description="seconds to wait for one response")
-    max_attempts: int = Field(4, ge=1, le=10, description="tries per request on 429/5xx/timeouts")
-    backoff_s: float = Field(
-        1.0, ge=0, le=60, description="first retry delay; doubles each time, with jitter"
-    )
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.api_key.get_secret_value())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> SpeechConfig:
@@ -86,10 +81,8 @@ class SpeechConfig(BaseModel):
         return settings_from_env(cls, "TTS_", environ)
 
 
-class ElevenLabsConfig(BaseModel):
+class ElevenLabsConfig(RemoteConfig):
     """ElevenLabs text-to-speech with character timestamps."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     base_url: str = Field("https://api.elevenlabs.io", description="API root; /v1/text-to-speech/… is added")
     api_key: SecretStr = Field(
@@ -100,15 +93,6 @@ class ElevenLabsConfig(BaseModel):
     output_format: Literal["pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "mp3_44100_128"] = Field(
         "pcm_22050", description="audio format; pcm needs no decoder, mp3 is decoded with the bundled ffmpeg"
     )
-    timeout_s: float = Field(60.0, gt=0, le=600, description="seconds to wait for one response")
-    max_attempts: int = Field(4, ge=1, le=10, description="tries per request on 429/5xx/timeouts")
-    backoff_s: float = Field(
-        1.0, ge=0, le=60, description="first retry delay; doubles each time, with jitter"
-    )
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.api_key.get_secret_value())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> ElevenLabsConfig:
