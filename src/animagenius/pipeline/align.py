@@ -112,6 +112,17 @@ def align_words(
     return tuple(words)
 
 
+def words_heard(text: str, heard: Sequence[WordTiming]) -> list[bool]:
+    """For each written word of `text` (split at white space), whether the transcriber heard it as written."""
+    written = [_norm(word) for word in text.split()]
+    found = [False] * len(written)
+    matcher = SequenceMatcher(None, written, [_norm(w.word) for w in heard], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            found[block.a + offset] = bool(written[block.a + offset])
+    return found
+
+
 def sound_span_s(samples: npt.NDArray[np.float32], sample_rate: int) -> tuple[float, float]:
     """From the first to the last sample louder than SILENCE of the peak; the whole clip if all is quiet."""
     duration = len(samples) / sample_rate

@@ -3,6 +3,7 @@
     animagenius render FILE… -o out.mp4            read, write a script, narrate and render
     animagenius script FILE… -o script.json        only write the script, to edit by hand
     animagenius render FILE… --script script.json -o out.mp4   render an edited script
+    animagenius render FILE… --script script.json --narration me.m4a -o out.mp4   your own voice reads it
     animagenius inspect FILE…                      what AnimaGenius reads in the files, and its analysis
 
 Exit codes: 0 success, 2 bad input or options (one line on stderr saying what to change), 1 a bug.
@@ -83,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--script", type=Path, metavar="JSON", help="narrate this script (from `animagenius script`) as it is"
     )
     render.add_argument(
+        "--narration",
+        type=Path,
+        metavar="FILE",
+        help="your own recording of the --script text (audio or video file) as the narration, "
+        "instead of a voice",
+    )
+    render.add_argument(
         "--music",
         default="",
         metavar="NAME|PATH",
@@ -159,6 +167,11 @@ def _render(args: argparse.Namespace) -> int:
         raise InvalidOption(f"output {output.name!r} must end in .mp4 (other containers arrive later)")
     _check_files(args.inputs)
     edited = script_load(args.script) if args.script else None
+    if args.narration is not None and edited is None:
+        raise InvalidOption(
+            f"--narration {args.narration.name} needs the script you read: add --script script.json "
+            "(write one with `animagenius script` and edit it to what you said)"
+        )
     writer = None if edited else _writer_chain(args.writer)
     bar = _ProgressBar(enabled=not args.quiet)
     started = time.monotonic()
@@ -167,7 +180,7 @@ def _render(args: argparse.Namespace) -> int:
             result = run(
                 args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update,
                 script=edited, writer=writer, style=args.style, call_to_action=args.call_to_action,
-                voice_name=args.voice, voice_cache_dir=_user_cache_dir() / "voice",
+                voice_name=args.voice, voice_cache_dir=_user_cache_dir() / "voice", recording=args.narration,
             )  # fmt: skip
     finally:
         bar.finish()

@@ -19,8 +19,9 @@ from animagenius.pipeline.domain import (
     SourceDocument,
     no_progress,
 )
+from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
-from animagenius.pipeline.providers.protocols import ScriptWriter, Voice, WrittenScript
+from animagenius.pipeline.providers.protocols import ScriptWriter, Transcriber, Voice, WrittenScript
 from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
 from animagenius.pipeline.voice import narrate
@@ -77,15 +78,27 @@ def run(
     writer: ScriptWriter | None = None,
     style: ScriptStyle = "explainer",
     call_to_action: str = "",
+    recording: Path | None = None,
+    transcriber: Transcriber | None = None,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
     With `script`, that script is narrated as it is (after checking its pointers into the document);
     otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice falls back
     to espeak-ng if it fails; scene narrations are cached in `voice_cache_dir` (default: next to `workdir`).
+
+    With `recording` (a person reading the script aloud), that recording is the narration instead of a
+    voice: it is aligned to the script by `transcriber` (default: Whisper) and cut into one slice per scene
+    (`recording.recording_tracks`). A recording needs an explicit `script`, the text that was read: no script
+    is drafted or transcribed for it (InvalidOption otherwise).
     """
     from animagenius.pipeline.providers.voices import voice_chain
 
+    if recording is not None and script is None:
+        raise InvalidOption(
+            f"a recording ({recording.name}) narrates the script it reads: give that script too "
+            "(--script script.json; write one with `animagenius script` and edit it to what you said)"
+        )
     stages = _Stages(on_progress)
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -99,8 +112,9 @@ def run(
     if script is not None:
         script_check_against(script, document)  # before any progress is shown: a bad edit is the only news
     stages.start("writing script")
-    voice = voice_chain([voice_name])
+    voice = voice_chain([voice_name]) if recording is None else None
     if script is None:
+        assert voice is not None
         request = ScriptRequest(
             target_duration_s=options.target_duration_s,
             style=style,
@@ -112,7 +126,7 @@ def run(
         written = WrittenScript(script=script, writer="edited")
     return _render(
         written, document, voice=voice, voice_cache_dir=voice_cache_dir, options=options, workdir=workdir,
-        out=out, stages=stages,
+        out=out, stages=stages, recording=recording, transcriber=transcriber, limits=limits,
     )  # fmt: skip
 
 
@@ -120,21 +134,37 @@ def _render(
     written: WrittenScript,
     document: SourceDocument,
     *,
-    voice: Voice,
+    voice: Voice | None,
     voice_cache_dir: Path | None,
     options: RenderOptions,
     workdir: Path,
     out: Path,
     stages: _Stages,
+    recording: Path | None = None,
+    transcriber: Transcriber | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
-    narrations = narrate(
-        script.scenes, voice=voice, workdir=workdir, on_fraction=voiced, speed=options.speed,
-        cache_dir=voice_cache_dir,
-    )  # fmt: skip
-    tracks = [narration.track for narration in narrations]
-    voice_notices = tuple(dict.fromkeys(notice for narration in narrations for notice in narration.notices))
+    voice_notices: tuple[str, ...] = ()
+    if recording is not None:
+        from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+        from animagenius.pipeline.recording import recording_tracks
+
+        tracks = recording_tracks(
+            recording, script.scenes, workdir=workdir / "recording",
+            transcriber=transcriber or TRANSCRIBERS.create("whisper"), limits=limits, on_fraction=voiced,
+        )  # fmt: skip
+    else:
+        assert voice is not None
+        narrations = narrate(
+            script.scenes, voice=voice, workdir=workdir, on_fraction=voiced, speed=options.speed,
+            cache_dir=voice_cache_dir,
+        )  # fmt: skip
+        tracks = [narration.track for narration in narrations]
+        voice_notices = tuple(
+            dict.fromkeys(notice for narration in narrations for notice in narration.notices)
+        )
 
     designed = stages.start("designing slides")
     layout = Layout.for_frame(options.size, options.aspect)

@@ -441,12 +441,12 @@ def _transcribe(path: Path, info: MediaProbe, *, transcriber: Transcriber, wav: 
         wav.unlink(missing_ok=True)
 
 
-def to_wav(path: Path, target: Path, *, duration_s: float) -> None:
-    """The first sound track as 16 kHz mono 16-bit WAV, never longer than `duration_s` (+1 s)."""
+def to_wav(path: Path, target: Path, *, duration_s: float, sample_rate: int = WAV_SAMPLE_RATE) -> None:
+    """The first sound track as mono 16-bit WAV (16 kHz unless told), at most `duration_s` (+1 s) long."""
     completed = _ffmpeg(
         path,
         ["-loglevel", "error", *SAFE_INPUT, "-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
-         "-t", f"{duration_s + 1:.3f}", "-ac", "1", "-ar", str(WAV_SAMPLE_RATE), "-c:a", "pcm_s16le",
+         "-t", f"{duration_s + 1:.3f}", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le",
          "-f", "wav", "-y", str(target)],
         timeout_s=60 + duration_s / 4,
     )  # fmt: skip

@@ -1,0 +1,156 @@
+"""A person's own recording as the narration: aligned to the script, cut per scene, captions follow it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.domain import RenderOptions, Scene, Script, WordTiming
+from animagenius.pipeline.errors import InputError
+from animagenius.pipeline.providers.protocols import Voice
+from animagenius.pipeline.recording import RecordingMismatch
+from animagenius.pipeline.run import run
+from animagenius.pipeline.script_edit import script_dump
+from tests.pipeline.cli_helpers import assert_one_line_error, cli
+
+NARRATIONS = (
+    "Beautiful code is better than ugly code.",
+    "Explicit choices beat implicit magic every time.",
+    "Simple ideas are easier to explain to a friend.",
+)
+GAP_S = 0.9
+OPTIONS = RenderOptions.parse(aspect="16:9", resolution="720p", duration=15)
+EDGE_S = 0.4
+
+
+def _script() -> Script:
+    return Script(
+        title="Zen in three lines",
+        target_duration_s=10,
+        scenes=tuple(
+            Scene(title=title, narration=text)
+            for title, text in zip(("Beauty", "Explicit", "Simple"), NARRATIONS, strict=True)
+        ),
+    )
+
+
+def _speak(voice: Voice, texts: tuple[str, ...], out: Path) -> tuple[float, list[WordTiming]]:
+    """`texts` spoken one after another with pauses into an M4A; its length and the words' known times."""
+    parts, words, position, rate = [], [], 0.0, 22_050
+    for index, text in enumerate(texts):
+        speech = voice.synthesize(text)
+        rate = speech.sample_rate
+        pad = EDGE_S if index == 0 else GAP_S
+        parts.append(np.zeros(round(pad * rate), dtype=np.float32))
+        position += round(pad * rate) / rate
+        words += [WordTiming(word=w.word, start_s=w.start_s + position, end_s=w.end_s + position)
+                  for w in speech.words]  # fmt: skip
+        parts.append(speech.samples.astype(np.float32))
+        position += len(speech.samples) / rate
+    parts.append(np.zeros(round(EDGE_S * rate), dtype=np.float32))
+    pcm = (np.clip(np.concatenate(parts), -1, 1) * 32767).astype("<i2")
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+         "-c:a", "aac", "-b:a", "96k", "-y", str(out)],
+        input=pcm.tobytes(), check=True, timeout=60,
+    )  # fmt: skip
+    return len(pcm) / rate, words
+
+
+def _srt_cues(path: Path) -> list[tuple[float, str]]:
+    cues = []
+    for block in path.read_text().strip().split("\n\n"):
+        lines = block.splitlines()
+        h, m, s, ms = map(int, re.match(r"(\d+):(\d+):(\d+),(\d+)", lines[1]).groups())  # type: ignore[union-attr]
+        cues.append((h * 3600 + m * 60 + s + ms / 1000, " ".join(lines[2:])))
+    return cues
+
+
+@pytest.fixture(scope="module")
+def recording(
+    piper_voice: Voice, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, float, list[WordTiming]]:
+    out = tmp_path_factory.mktemp("recording") / "my-voice.m4a"
+    duration, words = _speak(piper_voice, NARRATIONS, out)
+    return out, duration, words
+
+
+@pytest.mark.slow
+def test_recording_is_the_narration_and_captions_follow_it(
+    recording: tuple[Path, float, list[WordTiming]],
+    corpus: Path,
+    tmp_path: Path,
+    ffprobe: Callable[[Path], dict[str, Any]],
+) -> None:
+    audio, length, spoken = recording
+    out = tmp_path / "mine.mp4"
+
+    result = run(
+        [corpus / "text/pep-0020.rst"], options=OPTIONS, workdir=tmp_path / "work",
+        out=out, script=_script(), recording=audio,
+    )  # fmt: skip
+
+    duration = float(ffprobe(out)["format"]["duration"])
+    assert abs(duration - length) <= 0.25, f"video {duration:.2f} s, recording {length:.2f} s"
+    assert len(result.scene_starts_s) == 3
+    for number, start in enumerate(result.scene_starts_s[1:], start=1):
+        last_word = next(w for w in reversed(spoken) if w.word == NARRATIONS[number - 1].split()[-1])
+        first_word = next(w for w in spoken if w.word == NARRATIONS[number].split()[0])
+        assert last_word.end_s - 0.1 <= start <= first_word.start_s + 0.1, "slides change in the pause"
+    cues = _srt_cues(out.with_suffix(".srt"))
+    captions = " ".join(text for _, text in cues)
+    for text in NARRATIONS:
+        assert text in captions
+    remaining = list(spoken)
+    for start, text in cues:
+        first = text.split()[0]
+        index = next(i for i, w in enumerate(remaining) if w.word == first)
+        expected = remaining[index].start_s
+        remaining = remaining[index + 1 :]
+        assert abs(start - expected) <= 0.2, f"{text!r} shown at {start:.2f} s, said at {expected:.2f} s"
+
+
+def test_recording_of_other_words_is_refused(piper_voice: Voice, corpus: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.m4a"
+    _speak(piper_voice, ("The weather today is cold and rainy, with strong winds from the north.",), other)
+
+    with pytest.raises(RecordingMismatch, match="does not follow the script") as raised:
+        run(
+            [corpus / "text/pep-0020.rst"], options=OPTIONS,
+            workdir=tmp_path / "work", out=tmp_path / "x.mp4", script=_script(), recording=other,
+        )  # fmt: skip
+    assert "other.m4a" in str(raised.value)
+    assert "edit the script to what you said" in str(raised.value)
+
+
+def test_non_audio_recording_is_refused(corpus: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "notes.m4a"
+    fake.write_text("these are my notes, not a recording\n")
+
+    with pytest.raises(InputError, match=r"notes\.m4a is a text file"):
+        run(
+            [corpus / "text/pep-0020.rst"], options=OPTIONS,
+            workdir=tmp_path / "work", out=tmp_path / "x.mp4", script=_script(), recording=fake,
+        )  # fmt: skip
+
+
+def test_cli_narration_needs_audio_and_a_script(animagenius: Path, corpus: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "notes.m4a"
+    fake.write_text("these are my notes, not a recording\n")
+    script = tmp_path / "script.json"
+    script.write_text(script_dump(_script()))
+    source = corpus / "text/pep-0020.rst"
+
+    bad_file = cli(animagenius, "render", source, "--script", script, "--narration", fake, "-o", "x.mp4",
+                   "--quiet", cwd=tmp_path)  # fmt: skip
+    no_script = cli(animagenius, "render", source, "--narration", fake, "-o", "x.mp4", cwd=tmp_path)
+
+    assert_one_line_error(bad_file, "notes.m4a is a text file")
+    assert_one_line_error(no_script, "--narration notes.m4a needs the script you read", "--script")
