@@ -72,7 +72,7 @@ def align_words(
     if not written:
         return ()
     start_s, end_s = span_s
-    heard = _monotonic(_snapped_to_pauses(heard, pauses), start_s, end_s)
+    heard = _monotonic(snapped_to_pauses(heard, pauses), start_s, end_s)
     times: list[tuple[float, float] | None] = [None] * len(written)
     matcher = SequenceMatcher(
         None, [_norm(w) for w in written], [_norm(w.word) for w in heard], autojunk=False
@@ -156,9 +156,7 @@ def pauses_s(samples: npt.NDArray[np.float32], sample_rate: int) -> list[tuple[f
     return pauses
 
 
-def _snapped_to_pauses(
-    heard: Sequence[WordTiming], pauses: Sequence[tuple[float, float]]
-) -> list[WordTiming]:
+def snapped_to_pauses(heard: Sequence[WordTiming], pauses: Sequence[tuple[float, float]]) -> list[WordTiming]:
     """A word heard to start inside or shortly after a pause that began after the previous word started,
     starts where the pause ends; the previous word then ends where the pause began."""
     words = list(heard)

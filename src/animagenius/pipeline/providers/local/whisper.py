@@ -2,6 +2,9 @@
 
 The bundled model is Whisper tiny.en; any CTranslate2 Whisper model directory can be configured instead.
 Nothing is ever downloaded: a directory without a model is refused.
+
+Whisper puts the first word after a silence late (often where the silence's previous word ended, up to a
+third of a second off); the audio's own pauses correct those starts before anyone sees them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from animagenius.pipeline.align import pauses_s, snapped_to_pauses
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import CorruptFile, InvalidOption, ProcessingTimeout
 from animagenius.pipeline.providers.protocols import Transcript
@@ -74,7 +78,7 @@ class WhisperTranscriber:
         return Transcript(
             text=" ".join(text for _, _, text in spans if text),
             language=info.language or "und",
-            words=tuple(words),
+            words=tuple(snapped_to_pauses(words, pauses_s(samples, SAMPLE_RATE))),
             segments=tuple(spans),
             duration_s=len(samples) / SAMPLE_RATE,
         )
