@@ -41,7 +41,7 @@ def _script() -> Script:
     )
 
 
-def _speak(voice: Voice, texts: tuple[str, ...], out: Path) -> tuple[float, list[WordTiming]]:
+def speak_with_pauses(voice: Voice, texts: tuple[str, ...], out: Path) -> tuple[float, list[WordTiming]]:
     """`texts` spoken one after another with pauses into an M4A; its length and the words' known times."""
     parts, words, position, rate = [], [], 0.0, 22_050
     for index, text in enumerate(texts):
@@ -78,7 +78,7 @@ def recording(
     piper_voice: Voice, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, float, list[WordTiming]]:
     out = tmp_path_factory.mktemp("recording") / "my-voice.m4a"
-    duration, words = _speak(piper_voice, NARRATIONS, out)
+    duration, words = speak_with_pauses(piper_voice, NARRATIONS, out)
     return out, duration, words
 
 
@@ -119,7 +119,9 @@ def test_recording_is_the_narration_and_captions_follow_it(
 
 def test_recording_of_other_words_is_refused(piper_voice: Voice, corpus: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.m4a"
-    _speak(piper_voice, ("The weather today is cold and rainy, with strong winds from the north.",), other)
+    speak_with_pauses(
+        piper_voice, ("The weather today is cold and rainy, with strong winds from the north.",), other
+    )
 
     with pytest.raises(RecordingMismatch, match="does not follow the script") as raised:
         run(

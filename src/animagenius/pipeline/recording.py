@@ -22,7 +22,7 @@ from animagenius.pipeline.align import align_words, pauses_s, sound_span_s, word
 from animagenius.pipeline.domain import Scene, VoiceTrack, WordTiming
 from animagenius.pipeline.errors import InputError, NoContent, TooLarge
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits
-from animagenius.pipeline.ingest.media import WAV_SAMPLE_RATE, check_duration, probe, to_wav
+from animagenius.pipeline.ingest.media import WAV_SAMPLE_RATE, MediaProbe, check_duration, probe, to_wav
 from animagenius.pipeline.providers.protocols import Transcriber
 
 TRACK_SAMPLE_RATE = 44_100  # the narration in the video; the transcriber hears a 16 kHz copy
@@ -51,15 +51,7 @@ def recording_tracks(
     Raises an InputError naming the file for anything that is not a readable recording of sound, TooLarge
     beyond `limits`, and RecordingMismatch when too few of the script's words were heard.
     """
-    if recording.is_file() and recording.stat().st_size > limits.max_bytes:
-        raise TooLarge(
-            f"{recording.name} is {recording.stat().st_size / 1e6:.0f} MB; the limit is "
-            f"{limits.max_bytes / 1e6:.0f} MB — upload a shorter or more compressed recording"
-        )
-    info = probe(recording, measure_up_to_s=limits.max_duration_s + 1)
-    check_duration(recording, info, max_duration_s=limits.max_duration_s)
-    if not info.has_audio:
-        raise NoContent(f"{recording.name} has no sound track; upload a recording of you reading the script")
+    info = recording_check(recording, limits=limits)
     workdir.mkdir(parents=True, exist_ok=True)
     full = workdir / "recording.wav"
     to_wav(recording, full, duration_s=info.duration_s, sample_rate=TRACK_SAMPLE_RATE)
@@ -79,6 +71,21 @@ def recording_tracks(
     full.unlink(missing_ok=True)
     on_fraction(1.0)
     return tracks
+
+
+def recording_check(recording: Path, *, limits: IngestLimits = DEFAULT_LIMITS) -> MediaProbe:
+    """What ffprobe sees in `recording`, if it is a sound recording within `limits`; an InputError naming
+    the file otherwise. Checks only the file, not what is said in it."""
+    if recording.is_file() and recording.stat().st_size > limits.max_bytes:
+        raise TooLarge(
+            f"{recording.name} is {recording.stat().st_size / 1e6:.0f} MB; the limit is "
+            f"{limits.max_bytes / 1e6:.0f} MB — upload a shorter or more compressed recording"
+        )
+    info = probe(recording, measure_up_to_s=limits.max_duration_s + 1)
+    check_duration(recording, info, max_duration_s=limits.max_duration_s)
+    if not info.has_audio:
+        raise NoContent(f"{recording.name} has no sound track; upload a recording of you reading the script")
+    return info
 
 
 def _check_follows_script(recording: Path, scenes: Sequence[Scene], found: list[bool]) -> None:

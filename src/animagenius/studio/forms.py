@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,9 @@ from animagenius.pipeline.domain import (
     scene_time_s,
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, InvalidScript
+from animagenius.pipeline.ingest import IngestLimits
 from animagenius.pipeline.music import music_check, music_tracks
+from animagenius.pipeline.recording import recording_check
 from animagenius.pipeline.script_edit import (
     scene_add,
     scene_delete,
@@ -48,6 +50,7 @@ CAPTIONS = {"clean": "Clean", "bold": "Bold", "karaoke": "Karaoke (word by word)
 OWN_MUSIC = "file"
 """The music choice that means "the file I upload"."""
 MUSIC_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg"
+RECORDING_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg,.opus,.webm,.mp4,.mov,.mkv"
 
 
 def _voice_choices() -> list[tuple[str, str]]:
@@ -189,18 +192,52 @@ class ProjectForm(forms.Form):
 
 def music_problem(upload: UploadedFile) -> str:
     """Why the pipeline could not play `upload` as background music, or "" if it can."""
-    name = re.sub(r"[^\w.\- ]+", "_", Path(upload.name or "").name).strip(" .")[:120] or "music"
-    with tempfile.TemporaryDirectory(prefix="animagenius-music-check-") as folder:
+    return _upload_problem(upload, lambda copy: music_check(str(copy)))
+
+
+def _upload_problem(upload: UploadedFile, check: Callable[[Path], object]) -> str:
+    """The message of the InputError `check` raises on a copy of `upload`, or "" if it raises none."""
+    name = re.sub(r"[^\w.\- ]+", "_", Path(upload.name or "").name).strip(" .")[:120] or "upload"
+    with tempfile.TemporaryDirectory(prefix="animagenius-upload-check-") as folder:
         copy = Path(folder) / name  # the pipeline's message names the file as the person knows it
         with copy.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
         upload.seek(0)
         try:
-            music_check(str(copy))
+            check(copy)
         except (InputError, InvalidOption) as error:
             return str(error)
     return ""
+
+
+class RenderForm(forms.Form):
+    """Render a saved script version; optionally narrated by the person's own reading of it."""
+
+    version = forms.UUIDField()
+    recording = forms.FileField(
+        required=False,
+        label="Narrate with my own recording",
+        help_text="Optional: read the saved script aloud and upload the recording (audio or video); "
+        "it replaces the voice, and the captions follow your words.",
+        widget=forms.ClearableFileInput(attrs={"accept": RECORDING_ACCEPT}),
+    )
+
+    def __init__(self, *args: Any, limits: IngestLimits, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+
+    def clean_recording(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("recording") or None
+        if upload is None:
+            return None
+        if (upload.size or 0) > self.limits.max_bytes:
+            limit = self.limits.max_bytes // (1024 * 1024)
+            raise forms.ValidationError(f"{upload.name} is larger than your plan's {limit} MB limit.")
+        problem = _upload_problem(upload, lambda copy: recording_check(copy, limits=self.limits))
+        if problem:
+            raise forms.ValidationError(problem)
+        return upload
 
 
 # ---------------------------------------------------------------- the script editor

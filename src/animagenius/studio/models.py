@@ -124,6 +124,14 @@ class RenderJob(BaseModel):
         related_name="render_jobs",
         help_text="render jobs: the saved script version rendered",
     )
+    recording = models.ForeignKey(
+        "Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="render jobs: the person's own reading of the script, narrating instead of the voice",
+    )
     render_after = models.BooleanField(
         default=False, help_text="script jobs: queue the render of the drafted script at once"
     )
@@ -157,6 +165,7 @@ class Asset(BaseModel):
         SOURCE = "source", "Source document"
         VIDEO = "video", "Rendered video"
         MUSIC = "music", "Background music"
+        RECORDING = "recording", "Narration recording"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assets")
     kind = models.CharField(max_length=20, choices=Kind.choices)

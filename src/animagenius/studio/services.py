@@ -176,8 +176,18 @@ def script_version_restore(*, version: ScriptVersion, restored_by: User) -> Scri
         )
 
 
-def render_job_create(*, project: Project, script_version: ScriptVersion, progress: float = 0.0) -> RenderJob:
-    """Queue the render of one saved script version. Refused while another job of the project is running."""
+def render_job_create(
+    *,
+    project: Project,
+    script_version: ScriptVersion,
+    progress: float = 0.0,
+    recording_upload: UploadedFile | None = None,
+) -> RenderJob:
+    """Queue the render of one saved script version. Refused while another job of the project is running.
+
+    `recording_upload` (already checked) is the person reading that version aloud: it narrates this render
+    instead of the project's voice, and is kept as the project's `recording` asset.
+    """
     from animagenius.studio.tasks import render_job_run
 
     if script_version.project_id != project.id:
@@ -187,10 +197,20 @@ def render_job_create(*, project: Project, script_version: ScriptVersion, progre
         running = project.render_jobs.exclude(status__in=RenderJob.FINISHED)
         if running.exists():
             raise ScriptConflict("This project is already being worked on; wait for it to finish.")
+        recording = None
+        if recording_upload is not None:
+            recording = _asset_store(
+                project,
+                kind=Asset.Kind.RECORDING,
+                name=_safe_name(recording_upload.name or "recording"),
+                content=recording_upload,
+                position=script_version.number,
+            )
         job = RenderJob.objects.create(
             project=project,
             kind=RenderJob.Kind.RENDER,
             script_version=script_version,
+            recording=recording,
             notices=list(script_version.notices),
             progress=progress,
         )
@@ -375,6 +395,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
         script=script,
+        recording=_asset_copy(job.recording, workdir / "recording") if job.recording else None,
     )
 
 
@@ -394,13 +415,16 @@ def _copy_sources(project: Project, folder: Path) -> list[Path]:
 def _copy_music(project: Project, folder: Path) -> str:
     """The path of the project's own music file copied into `folder`, or "" if it has none."""
     asset = project.assets.filter(kind=Asset.Kind.MUSIC).first()
-    if asset is None:
-        return ""
+    return str(_asset_copy(asset, folder)) if asset is not None else ""
+
+
+def _asset_copy(asset: Asset, folder: Path) -> Path:
+    """`asset`'s file copied into `folder` under the name the person uploaded it with."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / asset.original_name
     with asset.file.open("rb") as source, target.open("wb") as copy:
         shutil.copyfileobj(source, copy)
-    return str(target)
+    return target
 
 
 def voice_preview_get(*, name: str) -> Path:

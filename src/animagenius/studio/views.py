@@ -22,7 +22,9 @@ from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
+    RECORDING_ACCEPT,
     ProjectForm,
+    RenderForm,
     SceneCard,
     ScriptEditForm,
     scene_cards_estimate,
@@ -146,10 +148,13 @@ def script_version_restore(
 def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """Render the saved version the page showed; refused if a newer one was saved or a job is running."""
     project = _project(request, project_id)
-    try:
-        version = _version(project, uuid.UUID(request.POST.get("version", "")))
-    except ValueError:
-        raise Http404("No such script version") from None
+    form = RenderForm(request.POST, request.FILES, limits=TIER_LIMITS[_user(request).subscription_tier])
+    if not form.is_valid():
+        if "version" in form.errors:
+            raise Http404("No such script version")
+        problem = " ".join(str(message) for message in form.errors["recording"])
+        return _detail_page(request, project, error=problem, status=400)
+    version = _version(project, form.cleaned_data["version"])
     latest = _latest_version(project)
     try:
         if version.id != latest.id:
@@ -157,7 +162,9 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
                 f"Version {latest.number} was saved after the page showed version {version.number}; "
                 "reload the page and render the newest version."
             )
-        services.render_job_create(project=project, script_version=version)
+        services.render_job_create(
+            project=project, script_version=version, recording_upload=form.cleaned_data["recording"]
+        )
     except services.ScriptConflict as conflict:
         return _detail_page(request, project, error=str(conflict), status=409)
     return redirect("studio:project_detail", project_id=project.id)
@@ -179,6 +186,7 @@ def _detail_page(
         "job": job,
         "error": error,
         "music": selectors.project_music_name(project=project),
+        "recording_accept": RECORDING_ACCEPT,
     }
     if latest is not None:
         context["editor"] = _editor(project, latest, job=job, cards=cards)
