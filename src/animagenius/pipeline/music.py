@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, ffmpeg_exe
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
+from animagenius.pipeline.wav import wav_write
 
 SAMPLE_RATE = 48000
 SYNTH_VERSION = 2  # change whenever the synthesis changes: it invalidates the cached loops
@@ -269,13 +269,8 @@ def _ping_pong_echo(loop: np.ndarray, *, delay: int) -> np.ndarray:
 
 
 def _write_wav_atomically(samples: np.ndarray, out: Path) -> None:
-    pcm = (np.clip(samples.T, -1.0, 1.0) * 32767).astype("<i2")
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    with wave.open(str(partial), "wb") as wav:
-        wav.setnchannels(2)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes(pcm.tobytes())
+    wav_write(partial, samples.T, SAMPLE_RATE)
     os.replace(partial, out)  # another render writing the same loop at once leaves one whole file
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from animagenius.pipeline.errors import InputError, NoContent, TooLarge
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits
 from animagenius.pipeline.ingest.media import WAV_SAMPLE_RATE, MediaProbe, check_duration, probe, to_wav
 from animagenius.pipeline.providers.protocols import Transcriber
+from animagenius.pipeline.wav import wav_read_mono, wav_write
 
 TRACK_SAMPLE_RATE = 44_100  # the narration in the video; the transcriber hears a 16 kHz copy
 MIN_HEARD_SHARE = 0.5  # of the script's words: fewer heard means the person said something else
@@ -55,7 +55,7 @@ def recording_tracks(
     workdir.mkdir(parents=True, exist_ok=True)
     full = workdir / "recording.wav"
     to_wav(recording, full, duration_s=info.duration_s, sample_rate=TRACK_SAMPLE_RATE)
-    samples = _read_wav(full)
+    samples = wav_read_mono(full)
     on_fraction(0.1)
     with tempfile.TemporaryDirectory(prefix="recording-", dir=workdir) as folder:
         heard_wav = Path(folder) / "speech-16k.wav"
@@ -132,7 +132,7 @@ def _cut(
     for index, ((start, end), spoken) in enumerate(zip(itertools.pairwise(bounds), per_scene, strict=True)):
         first, last = round(start * rate), round(end * rate)
         out = workdir / f"scene-{index:02d}.wav"
-        _write_wav(out, samples[first:last], rate)
+        wav_write(out, samples[first:last], rate)
         shift = first / rate
         relative = tuple(
             WordTiming(
@@ -154,18 +154,3 @@ def _boundary(last_end: float, next_start: float, pauses: Sequence[tuple[float, 
         start, end = max(inside, key=lambda pause: pause[1] - pause[0])
         return (start + end) / 2
     return (low + high) / 2
-
-
-def _read_wav(path: Path) -> npt.NDArray[np.float32]:
-    with wave.open(str(path), "rb") as reader:
-        frames = reader.readframes(reader.getnframes())
-    return (np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0).astype(np.float32)
-
-
-def _write_wav(path: Path, samples: npt.NDArray[np.float32], rate: int) -> None:
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(rate)
-        writer.writeframes(pcm.tobytes())

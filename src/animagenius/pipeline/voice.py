@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import tempfile
-import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Scene, V
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderError
 from animagenius.pipeline.narration_text import spoken_forms
 from animagenius.pipeline.providers.protocols import Speech, Voice
+from animagenius.pipeline.wav import wav_write
 
 LEAD_IN_S = SCENE_LEAD_IN_S
 PAUSE_AFTER_S = SCENE_PAUSE_S
@@ -129,21 +129,12 @@ def _write_track(speech: Speech, words: tuple[WordTiming, ...], out: Path) -> Vo
             np.zeros(round(PAUSE_AFTER_S * rate), dtype=np.float32),
         ]
     )
-    _write_wav(out, samples, rate)
+    wav_write(out, samples, rate)
     shifted = tuple(
         WordTiming(word=w.word, start_s=round(w.start_s + LEAD_IN_S, 3), end_s=round(w.end_s + LEAD_IN_S, 3))
         for w in words
     )
     return VoiceTrack(audio=out, words=shifted, duration_s=len(samples) / rate)
-
-
-def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
 
 
 # ---------------------------------------------------------------- cache
