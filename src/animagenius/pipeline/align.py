@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import wave
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy.typing as npt
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput
 from animagenius.pipeline.providers.protocols import Transcriber
+from animagenius.pipeline.wav import resampled, wav_write
 
 ASR_SAMPLE_RATE = 16_000
 SILENCE = 0.02  # of the peak: quieter samples before the first / after the last sound are not speech
@@ -43,7 +43,7 @@ def align_speech(
     """The start and end of every written word of `text` in the mono `samples`."""
     with tempfile.TemporaryDirectory(prefix="align-") as folder:
         audio = Path(folder) / "speech.wav"
-        _write_wav16k(audio, samples, sample_rate)
+        wav_write(audio, resampled(samples, sample_rate, ASR_SAMPLE_RATE), ASR_SAMPLE_RATE)
         heard = transcriber.transcribe(audio).words
     span = sound_span_s(samples, sample_rate)
     return align_words(text, heard, span, pauses=pauses_s(samples, sample_rate))
@@ -157,24 +157,25 @@ def pauses_s(samples: npt.NDArray[np.float32], sample_rate: int) -> list[tuple[f
 
 
 def snapped_to_pauses(heard: Sequence[WordTiming], pauses: Sequence[tuple[float, float]]) -> list[WordTiming]:
-    """A word heard to start inside or shortly after a pause that began after the previous word started,
-    starts where the pause ends; the previous word then ends where the pause began."""
+    """A word heard to start inside or shortly after a pause that began after the previous word started
+    (or anywhere before the first word), starts where the pause ends; the previous word then ends where the
+    pause began."""
     words = list(heard)
-    for index in range(1, len(words)):
-        previous, word = words[index - 1], words[index]
+    for index, word in enumerate(words):
+        previous = words[index - 1] if index else None
         after = [
             (start, end)
             for start, end in pauses
-            if previous.start_s < start <= word.start_s
+            if (previous is None or previous.start_s < start) and start <= word.start_s
             and end - MAX_SNAP_S <= word.start_s <= end + MAX_SNAP_S
-        ]
+        ]  # fmt: skip
         if not after:
             continue
         pause_start, pause_end = after[-1]
         if pause_end > word.end_s:
             continue
         words[index] = WordTiming(word=word.word, start_s=pause_end, end_s=word.end_s)
-        if previous.end_s > pause_start:
+        if previous is not None and previous.end_s > pause_start:
             words[index - 1] = WordTiming(
                 word=previous.word, start_s=previous.start_s, end_s=max(previous.start_s, pause_start)
             )
@@ -193,17 +194,3 @@ def _monotonic(heard: Sequence[WordTiming], start_s: float, end_s: float) -> lis
 
 def _norm(word: str) -> str:
     return _NOT_WORD.sub("", word.lower())
-
-
-def _write_wav16k(path: Path, samples: npt.NDArray[np.float32], sample_rate: int) -> None:
-    """16 kHz 16-bit mono, which the transcriber reads without a decoder (linear resampling is enough)."""
-    if sample_rate != ASR_SAMPLE_RATE and len(samples):
-        count = max(1, round(len(samples) * ASR_SAMPLE_RATE / sample_rate))
-        positions = np.arange(count) * (sample_rate / ASR_SAMPLE_RATE)
-        samples = np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(ASR_SAMPLE_RATE)
-        writer.writeframes(pcm.tobytes())
