@@ -5,17 +5,18 @@
    against the first.
 2. Peak RSS of a process with the voice loaded (after one sentence), against a bare python process.
 3. Caption accuracy: for three scripts (pep-0020, pep-0572, pdfjs-README, drafted at 45 s through
-   `draft_script`), the full video is rendered with `run()` (Piper, captions on); Whisper (tiny.en, word
-   timestamps) transcribes the rendered file, and the start of every word it heard is compared with the
+   `draft_script`), the full video is rendered with `run()` (Piper, captions on); our transcriber (below)
+   transcribes the rendered file, and the start of every word it heard is compared with the
    start of the same word in our timeline (`timeline_words` of the cached narration: what captions are made
    from). Words are paired by aligning the two word sequences (difflib, on lowercase letters and digits).
    Reference in the same run: the same comparison with each scene's words spread evenly over its speech.
    espeak-ng is measured the same way on its narration alone (scene WAVs joined as the renderer joins them).
-   Bars: median |Δ| ≤ 80 ms and 95th percentile ≤ 200 ms (for Piper, the default voice).
-   Whisper's own word starts are a noisy reference: the bias column is the median signed Δ, and the same
-   figures are shown for words that do not follow a pause (Whisper tends to start a word after a silence
-   at the end of the silence's previous word). A second, independent check needs no recogniser: for words
-   after a pause, our start against where the sound starts in the audio (10 ms mean level above 0.02).
+   Our transcriber is Whisper (tiny.en) for the words, pocketsphinx forced alignment of each segment's words
+   for their starts, and the audio's pauses for words after a silence (`providers/local/whisper.py`); the
+   same figures against Whisper alone (its attention-based word times) are shown beside them, and for words
+   that do not follow a pause. A check that needs no model: for words after a pause, our start against
+   where the sound starts in the audio (10 ms mean level above 0.02).
+   Bars: median |Δ| ≤ 80 ms and 95th percentile ≤ 200 ms for Piper, the default voice (the exit status).
 
 Run: `.venv/bin/python bench/voice.py [--json out.json]`. Exits 1 when a bar fails.
 """
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 import wave
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,12 @@ def peak_rss_mb(voice_name: str) -> float:
 # ---------------------------------------------------------------- caption accuracy
 
 
+@dataclass(frozen=True)
+class Transcribers:
+    ours: Any  # the product's: Whisper's words, each segment forced-aligned, starts after a pause snapped
+    whisper_alone: Any  # the same model without the forced alignment, for comparison
+
+
 def comparable(word: str) -> str:
     return re.sub(r"[^0-9a-z]", "", word.lower())
 
@@ -204,7 +212,7 @@ def _ms(seconds: Any) -> float:
 
 
 def caption_accuracy(
-    name: str, document: Any, script: Any, transcriber: Any, workdir: Path
+    name: str, document: Any, script: Any, transcribers: Transcribers, workdir: Path
 ) -> dict[str, Any]:
     """Render the video with Piper, transcribe it, compare with the caption words."""
     from animagenius.pipeline.domain import RenderOptions
@@ -231,12 +239,12 @@ def caption_accuracy(
     )
     assert all(n.cached for n in narrations), "the timings come from the narration that was rendered"
     tracks = [n.track for n in narrations]
-    return _compare(name, "piper (rendered video)", video, tracks, transcriber) | {
+    return _compare(name, "piper (rendered video)", video, tracks, transcribers) | {
         "render_s": round(render_s, 1)
     }
 
 
-def espeak_accuracy(name: str, script: Any, transcriber: Any, workdir: Path) -> dict[str, Any]:
+def espeak_accuracy(name: str, script: Any, transcribers: Transcribers, workdir: Path) -> dict[str, Any]:
     from animagenius.pipeline.compose.render import join_narration
     from animagenius.pipeline.providers.voices import VOICES
     from animagenius.pipeline.voice import narrate
@@ -248,16 +256,20 @@ def espeak_accuracy(name: str, script: Any, transcriber: Any, workdir: Path) -> 
     )
     tracks = [n.track for n in narrations]
     joined = join_narration(tracks, folder / "narration.wav")
-    return _compare(name, "espeak (narration)", joined, tracks, transcriber)
+    return _compare(name, "espeak (narration)", joined, tracks, transcribers)
 
 
-def _compare(name: str, voice: str, audio: Path, tracks: list[Any], transcriber: Any) -> dict[str, Any]:
+def _compare(
+    name: str, voice: str, audio: Path, tracks: list[Any], transcribers: Transcribers
+) -> dict[str, Any]:
     from animagenius.pipeline.compose.render import timeline_words
 
-    heard = list(transcriber.transcribe(audio).words)
+    heard = list(transcribers.ours.transcribe(audio).words)
     ours = timeline_words(tracks)
     measured = summary(start_errors(ours, heard), ours)
     reference = summary(start_errors(evenly_spread(tracks), heard), ours)
+    alone = list(transcribers.whisper_alone.transcribe(audio).words)
+    unaligned = summary(start_errors(ours, alone), ours)
     onsets = onset_errors(tracks)
     return {
         "document": name,
@@ -265,6 +277,7 @@ def _compare(name: str, voice: str, audio: Path, tracks: list[Any], transcriber:
         "our_words": len(ours),
         "heard_words": len(heard),
         **measured,
+        "whisper_alone": unaligned,
         "even_median_ms": reference["median_ms"],
         "even_p95_ms": reference["p95_ms"],
         "median_vs_even": round(measured["median_ms"] / reference["median_ms"], 3),
@@ -296,9 +309,11 @@ def print_accuracy(rows: list[dict[str, Any]]) -> None:
     print(
         "\n| document | voice | words ours / heard / paired | median |Δ| ms | p95 |Δ| ms | bias ms "
         "| not after a pause: n, median / p95 ms | even split: median / p95 ms | median vs even "
-        "| onset after a pause: n, median / p95 ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| Whisper alone: median / p95 / bias ms | onset after a pause: n, median / p95 ms |"
+        "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for row in rows:
+        alone = row["whisper_alone"]
         print(
             f"| {row['document']} | {row['voice']} "
             f"| {row['our_words']} / {row['heard_words']} / {row['matched']} "
@@ -306,6 +321,7 @@ def print_accuracy(rows: list[dict[str, Any]]) -> None:
             f"| {row['not_after_pause']}: {row['not_after_pause_median_ms']} "
             f"/ {row['not_after_pause_p95_ms']} "
             f"| {row['even_median_ms']} / {row['even_p95_ms']} | {row['median_vs_even']}× "
+            f"| {alone['median_ms']} / {alone['p95_ms']} / {alone['bias_ms']} "
             f"| {row['onsets']}: {row['onset_median_ms']} / {row['onset_p95_ms']} |"
         )
 
@@ -323,7 +339,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
 
-    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+    from animagenius.pipeline.providers.local.whisper import WhisperTranscriber
     from animagenius.pipeline.providers.voices import VOICES
 
     piper, espeak = VOICES.create("piper"), VOICES.create("espeak")
@@ -338,13 +354,16 @@ def main() -> int:
     rss = {name: peak_rss_mb(name) for name in ("bare", "piper", "espeak")}
     print_speed(speed_rows, cache, rss)
 
-    transcriber = TRANSCRIBERS.create("whisper")
+    ours = WhisperTranscriber.default()  # what TRANSCRIBERS.create("whisper") makes
+    transcribers = Transcribers(
+        ours=ours, whisper_alone=WhisperTranscriber(ours.model_dir, forced_alignment=False)
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as folder:
         for name, (document, script) in drafted.items():
-            rows.append(caption_accuracy(name, document, script, transcriber, Path(folder)))
+            rows.append(caption_accuracy(name, document, script, transcribers, Path(folder)))
         for name, (_, script) in drafted.items():
-            rows.append(espeak_accuracy(name, script, transcriber, Path(folder)))
+            rows.append(espeak_accuracy(name, script, transcribers, Path(folder)))
     print_accuracy(rows)
     passed = bars_pass(rows)
     print(f"\nbars (Piper): median |Δ| ≤ {MEDIAN_BAR_S * 1000:.0f} ms, p95 ≤ {P95_BAR_S * 1000:.0f} ms: "
