@@ -8,7 +8,7 @@ from pathlib import Path
 
 from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
-from animagenius.pipeline.compose.render import compose, scene_starts, timeline_words
+from animagenius.pipeline.compose.render import compose, frame_aligned, scene_starts, timeline_words
 from animagenius.pipeline.domain import (
     Progress,
     RenderOptions,
@@ -72,6 +72,7 @@ def run(
     out: Path,
     voice_name: str = "piper",
     voice_cache_dir: Path | None = None,
+    segment_cache_dir: Path | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
     on_progress: Progress = no_progress,
     script: Script | None = None,
@@ -85,7 +86,8 @@ def run(
 
     With `script`, that script is narrated as it is (after checking its pointers into the document);
     otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice falls back
-    to espeak-ng if it fails; scene narrations are cached in `voice_cache_dir` (default: next to `workdir`).
+    to espeak-ng if it fails. Scene narrations are cached in `voice_cache_dir` and the video's segments in
+    `segment_cache_dir` (both default to a folder next to `workdir`): a re-render redoes only what changed.
 
     With `recording` (a person reading the script aloud), that recording is the narration instead of a
     voice: it is aligned to the script by `transcriber` (default: Whisper) and cut into one slice per scene
@@ -125,7 +127,8 @@ def run(
     else:
         written = WrittenScript(script=script, writer="edited")
     return _render(
-        written, document, voice=voice, voice_cache_dir=voice_cache_dir, options=options, workdir=workdir,
+        written, document, voice=voice, voice_cache_dir=voice_cache_dir, segment_cache_dir=segment_cache_dir,
+        options=options, workdir=workdir,
         out=out, stages=stages, recording=recording, transcriber=transcriber, limits=limits,
     )  # fmt: skip
 
@@ -136,6 +139,7 @@ def _render(
     *,
     voice: Voice | None,
     voice_cache_dir: Path | None,
+    segment_cache_dir: Path | None,
     options: RenderOptions,
     workdir: Path,
     out: Path,
@@ -165,6 +169,7 @@ def _render(
         voice_notices = tuple(
             dict.fromkeys(notice for narration in narrations for notice in narration.notices)
         )
+    tracks = frame_aligned(tracks, fps=options.fps, workdir=workdir / "aligned")
 
     designed = stages.start("designing slides")
     layout = Layout.for_frame(options.size, options.aspect)
@@ -183,7 +188,7 @@ def _render(
     partial = workdir / "video.partial.mp4"
     duration = compose(
         slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(),
-        workdir=workdir, out=partial, on_fraction=encoded,
+        workdir=workdir, out=partial, on_fraction=encoded, cache_dir=segment_cache_dir,
     )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     captions = caption_lines_for(timeline_words(tracks), options.aspect)

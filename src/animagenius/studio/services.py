@@ -392,6 +392,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         out=workdir / "video.mp4",
         voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
+        segment_cache_dir=settings.SEGMENT_CACHE_DIR,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
         script=script,

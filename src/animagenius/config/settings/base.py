@@ -163,6 +163,7 @@ RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
 RENDER_WORKDIR = env_path("RENDER_WORKDIR", VAR_DIR / "work")
 VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
 VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
+SEGMENT_CACHE_DIR = env_path("SEGMENT_CACHE_DIR", VAR_DIR / "cache" / "segments")
 VOICE_PREVIEW_DIR = env_path("VOICE_PREVIEW_DIR", VAR_DIR / "cache" / "voice-preview")
 
 # ---------------------------------------------------------------- script writing (LLM)

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from animagenius.pipeline.domain import Aspect, CaptionStyle, Resolution, WordTiming, frame_size
 
@@ -215,6 +216,58 @@ class _TextLayout:
     word_fonts: Mapping[str, str]
 
 
+class AssEvent(NamedTuple):
+    start_s: float
+    end_s: float
+    text: str  # ASS markup, escaped
+
+
+@dataclass(frozen=True)
+class AssScript:
+    """An ASS subtitle script: its header (frame size, style) and its timed events."""
+
+    header: str
+    events: tuple[AssEvent, ...]
+
+    def text(self) -> str:
+        return self.header + "".join(f"{_dialogue(*event)}\n" for event in self.events)
+
+    def window(self, start_s: float, end_s: float) -> AssScript:
+        """The events shown between `start_s` and `end_s`, on a clock that starts at `start_s`."""
+        length = end_s - start_s
+        shown = (
+            AssEvent(max(0.0, event.start_s - start_s), min(length, event.end_s - start_s), event.text)
+            for event in self.events
+            if event.end_s > start_s and event.start_s < end_s
+        )
+        return AssScript(self.header, tuple(shown))
+
+
+def ass_script(
+    words: Sequence[WordTiming],
+    *,
+    size: tuple[int, int],
+    aspect: Aspect,
+    font_name: str,
+    style: CaptionStyle = "clean",
+    word_fonts: Mapping[str, str] | None = None,
+) -> AssScript:
+    """The captions of `words` in `style`, laid out for the frame."""
+    if style == "none":
+        raise ValueError("the 'none' caption style has no ASS script")
+    groups = _style_groups(words, aspect=aspect, style=style, size=size)
+    layout = _TextLayout(line_chars(size, aspect, style), font_size(size, style), font_name, word_fonts or {})
+    events = _karaoke_events(groups, layout) if style == "karaoke" else _caption_events(groups, layout)
+    return captions_script(events, size=size, aspect=aspect, font_name=font_name, style=style)
+
+
+def captions_script(
+    events: Sequence[AssEvent], *, size: tuple[int, int], aspect: Aspect, font_name: str, style: CaptionStyle
+) -> AssScript:
+    """An ASS script of ready-made `events` with the header of `style`."""
+    return AssScript(_ass_header(size=size, aspect=aspect, font_name=font_name, style=style), tuple(events))
+
+
 def write_ass(
     words: Sequence[WordTiming],
     *,
@@ -225,15 +278,10 @@ def write_ass(
     style: CaptionStyle = "clean",
     word_fonts: Mapping[str, str] | None = None,
 ) -> Path:
-    if style == "none":
-        raise ValueError("the 'none' caption style has no ASS script")
-    groups = _style_groups(words, aspect=aspect, style=style, size=size)
-    layout = _TextLayout(line_chars(size, aspect, style), font_size(size, style), font_name, word_fonts or {})
-    events = _karaoke_events(groups, layout) if style == "karaoke" else _caption_events(groups, layout)
-    script = (
-        _ass_header(size=size, aspect=aspect, font_name=font_name, style=style) + "\n".join(events) + "\n"
+    script = ass_script(
+        words, size=size, aspect=aspect, font_name=font_name, style=style, word_fonts=word_fonts
     )
-    out.write_text(script, encoding="utf-8")
+    out.write_text(script.text(), encoding="utf-8")
     return out
 
 
@@ -266,20 +314,20 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 """
 
 
-def _caption_events(groups: Sequence[Sequence[WordTiming]], layout: _TextLayout) -> list[str]:
+def _caption_events(groups: Sequence[Sequence[WordTiming]], layout: _TextLayout) -> list[AssEvent]:
     return [
-        _dialogue(group[0].start_s, end_s, _ass_text(group, layout))
+        AssEvent(group[0].start_s, end_s, _ass_text(group, layout))
         for group, end_s in zip(groups, _caption_ends(groups), strict=True)
     ]
 
 
-def _karaoke_events(groups: Sequence[Sequence[WordTiming]], layout: _TextLayout) -> list[str]:
+def _karaoke_events(groups: Sequence[Sequence[WordTiming]], layout: _TextLayout) -> list[AssEvent]:
     """One event per word: the whole caption, with the word being spoken in the highlight colour."""
     events = []
     for group, caption_end in zip(groups, _caption_ends(groups), strict=True):
         for index, word in enumerate(group):
             end_s = group[index + 1].start_s if index + 1 < len(group) else caption_end
-            events.append(_dialogue(word.start_s, end_s, _ass_text(group, layout, highlighted=index)))
+            events.append(AssEvent(word.start_s, end_s, _ass_text(group, layout, highlighted=index)))
     return events
 
 

@@ -1,0 +1,311 @@
+"""The picture of a video as segments: each scene's stretch alone, and each crossfade between two scenes.
+
+Every segment is one ffmpeg filtergraph (Ken Burns on the still, the crossfade, its captions) encoded on its
+own and kept in a cache under a hash of everything it shows; the segments are then joined without
+re-encoding and muxed with the sound. Editing one scene re-renders its segments (and the crossfades beside
+it) and the join; the others come from the cache. Segments render in parallel, one ffmpeg each.
+
+Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about the centre, so the picture moves in
+half-pixel steps (whole-pixel placement shimmers on sharp slide edges; bench/render_reference.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from animagenius.pipeline.compose.audio import AUDIO_RATE
+from animagenius.pipeline.compose.captions import AssScript
+from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
+
+RENDERER_VERSION = 1  # part of every segment's cache key: raise it when the same inputs would look different
+X264 = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p")
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One scene's still on the timeline: shown from `first_frame` for `frames` frames (its crossfade into
+    the next scene included), growing from 1 to `zoom_end` about the centre."""
+
+    still: Path
+    first_frame: int
+    frames: int
+    zoom_end: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    first_frame: int
+    frames: int
+    shots: tuple[tuple[int, int], ...]  # (shot index, the shot's own frame number at the segment's start)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What every segment shares: frame size and rate, captions and the fonts they need."""
+
+    size: tuple[int, int]
+    fps: int
+    captions: AssScript | None
+    fonts_dir: Path | None
+
+
+def shots_for(
+    stills: Sequence[Path],
+    starts_s: Sequence[float],
+    total_s: float,
+    *,
+    fps: int,
+    crossfade_s: float,
+    zoom_end: float,
+) -> list[Shot]:
+    """Scene i from its start to the start of scene i+1 plus the crossfade; the last to the end."""
+    firsts = [round(start * fps) for start in starts_s]
+    total = round(total_s * fps)
+    fade = crossfade_frames(firsts, total, fps=fps, crossfade_s=crossfade_s)
+    ends = [first + fade for first in firsts[1:]] + [total]
+    return [
+        Shot(still=still, first_frame=first, frames=end - first, zoom_end=zoom_end)
+        for still, first, end in zip(stills, firsts, ends, strict=True)
+    ]
+
+
+def crossfade_frames(firsts: Sequence[int], total: int, *, fps: int, crossfade_s: float) -> int:
+    """The crossfade in frames, never more than half the shortest scene."""
+    lengths = [b - a for a, b in zip(firsts, [*firsts[1:], total], strict=True)]
+    return max(0, min(round(crossfade_s * fps), min(lengths, default=0) // 2)) if len(firsts) > 1 else 0
+
+
+def segments_for(shots: Sequence[Shot]) -> list[Segment]:
+    """Scene, crossfade, scene, crossfade, …, scene: together every frame of the video once."""
+    segments: list[Segment] = []
+    for index, shot in enumerate(shots):
+        fade = 0
+        if index:
+            previous = shots[index - 1]
+            fade = previous.first_frame + previous.frames - shot.first_frame
+            if fade:
+                segments.append(
+                    Segment(
+                        shot.first_frame,
+                        fade,
+                        ((index - 1, shot.first_frame - previous.first_frame), (index, 0)),
+                    )
+                )
+        end = shots[index + 1].first_frame if index + 1 < len(shots) else shot.first_frame + shot.frames
+        if end - shot.first_frame - fade > 0:
+            segments.append(Segment(shot.first_frame + fade, end - shot.first_frame - fade, ((index, fade),)))
+    return segments
+
+
+def render_picture(
+    shots: Sequence[Shot],
+    picture: Picture,
+    *,
+    sound: Path,
+    workdir: Path,
+    cache_dir: Path,
+    out: Path,
+    on_fraction: Callable[[float], None],
+    workers: int | None = None,
+) -> list[bool]:
+    """Render `shots` with `picture`'s captions, mux `sound`, write `out` (MP4, H.264 + AAC).
+
+    Returns, per segment, whether it came from the cache.
+    """
+    segments = segments_for(shots)
+    total = sum(segment.frames for segment in segments)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (workdir / "segments").mkdir(parents=True, exist_ok=True)
+    keys = [_segment_key(segment, shots, picture) for segment in segments]
+    files = [cache_dir / f"{key}.mp4" for key in keys]
+    cached = [file.is_file() for file in files]
+    progress = _Progress(
+        total, on_fraction, done=sum(s.frames for s, hit in zip(segments, cached, strict=True) if hit)
+    )
+    todo = [(segment, file) for segment, file, hit in zip(segments, files, cached, strict=True) if not hit]
+    _render_all(todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers)
+    _join(files, sound=sound, duration_s=total / picture.fps, workdir=workdir, out=out)
+    return cached
+
+
+def _render_all(
+    todo: Sequence[tuple[Segment, Path]],
+    shots: Sequence[Shot],
+    picture: Picture,
+    *,
+    workdir: Path,
+    progress: _Progress,
+    workers: int | None,
+) -> None:
+    if not todo:
+        return
+    count = min(len(todo), workers or os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="segment") as pool:
+        futures = [
+            pool.submit(
+                _render_segment, segment, shots, picture, workdir=workdir, out=file, progress=progress
+            )
+            for segment, file in todo
+        ]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = next((future for future in done if future.exception() is not None), None)
+        if failed is not None:
+            pool.shutdown(cancel_futures=True)
+            failed.result()
+
+
+def _render_segment(
+    segment: Segment,
+    shots: Sequence[Shot],
+    picture: Picture,
+    *,
+    workdir: Path,
+    out: Path,
+    progress: _Progress,
+) -> None:
+    folder = workdir / f"{segment.first_frame:07d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs: list[str] = []
+    for index, _ in segment.shots:
+        inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
+    graph = _segment_graph(segment, shots, picture, folder)
+    partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial.mp4")
+    args = [
+        *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
+        *X264, "-r", str(picture.fps), "-g", str(picture.fps * 2), "-an", str(partial),
+    ]  # fmt: skip
+    seconds = segment.frames / picture.fps
+    report = progress.tracker(segment.frames)
+    try:
+        run_ffmpeg(
+            args, cwd=folder, duration_s=seconds, on_fraction=report, timeout_s=max(60.0, seconds * 20)
+        )
+        report(1.0)
+        partial.replace(out)  # whole files only: another render may be reading the cache
+    finally:
+        partial.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, folder: Path) -> str:
+    chains = [
+        f"[{position}:v]{_ken_burns(shots[index], offset, segment.frames, picture)}[v{position}]"
+        for position, (index, offset) in enumerate(segment.shots)
+    ]
+    last = "v0"
+    if len(segment.shots) == 2:
+        seconds = segment.frames / picture.fps
+        chains.append(f"[v0][v1]xfade=transition=fade:duration={seconds:.6f}:offset=0[faded]")
+        last = "faded"
+    chains.append(f"[{last}]{_captions(segment, picture, folder)}[video]")
+    return ";".join(chains)
+
+
+def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
+    """Frames `offset` … `offset + frames` of the shot's zoom, at the picture's size and rate."""
+    width, height = picture.size
+    zoom = f"1+{shot.zoom_end - 1:.5f}*(on+{offset})/{max(1, shot.frames - 1)}"
+    return (
+        f"scale={2 * width}:{2 * height}:flags=bicubic,"
+        f"zoompan=z='{zoom}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d={frames}:s={width}x{height}:fps={picture.fps},"
+        "setsar=1,format=yuv420p"
+    )
+
+
+def _captions(segment: Segment, picture: Picture, folder: Path) -> str:
+    window = _captions_window(segment, picture)
+    if window is None or picture.fonts_dir is None:
+        return "null"
+    (folder / "captions.ass").write_text(window.text(), encoding="utf-8")
+    return f"subtitles=filename=captions.ass:fontsdir='{_escape_path(picture.fonts_dir)}'"
+
+
+def _captions_window(segment: Segment, picture: Picture) -> AssScript | None:
+    if picture.captions is None:
+        return None
+    start = segment.first_frame / picture.fps
+    return picture.captions.window(start, start + segment.frames / picture.fps)
+
+
+def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> str:
+    """A hash of everything the segment shows, and nothing about where it sits in the video."""
+    digest = hashlib.sha256(f"renderer {RENDERER_VERSION} {X264} {picture.size} {picture.fps}".encode())
+    digest.update(f"frames {segment.frames}".encode())
+    for index, offset in segment.shots:
+        shot = shots[index]
+        digest.update(f"shot {_file_digest(shot.still)} {shot.frames} {shot.zoom_end} {offset}".encode())
+    window = _captions_window(segment, picture)
+    if window is not None:
+        digest.update(window.text().encode())
+        digest.update(_fonts_digest(picture.fonts_dir).encode())
+    return digest.hexdigest()[:40]
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fonts_digest(fonts_dir: Path | None) -> str:
+    if fonts_dir is None:
+        return ""
+    return ",".join(sorted(f"{p.name}:{p.stat().st_size}" for p in fonts_dir.iterdir()))
+
+
+def _join(files: Sequence[Path], *, sound: Path, duration_s: float, workdir: Path, out: Path) -> None:
+    """The segments one after another, as they are, with `sound` encoded to AAC under them."""
+    listing = workdir / "segments.txt"
+    listing.write_text("".join(f"file '{_concat_path(file)}'\n" for file in files), encoding="utf-8")
+    args = [
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", listing.name,
+        *SAFE_INPUT, "-i", str(sound.resolve()),
+        "-map", "0:v", "-map", "1:a", "-c:v", "copy",
+        "-c:a", "aac", "-b:a", "160k", "-ar", str(AUDIO_RATE), "-ac", "2",
+        "-t", f"{duration_s:.3f}", "-movflags", "+faststart", str(out.resolve()),
+    ]  # fmt: skip
+    run_ffmpeg(
+        args, cwd=workdir, duration_s=duration_s, on_fraction=lambda _: None, timeout_s=max(60.0, duration_s)
+    )
+
+
+def _concat_path(path: Path) -> str:
+    return str(path.resolve()).replace("'", "'\\''")
+
+
+def _escape_path(path: Path) -> str:
+    return str(path).replace("\\", "\\\\").replace("'", "\\'").replace(":", "\\:")
+
+
+class _Progress:
+    """Frames encoded so far over all segments (cached ones count as done), reported as a fraction."""
+
+    def __init__(self, total: int, on_fraction: Callable[[float], None], *, done: int) -> None:
+        self.total, self.on_fraction = max(1, total), on_fraction
+        self.frames: dict[int, float] = {-1: float(done)}
+        self.keys = itertools.count()
+        self.lock = threading.Lock()
+        on_fraction(done / self.total)
+
+    def tracker(self, frames: int) -> Callable[[float], None]:
+        """The `on_fraction` of one segment of `frames` frames."""
+        key = next(self.keys)
+
+        def report(fraction: float) -> None:
+            with self.lock:
+                self.frames[key] = min(1.0, fraction) * frames
+                value = sum(self.frames.values()) / self.total
+            self.on_fraction(min(1.0, value))
+
+        return report

@@ -1,0 +1,200 @@
+"""The picture rendered as cached segments: every frame once, the right still at the right time, and a
+re-render that redoes only what an edit touched."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from animagenius.pipeline.compose.captions import AssEvent, captions_script
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.compose.segments import Picture, render_picture, segments_for, shots_for
+from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
+from animagenius.pipeline.run import run
+from animagenius.pipeline.visuals import font_dir
+
+SIZE, FPS = (640, 360), 30
+COLOURS = ((200, 30, 30), (30, 160, 40), (40, 60, 210))
+STARTS, TOTAL = (0.0, 2.0, 4.1), 6.0
+
+
+def test_segments_cover_every_frame_once_with_a_crossfade_at_each_scene_start() -> None:
+    stills = [Path(f"s{i}.png") for i in range(3)]
+    shots = shots_for(stills, STARTS, TOTAL, fps=FPS, crossfade_s=0.5, zoom_end=1.1)
+
+    segments = segments_for(shots)
+
+    assert [(s.first_frame, s.frames, [i for i, _ in s.shots]) for s in segments] == [
+        (0, 60, [0]), (60, 15, [0, 1]), (75, 48, [1]), (123, 15, [1, 2]), (138, 42, [2]),
+    ]  # fmt: skip
+    assert segments[1].shots == ((0, 60), (1, 0)), "the fade starts at the next scene's first frame"
+    assert segments[2].shots == ((1, 15),), "the scene carries on where its fade-in ended"
+
+
+def test_a_crossfade_never_takes_more_than_half_a_short_scene() -> None:
+    shots = shots_for([Path("a"), Path("b")], (0.0, 0.4), 3.0, fps=FPS, crossfade_s=0.5, zoom_end=1.0)
+
+    assert shots[0].frames - (shots[1].first_frame - shots[0].first_frame) == 6  # 12 frames // 2
+
+
+def _stills(folder: Path, colours: tuple[tuple[int, int, int], ...]) -> list[Path]:
+    paths = []
+    for index, colour in enumerate(colours):
+        path = folder / f"still-{index}-{colour[0]}.png"
+        Image.new("RGB", (1280, 720), colour).save(path)
+        paths.append(path)
+    return paths
+
+
+def _sound(folder: Path) -> Path:
+    out = folder / "sound.wav"
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-f", "lavfi",
+         "-i", f"sine=frequency=330:duration={TOTAL}", "-ar", "48000", "-ac", "2", str(out)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    return out
+
+
+def _frame(video: Path, at_s: float) -> np.ndarray:
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{at_s:.3f}", "-i", str(video), "-frames:v", "1",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    return np.frombuffer(raw, dtype=np.uint8).reshape(SIZE[1], SIZE[0], 3)
+
+
+def _render(
+    folder: Path, stills: list[Path], cache: Path, name: str, *, captions: bool = False
+) -> list[bool]:
+    script = None
+    if captions:
+        events = [AssEvent(2.5, 3.5, "Green scene")]
+        script = captions_script(events, size=SIZE, aspect=Aspect.LANDSCAPE, font_name="Inter", style="bold")
+    shots = shots_for(stills, STARTS, TOTAL, fps=FPS, crossfade_s=0.5, zoom_end=1.1)
+    picture = Picture(size=SIZE, fps=FPS, captions=script, fonts_dir=font_dir() if captions else None)
+    return render_picture(
+        shots, picture, sound=_sound(folder), workdir=folder / f"work-{name}", cache_dir=cache,
+        out=folder / f"{name}.mp4", on_fraction=lambda _: None,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], list[bool]]:
+    folder = tmp_path_factory.mktemp("segments")
+    stills = _stills(folder, COLOURS)
+    hits = _render(folder, stills, folder / "cache", "first", captions=True)
+    return folder, stills, hits
+
+
+def test_the_joined_video_plays_for_its_length_at_a_constant_rate(
+    rendered: tuple[Path, list[Path], list[bool]], ffprobe: Callable[[Path], dict[str, Any]]
+) -> None:
+    folder, _, hits = rendered
+
+    info = ffprobe(folder / "first.mp4")
+
+    assert hits == [False] * 5
+    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    audio = next(s for s in info["streams"] if s["codec_type"] == "audio")
+    assert (video["codec_name"], video["width"], video["height"]) == ("h264", *SIZE)
+    assert video["avg_frame_rate"] == "30/1"
+    assert int(video["nb_frames"]) == round(TOTAL * FPS)
+    assert audio["codec_name"] == "aac"
+    assert abs(float(info["format"]["duration"]) - TOTAL) <= 0.05
+
+
+def test_each_scene_shows_its_own_still_and_the_crossfade_blends_them(
+    rendered: tuple[Path, list[Path], list[bool]],
+) -> None:
+    folder, _, _ = rendered
+    video = folder / "first.mp4"
+
+    middles = [_frame(video, at)[100:260, 100:540].reshape(-1, 3).mean(axis=0) for at in (1.0, 3.0, 5.5)]
+    blend = _frame(video, 2.25)[100:260, 100:540].reshape(-1, 3).mean(axis=0)
+
+    for colour, seen in zip(COLOURS, middles, strict=True):
+        assert np.abs(seen - colour).max() <= 12, (colour, seen)
+    halfway = (np.array(COLOURS[0]) + np.array(COLOURS[1])) / 2
+    assert np.abs(blend - halfway).max() <= 45, blend
+
+
+def test_captions_are_burned_in_only_while_they_are_shown(
+    rendered: tuple[Path, list[Path], list[bool]],
+) -> None:
+    folder, _, _ = rendered
+    video = folder / "first.mp4"
+
+    def white_pixels(at: float) -> int:
+        return int((_frame(video, at).min(axis=2) > 235).sum())
+
+    assert white_pixels(3.0) > 100, "the caption's white letters"
+    assert white_pixels(1.0) == 0
+    assert white_pixels(4.0) == 0
+
+
+def test_rendering_again_takes_every_segment_from_the_cache(
+    rendered: tuple[Path, list[Path], list[bool]],
+) -> None:
+    folder, stills, _ = rendered
+
+    hits = _render(folder, stills, folder / "cache", "again", captions=True)
+
+    assert hits == [True] * 5
+    assert (folder / "again.mp4").stat().st_size > 10_000
+
+
+def test_editing_one_scene_re_renders_only_it_and_its_crossfades(
+    rendered: tuple[Path, list[Path], list[bool]],
+) -> None:
+    folder, stills, _ = rendered
+    edited = [stills[0], _stills(folder, ((240, 200, 20),))[0], stills[2]]
+
+    hits = _render(folder, edited, folder / "cache", "edited", captions=True)
+
+    assert hits == [True, False, False, False, True]
+    seen = _frame(folder / "edited.mp4", 3.0)[100:200, 100:540].reshape(-1, 3).mean(axis=0)
+    assert np.abs(seen - (240, 200, 20)).max() <= 16, seen  # YUV 4:2:0 round trip
+
+
+@pytest.mark.slow
+def test_a_re_render_after_editing_one_scene_adds_only_that_scenes_segments(
+    corpus: Path, tmp_path: Path
+) -> None:
+    scenes = tuple(
+        Scene(title=title, narration=text)
+        for title, text in (
+            ("Beauty", "Beautiful is better than ugly."),
+            ("Explicit", "Explicit is better than implicit."),
+            ("Simple", "Simple is better than complex."),
+        )
+    )
+    script = Script(title="Zen", target_duration_s=15, scenes=scenes)
+    edited = Script(
+        title="Zen",
+        target_duration_s=15,
+        scenes=(scenes[0], Scene(title="Explicit", narration="Say what you mean."), scenes[2]),
+    )
+    cache = tmp_path / "segments"
+    options = RenderOptions.parse(aspect="16:9", resolution="720p", duration=15)
+
+    def render(name: str, chosen: Script) -> set[str]:
+        run([corpus / "text/pep-0020.rst"], options=options, workdir=tmp_path / name,
+            out=tmp_path / f"{name}.mp4", script=chosen, segment_cache_dir=cache,
+            voice_cache_dir=tmp_path / "voice")  # fmt: skip
+        return {path.name for path in cache.iterdir()}
+
+    first = render("first", script)
+    again = render("again", script)
+    after_edit = render("edited", edited)
+
+    assert len(first) == 5, "three scenes and two crossfades"
+    assert again == first, "nothing changed, nothing rendered"
+    assert len(after_edit - first) == 3, "the edited scene and the crossfades on either side of it"
