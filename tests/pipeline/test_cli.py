@@ -81,7 +81,7 @@ def test_missing_input_file_exits_2(animagenius: Path, tmp_path: Path) -> None:
     ("option", "value", "mentions"),
     [
         ("--aspect", "4:3", ("4:3", "16:9", "9:16", "1:1")),
-        ("--resolution", "4k", ("4k", "720p", "1080p")),
+        ("--resolution", "8k", ("8k", "720p", "1080p", "4k")),
         ("--duration", "5", ("5", "15", "600")),
         ("--duration", "soon", ("--duration", "soon")),
     ],

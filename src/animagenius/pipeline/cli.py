@@ -1,6 +1,7 @@
 """The pipeline without a server.
 
     animagenius render FILE… -o out.mp4            read, write a script, narrate and render
+    animagenius render FILE… -o out.webm           the extension picks the format: .mp4, .webm or .gif
     animagenius script FILE… -o script.json        only write the script, to edit by hand
     animagenius render FILE… --script script.json -o out.mp4   render an edited script
     animagenius render FILE… --script script.json --narration me.m4a -o out.mp4   your own voice reads it
@@ -26,6 +27,7 @@ from animagenius.pipeline.domain import (
     MAX_SPEED,
     MIN_DURATION_S,
     MIN_SPEED,
+    VIDEO_FORMATS,
     Aspect,
     Outline,
     Provenance,
@@ -56,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("-o", "--output", type=Path, required=True, help="where to write the .mp4")
     render.add_argument("--aspect", default=Aspect.LANDSCAPE.value, help="16:9, 9:16 or 1:1 (default 16:9)")
-    render.add_argument("--resolution", default=Resolution.HD.value, help="720p or 1080p (default 720p)")
+    render.add_argument("--resolution", default=Resolution.HD.value, help="720p, 1080p or 4k (default 720p)")
+    render.add_argument(
+        "--codec", default="h264", help="video codec of an .mp4: h264 (default, plays everywhere) or h265"
+    )
     render.add_argument(
         "--captions",
         default="clean",
@@ -160,11 +165,11 @@ def _render(args: argparse.Namespace) -> int:
         captions=args.captions,
         music=args.music,
         speed=args.speed,
+        format=_video_format(args.output),
+        codec=args.codec,
     )
     music_check(options.music)
     output: Path = args.output
-    if output.suffix.lower() != ".mp4":
-        raise InvalidOption(f"output {output.name!r} must end in .mp4 (other containers arrive later)")
     _check_files(args.inputs)
     edited = script_load(args.script) if args.script else None
     if args.narration is not None and edited is None:
@@ -192,6 +197,17 @@ def _render(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def _video_format(output: Path) -> str:
+    """The container the output's extension names."""
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in VIDEO_FORMATS:
+        raise InvalidOption(
+            f"output {output.name!r} must end in {', '.join('.' + name for name in VIDEO_FORMATS)}: "
+            "the extension picks the format"
+        )
+    return suffix
 
 
 def _script(args: argparse.Namespace) -> int:

@@ -322,9 +322,16 @@ class Aspect(StrEnum):
 class Resolution(StrEnum):
     HD = "720p"
     FULL_HD = "1080p"
+    UHD = "4k"
 
 
-_SHORT_SIDE = {Resolution.HD: 720, Resolution.FULL_HD: 1080}
+_SHORT_SIDE = {Resolution.HD: 720, Resolution.FULL_HD: 1080, Resolution.UHD: 2160}
+_RESOLUTION_ALIASES = {"2160p": Resolution.UHD, "uhd": Resolution.UHD, "hd": Resolution.HD}
+
+VideoFormat = Literal["mp4", "webm", "gif"]
+VIDEO_FORMATS: tuple[VideoFormat, ...] = ("mp4", "webm", "gif")
+Codec = Literal["h264", "h265"]
+CODECS: tuple[Codec, ...] = ("h264", "h265")
 
 
 def frame_size(aspect: Aspect, resolution: Resolution) -> tuple[int, int]:
@@ -355,6 +362,10 @@ class RenderOptions(Frozen):
     speed: float = Field(
         1.0, ge=MIN_SPEED, le=MAX_SPEED, description="narration speed, 1.0 is the voice's own"
     )
+    format: VideoFormat = Field(
+        "mp4", description="container: mp4 (H.264/H.265 + AAC), webm (VP9 + Opus), gif"
+    )
+    codec: Codec = Field("h264", description="video codec of an mp4; webm is always VP9")
 
     @classmethod
     def parse(
@@ -366,8 +377,18 @@ class RenderOptions(Frozen):
         captions: str = "clean",
         music: str = "",
         speed: float = 1.0,
+        format: str = "mp4",
+        codec: str = "h264",
     ) -> RenderOptions:
         """Build options from user strings, raising InvalidOption with the accepted values."""
+        if format not in VIDEO_FORMATS:
+            raise InvalidOption(
+                f"video format {format!r} is not supported; use one of {', '.join(VIDEO_FORMATS)}"
+            )
+        if codec not in CODECS:
+            raise InvalidOption(f"codec {codec!r} is not supported; use one of {', '.join(CODECS)}")
+        if codec != "h264" and format != "mp4":
+            raise InvalidOption(f"codec {codec} is for .mp4 files; {format} has its own (leave --codec out)")
         if captions not in CAPTION_STYLES:
             raise InvalidOption(
                 f"caption style {captions!r} is not supported; use one of {', '.join(CAPTION_STYLES)}"
@@ -381,7 +402,7 @@ class RenderOptions(Frozen):
                 f"aspect ratio {aspect!r} is not supported; use one of {', '.join(a.value for a in Aspect)}"
             ) from None
         try:
-            parsed_resolution = Resolution(resolution.lower())
+            parsed_resolution = _RESOLUTION_ALIASES.get(resolution.lower()) or Resolution(resolution.lower())
         except ValueError:
             raise InvalidOption(
                 f"resolution {resolution!r} is not supported; use one of "
@@ -398,6 +419,8 @@ class RenderOptions(Frozen):
             captions=cast(CaptionStyle, captions),
             music=music.strip(),
             speed=speed,
+            format=cast(VideoFormat, format),
+            codec=cast(Codec, codec),
         )
 
     @property

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
+from animagenius.pipeline.compose.encodings import encoding_for
+from animagenius.pipeline.compose.gif import gif_from
 from animagenius.pipeline.compose.render import compose, frame_aligned, scene_starts, timeline_words
 from animagenius.pipeline.domain import (
     Progress,
@@ -185,11 +187,13 @@ def _render(
         designed((index + 1) / len(script.scenes))
 
     encoded = stages.start("rendering video")
-    partial = workdir / "video.partial.mp4"
+    partial = workdir / f"video.partial{encoding_for(options).suffix}"
     duration = compose(
         slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(),
         workdir=workdir, out=partial, on_fraction=encoded, cache_dir=segment_cache_dir,
     )  # fmt: skip
+    if options.format == "gif":
+        partial = gif_from(partial, workdir / "video.partial.gif", duration_s=duration, workdir=workdir)
     out.parent.mkdir(parents=True, exist_ok=True)
     captions = caption_lines_for(timeline_words(tracks), options.aspect)
     subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))

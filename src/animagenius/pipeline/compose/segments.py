@@ -22,12 +22,12 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.audio import AUDIO_RATE
 from animagenius.pipeline.compose.captions import AssScript
+from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 
 RENDERER_VERSION = 1  # part of every segment's cache key: raise it when the same inputs would look different
-X264 = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p")
+SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,13 @@ class Segment:
 
 @dataclass(frozen=True)
 class Picture:
-    """What every segment shares: frame size and rate, captions and the fonts they need."""
+    """What every segment shares: frame size and rate, captions and the fonts they need, the encoder."""
 
     size: tuple[int, int]
     fps: int
     captions: AssScript | None
     fonts_dir: Path | None
+    encoding: Encoding = H264
 
 
 def shots_for(
@@ -126,14 +127,14 @@ def render_picture(
     cache_dir.mkdir(parents=True, exist_ok=True)
     (workdir / "segments").mkdir(parents=True, exist_ok=True)
     keys = [_segment_key(segment, shots, picture) for segment in segments]
-    files = [cache_dir / f"{key}.mp4" for key in keys]
+    files = [cache_dir / f"{key}{picture.encoding.suffix}" for key in keys]
     cached = [file.is_file() for file in files]
     progress = _Progress(
         total, on_fraction, done=sum(s.frames for s, hit in zip(segments, cached, strict=True) if hit)
     )
     todo = [(segment, file) for segment, file, hit in zip(segments, files, cached, strict=True) if not hit]
     _render_all(todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers)
-    _join(files, sound=sound, duration_s=total / picture.fps, workdir=workdir, out=out)
+    _join(files, picture.encoding, sound=sound, duration_s=total / picture.fps, workdir=workdir, out=out)
     return cached
 
 
@@ -178,10 +179,10 @@ def _render_segment(
     for index, _ in segment.shots:
         inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
     graph = _segment_graph(segment, shots, picture, folder)
-    partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial.mp4")
+    partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
     args = [
         *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
-        *X264, "-r", str(picture.fps), "-g", str(picture.fps * 2), "-an", str(partial),
+        *picture.encoding.video, "-r", str(picture.fps), "-g", str(picture.fps * 2), "-an", str(partial),
     ]  # fmt: skip
     seconds = segment.frames / picture.fps
     report = progress.tracker(segment.frames)
@@ -214,8 +215,9 @@ def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
     """Frames `offset` … `offset + frames` of the shot's zoom, at the picture's size and rate."""
     width, height = picture.size
     zoom = f"1+{shot.zoom_end - 1:.5f}*(on+{offset})/{max(1, shot.frames - 1)}"
+    scale = 2 if width <= SUPERSAMPLED_UP_TO else 1
     return (
-        f"scale={2 * width}:{2 * height}:flags=bicubic,"
+        f"scale={scale * width}:{scale * height}:flags=bicubic,"
         f"zoompan=z='{zoom}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d={frames}:s={width}x{height}:fps={picture.fps},"
         "setsar=1,format=yuv420p"
     )
@@ -238,7 +240,9 @@ def _captions_window(segment: Segment, picture: Picture) -> AssScript | None:
 
 def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> str:
     """A hash of everything the segment shows, and nothing about where it sits in the video."""
-    digest = hashlib.sha256(f"renderer {RENDERER_VERSION} {X264} {picture.size} {picture.fps}".encode())
+    digest = hashlib.sha256(
+        f"renderer {RENDERER_VERSION} {picture.encoding} {picture.size} {picture.fps}".encode()
+    )
     digest.update(f"frames {segment.frames}".encode())
     for index, offset in segment.shots:
         shot = shots[index]
@@ -264,16 +268,18 @@ def _fonts_digest(fonts_dir: Path | None) -> str:
     return ",".join(sorted(f"{p.name}:{p.stat().st_size}" for p in fonts_dir.iterdir()))
 
 
-def _join(files: Sequence[Path], *, sound: Path, duration_s: float, workdir: Path, out: Path) -> None:
-    """The segments one after another, as they are, with `sound` encoded to AAC under them."""
+def _join(
+    files: Sequence[Path], encoding: Encoding, *, sound: Path, duration_s: float, workdir: Path, out: Path
+) -> None:
+    """The segments one after another, as they are, with `sound` encoded under them."""
     listing = workdir / "segments.txt"
     listing.write_text("".join(f"file '{_concat_path(file)}'\n" for file in files), encoding="utf-8")
     args = [
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", listing.name,
         *SAFE_INPUT, "-i", str(sound.resolve()),
-        "-map", "0:v", "-map", "1:a", "-c:v", "copy",
-        "-c:a", "aac", "-b:a", "160k", "-ar", str(AUDIO_RATE), "-ac", "2",
-        "-t", f"{duration_s:.3f}", "-movflags", "+faststart", str(out.resolve()),
+        "-map", "0:v", "-map", "1:a", "-c:v", "copy", *encoding.tag, *encoding.audio,
+        "-t", f"{duration_s:.3f}", *(("-movflags", "+faststart") if encoding.suffix == ".mp4" else ()),
+        str(out.resolve()),
     ]  # fmt: skip
     run_ffmpeg(
         args, cwd=workdir, duration_s=duration_s, on_fraction=lambda _: None, timeout_s=max(60.0, duration_s)

@@ -1,0 +1,40 @@
+"""An animated GIF of a rendered video: one palette for the whole clip, dithered, under a size cap."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
+from animagenius.pipeline.errors import RenderFailed
+
+GIF_FPS = 12
+LONG_SIDES = (640, 480, 360)  # tried in turn until the file fits under the cap
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def gif_from(video: Path, out: Path, *, duration_s: float, workdir: Path, max_bytes: int = MAX_BYTES) -> Path:
+    """Write `video` as a looping GIF to `out`, as large as fits in `max_bytes`; RenderFailed if none does."""
+    attempt = workdir / "attempt.gif"
+    for long_side in LONG_SIDES:
+        scale = f"scale='if(gte(iw,ih),{long_side},-2)':'if(gte(iw,ih),-2,{long_side})':flags=lanczos"
+        graph = (
+            f"[0:v]fps={GIF_FPS},{scale},split[frames][sample];"
+            "[sample]palettegen=max_colors=128:stats_mode=diff[palette];"
+            "[frames][palette]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[gif]"
+        )
+        run_ffmpeg(
+            [*SAFE_INPUT, "-i", str(video.resolve()), "-filter_complex", graph, "-map", "[gif]",
+             "-loop", "0", str(attempt.resolve())],
+            cwd=workdir, duration_s=duration_s, on_fraction=lambda _: None,
+            timeout_s=max(60.0, duration_s * 5),
+        )  # fmt: skip
+        if attempt.stat().st_size <= max_bytes:
+            shutil.move(attempt, out)
+            return out
+    size_mb = attempt.stat().st_size / 1024 / 1024
+    attempt.unlink(missing_ok=True)
+    raise RenderFailed(
+        f"the GIF would be {size_mb:.0f} MB even {LONG_SIDES[-1]} px wide, over the "
+        f"{max_bytes // 1024 // 1024} MB limit; make a shorter video, or choose MP4 or WebM"
+    )
