@@ -36,8 +36,9 @@ def test_render_portrait_video(
         assert stage in stderr, f"no progress for {stage!r} on stderr"
     assert "100.0%" in stderr
     assert last_line(stderr).startswith(f"wrote {out}")
-    assert sorted(path.name for path in tmp_path.rglob("*")) == ["out.mp4", "out.srt", "out.vtt", "videos"], (
-        "the video and its captions, no stray files"
+    expected = ["out.jpg", "out.mp4", "out.preview.mp4", "out.srt", "out.vtt", "videos"]
+    assert sorted(path.name for path in tmp_path.rglob("*")) == expected, (
+        "the video, its captions, poster and preview; no stray files"
     )
 
 

@@ -115,3 +115,40 @@ def test_cli_picks_the_format_from_the_extension(
     assert webm.returncode == 0, webm.stderr
     assert [s["codec_name"] for s in ffprobe(tmp_path / "zen.webm")["streams"]] == ["vp9", "opus"]
     assert_one_line_error(wrong, "codec h265 is for .mp4 files")
+
+
+@pytest.mark.slow
+def test_cli_renditions_are_written_next_to_the_main_video(
+    animagenius: Path, corpus: Path, tmp_path: Path, ffprobe: Probe
+) -> None:
+    script = tmp_path / "zen.json"
+    script.write_text(script_dump(ZEN))
+
+    done = cli(animagenius, "render", corpus / "text/pep-0020.rst", "--script", script, "-o", "zen.mp4",
+               "--rendition", "9:16,720p,webm", "--rendition", "1:1,720p,gif", "--quiet",
+               cwd=tmp_path)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    main, portrait, square = (
+        ffprobe(tmp_path / name) for name in ("zen.mp4", "zen-9x16-720p.webm", "zen-1x1-720p.gif")
+    )
+    assert [(s["codec_name"], s["width"], s["height"]) for s in streams(main, "video")] == [
+        ("h264", 1280, 720)
+    ]
+    assert [(s["codec_name"], s["width"], s["height"]) for s in streams(portrait, "video")] == [
+        ("vp9", 720, 1280)
+    ]
+    assert [s["codec_name"] for s in streams(square, "video")] == ["gif"]
+    durations = [float(info["format"]["duration"]) for info in (main, portrait, square)]
+    assert max(durations) - min(durations) <= 0.15, f"one narration for all: {durations}"
+    for name in ("zen.jpg", "zen-9x16-720p.jpg", "zen-1x1-720p.jpg", "zen-9x16-720p.preview.webm"):
+        assert (tmp_path / name).stat().st_size > 1000, name
+
+
+def test_a_rendition_must_name_aspect_resolution_and_format(
+    animagenius: Path, corpus: Path, tmp_path: Path
+) -> None:
+    done = cli(animagenius, "render", corpus / "text/pep-0020.rst", "-o", "x.mp4", "--rendition", "9:16,720p",
+               cwd=tmp_path)  # fmt: skip
+
+    assert_one_line_error(done, "--rendition '9:16,720p' must name an aspect, a resolution and a format")

@@ -195,9 +195,23 @@ def test_moov_atom_precedes_mdat_for_streaming(rendered: Rendered) -> None:
     assert head.find(b"moov") != -1, "the index is within the first 64 KiB a player fetches"
 
 
-def test_only_the_video_and_its_captions_are_written_beside_it(rendered: Rendered) -> None:
+def test_only_the_video_its_captions_poster_and_preview_are_written_beside_it(rendered: Rendered) -> None:
     written = sorted(path.name for path in rendered.result.video.parent.iterdir())
-    assert written == ["video.mp4", "video.srt", "video.vtt"]
+    assert written == ["video.jpg", "video.mp4", "video.preview.mp4", "video.srt", "video.vtt"]
+
+
+def test_the_poster_is_a_frame_of_the_video_and_the_preview_its_first_seconds_muted(
+    rendered: Rendered, ffprobe: Callable[[Path], dict[str, Any]]
+) -> None:
+    (rendition,) = rendered.result.renditions
+    assert rendition.video == rendered.result.video
+    assert rendition.poster is not None and rendition.preview is not None
+    with Image.open(rendition.poster) as poster:
+        assert (poster.format, poster.size) == ("JPEG", rendered.expected_size)
+        assert bright(pixels(poster.convert("RGB"))) > 0, "the title slide's text, not a black frame"
+    preview = ffprobe(rendition.preview)
+    assert [s["codec_type"] for s in preview["streams"]] == ["video"]
+    assert 2.9 <= float(preview["format"]["duration"]) <= 3.2  # cut at a packet, without re-encoding
 
 
 def test_progress_rises_to_done(rendered: Rendered) -> None:
@@ -291,7 +305,7 @@ def test_srt_and_webvtt_are_written_next_to_the_video_and_match_the_narration(re
     assert " ".join(body for _, _, body in srt_cues).split() == spoken, "every narrated word, in order, once"
     ass_events = [
         line
-        for line in (rendered.workdir / "captions.ass").read_text().splitlines()
+        for line in (rendered.workdir / "rendition-0" / "captions.ass").read_text().splitlines()
         if line.startswith("Dialogue:")
     ]
     assert len(ass_events) == len(srt_cues), "the files carry the same cues as the burned-in captions"

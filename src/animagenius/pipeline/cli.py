@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--codec", default="h264", help="video codec of an .mp4: h264 (default, plays everywhere) or h265"
     )
     render.add_argument(
+        "--rendition",
+        action="append",
+        default=[],
+        metavar="ASPECT,RESOLUTION,FORMAT",
+        help="also render this version, e.g. 9:16,720p,webm, written next to -o (repeatable); it shares "
+        "the script, voice and sound with the main video",
+    )
+    render.add_argument(
         "--captions",
         default="clean",
         metavar="STYLE",
@@ -170,6 +178,7 @@ def _render(args: argparse.Namespace) -> int:
     )
     music_check(options.music)
     output: Path = args.output
+    renditions = [_rendition(text, options, output) for text in args.rendition]
     _check_files(args.inputs)
     edited = script_load(args.script) if args.script else None
     if args.narration is not None and edited is None:
@@ -186,10 +195,13 @@ def _render(args: argparse.Namespace) -> int:
                 args.inputs, options=options, workdir=Path(workdir), out=output, on_progress=bar.update,
                 script=edited, writer=writer, style=args.style, call_to_action=args.call_to_action,
                 voice_name=args.voice, voice_cache_dir=_user_cache_dir() / "voice", recording=args.narration,
+                segment_cache_dir=_user_cache_dir() / "segments", renditions=renditions,
             )  # fmt: skip
     finally:
         bar.finish()
     _print_notices(result.notices)
+    for extra in result.renditions[1:]:
+        print(f"wrote {extra.video}", file=sys.stderr)
     print(
         f"wrote {output} ({result.duration_s:.1f} s video, {len(result.script.scenes)} scenes) "
         f"and its captions as {', '.join(path.name for path in result.subtitles)} "
@@ -197,6 +209,24 @@ def _render(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def _rendition(text: str, main: RenderOptions, output: Path) -> tuple[RenderOptions, Path]:
+    """`9:16,720p,webm` → those options (the rest as the main video's) and the file next to `output`."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 3:
+        raise InvalidOption(
+            f"--rendition {text!r} must name an aspect, a resolution and a format, e.g. 9:16,720p,webm"
+        )
+    aspect, resolution, container = parts
+    options = RenderOptions.parse(
+        aspect=aspect, resolution=resolution, duration=main.target_duration_s, captions=main.captions,
+        music=main.music, speed=main.speed, format=container.lower().lstrip("."),
+    )  # fmt: skip
+    name = (
+        f"{output.stem}-{options.aspect.value.replace(':', 'x')}-{options.resolution.value}.{options.format}"
+    )
+    return options, output.with_name(name)
 
 
 def _video_format(output: Path) -> str:

@@ -428,8 +428,23 @@ class RenderOptions(Frozen):
         return frame_size(self.aspect, self.resolution)
 
 
+class Rendition(Frozen):
+    """One rendering of the video: its file, a poster frame and a short muted preview (none for a GIF)."""
+
+    video: Path
+    poster: Path
+    preview: Path | None
+    subtitles: tuple[Path, ...] = ()
+    aspect: Aspect
+    resolution: Resolution
+    format: VideoFormat
+
+
 class RenderResult(Frozen):
     video: Path
+    renditions: tuple[Rendition, ...] = Field(
+        (), description="the main video first, then any others asked for"
+    )
     subtitles: tuple[Path, ...] = Field((), description="SRT and WebVTT captions written next to the video")
     script: Script
     duration_s: float

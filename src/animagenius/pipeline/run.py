@@ -10,15 +10,24 @@ from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.gif import gif_from
-from animagenius.pipeline.compose.render import compose, frame_aligned, scene_starts, timeline_words
+from animagenius.pipeline.compose.previews import poster, preview
+from animagenius.pipeline.compose.render import (
+    compose,
+    compose_sound,
+    frame_aligned,
+    scene_starts,
+    timeline_words,
+)
 from animagenius.pipeline.domain import (
     Progress,
     RenderOptions,
     RenderResult,
+    Rendition,
     Script,
     ScriptRequest,
     ScriptStyle,
     SourceDocument,
+    VoiceTrack,
     no_progress,
 )
 from animagenius.pipeline.errors import InvalidOption
@@ -83,6 +92,7 @@ def run(
     call_to_action: str = "",
     recording: Path | None = None,
     transcriber: Transcriber | None = None,
+    renditions: Sequence[tuple[RenderOptions, Path]] = (),
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -90,6 +100,10 @@ def run(
     otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice falls back
     to espeak-ng if it fails. Scene narrations are cached in `voice_cache_dir` and the video's segments in
     `segment_cache_dir` (both default to a folder next to `workdir`): a re-render redoes only what changed.
+
+    `renditions` are more (options, path) pairs of the same video (another aspect, size or format): they
+    share the script, the narration and the soundtrack; each is encoded on its own. Every rendition gets
+    SRT and WebVTT captions, a poster JPEG and a 3-second muted preview (not a GIF) beside it.
 
     With `recording` (a person reading the script aloud), that recording is the narration instead of a
     voice: it is aligned to the script by `transcriber` (default: Whisper) and cut into one slice per scene
@@ -130,8 +144,8 @@ def run(
         written = WrittenScript(script=script, writer="edited")
     return _render(
         written, document, voice=voice, voice_cache_dir=voice_cache_dir, segment_cache_dir=segment_cache_dir,
-        options=options, workdir=workdir,
-        out=out, stages=stages, recording=recording, transcriber=transcriber, limits=limits,
+        options=options, workdir=workdir, out=out, stages=stages, recording=recording,
+        transcriber=transcriber, limits=limits, renditions=renditions,
     )  # fmt: skip
 
 
@@ -149,6 +163,7 @@ def _render(
     recording: Path | None = None,
     transcriber: Transcriber | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
+    renditions: Sequence[tuple[RenderOptions, Path]] = (),
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -173,38 +188,90 @@ def _render(
         )
     tracks = frame_aligned(tracks, fps=options.fps, workdir=workdir / "aligned")
 
-    designed = stages.start("designing slides")
-    layout = Layout.for_frame(options.size, options.aspect)
-    slides = []
-    for index, scene in enumerate(script.scenes):
-        slide = workdir / f"slide-{index:02d}.png"
-        shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None
-        slides.append(
-            render_scene(
-                scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout, out=slide
-            )
-        )
-        designed((index + 1) / len(script.scenes))
-
-    encoded = stages.start("rendering video")
-    partial = workdir / f"video.partial{encoding_for(options).suffix}"
-    duration = compose(
-        slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(),
-        workdir=workdir, out=partial, on_fraction=encoded, cache_dir=segment_cache_dir,
-    )  # fmt: skip
-    if options.format == "gif":
-        partial = gif_from(partial, workdir / "video.partial.gif", duration_s=duration, workdir=workdir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    captions = caption_lines_for(timeline_words(tracks), options.aspect)
-    subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))
-    shutil.move(partial, out)
+    wanted = [(options, out), *renditions]
+    sound = compose_sound(tracks, options, workdir=workdir / "sound")
+    designed, encoded = stages.start("designing slides"), None
+    made: list[Rendition] = []
+    for number, (chosen, target) in enumerate(wanted):
+        share = _share(number, len(wanted))
+        folder = workdir / f"rendition-{number}"
+        slides = _design(script, document, chosen, folder=folder, on_fraction=share(designed))
+        encoded = encoded or stages.start("rendering video")
+        rendition = _rendition(
+            slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
+            on_fraction=share(encoded),
+        )  # fmt: skip
+        made.append(rendition)
     stages.on_progress("done", 1.0)
     return RenderResult(
         video=out,
-        subtitles=subtitles,
+        renditions=tuple(made),
+        subtitles=made[0].subtitles,
         script=script,
-        duration_s=duration,
+        duration_s=sum(track.duration_s for track in tracks),
         scene_starts_s=tuple(scene_starts(tracks)),
         writer=written.writer,
         notices=(*written.notices, *voice_notices),
     )
+
+
+def _share(number: int, count: int) -> Callable[[Callable[[float], None]], Callable[[float], None]]:
+    """Scale a stage's fraction so rendition `number` of `count` reports its part of the stage."""
+    return lambda report: lambda fraction: report((number + fraction) / count)
+
+
+def _design(
+    script: Script,
+    document: SourceDocument,
+    options: RenderOptions,
+    *,
+    folder: Path,
+    on_fraction: Callable[[float], None],
+) -> list[Path]:
+    """One designed still per scene, laid out for the rendition's frame."""
+    folder.mkdir(parents=True, exist_ok=True)
+    layout = Layout.for_frame(options.size, options.aspect)
+    slides = []
+    for index, scene in enumerate(script.scenes):
+        shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None
+        slides.append(
+            render_scene(
+                scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout,
+                out=folder / f"slide-{index:02d}.png",
+            )
+        )  # fmt: skip
+        on_fraction((index + 1) / len(script.scenes))
+    return slides
+
+
+def _rendition(
+    slides: Sequence[Path],
+    tracks: Sequence[VoiceTrack],
+    options: RenderOptions,
+    *,
+    sound: Path,
+    folder: Path,
+    out: Path,
+    cache_dir: Path | None,
+    on_fraction: Callable[[float], None],
+) -> Rendition:
+    """Encode one rendition to `out`, with its captions files, poster and preview beside it."""
+    partial = folder / f"video.partial{encoding_for(options).suffix}"
+    duration = compose(
+        slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(), workdir=folder,
+        out=partial, on_fraction=on_fraction, cache_dir=cache_dir, sound=sound,
+    )  # fmt: skip
+    if options.format == "gif":
+        partial = gif_from(partial, folder / "video.partial.gif", duration_s=duration, workdir=folder)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    captions = caption_lines_for(timeline_words(tracks), options.aspect)
+    subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))
+    shown = poster(partial, out.with_suffix(".jpg"), duration_s=duration, workdir=folder)
+    clip = None
+    if options.format != "gif":
+        clip = preview(partial, out.with_name(f"{out.stem}.preview{out.suffix}"), workdir=folder)
+    shutil.move(partial, out)
+    return Rendition(
+        video=out, poster=shown, preview=clip, subtitles=subtitles, aspect=options.aspect,
+        resolution=options.resolution, format=options.format,
+    )  # fmt: skip

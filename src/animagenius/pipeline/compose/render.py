@@ -44,16 +44,16 @@ def compose(
     out: Path,
     on_fraction: Callable[[float], None],
     cache_dir: Path | None = None,
+    sound: Path | None = None,
 ) -> float:
     """Render the video to `out`; returns its duration, which equals the narration's.
 
-    The picture is rendered in segments cached in `cache_dir` (default: next to `workdir`).
+    The picture is rendered in segments cached in `cache_dir` (default: next to `workdir`); `sound` is the
+    finished soundtrack if it was already made (`compose_sound`), for another rendition of the same video.
     """
     starts = scene_starts(tracks)
     total = sum(track.duration_s for track in tracks)
-    narration = join_narration(tracks, workdir / "narration.wav")
-    music = music_file(options.music, cache_dir=music_cache_dir())
-    sound = soundtrack(narration=narration, music=music, duration_s=total, workdir=workdir)
+    sound = sound or compose_sound(tracks, options, workdir=workdir)
     words = timeline_words(tracks)
     captions, fonts = _captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
     shots = shots_for(slides, starts, total, fps=options.fps, crossfade_s=CROSSFADE_S, zoom_end=1 + ZOOM)
@@ -66,6 +66,15 @@ def compose(
         on_fraction=on_fraction,
     )  # fmt: skip
     return total
+
+
+def compose_sound(tracks: Sequence[VoiceTrack], options: RenderOptions, *, workdir: Path) -> Path:
+    """The finished soundtrack: the narration with the chosen music ducked under it, levelled (audio.py)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    narration = join_narration(tracks, workdir / "narration.wav")
+    music = music_file(options.music, cache_dir=music_cache_dir())
+    total = sum(track.duration_s for track in tracks)
+    return soundtrack(narration=narration, music=music, duration_s=total, workdir=workdir)
 
 
 def _captions(

@@ -26,7 +26,8 @@ from animagenius.pipeline.compose.captions import AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 
-RENDERER_VERSION = 1  # part of every segment's cache key: raise it when the same inputs would look different
+RENDERER_VERSION = 2  # part of every segment's cache key: raise it when the same inputs would look different
+PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 
 
@@ -157,11 +158,14 @@ def _render_all(
             )
             for segment, file in todo
         ]
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = next((future for future in done if future.exception() is not None), None)
-        if failed is not None:
-            pool.shutdown(cancel_futures=True)
-            failed.result()
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
+            progress.report()
+            failed = next((future for future in done if future.exception() is not None), None)
+            if failed is not None:
+                pool.shutdown(cancel_futures=True)
+                failed.result()
 
 
 def _render_segment(
@@ -182,7 +186,8 @@ def _render_segment(
     partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
     args = [
         *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
-        *picture.encoding.video, "-r", str(picture.fps), "-g", str(picture.fps * 2), "-an", str(partial),
+        *picture.encoding.video, "-r", str(picture.fps), "-fps_mode", "cfr", "-g", str(picture.fps * 2),
+        *_timescales(picture, out), "-an", str(partial),
     ]  # fmt: skip
     seconds = segment.frames / picture.fps
     report = progress.tracker(segment.frames)
@@ -197,6 +202,15 @@ def _render_segment(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _timescales(picture: Picture, out: Path) -> tuple[str, ...]:
+    """MP4 clocks that count whole frames, the edit list's too: the concat demuxer sums each segment's
+    length as its edit list states it, and at the default 1/1000 s a frame is 33 or 34 ticks."""
+    if out.suffix != ".mp4":
+        return ()
+    ticks = str(picture.fps * 512)
+    return ("-video_track_timescale", ticks, "-movie_timescale", ticks)
+
+
 def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, folder: Path) -> str:
     chains = [
         f"[{position}:v]{_ken_burns(shots[index], offset, segment.frames, picture)}[v{position}]"
@@ -207,7 +221,8 @@ def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, fo
         seconds = segment.frames / picture.fps
         chains.append(f"[v0][v1]xfade=transition=fade:duration={seconds:.6f}:offset=0[faded]")
         last = "faded"
-    chains.append(f"[{last}]{_captions(segment, picture, folder)}[video]")
+    # exact timestamps on the frame grid: the joined segments then play at a constant rate
+    chains.append(f"[{last}]{_captions(segment, picture, folder)},setpts=N/({picture.fps}*TB)[video]")
     return ";".join(chains)
 
 
@@ -295,23 +310,27 @@ def _escape_path(path: Path) -> str:
 
 
 class _Progress:
-    """Frames encoded so far over all segments (cached ones count as done), reported as a fraction."""
+    """Frames encoded so far over all segments (cached ones count as done). The segments' threads record;
+    the calling thread reports, since `on_fraction` may write to a database connection of its own thread."""
 
     def __init__(self, total: int, on_fraction: Callable[[float], None], *, done: int) -> None:
         self.total, self.on_fraction = max(1, total), on_fraction
         self.frames: dict[int, float] = {-1: float(done)}
         self.keys = itertools.count()
         self.lock = threading.Lock()
-        on_fraction(done / self.total)
+        self.report()
 
     def tracker(self, frames: int) -> Callable[[float], None]:
         """The `on_fraction` of one segment of `frames` frames."""
         key = next(self.keys)
 
-        def report(fraction: float) -> None:
+        def record(fraction: float) -> None:
             with self.lock:
                 self.frames[key] = min(1.0, fraction) * frames
-                value = sum(self.frames.values()) / self.total
-            self.on_fraction(min(1.0, value))
 
-        return report
+        return record
+
+    def report(self) -> None:
+        with self.lock:
+            value = sum(self.frames.values()) / self.total
+        self.on_fraction(min(1.0, value))
