@@ -288,3 +288,41 @@ def grey_frame(video: Path, *, at_s: float) -> np.ndarray:
         timeout=60,
     ).stdout
     return np.frombuffer(raw, dtype=np.uint8).reshape(180, 320).astype(np.float64)
+
+
+def test_the_chosen_format_is_stored_rendered_and_served(signed_in, media, ffprobe):
+    response = new_video(signed_in, video_format="webm", review="on")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    assert (project.video_format, project.codec) == ("webm", "h264")
+    services.script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
+    project.refresh_from_db()
+
+    job = rendered(project)
+
+    assert job.status == RenderJob.Status.DONE, job.error
+    assert project.video.name.endswith(".webm")
+    assert [s["codec_name"] for s in ffprobe(Path(project.video.path))["streams"]] == ["vp9", "opus"]
+    page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
+    assert "Download WEBM" in page and "720p WEBM" in page
+    served = signed_in.get(reverse("studio:project_video", args=[project.id]) + "?download=1")
+    assert served["Content-Type"] == "video/webm"
+    assert served["Content-Disposition"].endswith('.webm"')
+
+
+@pytest.mark.parametrize(
+    ("choice", "stored"), [("mp4-h265", ("mp4", "h265")), ("gif", ("gif", "h264")), ("mp4", ("mp4", "h264"))]
+)
+def test_format_choices_map_to_container_and_codec(signed_in, media, choice, stored):
+    assert new_video(signed_in, video_format=choice, review="on").status_code == 302
+
+    assert (Project.objects.get().video_format, Project.objects.get().codec) == stored
+
+
+def test_an_unknown_format_is_a_form_error(signed_in, media):
+    response = new_video(signed_in, video_format="avi")
+
+    assert response.status_code == 400
+    assert "avi is not one of the available choices" in " ".join(
+        response.context["form"].errors["video_format"]
+    )

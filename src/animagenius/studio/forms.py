@@ -46,6 +46,12 @@ ACCEPT = (
 
 MAX_FILES = 20
 SPEEDS = [(0.75, "0.75×"), (1.0, "1× (normal)"), (1.25, "1.25×"), (1.5, "1.5×")]
+FORMATS = {
+    "mp4": "MP4 (H.264, plays everywhere)",
+    "mp4-h265": "MP4 (H.265, smaller files)",
+    "webm": "WebM (VP9)",
+    "gif": "GIF (no sound)",
+}
 CAPTIONS = {"clean": "Clean", "bold": "Bold", "karaoke": "Karaoke (word by word)", "none": "No captions"}
 OWN_MUSIC = "file"
 """The music choice that means "the file I upload"."""
@@ -104,6 +110,9 @@ class ProjectForm(forms.Form):
         choices=[(r.value, r.value) for r in Resolution], initial=Resolution.HD.value
     )
     duration = forms.TypedChoiceField(choices=DURATIONS, coerce=int, initial=60, label="Length")
+    video_format = forms.ChoiceField(
+        choices=list(FORMATS.items()), required=False, initial="mp4", label="Format"
+    )
     # not required: a client that leaves them out gets the defaults
     voice = forms.ChoiceField(choices=_voice_choices, required=False, help_text="Press ▶ Preview to hear it.")
     speed = forms.TypedChoiceField(
@@ -168,6 +177,8 @@ class ProjectForm(forms.Form):
                     captions=data["caption_style"],
                     music="" if data.get("music") == OWN_MUSIC else data.get("music", ""),
                     speed=data["speed"],
+                    format=(data.get("video_format") or "mp4").split("-")[0],
+                    codec="h265" if data.get("video_format") == "mp4-h265" else "h264",
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error

@@ -34,6 +34,8 @@ class Project(BaseModel):
     caption_style = models.CharField(
         max_length=10, default="clean", help_text="burned-in captions: clean, bold, karaoke or none"
     )
+    video_format = models.CharField(max_length=4, default="mp4", help_text="mp4, webm or gif")
+    codec = models.CharField(max_length=4, default="h264", help_text="video codec of an mp4: h264 or h265")
     music = models.CharField(
         max_length=40,
         blank=True,

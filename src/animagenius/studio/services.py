@@ -80,6 +80,8 @@ def project_create(
             voice=voice or settings.VOICE_PROVIDER,
             speed=options.speed,
             caption_style=options.captions,
+            video_format=options.format,
+            codec=options.codec,
             music="" if music_upload is not None else options.music,
         )
         if music_upload is not None:
@@ -384,12 +386,14 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         captions=project.caption_style,
         music=_copy_music(project, workdir / "music") or project.music,
         speed=project.speed,
+        format=project.video_format,
+        codec=project.codec,
     )
     return run(
         sources,
         options=options,
         workdir=workdir / "render",
-        out=workdir / "video.mp4",
+        out=workdir / f"video.{project.video_format}",
         voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
         segment_cache_dir=settings.SEGMENT_CACHE_DIR,
@@ -489,7 +493,7 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
     project = job.project
     with transaction.atomic():
         with result.video.open("rb") as video:
-            project.video.save(f"{project.id}/{job.id}.mp4", File(video), save=False)
+            project.video.save(f"{project.id}/{job.id}{result.video.suffix}", File(video), save=False)
         if job.script_version is None:  # a render that wrote its own script (made before versions existed)
             project.ai_script = result.script.model_dump(mode="json")
         project.video_duration_s = result.duration_s

@@ -241,7 +241,7 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     project = _project(request, project_id)
     if not project.video:
         raise Http404("This project has no finished video yet")
-    filename = f"{Path(project.display_title).stem[:80] or 'video'}.mp4"
+    filename = f"{Path(project.display_title).stem[:80] or 'video'}{Path(project.video.name).suffix}"
     download = request.GET.get("download") == "1"
     return ranged_file_response(request, Path(project.video.path), filename=filename, download=download)
 
