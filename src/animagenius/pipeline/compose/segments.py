@@ -3,7 +3,8 @@
 Every segment is one ffmpeg filtergraph (Ken Burns on the still, the crossfade, its captions) encoded on its
 own and kept in a cache under a hash of everything it shows; the segments are then joined without
 re-encoding and muxed with the sound. Editing one scene re-renders its segments (and the crossfades beside
-it) and the join; the others come from the cache. Segments render in parallel, one ffmpeg each.
+it) and the join; the others come from the cache. Segments render in parallel, one single-threaded
+ffmpeg per core (as fast as frame threads on 2 cores, with a quarter less memory each: bench/README.md).
 
 Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about the centre, so the picture moves in
 half-pixel steps (whole-pixel placement shimmers on sharp slide edges; bench/render_reference.py).
@@ -186,8 +187,8 @@ def _render_segment(
     partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
     args = [
         *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
-        *picture.encoding.video, "-r", str(picture.fps), "-fps_mode", "cfr", "-g", str(picture.fps * 2),
-        *_timescales(picture, out), "-an", str(partial),
+        *picture.encoding.video, "-threads", "1", "-r", str(picture.fps), "-fps_mode", "cfr",
+        "-g", str(picture.fps * 2), *_timescales(picture, out), "-an", str(partial),
     ]  # fmt: skip
     seconds = segment.frames / picture.fps
     report = progress.tracker(segment.frames)
