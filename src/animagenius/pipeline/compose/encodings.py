@@ -19,6 +19,7 @@ class Encoding:
     video: tuple[str, ...]  # encoder arguments of every segment
     tag: tuple[str, ...]  # set on the joined file's video stream
     audio: tuple[str, ...]
+    audio_suffix: str  # of the sound encoded on its own, to be joined as it is
 
 
 H264 = Encoding(
@@ -27,6 +28,7 @@ H264 = Encoding(
     video=("-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p"),
     tag=(),
     audio=("-c:a", "aac", "-b:a", "160k", "-ar", str(AUDIO_RATE), "-ac", "2"),
+    audio_suffix=".m4a",
 )
 H265 = Encoding(
     name="h265",
@@ -35,6 +37,7 @@ H265 = Encoding(
            "-x265-params", "log-level=error"),
     tag=("-tag:v", "hvc1"),  # how Safari and QuickTime recognise HEVC in MP4
     audio=H264.audio,
+    audio_suffix=H264.audio_suffix,
 )  # fmt: skip
 VP9 = Encoding(
     name="vp9",
@@ -43,6 +46,7 @@ VP9 = Encoding(
            "-crf", "32", "-b:v", "0", "-pix_fmt", "yuv420p"),
     tag=(),
     audio=("-c:a", "libopus", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", "2"),
+    audio_suffix=".webm",
 )  # fmt: skip
 
 

@@ -2,8 +2,9 @@
 
 Every segment is one ffmpeg filtergraph (Ken Burns on the still, the crossfade, its captions) encoded on its
 own and kept in a cache under a hash of everything it shows; the segments are then joined without
-re-encoding and muxed with the sound. Editing one scene re-renders its segments (and the crossfades beside
-it) and the join; the others come from the cache. Segments render in parallel, one single-threaded
+re-encoding and muxed with the sound, itself encoded once beside them and cached too, so the join only copies.
+Editing one scene re-renders its segments (and the crossfades beside it) and the join; the others come from
+the cache. Segments render in parallel, one single-threaded
 ffmpeg per core (as fast as frame threads on 2 cores, with a quarter less memory each: bench/README.md).
 
 Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about the centre, so the picture moves in
@@ -27,9 +28,10 @@ from animagenius.pipeline.compose.captions import AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 
-RENDERER_VERSION = 2  # part of every segment's cache key: raise it when the same inputs would look different
+RENDERER_VERSION = 3  # part of every segment's cache key: raise it when the same inputs would look different
 PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
+KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,12 @@ def render_picture(
         total, on_fraction, done=sum(s.frames for s, hit in zip(segments, cached, strict=True) if hit)
     )
     todo = [(segment, file) for segment, file, hit in zip(segments, files, cached, strict=True) if not hit]
-    _render_all(todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers)
-    _join(files, picture.encoding, sound=sound, duration_s=total / picture.fps, workdir=workdir, out=out)
+    encoded_sound = cache_dir / f"sound-{_sound_key(sound, picture.encoding)}{picture.encoding.audio_suffix}"
+    _render_all(
+        todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers,
+        sound=(sound, encoded_sound, total / picture.fps),
+    )  # fmt: skip
+    _join(files, encoded_sound, picture.encoding, duration_s=total / picture.fps, workdir=workdir, out=out)
     return cached
 
 
@@ -148,10 +154,12 @@ def _render_all(
     workdir: Path,
     progress: _Progress,
     workers: int | None,
+    sound: tuple[Path, Path, float],
 ) -> None:
-    if not todo:
-        return
-    count = min(len(todo), workers or os.cpu_count() or 1)
+    """The segments in `todo`, and the sound encoded (`sound`: the WAV, the encoded file, its seconds)
+    unless the cache has it."""
+    wav, encoded, seconds = sound
+    count = max(1, min(len(todo) + 1, workers or os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="segment") as pool:
         futures = [
             pool.submit(
@@ -159,6 +167,12 @@ def _render_all(
             )
             for segment, file in todo
         ]
+        if not encoded.is_file():
+            futures.append(
+                pool.submit(
+                    _encode_sound, wav, picture.encoding, seconds=seconds, workdir=workdir, out=encoded
+                )
+            )
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
@@ -188,7 +202,7 @@ def _render_segment(
     args = [
         *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
         *picture.encoding.video, "-threads", "1", "-r", str(picture.fps), "-fps_mode", "cfr",
-        "-g", str(picture.fps * 2), *_timescales(picture, out), "-an", str(partial),
+        "-g", str(picture.fps * KEYFRAME_EVERY_S), *_timescales(picture, out), "-an", str(partial),
     ]  # fmt: skip
     seconds = segment.frames / picture.fps
     report = progress.tracker(segment.frames)
@@ -284,16 +298,32 @@ def _fonts_digest(fonts_dir: Path | None) -> str:
     return ",".join(sorted(f"{p.name}:{p.stat().st_size}" for p in fonts_dir.iterdir()))
 
 
+def _sound_key(sound: Path, encoding: Encoding) -> str:
+    return hashlib.sha256(f"{_file_digest(sound)} {encoding.audio}".encode()).hexdigest()[:40]
+
+
+def _encode_sound(sound: Path, encoding: Encoding, *, seconds: float, workdir: Path, out: Path) -> None:
+    partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
+    try:
+        run_ffmpeg(
+            [*SAFE_INPUT, "-i", str(sound.resolve()), "-vn", *encoding.audio, str(partial)],
+            cwd=workdir, duration_s=seconds, on_fraction=lambda _: None, timeout_s=max(60.0, seconds),
+        )  # fmt: skip
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _join(
-    files: Sequence[Path], encoding: Encoding, *, sound: Path, duration_s: float, workdir: Path, out: Path
+    files: Sequence[Path], sound: Path, encoding: Encoding, *, duration_s: float, workdir: Path, out: Path
 ) -> None:
-    """The segments one after another, as they are, with `sound` encoded under them."""
+    """The segments one after another and the encoded `sound`, all as they are."""
     listing = workdir / "segments.txt"
     listing.write_text("".join(f"file '{_concat_path(file)}'\n" for file in files), encoding="utf-8")
     args = [
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", listing.name,
         *SAFE_INPUT, "-i", str(sound.resolve()),
-        "-map", "0:v", "-map", "1:a", "-c:v", "copy", *encoding.tag, *encoding.audio,
+        "-map", "0:v", "-map", "1:a", "-c", "copy", *encoding.tag,
         "-t", f"{duration_s:.3f}", *(("-movflags", "+faststart") if encoding.suffix == ".mp4" else ()),
         str(out.resolve()),
     ]  # fmt: skip
