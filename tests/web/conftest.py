@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -17,3 +19,12 @@ def user(db: None) -> User:
 def signed_in(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    """Uploads, renders and voice previews in this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RENDER_WORKDIR = tmp_path / "work"
+    settings.VOICE_PREVIEW_DIR = tmp_path / "previews"
+    return tmp_path

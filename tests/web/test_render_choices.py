@@ -50,14 +50,6 @@ def tone_wav(seconds: float = 1.0, rate: int = 44100) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.RENDER_WORKDIR = tmp_path / "work"
-    settings.VOICE_PREVIEW_DIR = tmp_path / "previews"
-    return tmp_path
-
-
 # ---------------------------------------------------------------- the form
 
 

@@ -40,6 +40,7 @@ from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
 from animagenius.pipeline.music import TRACKS, music_check
 from animagenius.pipeline.providers.protocols import ScriptWriter
 from animagenius.pipeline.script_edit import script_dump, script_load
+from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--codec", default="h264", help="video codec of an .mp4: h264 (default, plays everywhere) or h265"
     )
+    render.add_argument(
+        "--theme",
+        default=DEFAULT_THEME,
+        help=f"look of the slides: {', '.join(THEMES)} (default {DEFAULT_THEME})",
+    )
+    render.add_argument("--watermark", action="store_true", help="put the AnimaGenius mark in the top corner")
     render.add_argument(
         "--rendition",
         action="append",
@@ -175,6 +182,8 @@ def _render(args: argparse.Namespace) -> int:
         speed=args.speed,
         format=_video_format(args.output),
         codec=args.codec,
+        theme=args.theme,
+        watermark=args.watermark,
     )
     music_check(options.music)
     output: Path = args.output
@@ -221,7 +230,8 @@ def _rendition(text: str, main: RenderOptions, output: Path) -> tuple[RenderOpti
     aspect, resolution, container = parts
     options = RenderOptions.parse(
         aspect=aspect, resolution=resolution, duration=main.target_duration_s, captions=main.captions,
-        music=main.music, speed=main.speed, format=container.lower().lstrip("."),
+        music=main.music, speed=main.speed, format=container.lower().lstrip("."), theme=main.theme,
+        watermark=main.watermark,
     )  # fmt: skip
     name = (
         f"{output.stem}-{options.aspect.value.replace(':', 'x')}-{options.resolution.value}.{options.format}"

@@ -11,6 +11,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
 
 
 class Frozen(BaseModel):
@@ -172,7 +173,7 @@ class Visual(Frozen):
 class Scene(Frozen):
     id: str = Field("", max_length=16, description="stable name for editing; assigned by the Script if blank")
     role: SceneRole = "body"
-    title: str = Field(min_length=1, max_length=120)
+    title: str = Field(min_length=1, max_length=300)
     bullets: tuple[str, ...] = Field((), max_length=3)
     narration: str = Field(min_length=1, max_length=3000)
     visual: Visual = Visual()
@@ -366,6 +367,17 @@ class RenderOptions(Frozen):
         "mp4", description="container: mp4 (H.264/H.265 + AAC), webm (VP9 + Opus), gif"
     )
     codec: Codec = Field("h264", description="video codec of an mp4; webm is always VP9")
+    theme: str = Field(DEFAULT_THEME, description=f"look of the stills: {', '.join(THEMES)}")
+    watermark: bool = Field(
+        False, description="an AnimaGenius mark in the top corner (the free tier's videos)"
+    )
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, theme: str) -> str:
+        if theme not in THEMES:
+            raise ValueError(f"theme {theme!r} is not one of {', '.join(THEMES)}")
+        return theme
 
     @classmethod
     def parse(
@@ -379,6 +391,8 @@ class RenderOptions(Frozen):
         speed: float = 1.0,
         format: str = "mp4",
         codec: str = "h264",
+        theme: str = DEFAULT_THEME,
+        watermark: bool = False,
     ) -> RenderOptions:
         """Build options from user strings, raising InvalidOption with the accepted values."""
         if format not in VIDEO_FORMATS:
@@ -389,6 +403,8 @@ class RenderOptions(Frozen):
             raise InvalidOption(f"codec {codec!r} is not supported; use one of {', '.join(CODECS)}")
         if codec != "h264" and format != "mp4":
             raise InvalidOption(f"codec {codec} is for .mp4 files; {format} has its own (leave --codec out)")
+        if theme not in THEMES:
+            raise InvalidOption(f"theme {theme!r} is not supported; use one of {', '.join(THEMES)}")
         if captions not in CAPTION_STYLES:
             raise InvalidOption(
                 f"caption style {captions!r} is not supported; use one of {', '.join(CAPTION_STYLES)}"
@@ -421,6 +437,8 @@ class RenderOptions(Frozen):
             speed=speed,
             format=cast(VideoFormat, format),
             codec=cast(Codec, codec),
+            theme=theme,
+            watermark=watermark,
         )
 
     @property

@@ -34,6 +34,7 @@ from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
 from animagenius.pipeline.providers.protocols import ScriptWriter, Transcriber, Voice, WrittenScript
 from animagenius.pipeline.script_edit import script_check_against
+from animagenius.pipeline.themes import THEMES
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
 from animagenius.pipeline.voice import narrate
 
@@ -230,7 +231,7 @@ def _design(
 ) -> list[Path]:
     """One designed still per scene, laid out for the rendition's frame."""
     folder.mkdir(parents=True, exist_ok=True)
-    layout = Layout.for_frame(options.size, options.aspect)
+    layout = Layout.for_frame(options.size, options.aspect, THEMES[options.theme])
     slides = []
     for index, scene in enumerate(script.scenes):
         shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None

@@ -1,25 +1,22 @@
-"""One designed still per scene, laid out for the frame's aspect ratio.
+"""One designed still per scene, laid out for the frame's aspect ratio in the video's theme.
 
 A scene shows what its visual directive names: a source figure or photo, a source table, a pull-quote from
-the source, or (by default) a typographic slide of its title and bullets. Generated images come with issue 6.
+the source, or (by default) a typographic slide of its title and bullets. Text never leaves its box: it
+shrinks to a smallest legible size, and what still does not fit ends in an ellipsis.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Aspect, Block, Scene
+from animagenius.pipeline.themes import DARK, Theme
 
-BACKGROUND_TOP = (17, 24, 39)
-BACKGROUND_BOTTOM = (49, 46, 129)
-ACCENT = (129, 140, 248)
-TITLE_COLOUR = (255, 255, 255)
-BODY_COLOUR = (224, 231, 255)
-MUTED_COLOUR = (165, 180, 252)
+SMALLEST_TITLE, SMALLEST_BODY = 0.034, 0.024  # of the frame's short side: still legible at 720p
 
 
 def font_file() -> Path:
@@ -33,7 +30,8 @@ def font_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=64)
-def _font(size: int, weight: int) -> ImageFont.FreeTypeFont:
+def font_of(size: int, weight: int) -> ImageFont.FreeTypeFont:
+    """Inter at `size` pixels and `weight` (100-900), optical size set for display or text."""
     font = ImageFont.truetype(str(font_file()), size)
     font.set_variation_by_axes([32 if size > 40 else 14, weight])
     return font
@@ -45,16 +43,27 @@ class Layout:
     height: int
     margin: int
     caption_band: int  # bottom pixels kept free for burned-in captions
+    theme: Theme = DARK
 
     @classmethod
-    def for_frame(cls, size: tuple[int, int], aspect: Aspect) -> Layout:
+    def for_frame(cls, size: tuple[int, int], aspect: Aspect, theme: Theme = DARK) -> Layout:
         width, height = size
         band = {Aspect.LANDSCAPE: 0.22, Aspect.SQUARE: 0.24, Aspect.PORTRAIT: 0.32}[aspect]
-        return cls(width, height, margin=round(min(size) * 0.08), caption_band=round(height * band))
+        return cls(
+            width, height, margin=round(min(size) * 0.08), caption_band=round(height * band), theme=theme
+        )
 
     @property
     def text_width(self) -> int:
         return self.width - 2 * self.margin
+
+    @property
+    def unit(self) -> int:
+        return min(self.width, self.height)
+
+    @property
+    def content_bottom(self) -> int:
+        return self.height - self.caption_band
 
 
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
@@ -76,18 +85,19 @@ def render_scene(
 
 def _header(draw: ImageDraw.ImageDraw, *, number: int, total: int, layout: Layout) -> int:
     """The scene counter and accent rule; returns the y where content starts."""
-    unit = min(layout.width, layout.height)
+    unit, theme = layout.unit, layout.theme
     x, y = layout.margin, layout.margin
-    draw.text((x, y), f"{number:02d} / {total:02d}", font=_font(round(unit * 0.028), 600), fill=MUTED_COLOUR)
+    draw.text((x, y), f"{number:02d} / {total:02d}", font=font_of(round(unit * 0.028), 600), fill=theme.muted)
     y += round(unit * 0.07)
-    draw.rectangle((x, y, x + round(unit * 0.08), y + max(4, unit // 160)), fill=ACCENT)
+    draw.rectangle((x, y, x + round(unit * 0.08), y + max(4, unit // 160)), fill=theme.accent)
     return y + round(unit * 0.05)
 
 
 def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, size: int) -> int:
-    font = _font(size, 750)
-    for line in _wrap(title, font, layout.text_width)[:2]:
-        draw.text((layout.margin, y), line, font=font, fill=TITLE_COLOUR)
+    """The title above a picture or table: two lines at most, the second ending in … if it goes on."""
+    font = font_of(size, layout.theme.title_weight)
+    for line in _clipped(_wrap(title, font, layout.text_width), font, layout.text_width, max_lines=2):
+        draw.text((layout.margin, y), line, font=font, fill=layout.theme.title)
         y += round(size * 1.18)
     return y + round(size * 0.4)
 
@@ -95,12 +105,12 @@ def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, siz
 def _render_picture(
     scene: Scene, picture: Path, *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image = _gradient(layout.width, layout.height)
+    image = _background(layout)
     draw = ImageDraw.Draw(image)
-    unit = min(layout.width, layout.height)
+    unit = layout.unit
     y = _title(draw, scene.title, y=_header(draw, number=number, total=total, layout=layout), layout=layout,
                size=round(unit * 0.05))  # fmt: skip
-    box = (layout.text_width, layout.height - layout.caption_band - y)
+    box = (layout.text_width, layout.content_bottom - y)
     with Image.open(picture) as source:
         source.thumbnail(box, Image.Resampling.LANCZOS)
         framed = source.convert("RGB")
@@ -113,7 +123,7 @@ def _render_picture(
     top = y + (box[1] - framed.height) // 2
     pad = max(4, unit // 120)
     draw.rectangle(
-        (left - pad, top - pad, left + framed.width + pad, top + framed.height + pad), fill=(255, 255, 255)
+        (left - pad, top - pad, left + framed.width + pad, top + framed.height + pad), fill=layout.theme.panel
     )
     image.paste(framed, (left, top))
     image.save(out, optimize=False, compress_level=1)
@@ -123,26 +133,26 @@ def _render_picture(
 def _render_table(
     scene: Scene, rows: tuple[tuple[str, ...], ...], *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image = _gradient(layout.width, layout.height)
+    image = _background(layout)
     draw = ImageDraw.Draw(image)
-    unit = min(layout.width, layout.height)
+    unit, theme = layout.unit, layout.theme
     y = _title(draw, scene.title, y=_header(draw, number=number, total=total, layout=layout), layout=layout,
                size=round(unit * 0.05))  # fmt: skip
     shown = [row[:MAX_TABLE_COLUMNS] for row in rows[:MAX_TABLE_ROWS]]
     columns = max(len(row) for row in shown)
-    row_height = min(round(unit * 0.075), (layout.height - layout.caption_band - y) // len(shown))
+    row_height = min(round(unit * 0.075), (layout.content_bottom - y) // len(shown))
     size = max(10, round(row_height * 0.42))
     column_width = layout.text_width // columns
     for index, row in enumerate(shown):
         top = y + index * row_height
-        fill = ACCENT if index == 0 else ((255, 255, 255) if index % 2 else (238, 242, 255))
+        fill = theme.accent if index == 0 else (theme.panel if index % 2 else theme.panel_alternate)
         draw.rectangle(
             (layout.margin, top, layout.margin + layout.text_width, top + row_height - 2), fill=fill
         )
-        font = _font(size, 700 if index == 0 else 450)
+        font = font_of(size, 700 if index == 0 else 450)
         for column, cell in enumerate(row):
             text = _truncate(cell, font, column_width - size)
-            colour = TITLE_COLOUR if index == 0 else BACKGROUND_TOP
+            colour = theme.on_accent if index == 0 else theme.panel_text
             origin = (layout.margin + column * column_width + size // 2, top + (row_height - size) // 2)
             draw.text(origin, text, font=font, fill=colour)
     image.save(out, optimize=False, compress_level=1)
@@ -150,82 +160,126 @@ def _render_table(
 
 
 def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: Layout, out: Path) -> Path:
-    image = _gradient(layout.width, layout.height)
+    image = _background(layout)
     draw = ImageDraw.Draw(image)
-    unit = min(layout.width, layout.height)
+    unit, theme = layout.unit, layout.theme
     y = _header(draw, number=number, total=total, layout=layout)
     words = text.split()
     quote = " ".join(words[:MAX_QUOTE_WORDS]) + ("…" if len(words) > MAX_QUOTE_WORDS else "")
-    available = layout.height - layout.caption_band - y
+    available = layout.content_bottom - y
     size = round(unit * 0.06)
+    smallest = round(unit * SMALLEST_BODY)
     while (
-        size > 14 and len(_wrap(quote, _font(size, 500), layout.text_width)) * size * 1.3 > available * 0.85
+        size > smallest
+        and len(_wrap(quote, font_of(size, 500), layout.text_width)) * size * 1.3
+        > available * 0.85 - size * 1.2
     ):
-        size = round(size * 0.9)
-    draw.text((layout.margin, y - round(size * 0.3)), "“", font=_font(size * 2, 800), fill=ACCENT)
+        size = max(smallest, round(size * 0.9))
+    draw.text((layout.margin, y - round(size * 0.3)), "“", font=font_of(size * 2, 800), fill=theme.accent)
     y += round(size * 1.2)
-    for line in _wrap(quote, _font(size, 500), layout.text_width):
-        draw.text((layout.margin, y), line, font=_font(size, 500), fill=TITLE_COLOUR)
+    attribution = font_of(round(size * 0.6), 600)
+    room = int((available * 0.85 - size * 1.2) // (size * 1.3))
+    for line in _clipped(_wrap(quote, font_of(size, 500), layout.text_width), font_of(size, 500),
+                         layout.text_width, max_lines=max(1, room)):  # fmt: skip
+        draw.text((layout.margin, y), line, font=font_of(size, 500), fill=theme.title)
         y += round(size * 1.3)
-    draw.text((layout.margin, y + round(size * 0.3)), scene.title, font=_font(round(size * 0.6), 600),
-              fill=MUTED_COLOUR)  # fmt: skip
+    title = _truncate(scene.title, attribution, layout.text_width)
+    draw.text((layout.margin, y + round(size * 0.3)), title, font=attribution, fill=theme.muted)
     image.save(out, optimize=False, compress_level=1)
     return out
 
 
-def _truncate(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+def _truncate(text: str, font: ImageFont.FreeTypeFont, width: int, *, force: bool = False) -> str:
+    """`text` cut to `width` with an ellipsis; `force`: `text` ends in " …" that must stay visible."""
     if font.getlength(text) <= width:
         return text
-    while text and font.getlength(text + "…") > width:
+    text = text.removesuffix(" …") if force else text
+    while text and font.getlength(text.rstrip(" ,.;:") + "…") > width:
         text = text[:-1]
-    return text + "…"
+    return text.rstrip(" ,.;:") + "…"
 
 
 def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: Path) -> Path:
-    image = _gradient(layout.width, layout.height)
+    image = _background(layout)
     draw = ImageDraw.Draw(image)
+    theme = layout.theme
     x, y = layout.margin, _header(draw, number=number, total=total, layout=layout)
+    title_size, bullet_size = _fit(scene, layout, layout.content_bottom - y)
+    title_font, bullet_font = font_of(title_size, theme.title_weight), font_of(bullet_size, theme.body_weight)
+    indent = round(bullet_size * 1.1)
 
-    available = layout.height - layout.caption_band - y
-    title_size, bullet_size = _fit(scene, layout, available)
-    title_font = _font(title_size, 750)
-    for line in _wrap(scene.title, title_font, layout.text_width):
-        draw.text((x, y), line, font=title_font, fill=TITLE_COLOUR)
+    lines: list[_Line] = []  # laid out first, so whatever does not fit can end in an ellipsis
+    for text in _wrap(scene.title, title_font, layout.text_width):
+        lines.append(_Line(x, y, text, title_font, theme.title, layout.text_width))
         y += round(title_size * 1.18)
     y += round(title_size * 0.5)
-
-    bullet_font = _font(bullet_size, 450)
-    indent = round(bullet_size * 1.1)
     for bullet in scene.bullets:
-        dot = round(bullet_size * 0.22)
-        centre_y = y + round(bullet_size * 0.62)
-        draw.ellipse((x, centre_y - dot, x + 2 * dot, centre_y + dot), fill=ACCENT)
-        for line in _wrap(bullet, bullet_font, layout.text_width - indent):
-            draw.text((x + indent, y), line, font=bullet_font, fill=BODY_COLOUR)
+        for position, text in enumerate(_wrap(bullet, bullet_font, layout.text_width - indent)):
+            dot = round(bullet_size * 0.22) if position == 0 else 0
+            lines.append(_Line(x + indent, y, text, bullet_font, theme.body, layout.text_width - indent, dot))
             y += round(bullet_size * 1.3)
         y += round(bullet_size * 0.45)
 
+    kept = [line for line in lines if line.bottom <= layout.content_bottom] or lines[:1]
+    if len(kept) < len(lines):
+        last = kept[-1]
+        kept[-1] = replace(last, text=_truncate(f"{last.text} …", last.font, last.width, force=True))
+    for line in kept:
+        if line.dot:
+            centre_y = line.y + round(line.font.size * 0.62)
+            draw.ellipse((x, centre_y - line.dot, x + 2 * line.dot, centre_y + line.dot), fill=theme.accent)
+        draw.text((line.x, line.y), line.text, font=line.font, fill=line.colour)
     image.save(out, optimize=False, compress_level=1)
     return out
 
 
+@dataclass(frozen=True)
+class _Line:
+    x: int
+    y: int
+    text: str
+    font: ImageFont.FreeTypeFont
+    colour: tuple[int, int, int]
+    width: int
+    dot: int = 0  # radius of the bullet before the line; 0 for none
+
+    @property
+    def bottom(self) -> int:
+        ascent, descent = self.font.getmetrics()
+        return self.y + ascent + descent
+
+
 def _fit(scene: Scene, layout: Layout, available: int) -> tuple[int, int]:
-    """The largest title and bullet sizes at which everything fits above the caption band."""
-    unit = min(layout.width, layout.height)
+    """The largest title and bullet sizes at which everything fits above the caption band, never smaller
+    than the smallest legible ones."""
+    unit, theme = layout.unit, layout.theme
     scale = 1.0
-    while scale > 0.4:
-        title_size, bullet_size = round(unit * 0.075 * scale), round(unit * 0.042 * scale)
-        title_lines = len(_wrap(scene.title, _font(title_size, 750), layout.text_width))
+    while True:
+        title_size = max(round(unit * SMALLEST_TITLE), round(unit * 0.075 * scale))
+        bullet_size = max(round(unit * SMALLEST_BODY), round(unit * 0.042 * scale))
+        title_lines = len(_wrap(scene.title, font_of(title_size, theme.title_weight), layout.text_width))
         bullet_lines = sum(
-            len(_wrap(b, _font(bullet_size, 450), layout.text_width - round(bullet_size * 1.1)))
+            len(
+                _wrap(
+                    b, font_of(bullet_size, theme.body_weight), layout.text_width - round(bullet_size * 1.1)
+                )
+            )
             for b in scene.bullets
         )
         needed = title_lines * title_size * 1.18 + title_size * 0.5 + bullet_lines * bullet_size * 1.3
         needed += len(scene.bullets) * bullet_size * 0.45
-        if needed <= available:
-            break
+        smallest = title_size <= unit * SMALLEST_TITLE and bullet_size <= unit * SMALLEST_BODY
+        if needed <= available or smallest:
+            return title_size, bullet_size
         scale *= 0.9
-    return title_size, bullet_size
+
+
+def _clipped(lines: list[str], font: ImageFont.FreeTypeFont, width: int, *, max_lines: int) -> list[str]:
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    kept[-1] = _truncate(f"{kept[-1]} …", font, width, force=True)
+    return kept
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -243,12 +297,10 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
-def _gradient(width: int, height: int) -> Image.Image:
-    column = Image.new("RGB", (1, height))
-    for row in range(height):
-        mix = row / max(1, height - 1)
-        column.putpixel(
-            (0, row),
-            tuple(round(a + (b - a) * mix) for a, b in zip(BACKGROUND_TOP, BACKGROUND_BOTTOM, strict=True)),
-        )
-    return column.resize((width, height))
+def _background(layout: Layout) -> Image.Image:
+    top, bottom = layout.theme.background_top, layout.theme.background_bottom
+    column = Image.new("RGB", (1, layout.height))
+    for row in range(layout.height):
+        mix = row / max(1, layout.height - 1)
+        column.putpixel((0, row), tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)))
+    return column.resize((layout.width, layout.height))

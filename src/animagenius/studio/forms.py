@@ -35,6 +35,7 @@ from animagenius.pipeline.script_edit import (
     scene_update,
     script_check_against,
 )
+from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
 
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
@@ -114,6 +115,11 @@ class ProjectForm(forms.Form):
         choices=list(FORMATS.items()), required=False, initial="mp4", label="Format"
     )
     # not required: a client that leaves them out gets the defaults
+    theme = forms.ChoiceField(
+        choices=[(theme.name, theme.label) for theme in THEMES.values()],
+        required=False,
+        initial=DEFAULT_THEME,
+    )
     voice = forms.ChoiceField(choices=_voice_choices, required=False, help_text="Press ▶ Preview to hear it.")
     speed = forms.TypedChoiceField(
         choices=SPEEDS, coerce=float, required=False, empty_value=None, initial=1.0, label="Voice speed"
@@ -179,6 +185,7 @@ class ProjectForm(forms.Form):
                     speed=data["speed"],
                     format=(data.get("video_format") or "mp4").split("-")[0],
                     codec="h265" if data.get("video_format") == "mp4-h265" else "h264",
+                    theme=data.get("theme") or DEFAULT_THEME,
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error

@@ -36,6 +36,9 @@ class Project(BaseModel):
     )
     video_format = models.CharField(max_length=4, default="mp4", help_text="mp4, webm or gif")
     codec = models.CharField(max_length=4, default="h264", help_text="video codec of an mp4: h264 or h265")
+    theme = models.CharField(
+        max_length=16, default="dark", help_text="look of the slides: dark, light, bold, minimal"
+    )
     music = models.CharField(
         max_length=40,
         blank=True,
@@ -147,6 +150,9 @@ class RenderJob(BaseModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=8, blank=True, help_text="of the video rendered, for estimates")
+    video_format = models.CharField(max_length=4, blank=True)
+    video_s = models.FloatField(null=True, blank=True, help_text="length of the video it made, seconds")
 
     class Meta:
         indexes: ClassVar = [

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
@@ -40,6 +40,41 @@ def voice_list() -> list[VoiceInfo]:
 
 def render_job_latest(*, project: Project) -> RenderJob | None:
     return project.render_jobs.order_by("-created_at").first()
+
+
+# Render seconds per second of video before this machine has rendered anything like it (bench/README.md).
+FIRST_GUESS_S_PER_VIDEO_S = {"720p": 0.5, "1080p": 1.0, "4k": 4.0}
+LEARNED_FROM_LAST = 20
+
+
+@dataclass(frozen=True)
+class RenderEstimate:
+    seconds: float
+    learned_from: int  # past renders it is based on; 0: a first guess
+
+
+def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
+    """How long rendering `video_s` seconds of `project`'s video should take here: the median pace of the
+    last finished renders at its resolution and format (anyone's: only the pace is used), scaled."""
+    recent = (
+        RenderJob.objects.filter(
+            kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE, resolution=project.resolution,
+            video_format=project.video_format, video_s__gt=0, started_at__isnull=False,
+            finished_at__gt=F("started_at"),
+        )
+        .order_by("-finished_at")
+        .values_list("started_at", "finished_at", "video_s")[:LEARNED_FROM_LAST]
+    )  # fmt: skip
+    paces = sorted(
+        (finished - started).total_seconds() / length
+        for started, finished, length in recent
+        if started and finished and length  # the query's filters guarantee them; the types do not know
+    )
+    if not paces:
+        return RenderEstimate(video_s * FIRST_GUESS_S_PER_VIDEO_S.get(project.resolution, 1.0), 0)
+    middle = len(paces) // 2
+    median = paces[middle] if len(paces) % 2 else (paces[middle - 1] + paces[middle]) / 2
+    return RenderEstimate(video_s * median, len(paces))
 
 
 def render_job_get(*, job_id: uuid.UUID) -> RenderJob:

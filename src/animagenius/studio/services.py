@@ -34,6 +34,8 @@ from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
 
+WATERMARKED_TIERS = frozenset({User.Tier.FREE})  # their videos carry the AnimaGenius mark
+
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 0.5
@@ -82,6 +84,7 @@ def project_create(
             caption_style=options.captions,
             video_format=options.format,
             codec=options.codec,
+            theme=options.theme,
             music="" if music_upload is not None else options.music,
         )
         if music_upload is not None:
@@ -215,6 +218,8 @@ def render_job_create(
             recording=recording,
             notices=list(script_version.notices),
             progress=progress,
+            resolution=project.resolution,
+            video_format=project.video_format,
         )
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
         transaction.on_commit(
@@ -388,6 +393,8 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         speed=project.speed,
         format=project.video_format,
         codec=project.codec,
+        theme=project.theme,
+        watermark=project.owner.subscription_tier in WATERMARKED_TIERS,
     )
     return run(
         sources,
@@ -509,6 +516,7 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
             finished_at=timezone.now(),
             error="",
             notices=_merged(job.notices, result.notices),
+            video_s=result.duration_s,
         )
         _log(job, step="rendering video", status=FileProcessingLog.Status.OK)
         UsageMetric.objects.create(

@@ -204,6 +204,7 @@ def _editor(
         "cards": [_card_view(project, card) for card in shown],
         "new_card": _card_view(project, blank),
         "total_s": _total_s(shown),
+        "estimate": selectors.render_estimate(project=project, video_s=_total_s(shown)),
         "target_s": script.target_duration_s,
         "unsaved": cards is not None,
         "busy": job is not None and not job.is_finished,

@@ -12,6 +12,7 @@ from animagenius.pipeline.compose.audio import soundtrack
 from animagenius.pipeline.compose.captions import AssScript, ass_script, caption_fonts
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.segments import Picture, render_picture, shots_for
+from animagenius.pipeline.compose.watermark import watermark_image, watermark_offset
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.music import music_cache_dir, music_file
 
@@ -57,9 +58,11 @@ def compose(
     words = timeline_words(tracks)
     captions, fonts = _captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
     shots = shots_for(slides, starts, total, fps=options.fps, crossfade_s=CROSSFADE_S, zoom_end=1 + ZOOM)
+    mark = watermark_image(options.size, workdir / "watermark.png") if options.watermark else None
     picture = Picture(
-        size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts, encoding=encoding_for(options)
-    )
+        size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts,
+        encoding=encoding_for(options), watermark=mark, mark_offset=watermark_offset(options.size),
+    )  # fmt: skip
     render_picture(
         shots, picture, sound=sound,
         workdir=workdir, cache_dir=cache_dir or workdir.parent / SEGMENT_CACHE_NAME, out=out,

@@ -54,13 +54,17 @@ class Segment:
 
 @dataclass(frozen=True)
 class Picture:
-    """What every segment shares: frame size and rate, captions and the fonts they need, the encoder."""
+    """What every segment shares: frame size and rate, captions and the fonts they need, the encoder, and
+    a mark (transparent PNG) laid over the top right corner, `mark_offset` pixels from the right and top
+    edges, if any."""
 
     size: tuple[int, int]
     fps: int
     captions: AssScript | None
     fonts_dir: Path | None
     encoding: Encoding = H264
+    watermark: Path | None = None
+    mark_offset: tuple[int, int] = (0, 0)
 
 
 def shots_for(
@@ -197,6 +201,8 @@ def _render_segment(
     inputs: list[str] = []
     for index, _ in segment.shots:
         inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
+    if picture.watermark is not None:
+        inputs += [*SAFE_INPUT, "-i", str(picture.watermark.resolve())]
     graph = _segment_graph(segment, shots, picture, folder)
     partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
     args = [
@@ -236,6 +242,10 @@ def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, fo
         seconds = segment.frames / picture.fps
         chains.append(f"[v0][v1]xfade=transition=fade:duration={seconds:.6f}:offset=0[faded]")
         last = "faded"
+    if picture.watermark is not None:
+        mark, (right, top) = len(segment.shots), picture.mark_offset
+        chains.append(f"[{last}][{mark}:v]overlay=x=W-w-{right}:y={top}:format=yuv420[marked]")
+        last = "marked"
     # exact timestamps on the frame grid: the joined segments then play at a constant rate
     chains.append(f"[{last}]{_captions(segment, picture, folder)},setpts=N/({picture.fps}*TB)[video]")
     return ";".join(chains)
@@ -277,6 +287,8 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
     for index, offset in segment.shots:
         shot = shots[index]
         digest.update(f"shot {_file_digest(shot.still)} {shot.frames} {shot.zoom_end} {offset}".encode())
+    if picture.watermark is not None:
+        digest.update(f"mark {_file_digest(picture.watermark)} {picture.mark_offset}".encode())
     window = _captions_window(segment, picture)
     if window is not None:
         digest.update(window.text().encode())

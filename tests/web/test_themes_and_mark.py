@@ -1,0 +1,85 @@
+"""The studio's theme choice reaches the video, and the free tier's videos carry the AnimaGenius mark.
+
+The form goes through the web client; the render runs the real pipeline through the services the worker
+calls (in this process), as tests/web/test_render_choices.py does. Frames are read back with OCR.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from animagenius.accounts.models import User
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
+from animagenius.pipeline.themes import LIGHT
+from animagenius.studio import services
+from animagenius.studio.models import Project, RenderJob
+from tests.web.test_render_choices import TEXT, rendered
+
+
+def frame(video: Path, *, at_s: float) -> Image.Image:
+    command = [ffmpeg_exe(), "-v", "error", "-ss", f"{at_s:.2f}", "-i", str(video), "-frames:v", "1"]
+    raw = subprocess.run(
+        [*command, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], capture_output=True, check=True, timeout=60
+    ).stdout
+    return Image.frombytes("RGB", (1280, 720), raw)
+
+
+def mark_read(image: Image.Image, folder: Path) -> bool:
+    corner = folder / "corner.png"
+    image.crop((image.width // 2, 0, image.width, image.height // 5)).save(corner)
+    return "AnimaGenius" in RapidOCR().read(corner).text.replace(" ", "")
+
+
+def render_from_the_form(client: Client, **fields: str) -> Project:
+    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "review": "on", **fields}
+    response = client.post(reverse("studio:project_list"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    services.script_job_execute(job_id=project.render_jobs.get().id)
+    project.refresh_from_db()
+    job = rendered(project)
+    assert job.status == RenderJob.Status.DONE, job.error
+    return project
+
+
+def test_a_free_video_in_the_light_theme_is_light_and_carries_the_mark(
+    signed_in: Client, user: User, media: Path
+) -> None:
+    assert user.subscription_tier == User.Tier.FREE
+    project = render_from_the_form(signed_in, theme="light")
+
+    assert project.theme == "light"
+    shown = frame(Path(project.video.path), at_s=1.5)
+    top_left = np.asarray(shown, dtype=np.int16)[5:30, 5:200].reshape(-1, 3).mean(axis=0)
+    assert np.abs(top_left - np.array(LIGHT.background_top)).max() < 12, f"light background, got {top_left}"
+    assert mark_read(shown, media), "the free tier's video carries the AnimaGenius mark"
+    page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
+    assert "light theme" in page
+
+
+def test_a_paying_customers_video_has_no_mark(signed_in: Client, user: User, media: Path) -> None:
+    User.objects.filter(id=user.id).update(subscription_tier=User.Tier.PRO)
+    project = render_from_the_form(signed_in)
+
+    assert project.theme == "dark", "the default theme"
+    assert not mark_read(frame(Path(project.video.path), at_s=1.5), media)
+
+
+@pytest.mark.parametrize("theme", ["neon", "DARK"])
+def test_an_unknown_theme_is_a_form_error(signed_in: Client, media: Path, theme: str) -> None:
+    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "theme": theme}
+    response = signed_in.post(reverse("studio:project_list"), form)
+
+    assert response.status_code == 400
+    assert f"{theme} is not one of the available choices" in " ".join(
+        response.context["form"].errors["theme"]
+    )
+    assert not Project.objects.exists()
