@@ -3,7 +3,9 @@ re-render that redoes only what an edit touched."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from PIL import Image
 
 from animagenius.pipeline.compose.captions import AssEvent, captions_script
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
-from animagenius.pipeline.compose.segments import Picture, render_picture, segments_for, shots_for
+from animagenius.pipeline.compose.segments import Picture, cache_trim, render_picture, segments_for, shots_for
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals import font_dir
@@ -204,3 +206,30 @@ def test_a_re_render_after_editing_one_scene_adds_only_that_scenes_segments(
     new = after_edit - first
     assert len(new - sounds(new)) == 3, "the edited scene and the crossfades on either side of it"
     assert len(sounds(new)) == 1, "the edited narration's soundtrack"
+
+
+def test_the_cache_is_trimmed_least_recently_used_first_sparing_what_is_in_use(tmp_path: Path) -> None:
+    cache = tmp_path / "segments"
+    cache.mkdir()
+    now = time.time()
+
+    def cached(name: str, *, age_s: float, size: int = 1000) -> Path:
+        path = cache / name
+        path.write_bytes(b"\0" * size)
+        os.utime(path, (now - age_s, now - age_s))
+        return path
+
+    oldest = cached("a.mp4", age_s=5 * 86400)
+    older = cached("b.mp4", age_s=3 * 86400)
+    old = cached("c.mp4", age_s=2 * 86400)
+    in_use = cached("d.mp4", age_s=60, size=5000)  # a render may be about to join it
+    leftover = cached(".e.1234.partial.mp4", age_s=2 * 3600, size=10)  # a render that died
+    being_written = cached(".f.5678.partial.mp4", age_s=5, size=10)
+
+    freed = cache_trim(cache, max_bytes=7000)
+
+    assert not oldest.exists() and not older.exists() and not leftover.exists()
+    assert old.exists() and in_use.exists() and being_written.exists()
+    assert freed == 2010
+    assert cache_trim(cache, max_bytes=100) == 1000, "over the limit: all but what is in use goes"
+    assert in_use.exists() and being_written.exists()

@@ -83,3 +83,21 @@ def test_an_unknown_theme_is_a_form_error(signed_in: Client, media: Path, theme:
         response.context["form"].errors["theme"]
     )
     assert not Project.objects.exists()
+
+
+def test_4k_is_for_paid_plans_with_a_clear_form_error(signed_in: Client, user: User, media: Path) -> None:
+    form = {"text": TEXT, "aspect": "16:9", "resolution": "4k", "duration": "30", "review": "on"}
+    page = signed_in.get(reverse("studio:project_list")).content.decode()
+    assert "4k (paid plans)" in page, "the choice says so before it is made"
+
+    response = signed_in.post(reverse("studio:project_list"), form)
+
+    assert response.status_code == 400
+    message = "4k video is for paid plans; choose 720p or 1080p, or upgrade your plan."
+    assert message in " ".join(response.context["form"].errors["resolution"])
+    assert not Project.objects.exists()
+
+    User.objects.filter(id=user.id).update(subscription_tier=User.Tier.PRO)
+    assert "4k (paid plans)" not in signed_in.get(reverse("studio:project_list")).content.decode()
+    assert signed_in.post(reverse("studio:project_list"), form).status_code == 302
+    assert Project.objects.get().resolution == "4k"

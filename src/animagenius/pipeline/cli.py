@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from animagenius.pipeline.compose.segments import CACHE_MAX_BYTES, cache_trim
     from animagenius.pipeline.run import run
 
     options = RenderOptions.parse(
@@ -208,6 +209,7 @@ def _render(args: argparse.Namespace) -> int:
             )  # fmt: skip
     finally:
         bar.finish()
+        cache_trim(_user_cache_dir() / "segments", max_bytes=CACHE_MAX_BYTES)
     _print_notices(result.notices)
     for extra in result.renditions[1:]:
         print(f"wrote {extra.video}", file=sys.stderr)

@@ -5,7 +5,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -38,6 +38,7 @@ from animagenius.pipeline.script_edit import (
 from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
 
+RESOLUTIONS = [resolution.value for resolution in Resolution]
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
 ACCEPT = (
     ".md,.markdown,.txt,.rst,.html,.htm,.pdf,.docx,.pptx,.jpg,.jpeg,.png,.webp,.gif,.tif,.tiff,"
@@ -107,9 +108,7 @@ class ProjectForm(forms.Form):
         max_length=200_000,
     )
     aspect = forms.ChoiceField(choices=[(a.value, a.value) for a in Aspect], initial=Aspect.LANDSCAPE.value)
-    resolution = forms.ChoiceField(
-        choices=[(r.value, r.value) for r in Resolution], initial=Resolution.HD.value
-    )
+    resolution = forms.ChoiceField(choices=[(r, r) for r in RESOLUTIONS], initial=Resolution.HD.value)
     duration = forms.TypedChoiceField(choices=DURATIONS, coerce=int, initial=60, label="Length")
     video_format = forms.ChoiceField(
         choices=list(FORMATS.items()), required=False, initial="mp4", label="Format"
@@ -145,11 +144,27 @@ class ProjectForm(forms.Form):
         help_text="Edit the scenes first; otherwise the video is made straight away.",
     )
 
-    def __init__(self, *args: Any, max_bytes: int, default_voice: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_bytes: int, default_voice: str, resolutions: Sequence[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
         self.default_voice = default_voice
+        self.resolutions = list(resolutions)
         self.fields["voice"].initial = default_voice
+        resolution = cast(forms.ChoiceField, self.fields["resolution"])
+        resolution.choices = [
+            (value, value if value in self.resolutions else f"{value} (paid plans)") for value in RESOLUTIONS
+        ]
+
+    def clean_resolution(self) -> str:
+        resolution: str = self.cleaned_data["resolution"]
+        if resolution not in self.resolutions:
+            raise forms.ValidationError(
+                f"{resolution} video is for paid plans; choose {' or '.join(self.resolutions)}, "
+                "or upgrade your plan."
+            )
+        return resolution
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

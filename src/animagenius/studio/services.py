@@ -27,14 +27,14 @@ from django.utils import timezone
 
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
+from animagenius.billing.plans import WATERMARKED_TIERS
+from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import RenderOptions, RenderResult, Script, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import PipelineError
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
-
-WATERMARKED_TIERS = frozenset({User.Tier.FREE})  # their videos carry the AnimaGenius mark
 
 logger = logging.getLogger(__name__)
 
@@ -377,6 +377,7 @@ def render_job_execute(*, job_id: uuid.UUID | str) -> None:
         _job_succeed(job, result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        cache_trim(Path(settings.SEGMENT_CACHE_DIR), max_bytes=settings.SEGMENT_CACHE_MAX_MB * 2**20)
 
 
 def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from animagenius.accounts.models import User
+from animagenius.billing.plans import resolutions_for
 from animagenius.core.http import ranged_file_response
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.script_edit import script_parse
@@ -64,6 +65,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         max_bytes=max_bytes,
         default_voice=settings.VOICE_PROVIDER,
+        resolutions=resolutions_for(user.subscription_tier),
     )
     if request.method == "POST" and form.is_valid():
         project = services.project_create(

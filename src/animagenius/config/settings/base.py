@@ -164,6 +164,7 @@ RENDER_WORKDIR = env_path("RENDER_WORKDIR", VAR_DIR / "work")
 VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
 VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
 SEGMENT_CACHE_DIR = env_path("SEGMENT_CACHE_DIR", VAR_DIR / "cache" / "segments")
+SEGMENT_CACHE_MAX_MB = env_int("SEGMENT_CACHE_MAX_MB", 10240, minimum=100)
 VOICE_PREVIEW_DIR = env_path("VOICE_PREVIEW_DIR", VAR_DIR / "cache" / "voice-preview")
 
 # ---------------------------------------------------------------- script writing (LLM)

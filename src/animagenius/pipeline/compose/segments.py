@@ -18,6 +18,7 @@ import itertools
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -32,6 +33,8 @@ RENDERER_VERSION = 3  # part of every segment's cache key: raise it when the sam
 PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
+CACHE_MAX_BYTES = 10 * 2**30  # the default size of the segment cache
+IN_USE_S = 3600  # cache files used this recently are never trimmed: a render may be about to join them
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,16 @@ def render_picture(
     keys = [_segment_key(segment, shots, picture) for segment in segments]
     files = [cache_dir / f"{key}{picture.encoding.suffix}" for key in keys]
     cached = [file.is_file() for file in files]
+    for file, hit in zip(files, cached, strict=True):
+        if hit:
+            file.touch()  # recently used: the last to be trimmed
     progress = _Progress(
         total, on_fraction, done=sum(s.frames for s, hit in zip(segments, cached, strict=True) if hit)
     )
     todo = [(segment, file) for segment, file, hit in zip(segments, files, cached, strict=True) if not hit]
     encoded_sound = cache_dir / f"sound-{_sound_key(sound, picture.encoding)}{picture.encoding.audio_suffix}"
+    if encoded_sound.is_file():
+        encoded_sound.touch()
     _render_all(
         todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers,
         sound=(sound, encoded_sound, total / picture.fps),
@@ -308,6 +316,30 @@ def _fonts_digest(fonts_dir: Path | None) -> str:
     if fonts_dir is None:
         return ""
     return ",".join(sorted(f"{p.name}:{p.stat().st_size}" for p in fonts_dir.iterdir()))
+
+
+def cache_trim(cache_dir: Path, *, max_bytes: int) -> int:
+    """Delete the least recently used segments until the cache holds at most `max_bytes` (files used in the
+    last hour stay, whatever the size); also leftovers of renders that died. Returns the bytes freed."""
+    if not cache_dir.is_dir():
+        return 0
+    now = time.time()
+    entries = []
+    for path in cache_dir.iterdir():
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # another render's partial file, just renamed
+            continue
+        entries.append((stat.st_mtime, stat.st_size, path))
+    freed = 0
+    total = sum(size for _, size, _ in entries)
+    for used, size, path in sorted(entries):
+        leftover = path.name.startswith(".") and ".partial" in path.name
+        if now - used < IN_USE_S or not (leftover or total > max_bytes):
+            continue
+        path.unlink(missing_ok=True)
+        total, freed = total - size, freed + size
+    return freed
 
 
 def _sound_key(sound: Path, encoding: Encoding) -> str:
