@@ -122,11 +122,12 @@ DEFAULT_WORDS_PER_MINUTE = 165.0
 
 SceneRole = Literal["hook", "body", "recap", "call_to_action"]
 ScriptStyle = Literal["explainer", "summary", "lesson", "promo"]
-VisualKind = Literal["slide", "figure", "table", "quote", "image", "generated"]
+VisualKind = Literal["slide", "figure", "table", "chart", "quote", "image", "generated"]
 SOURCE_VISUALS: dict[str, tuple[BlockKind, ...]] = {
     "figure": ("figure",),
     "image": ("figure",),
     "table": ("table",),
+    "chart": ("table",),
     "quote": ("quote", "paragraph", "list_item", "notes", "transcript"),
 }
 """Visual kinds that show a source block, and the block kinds each can show."""

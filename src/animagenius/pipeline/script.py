@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from animagenius.pipeline.analyse import ProseSection, Sentence, content_words, prose_sections
+from animagenius.pipeline.charts import chart_data
 from animagenius.pipeline.domain import (
     SCENE_LEAD_IN_S,
     SCENE_PAUSE_S,
@@ -348,7 +349,10 @@ def _visual(document: SourceDocument, part: _Part) -> Visual:
         chosen = min(shown, key=distance.__getitem__, default=None)
         if chosen is None or distance[chosen] > VISUAL_REACH_BLOCKS:
             return Visual()
-    return Visual(kind="figure" if document.blocks[chosen].kind == "figure" else "table", block=chosen)
+    block = document.blocks[chosen]
+    if block.kind == "figure":
+        return Visual(kind="figure", block=chosen)
+    return Visual(kind="chart" if chart_data(block.rows) else "table", block=chosen)
 
 
 def _distance(document: SourceDocument, shown: int, spoken: int) -> float:

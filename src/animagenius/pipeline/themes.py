@@ -21,6 +21,14 @@ class Theme:
     panel_alternate: Colour
     panel_text: Colour
     on_accent: Colour  # text on the accent colour
+    chart: tuple[Colour, ...] = (
+        (129, 140, 248),
+        (52, 211, 153),
+        (251, 191, 36),
+        (244, 114, 182),
+        (56, 189, 248),
+        (163, 230, 53),
+    )  # series and slices, in order
     title_weight: int = 750
     body_weight: int = 450
 
@@ -38,6 +46,7 @@ LIGHT = Theme(
     title=(15, 23, 42), body=(51, 65, 85), muted=(100, 116, 139),
     panel=(255, 255, 255), panel_alternate=(241, 245, 249),
     panel_text=(15, 23, 42), on_accent=(255, 255, 255),
+    chart=((37, 99, 235), (5, 150, 105), (217, 119, 6), (219, 39, 119), (2, 132, 199), (101, 163, 13)),
 )  # fmt: skip
 BOLD = Theme(
     name="bold", label="Bold (sunset)",
@@ -45,6 +54,7 @@ BOLD = Theme(
     title=(255, 255, 255), body=(255, 237, 213), muted=(254, 215, 170),
     panel=(255, 251, 235), panel_alternate=(254, 243, 199),
     panel_text=(69, 26, 3), on_accent=(69, 26, 3),
+    chart=((250, 204, 21), (255, 255, 255), (254, 215, 170), (69, 26, 3), (253, 224, 71), (251, 146, 60)),
     title_weight=900, body_weight=600,
 )  # fmt: skip
 MINIMAL = Theme(
@@ -53,6 +63,7 @@ MINIMAL = Theme(
     title=(17, 17, 17), body=(64, 64, 64), muted=(128, 128, 128),
     panel=(250, 250, 250), panel_alternate=(240, 240, 240),
     panel_text=(17, 17, 17), on_accent=(255, 255, 255),
+    chart=((17, 17, 17), (115, 115, 115), (190, 190, 190), (64, 64, 64), (150, 150, 150), (220, 38, 38)),
     title_weight=600, body_weight=350,
 )  # fmt: skip
 

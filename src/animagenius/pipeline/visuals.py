@@ -13,8 +13,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from animagenius.pipeline.charts import ChartData, ChartStyle, chart_data, draw_chart
 from animagenius.pipeline.domain import Aspect, Block, Scene
 from animagenius.pipeline.themes import DARK, Theme
+from animagenius.pipeline.typeset import truncate, wrap
 
 SMALLEST_TITLE, SMALLEST_BODY = 0.034, 0.024  # of the frame's short side: still legible at 720p
 
@@ -76,7 +78,9 @@ def render_scene(
     """The scene's still. `shown` is the source block its visual points at, if any."""
     if shown is not None and scene.visual.kind in ("figure", "image") and shown.image is not None:
         return _render_picture(scene, shown.image, number=number, total=total, layout=layout, out=out)
-    if shown is not None and scene.visual.kind == "table" and shown.rows:
+    if shown is not None and scene.visual.kind == "chart" and (data := chart_data(shown.rows)) is not None:
+        return _render_chart(scene, data, number=number, total=total, layout=layout, out=out)
+    if shown is not None and scene.visual.kind in ("table", "chart") and shown.rows:
         return _render_table(scene, shown.rows, number=number, total=total, layout=layout, out=out)
     if shown is not None and scene.visual.kind == "quote" and shown.text.strip():
         return _render_quote(scene, shown.text, number=number, total=total, layout=layout, out=out)
@@ -96,7 +100,7 @@ def _header(draw: ImageDraw.ImageDraw, *, number: int, total: int, layout: Layou
 def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, size: int) -> int:
     """The title above a picture or table: two lines at most, the second ending in … if it goes on."""
     font = font_of(size, layout.theme.title_weight)
-    for line in _clipped(_wrap(title, font, layout.text_width), font, layout.text_width, max_lines=2):
+    for line in _clipped(wrap(title, font, layout.text_width), font, layout.text_width, max_lines=2):
         draw.text((layout.margin, y), line, font=font, fill=layout.theme.title)
         y += round(size * 1.18)
     return y + round(size * 0.4)
@@ -151,10 +155,27 @@ def _render_table(
         )
         font = font_of(size, 700 if index == 0 else 450)
         for column, cell in enumerate(row):
-            text = _truncate(cell, font, column_width - size)
+            text = truncate(cell, font, column_width - size)
             colour = theme.on_accent if index == 0 else theme.panel_text
             origin = (layout.margin + column * column_width + size // 2, top + (row_height - size) // 2)
             draw.text(origin, text, font=font, fill=colour)
+    image.save(out, optimize=False, compress_level=1)
+    return out
+
+
+def _render_chart(
+    scene: Scene, data: ChartData, *, number: int, total: int, layout: Layout, out: Path
+) -> Path:
+    image = _background(layout)
+    draw = ImageDraw.Draw(image)
+    unit, theme = layout.unit, layout.theme
+    y = _title(draw, scene.title, y=_header(draw, number=number, total=total, layout=layout), layout=layout,
+               size=round(unit * 0.05))  # fmt: skip
+    style = ChartStyle(
+        colours=theme.chart, text=theme.body, muted=theme.muted,
+        font=font_of(max(14, round(unit * 0.034)), 500), bold=font_of(max(14, round(unit * 0.038)), 750),
+    )  # fmt: skip
+    draw_chart(draw, data, (layout.margin, y, layout.width - layout.margin, layout.content_bottom), style)
     image.save(out, optimize=False, compress_level=1)
     return out
 
@@ -171,7 +192,7 @@ def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: L
     smallest = round(unit * SMALLEST_BODY)
     while (
         size > smallest
-        and len(_wrap(quote, font_of(size, 500), layout.text_width)) * size * 1.3
+        and len(wrap(quote, font_of(size, 500), layout.text_width)) * size * 1.3
         > available * 0.85 - size * 1.2
     ):
         size = max(smallest, round(size * 0.9))
@@ -179,24 +200,14 @@ def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: L
     y += round(size * 1.2)
     attribution = font_of(round(size * 0.6), 600)
     room = int((available * 0.85 - size * 1.2) // (size * 1.3))
-    for line in _clipped(_wrap(quote, font_of(size, 500), layout.text_width), font_of(size, 500),
+    for line in _clipped(wrap(quote, font_of(size, 500), layout.text_width), font_of(size, 500),
                          layout.text_width, max_lines=max(1, room)):  # fmt: skip
         draw.text((layout.margin, y), line, font=font_of(size, 500), fill=theme.title)
         y += round(size * 1.3)
-    title = _truncate(scene.title, attribution, layout.text_width)
+    title = truncate(scene.title, attribution, layout.text_width)
     draw.text((layout.margin, y + round(size * 0.3)), title, font=attribution, fill=theme.muted)
     image.save(out, optimize=False, compress_level=1)
     return out
-
-
-def _truncate(text: str, font: ImageFont.FreeTypeFont, width: int, *, force: bool = False) -> str:
-    """`text` cut to `width` with an ellipsis; `force`: `text` ends in " …" that must stay visible."""
-    if font.getlength(text) <= width:
-        return text
-    text = text.removesuffix(" …") if force else text
-    while text and font.getlength(text.rstrip(" ,.;:") + "…") > width:
-        text = text[:-1]
-    return text.rstrip(" ,.;:") + "…"
 
 
 def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: Path) -> Path:
@@ -209,12 +220,12 @@ def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: 
     indent = round(bullet_size * 1.1)
 
     lines: list[_Line] = []  # laid out first, so whatever does not fit can end in an ellipsis
-    for text in _wrap(scene.title, title_font, layout.text_width):
+    for text in wrap(scene.title, title_font, layout.text_width):
         lines.append(_Line(x, y, text, title_font, theme.title, layout.text_width))
         y += round(title_size * 1.18)
     y += round(title_size * 0.5)
     for bullet in scene.bullets:
-        for position, text in enumerate(_wrap(bullet, bullet_font, layout.text_width - indent)):
+        for position, text in enumerate(wrap(bullet, bullet_font, layout.text_width - indent)):
             dot = round(bullet_size * 0.22) if position == 0 else 0
             lines.append(_Line(x + indent, y, text, bullet_font, theme.body, layout.text_width - indent, dot))
             y += round(bullet_size * 1.3)
@@ -223,7 +234,7 @@ def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: 
     kept = [line for line in lines if line.bottom <= layout.content_bottom] or lines[:1]
     if len(kept) < len(lines):
         last = kept[-1]
-        kept[-1] = replace(last, text=_truncate(f"{last.text} …", last.font, last.width, force=True))
+        kept[-1] = replace(last, text=truncate(f"{last.text} …", last.font, last.width, force=True))
     for line in kept:
         if line.dot:
             centre_y = line.y + round(line.font.size * 0.62)
@@ -257,12 +268,10 @@ def _fit(scene: Scene, layout: Layout, available: int) -> tuple[int, int]:
     while True:
         title_size = max(round(unit * SMALLEST_TITLE), round(unit * 0.075 * scale))
         bullet_size = max(round(unit * SMALLEST_BODY), round(unit * 0.042 * scale))
-        title_lines = len(_wrap(scene.title, font_of(title_size, theme.title_weight), layout.text_width))
+        title_lines = len(wrap(scene.title, font_of(title_size, theme.title_weight), layout.text_width))
         bullet_lines = sum(
             len(
-                _wrap(
-                    b, font_of(bullet_size, theme.body_weight), layout.text_width - round(bullet_size * 1.1)
-                )
+                wrap(b, font_of(bullet_size, theme.body_weight), layout.text_width - round(bullet_size * 1.1))
             )
             for b in scene.bullets
         )
@@ -278,23 +287,8 @@ def _clipped(lines: list[str], font: ImageFont.FreeTypeFont, width: int, *, max_
     if len(lines) <= max_lines:
         return lines
     kept = lines[:max_lines]
-    kept[-1] = _truncate(f"{kept[-1]} …", font, width, force=True)
+    kept[-1] = truncate(f"{kept[-1]} …", font, width, force=True)
     return kept
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and font.getlength(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
 
 
 def _background(layout: Layout) -> Image.Image:

@@ -119,8 +119,9 @@ class VisualChoice:
 
 SLIDE = VisualChoice("slide", "Designed slide")
 GENERATED = VisualChoice("generated", "Generated image (describe it below)")
-_SHOWN_AS = {"figure": "figure", "table": "table", "quote": "quote"}
-"""Block kinds offered to every scene, and the visual kind that shows them."""
+_SHOWN_AS = {"figure": ("figure",), "table": ("table", "chart"), "quote": ("quote",)}
+"""Block kinds offered to every scene, and the visual kinds that show them (a table without numbers to
+chart is drawn as a table even when a chart is chosen)."""
 _QUOTABLE = ("paragraph", "list_item", "notes", "transcript")
 """Block kinds offered as a quote only to the scenes that were written from them."""
 LABEL_CHARS = 60
@@ -132,9 +133,10 @@ def visual_choices(
     """What a scene can show: a slide, the document's figures, tables and quotes, its own source text
     as a quote, or a generated image. The scene's current visual is always among them."""
     offered = [
-        (_SHOWN_AS[block["kind"]], index)
+        (kind, index)
         for index, block in enumerate(blocks)
         if block["kind"] in _SHOWN_AS and (block["kind"] != "figure" or block["image"])
+        for kind in _SHOWN_AS[block["kind"]]
     ]
     offered += [
         ("quote", index)

@@ -1,0 +1,170 @@
+"""Charts from source tables: which tables chart, which chart they make, and that the drawing is true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from animagenius.pipeline.charts import chart_data, parse_number
+from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, ScriptRequest, Visual
+from animagenius.pipeline.ingest import ingest_text
+from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
+from animagenius.pipeline.script import write_script
+from animagenius.pipeline.themes import DARK
+from animagenius.pipeline.visuals import Layout, render_scene
+
+SOURCE = Provenance(file="report.md")
+STARS = (
+    ("Language", "Stars"),
+    ("Python", "60,000"),
+    ("Rust", "90,000"),
+    ("Go", "120,000"),
+    ("Zig", "30,000"),
+)
+REVENUE = (("Year", "Revenue"), ("2019", "$1.2M"), ("2020", "$1.9M"), ("2021", "$3.4M"), ("2022", "$4.8M"))
+TRAFFIC = (("Source", "Share"), ("Search", "50%"), ("Social", "25%"), ("Direct", "15%"), ("Email", "10%"))
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("1,234", 1234.0), ("12.5%", 12.5), ("$3.4M", 3_400_000.0), ("−2", -2.0), ("€ 7k", 7000.0),
+     ("0.5", 0.5), ("2bn", 2e9), ("n/a", None), ("", None), ("12 apples", None), ("v1.2.3", None)],
+)  # fmt: skip
+def test_numbers_are_read_as_tables_write_them(cell: str, value: float | None) -> None:
+    assert parse_number(cell) == value
+
+
+def test_the_data_picks_the_chart() -> None:
+    assert chart_data(STARS).kind == "bar"  # type: ignore[union-attr]
+    assert chart_data(REVENUE).kind == "line", "years along the bottom: a line over time"  # type: ignore[union-attr]
+    assert chart_data(TRAFFIC).kind == "pie", "shares that add up to 100 %"  # type: ignore[union-attr]
+    not_shares = (("Source", "Share"), ("Search", "50%"), ("Social", "25%"), ("Direct", "5%"))
+    assert chart_data(not_shares).kind == "bar", "80 % is not a whole: bars"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (("Name", "Role"), ("Ada", "Analyst"), ("Grace", "Admiral")),  # no numbers
+        (("Year", "Revenue"), ("2019", "$1.2M")),  # one row is not a chart
+        (("Item", "Price"), ("Tea", "n/a"), ("Cake", "soon"), ("Jam", "2")),  # mostly not numbers
+    ],
+)
+def test_tables_without_numbers_to_draw_make_no_chart(rows: tuple[tuple[str, ...], ...]) -> None:
+    assert chart_data(rows) is None
+
+
+def chart(
+    tmp_path: Path, rows: tuple[tuple[str, ...], ...], *, size: tuple[int, int] = (1280, 720)
+) -> Image.Image:
+    aspect = Aspect.LANDSCAPE if size[0] > size[1] else Aspect.PORTRAIT
+    scene = Scene(title="GitHub stars", narration="Stars.", visual=Visual(kind="chart", block=0))
+    block = Block(kind="table", text="Table 1: stars", source=SOURCE, rows=rows)
+    out = render_scene(
+        scene, shown=block, number=1, total=2, layout=Layout.for_frame(size, aspect), out=tmp_path / "c.png"
+    )
+    return Image.open(out).convert("RGB")
+
+
+def coloured(image: Image.Image, colour: tuple[int, int, int]) -> np.ndarray:
+    return np.abs(np.asarray(image, dtype=np.int16) - np.array(colour)).max(axis=2) <= 6
+
+
+def read_text(image: Image.Image, tmp_path: Path) -> str:
+    """OCR of the chart's text: the bars are painted over first (RapidOCR's detector skips words beside
+    large flat shapes that a viewer reads at once) and the frame is enlarged 1.5×, as a viewer's screen
+    would be."""
+    pixels = np.asarray(image).copy()
+    pixels[coloured(image, DARK.chart[0])] = DARK.background_top
+    path = tmp_path / "read.png"
+    Image.fromarray(pixels).resize(
+        (image.width * 3 // 2, image.height * 3 // 2), Image.Resampling.LANCZOS
+    ).save(path)
+    return RapidOCR().read(path).text
+
+
+def test_bars_are_as_tall_as_their_numbers_and_labelled_readably_at_720p(tmp_path: Path) -> None:
+    image = chart(tmp_path, STARS)
+    bars = coloured(image, DARK.chart[0])
+    columns = np.nonzero(bars.any(axis=0))[0]
+    runs = np.split(columns, np.nonzero(np.diff(columns) > 1)[0] + 1)
+    assert len(runs) == 4, "one bar per language"
+    heights = [bars[:, run].any(axis=1).sum() for run in runs]
+    expected = np.array([60, 90, 120, 30]) / 120
+    assert np.allclose(np.array(heights) / max(heights), expected, atol=0.02), heights
+
+    read = read_text(image, tmp_path)
+    for label in ("Python", "Rust", "Go", "Zig", "120,000", "90,000", "60,000", "30,000"):
+        assert label in read, f"{label!r} not readable in {read!r}"
+
+
+def test_pie_slices_are_the_shares(tmp_path: Path) -> None:
+    image = chart(tmp_path, TRAFFIC, size=(720, 1280))
+    areas = np.array([coloured(image, colour).sum() for colour in DARK.chart[:4]], dtype=float)
+    legend = 4 * (round(720 * 0.034 * 0.9) + 1) ** 2  # each colour's legend swatch, at most
+    shares = (areas - legend / 4) / (areas - legend / 4).sum()
+    assert np.allclose(shares, [0.50, 0.25, 0.15, 0.10], atol=0.02), shares
+
+
+def test_a_line_over_time_names_its_years_and_its_last_value(tmp_path: Path) -> None:
+    read = read_text(chart(tmp_path, REVENUE), tmp_path)
+    for label in ("2019", "2020", "2021", "2022", "$4.8M"):
+        assert label in read, f"{label!r} not readable in {read!r}"
+
+
+def test_a_chart_of_a_table_without_numbers_shows_the_table(tmp_path: Path) -> None:
+    rows = (("Name", "Role"), ("Ada", "Analyst"), ("Grace", "Admiral"))
+    read = read_text(chart(tmp_path, rows), tmp_path)
+    assert "Grace" in read and "Admiral" in read
+
+
+ARTICLE = """# Languages on GitHub
+
+Programming languages rise and fall with the projects written in them. Open source hosting makes that
+visible: every project shows how many people follow it, and the counts add up per language.
+
+## Stars
+
+Go has collected more stars on GitHub than Python, Rust or Zig, as the table shows. Developers keep moving
+to newer systems languages.
+
+| Language | {column} |
+|---|---|
+| Python | {python} |
+| Rust | {rust} |
+| Go | {go} |
+| Zig | {zig} |
+
+## Growth
+
+Rust has grown fastest over the last five years. Its community is known for careful documentation and a
+welcoming tone. Zig is the newest of them and still small, but its compiler is admired for cross compilation.
+
+The people who maintain these projects are mostly volunteers. Their work is funded by sponsors, foundations
+and a few companies that depend on the languages every day.
+"""
+
+
+@pytest.mark.parametrize(
+    ("cells", "shown_as"),
+    [
+        (("Stars", "60,000", "90,000", "120,000", "30,000"), "chart"),
+        (("Mascot", "a snake", "a crab", "a gopher", "a lizard"), "table"),
+    ],
+)
+def test_the_offline_writer_charts_a_table_of_numbers_and_shows_other_tables_as_they_are(
+    cells: tuple[str, ...], shown_as: str
+) -> None:
+    column, python, rust, go, zig = cells
+    document = ingest_text(
+        ARTICLE.format(column=column, python=python, rust=rust, go=go, zig=zig), name="a.md"
+    )
+    table = next(index for index, block in enumerate(document.blocks) if block.kind == "table")
+
+    script = write_script(document, request=ScriptRequest(target_duration_s=60))
+
+    shown = [scene.visual for scene in script.scenes if scene.visual.block == table]
+    assert [visual.kind for visual in shown] == [shown_as]
