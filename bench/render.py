@@ -11,11 +11,18 @@ Job A (bench/render_reference.py): 12 scenes × 5 s at 1920×1080, 30 fps, 12 st
    our encoder settings (`encodings.H264`).
 4. MoviePy 2.x on the same job, in a child process (`--skip-moviepy` to leave it out; it takes minutes).
 5. Renditions of job A: 9:16 720p (MP4) and a GIF (from the 1080p MP4), each timed.
+6. With `--long`: a 30-minute variant of job A, 360 scenes × 5 s (job A's 12 stills in turn, a caption every
+   2 s: job A's lines numbered by round, so no two segments are alike; job A's sound looped to 30 min, made
+   untimed), rendered like 1. from an empty cache of its own, and compared with job A rendered in 1.
+   `--only-long` renders just job A and the long variant (no edit, floor, MoviePy or renditions; ~16 min).
 
 Bars (issue 6): ours ≤ 1.15 × floor, ≥ 12 × faster than MoviePy, peak RSS ≤ 400 MB, an edit ≤ 15 % of the
-full render. Every 1080p output is checked with ffprobe (60 ± 0.2 s, 1920×1080, H.264 + AAC).
+full render; with `--long`: the long video's peak RSS ≤ 1.10 × job A's and its seconds per minute of video
+0.90–1.10 × job A's (time linear in length). Every 1080p output is checked with ffprobe (60 ± 0.2 s — the long
+one 1800 ± 0.2 s —, 1920×1080, H.264 + AAC).
 
-Run: `.venv/bin/python bench/render.py [--skip-moviepy] [--json out.json]`. Exits 1 when a bar fails.
+Run: `.venv/bin/python bench/render.py [--skip-moviepy] [--long | --only-long] [--json out.json]`. Exits 1
+when a bar fails.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import json
 import os
 import pickle
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,13 +49,16 @@ import render_reference as reference
 
 from animagenius.pipeline.compose.captions import AssEvent, captions_script
 from animagenius.pipeline.compose.encodings import H264
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.compose.gif import gif_from
 from animagenius.pipeline.compose.segments import Picture, Shot, render_picture
 from animagenius.pipeline.domain import Aspect
 
 FLOOR_BAR, MOVIEPY_BAR, RSS_BAR_MB, EDIT_BAR = 1.15, 12.0, 400.0, 0.15
+LONG_RSS_BAR, LONG_TIME_BARS = 1.10, (0.90, 1.10)
 EDITED_SCENE = 5
 SEGMENT_WORKERS = 2
+LONG_SCENES = 360
 
 
 def our_render(
@@ -106,11 +117,65 @@ def edited(job: reference.JobA) -> reference.JobA:
     return replace(job, scenes=tuple(scenes))
 
 
+def long_job(job: reference.JobA, folder: Path) -> reference.JobA:
+    """Job A 30 times over (30 min): 360 scenes × 5 s showing job A's 12 stills in turn, a caption every 2 s
+    (job A's lines with the round's number, so no two segments are alike), job A's sound looped to 30 min."""
+    folder.mkdir(parents=True, exist_ok=True)
+    duration_s = LONG_SCENES * reference.SCENE_S
+    scenes = tuple(
+        reference.SceneA(still=job.scenes[index % len(job.scenes)].still, start_s=index * reference.SCENE_S,
+                         end_s=min((index + 1) * reference.SCENE_S + job.crossfade_s, duration_s))
+        for index in range(LONG_SCENES)
+    )  # fmt: skip
+    lines, every_s = job.captions, reference.CAPTION_EVERY_S
+    captions = tuple(
+        reference.CaptionLine(index * every_s, (index + 1) * every_s,
+                              f"{lines[index % len(lines)].text} ({index // len(lines) + 1})")
+        for index in range(round(duration_s / every_s))
+    )  # fmt: skip
+    sound = folder / "mix.wav"
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", "-1",
+         "-i", str(job.audio_mix), "-t", f"{duration_s:.3f}", "-c:a", "pcm_s16le", str(sound)],
+        check=True, timeout=300,
+    )  # fmt: skip
+    return replace(
+        job, folder=folder, scenes=scenes, captions=captions, narration=sound, audio_mix=sound,
+        captions_ass=reference.write_captions_ass(captions, font_name="Inter", out=folder / "captions.ass"),
+        duration_s=duration_s,
+    )  # fmt: skip
+
+
+def _machine_cpu_s() -> float:
+    """CPU seconds every process on the machine has used since boot (/proc/stat: all but idle and iowait)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def long_vs_job_a(
+    ours: dict[str, float], long: dict[str, float], *, job_s: float, long_s: float
+) -> dict[str, float]:
+    """The long render's memory and its time per minute of video, each over job A's."""
+    per_minute = (long["seconds"] / long_s) / (ours["seconds"] / job_s)
+    cpu_per_minute = (long["cpu_s"] / long_s) / (ours["cpu_s"] / job_s)
+    return {
+        "long_vs_job_a_rss": round(long["peak_rss_bound_mb"] / ours["peak_rss_bound_mb"], 3),
+        "long_vs_job_a_own_rss": round(long["own_rss_mb"] / ours["own_rss_mb"], 3),
+        "long_vs_job_a_ffmpeg_rss": round(long["largest_ffmpeg_rss_mb"] / ours["largest_ffmpeg_rss_mb"], 3),
+        "long_vs_job_a_s_per_minute": round(per_minute, 3),
+        "long_vs_job_a_cpu_per_minute": round(cpu_per_minute, 3),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--skip-moviepy", action="store_true")
+    parser.add_argument("--long", action="store_true", help="also the 30-minute variant of job A")
+    parser.add_argument("--only-long", action="store_true", help="job A and the 30-minute variant only")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--ours-child", nargs=4, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -118,29 +183,76 @@ def main() -> int:
         return _child(*args.ours_child)
     reference.X264_CRF = H264.video[H264.video.index("-crf") + 1]  # the floor encodes exactly as we do
     reference.X264_PRESET = H264.video[H264.video.index("-preset") + 1]
+    with_long, full = args.long or args.only_long, not args.only_long
 
     with tempfile.TemporaryDirectory(prefix="bench-render-") as folder:
         root = Path(folder)
         job = reference.make_job_a(root / "job")
         cache, outputs = root / "segment-cache", root / "out"
         outputs.mkdir()
+        busy_before = _machine_cpu_s()
         ours = ours_in_child(job, outputs / "ours.mp4", cache=cache, workdir=root / "work-ours")
-        edit = ours_in_child(edited(job), outputs / "edited.mp4", cache=cache, workdir=root / "work-edit")
-        floor_s = reference.floor_render(job, outputs / "floor.mp4")
-        moviepy = (
-            None if args.skip_moviepy else reference.moviepy_render_in_child(job, outputs / "moviepy.mp4")
-        )
-        portrait_s = our_render(job, outputs / "portrait.mp4", cache=cache, workdir=root / "work-portrait",
-                                size=(720, 1280))  # fmt: skip
-        started = time.perf_counter()
-        gif = gif_from(outputs / "ours.mp4", outputs / "ours.gif", duration_s=job.duration_s, workdir=root)
-        gif_s = time.perf_counter() - started
-        gif_mb = gif.stat().st_size / 1e6
-        checked = ("ours", "edited", "floor", *(() if moviepy is None else ("moviepy",)))
-        problems = {name: reference.probe(outputs / f"{name}.mp4").problems(job) for name in checked}
+        others_s = _machine_cpu_s() - busy_before - ours["cpu_s"]
+        figures: dict[str, Any] = {"date": str(date.today()), "cores": os.cpu_count(), "ours": ours}
+        jobs = {"ours": job}
+        if full:
+            jobs["edited"] = jobs["floor"] = job
+            figures |= _job_a_renditions(job, ours, root, with_moviepy=not args.skip_moviepy)
+            if figures["moviepy_s"] is not None:
+                jobs["moviepy"] = job
+        if with_long:
+            jobs["long"] = long = long_job(job, root / "long")  # untimed
+            busy_before = _machine_cpu_s()
+            figures["long"] = ours_in_child(long, outputs / "long.mp4", cache=root / "segment-cache-long",
+                                            workdir=root / "work-long")  # fmt: skip
+            figures["other_processes_cpu_s"] = {
+                "job_a": round(others_s, 1),
+                "long": round(_machine_cpu_s() - busy_before - figures["long"]["cpu_s"], 1),
+            }
+            figures |= long_vs_job_a(ours, figures["long"], job_s=job.duration_s, long_s=long.duration_s)
+        problems = {name: reference.probe(outputs / f"{name}.mp4").problems(jobs[name]) for name in jobs}
+    figures["problems"] = problems
 
-    figures: dict[str, Any] = {
-        "date": str(date.today()), "cores": os.cpu_count(), "ours": ours, "edit": edit,
+    bars: dict[str, bool] = {}
+    if full:
+        bars[f"ours ≤ {FLOOR_BAR} × floor"] = figures["ours_vs_floor"] <= FLOOR_BAR
+        bars[f"an edit ≤ {EDIT_BAR:.0%} of the full render"] = figures["edit_vs_full"] <= EDIT_BAR
+    bars[f"peak RSS ≤ {RSS_BAR_MB:.0f} MB"] = ours["peak_rss_bound_mb"] <= RSS_BAR_MB
+    lengths = "60 s, the long one 1800 s" if with_long else "60 s"
+    bars[f"every output plays ({lengths}, 1920×1080, H.264 + AAC)"] = not any(problems.values())
+    if full and figures["moviepy_s"] is not None:
+        bars[f"≥ {MOVIEPY_BAR:.0f} × faster than MoviePy"] = figures["moviepy_vs_ours"] >= MOVIEPY_BAR
+    if with_long:
+        low, high = LONG_TIME_BARS
+        bars[f"30 min: peak RSS ≤ {LONG_RSS_BAR:.2f} × job A's"] = (
+            figures["long_vs_job_a_rss"] <= LONG_RSS_BAR
+        )
+        bars[f"30 min: seconds per minute of video {low:.2f}–{high:.2f} × job A's"] = (
+            low <= figures["long_vs_job_a_s_per_minute"] <= high
+        )
+    _print(figures, bars)
+    figures["bars"] = bars
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if all(bars.values()) else 1
+
+
+def _job_a_renditions(
+    job: reference.JobA, ours: dict[str, float], root: Path, *, with_moviepy: bool
+) -> dict[str, Any]:
+    """Job A edited, its floor, MoviePy on it, its 9:16 and GIF renditions: their figures."""
+    cache, outputs = root / "segment-cache", root / "out"
+    edit = ours_in_child(edited(job), outputs / "edited.mp4", cache=cache, workdir=root / "work-edit")
+    floor_s = reference.floor_render(job, outputs / "floor.mp4")
+    moviepy = reference.moviepy_render_in_child(job, outputs / "moviepy.mp4") if with_moviepy else None
+    portrait_s = our_render(job, outputs / "portrait.mp4", cache=cache, workdir=root / "work-portrait",
+                            size=(720, 1280))  # fmt: skip
+    started = time.perf_counter()
+    gif = gif_from(outputs / "ours.mp4", outputs / "ours.gif", duration_s=job.duration_s, workdir=root)
+    gif_s = time.perf_counter() - started
+    gif_mb = gif.stat().st_size / 1e6
+    return {
+        "edit": edit,
         "floor_s": round(floor_s, 2),
         "floor_cpu_s": round(reference.LAST_CHILD_RUN["floor_render"].cpu_s, 1),
         "moviepy_s": None if moviepy is None else round(moviepy.seconds, 1),
@@ -149,26 +261,27 @@ def main() -> int:
         "ours_vs_floor": round(ours["seconds"] / floor_s, 3),
         "edit_vs_full": round(edit["seconds"] / ours["seconds"], 3),
         "moviepy_vs_ours": None if moviepy is None else round(moviepy.seconds / ours["seconds"], 1),
-        "problems": problems,
     }  # fmt: skip
-    bars = {
-        f"ours ≤ {FLOOR_BAR} × floor": figures["ours_vs_floor"] <= FLOOR_BAR,
-        f"an edit ≤ {EDIT_BAR:.0%} of the full render": figures["edit_vs_full"] <= EDIT_BAR,
-        f"peak RSS ≤ {RSS_BAR_MB:.0f} MB": ours["peak_rss_bound_mb"] <= RSS_BAR_MB,
-        "every output plays (60 s, 1920×1080, H.264 + AAC)": not any(problems.values()),
-    }
-    if moviepy is not None:
-        bars[f"≥ {MOVIEPY_BAR:.0f} × faster than MoviePy"] = figures["moviepy_vs_ours"] >= MOVIEPY_BAR
-    _print(figures, bars, floor_s)
-    figures["bars"] = bars
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
-    return 0 if all(bars.values()) else 1
 
 
-def _print(figures: dict[str, Any], bars: dict[str, bool], floor_s: float) -> None:
-    ours, edit = figures["ours"], figures["edit"]
+def _print(figures: dict[str, Any], bars: dict[str, bool]) -> None:
+    ours = figures["ours"]
     print(f"# render benchmark, job A, {os.cpu_count()} cores, {date.today()}\n")
+    if "floor_s" in figures:
+        _print_job_a(figures)
+    else:
+        print("| run | wall s | CPU s |\n|---|---:|---:|")
+        print(f"| ours, empty cache | {ours['seconds']:.2f} | {ours['cpu_s']} |\n")
+    print(f"peak RSS of our render: process {ours['own_rss_mb']} MB + {SEGMENT_WORKERS} × largest ffmpeg "
+          f"{ours['largest_ffmpeg_rss_mb']} MB = {ours['peak_rss_bound_mb']} MB (upper bound)\n")  # fmt: skip
+    if "long" in figures:
+        _print_long(figures)
+    for bar, passed in bars.items():
+        print(f"- {bar}: {'pass' if passed else 'FAIL'}")
+
+
+def _print_job_a(figures: dict[str, Any]) -> None:
+    ours, edit, floor_s = figures["ours"], figures["edit"], figures["floor_s"]
     print("| run | wall s | vs floor | CPU s |\n|---|---:|---:|---:|")
     print(f"| floor (encode of the finished frames) | {floor_s:.2f} | 1.00× | {figures['floor_cpu_s']} |")
     print(
@@ -186,10 +299,29 @@ def _print(figures: dict[str, Any], bars: dict[str, bool], floor_s: float) -> No
     print(
         f"\nedit / full render: {figures['edit_vs_full']:.3f}; MoviePy / ours: {figures['moviepy_vs_ours']}"
     )
-    print(f"peak RSS of our render: process {ours['own_rss_mb']} MB + {SEGMENT_WORKERS} × largest ffmpeg "
-          f"{ours['largest_ffmpeg_rss_mb']} MB = {ours['peak_rss_bound_mb']} MB (upper bound)\n")  # fmt: skip
-    for bar, passed in bars.items():
-        print(f"- {bar}: {'pass' if passed else 'FAIL'}")
+
+
+def _print_long(figures: dict[str, Any]) -> None:
+    ours, long = figures["ours"], figures["long"]
+    minutes = LONG_SCENES * reference.SCENE_S / 60
+    print(f"## 30 minutes ({LONG_SCENES} scenes) against job A (1 minute), both ours from an empty cache\n")
+    print("| | job A | 30 min | 30 min / job A |\n|---|---:|---:|---:|")
+    print(f"| wall s | {ours['seconds']:.2f} | {long['seconds']:.2f} | |")
+    print(f"| wall s per minute of video | {ours['seconds']:.2f} | {long['seconds'] / minutes:.2f} "
+          f"| {figures['long_vs_job_a_s_per_minute']:.3f} |")  # fmt: skip
+    print(f"| CPU s | {ours['cpu_s']} | {long['cpu_s']} | |")
+    print(f"| CPU s per minute of video | {ours['cpu_s']} | {long['cpu_s'] / minutes:.1f} "
+          f"| {figures['long_vs_job_a_cpu_per_minute']:.3f} |")  # fmt: skip
+    print(f"| own RSS (VmHWM) MB | {ours['own_rss_mb']} | {long['own_rss_mb']} "
+          f"| {figures['long_vs_job_a_own_rss']:.3f} |")  # fmt: skip
+    print(f"| largest ffmpeg RSS MB | {ours['largest_ffmpeg_rss_mb']} | {long['largest_ffmpeg_rss_mb']} "
+          f"| {figures['long_vs_job_a_ffmpeg_rss']:.3f} |")  # fmt: skip
+    print(f"| peak RSS bound MB (own + {SEGMENT_WORKERS} × ffmpeg) | {ours['peak_rss_bound_mb']} "
+          f"| {long['peak_rss_bound_mb']} | {figures['long_vs_job_a_rss']:.3f} |")  # fmt: skip
+    others = figures["other_processes_cpu_s"]
+    print(
+        f"| CPU s of other processes meanwhile (inflates wall s) | {others['job_a']} | {others['long']} | |\n"
+    )
 
 
 if __name__ == "__main__":
