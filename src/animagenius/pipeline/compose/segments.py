@@ -173,18 +173,19 @@ def _render_all(
     wav, encoded, seconds = sound
     count = max(1, min(len(todo) + 1, workers or os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="segment") as pool:
-        futures = [
-            pool.submit(
-                _render_segment, segment, shots, picture, workdir=workdir, out=file, progress=progress
-            )
-            for segment, file in todo
-        ]
-        if not encoded.is_file():
+        futures = []
+        if not encoded.is_file():  # first: it then runs beside the segments, not alone after them
             futures.append(
                 pool.submit(
                     _encode_sound, wav, picture.encoding, seconds=seconds, workdir=workdir, out=encoded
                 )
             )
+        futures += [
+            pool.submit(
+                _render_segment, segment, shots, picture, workdir=workdir, out=file, progress=progress
+            )
+            for segment, file in todo
+        ]
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
