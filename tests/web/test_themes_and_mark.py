@@ -101,3 +101,19 @@ def test_4k_is_for_paid_plans_with_a_clear_form_error(signed_in: Client, user: U
     assert "4k (paid plans)" not in signed_in.get(reverse("studio:project_list")).content.decode()
     assert signed_in.post(reverse("studio:project_list"), form).status_code == 302
     assert Project.objects.get().resolution == "4k"
+
+
+def test_the_chosen_transition_is_kept_and_shown(signed_in: Client, media: Path) -> None:
+    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "review": "on"}
+    assert signed_in.post(reverse("studio:project_list"), {**form, "transition": "wipe"}).status_code == 302
+    project = Project.objects.get()
+
+    assert project.transition == "wipe"
+    page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
+    assert "wipe between scenes" in page
+
+    refused = signed_in.post(reverse("studio:project_list"), {**form, "transition": "spin"})
+    assert refused.status_code == 400
+    assert "spin is not one of the available choices" in " ".join(
+        refused.context["form"].errors["transition"]
+    )

@@ -27,6 +27,7 @@ from animagenius.pipeline.domain import (
     MAX_SPEED,
     MIN_DURATION_S,
     MIN_SPEED,
+    TRANSITIONS,
     VIDEO_FORMATS,
     Aspect,
     Outline,
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"look of the slides: {', '.join(THEMES)} (default {DEFAULT_THEME})",
     )
     render.add_argument("--watermark", action="store_true", help="put the AnimaGenius mark in the top corner")
+    render.add_argument(
+        "--transition",
+        default="crossfade",
+        help=f"between scenes: {', '.join(TRANSITIONS)} (default crossfade)",
+    )
     render.add_argument(
         "--rendition",
         action="append",
@@ -185,6 +191,7 @@ def _render(args: argparse.Namespace) -> int:
         codec=args.codec,
         theme=args.theme,
         watermark=args.watermark,
+        transition=args.transition,
     )
     music_check(options.music)
     output: Path = args.output
@@ -233,7 +240,7 @@ def _rendition(text: str, main: RenderOptions, output: Path) -> tuple[RenderOpti
     options = RenderOptions.parse(
         aspect=aspect, resolution=resolution, duration=main.target_duration_s, captions=main.captions,
         music=main.music, speed=main.speed, format=container.lower().lstrip("."), theme=main.theme,
-        watermark=main.watermark,
+        watermark=main.watermark, transition=main.transition,
     )  # fmt: skip
     name = (
         f"{output.stem}-{options.aspect.value.replace(':', 'x')}-{options.resolution.value}.{options.format}"

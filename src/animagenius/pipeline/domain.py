@@ -351,6 +351,8 @@ MAX_DURATION_S = 600
 
 CaptionStyle = Literal["clean", "bold", "karaoke", "none"]
 CAPTION_STYLES: tuple[CaptionStyle, ...] = ("clean", "bold", "karaoke", "none")
+Transition = Literal["crossfade", "cut", "slide", "wipe"]
+TRANSITIONS: tuple[Transition, ...] = ("crossfade", "cut", "slide", "wipe")
 MIN_SPEED, MAX_SPEED = 0.75, 1.5
 
 
@@ -372,6 +374,7 @@ class RenderOptions(Frozen):
     watermark: bool = Field(
         False, description="an AnimaGenius mark in the top corner (the free tier's videos)"
     )
+    transition: Transition = Field("crossfade", description="between scenes: crossfade, cut, slide or wipe")
 
     @field_validator("theme")
     @classmethod
@@ -394,6 +397,7 @@ class RenderOptions(Frozen):
         codec: str = "h264",
         theme: str = DEFAULT_THEME,
         watermark: bool = False,
+        transition: str = "crossfade",
     ) -> RenderOptions:
         """Build options from user strings, raising InvalidOption with the accepted values."""
         if format not in VIDEO_FORMATS:
@@ -404,6 +408,10 @@ class RenderOptions(Frozen):
             raise InvalidOption(f"codec {codec!r} is not supported; use one of {', '.join(CODECS)}")
         if codec != "h264" and format != "mp4":
             raise InvalidOption(f"codec {codec} is for .mp4 files; {format} has its own (leave --codec out)")
+        if transition not in TRANSITIONS:
+            raise InvalidOption(
+                f"transition {transition!r} is not supported; use one of {', '.join(TRANSITIONS)}"
+            )
         if theme not in THEMES:
             raise InvalidOption(f"theme {theme!r} is not supported; use one of {', '.join(THEMES)}")
         if captions not in CAPTION_STYLES:
@@ -440,6 +448,7 @@ class RenderOptions(Frozen):
             codec=cast(Codec, codec),
             theme=theme,
             watermark=watermark,
+            transition=cast(Transition, transition),
         )
 
     @property

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
     SOURCE_VISUALS,
+    TRANSITIONS,
     Aspect,
     RenderOptions,
     Resolution,
@@ -114,6 +115,9 @@ class ProjectForm(forms.Form):
         choices=list(FORMATS.items()), required=False, initial="mp4", label="Format"
     )
     # not required: a client that leaves them out gets the defaults
+    transition = forms.ChoiceField(
+        choices=[(name, name.capitalize()) for name in TRANSITIONS], required=False, initial="crossfade"
+    )
     theme = forms.ChoiceField(
         choices=[(theme.name, theme.label) for theme in THEMES.values()],
         required=False,
@@ -201,6 +205,7 @@ class ProjectForm(forms.Form):
                     format=(data.get("video_format") or "mp4").split("-")[0],
                     codec="h265" if data.get("video_format") == "mp4-h265" else "h264",
                     theme=data.get("theme") or DEFAULT_THEME,
+                    transition=data.get("transition") or "crossfade",
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error

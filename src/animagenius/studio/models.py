@@ -36,6 +36,9 @@ class Project(BaseModel):
     )
     video_format = models.CharField(max_length=4, default="mp4", help_text="mp4, webm or gif")
     codec = models.CharField(max_length=4, default="h264", help_text="video codec of an mp4: h264 or h265")
+    transition = models.CharField(
+        max_length=10, default="crossfade", help_text="crossfade, cut, slide or wipe"
+    )
     theme = models.CharField(
         max_length=16, default="dark", help_text="look of the slides: dark, light, bold, minimal"
     )

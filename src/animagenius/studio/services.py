@@ -85,6 +85,7 @@ def project_create(
             video_format=options.format,
             codec=options.codec,
             theme=options.theme,
+            transition=options.transition,
             music="" if music_upload is not None else options.music,
         )
         if music_upload is not None:
@@ -395,6 +396,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         format=project.video_format,
         codec=project.codec,
         theme=project.theme,
+        transition=project.transition,
         watermark=project.owner.subscription_tier in WATERMARKED_TIERS,
     )
     return run(

@@ -17,6 +17,7 @@ from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.music import music_cache_dir, music_file
 
 CROSSFADE_S = 0.5
+XFADE_TRANSITIONS = {"crossfade": "fade", "slide": "slideleft", "wipe": "wipeleft"}  # ffmpeg xfade names
 ZOOM = 0.06  # Ken Burns: each slide grows by 6% over its scene
 SEGMENT_CACHE_NAME = "segment-cache"
 
@@ -57,11 +58,13 @@ def compose(
     sound = sound or compose_sound(tracks, options, workdir=workdir)
     words = timeline_words(tracks)
     captions, fonts = _captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
-    shots = shots_for(slides, starts, total, fps=options.fps, crossfade_s=CROSSFADE_S, zoom_end=1 + ZOOM)
+    crossfade_s = 0.0 if options.transition == "cut" else CROSSFADE_S
+    shots = shots_for(slides, starts, total, fps=options.fps, crossfade_s=crossfade_s, zoom_end=1 + ZOOM)
     mark = watermark_image(options.size, workdir / "watermark.png") if options.watermark else None
     picture = Picture(
         size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts,
         encoding=encoding_for(options), watermark=mark, mark_offset=watermark_offset(options.size),
+        transition=XFADE_TRANSITIONS.get(options.transition, "fade"),
     )  # fmt: skip
     render_picture(
         shots, picture, sound=sound,

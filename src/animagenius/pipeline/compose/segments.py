@@ -68,6 +68,7 @@ class Picture:
     encoding: Encoding = H264
     watermark: Path | None = None
     mark_offset: tuple[int, int] = (0, 0)
+    transition: str = "fade"  # ffmpeg xfade's name for what happens in the overlap of two scenes
 
 
 def shots_for(
@@ -249,7 +250,7 @@ def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, fo
     last = "v0"
     if len(segment.shots) == 2:
         seconds = segment.frames / picture.fps
-        chains.append(f"[v0][v1]xfade=transition=fade:duration={seconds:.6f}:offset=0[faded]")
+        chains.append(f"[v0][v1]xfade=transition={picture.transition}:duration={seconds:.6f}:offset=0[faded]")
         last = "faded"
     if picture.watermark is not None:
         mark, (right, top) = len(segment.shots), picture.mark_offset
@@ -293,6 +294,8 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
         f"renderer {RENDERER_VERSION} {picture.encoding} {picture.size} {picture.fps}".encode()
     )
     digest.update(f"frames {segment.frames}".encode())
+    if len(segment.shots) == 2:
+        digest.update(f"transition {picture.transition}".encode())
     for index, offset in segment.shots:
         shot = shots[index]
         digest.update(f"shot {_file_digest(shot.still)} {shot.frames} {shot.zoom_end} {offset}".encode())
