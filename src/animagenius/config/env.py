@@ -86,3 +86,19 @@ def check_script_writers(names: list[str]) -> None:
         raise ImproperlyConfigured(
             f"SCRIPT_WRITERS names {', '.join(unknown)}; known writers: {', '.join(SCRIPT_WRITERS.names)}"
         )
+
+
+def check_image_generator(name: str) -> None:
+    """A known generator name (or blank), and IMAGES_* variables that make sense; else start-up stops."""
+    from animagenius.pipeline.providers.images import IMAGE_GENERATORS
+    from animagenius.pipeline.providers.remote.config import ImageConfig
+
+    if name and name not in IMAGE_GENERATORS.names:
+        raise ImproperlyConfigured(
+            f"IMAGE_GENERATOR={name!r} is not a known generator; use one of "
+            f"{', '.join(IMAGE_GENERATORS.names)} or leave it blank"
+        )
+    try:
+        ImageConfig.from_env(os.environ)
+    except InvalidOption as error:
+        raise ImproperlyConfigured(str(error)) from None

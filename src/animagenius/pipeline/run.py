@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from animagenius.pipeline.analyse import analyse
@@ -19,7 +19,9 @@ from animagenius.pipeline.compose.render import (
     timeline_words,
 )
 from animagenius.pipeline.domain import (
+    Block,
     Progress,
+    Provenance,
     RenderOptions,
     RenderResult,
     Rendition,
@@ -31,8 +33,15 @@ from animagenius.pipeline.domain import (
     no_progress,
 )
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.generated import generated_pictures
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
-from animagenius.pipeline.providers.protocols import ScriptWriter, Transcriber, Voice, WrittenScript
+from animagenius.pipeline.providers.protocols import (
+    ImageGenerator,
+    ScriptWriter,
+    Transcriber,
+    Voice,
+    WrittenScript,
+)
 from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.themes import THEMES
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
@@ -41,6 +50,8 @@ from animagenius.pipeline.voice import narrate
 # (stage, share of the whole job) — used to turn per-stage fractions into one overall percentage
 STAGES = (("reading", 0.04), ("writing script", 0.02), ("narrating", 0.24), ("designing slides", 0.08),
           ("rendering video", 0.62))  # fmt: skip
+GENERATED_CACHE_NAME = "generated-pictures"  # next to the workdir, unless image_cache_dir is given
+GENERATED = Provenance(file="generated picture")
 
 
 class _Stages:
@@ -94,6 +105,8 @@ def run(
     recording: Path | None = None,
     transcriber: Transcriber | None = None,
     renditions: Sequence[tuple[RenderOptions, Path]] = (),
+    image_generator: ImageGenerator | None = None,
+    image_cache_dir: Path | None = None,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -146,7 +159,8 @@ def run(
     return _render(
         written, document, voice=voice, voice_cache_dir=voice_cache_dir, segment_cache_dir=segment_cache_dir,
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
-        transcriber=transcriber, limits=limits, renditions=renditions,
+        transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
+        image_cache_dir=image_cache_dir,
     )  # fmt: skip
 
 
@@ -165,6 +179,8 @@ def _render(
     transcriber: Transcriber | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
     renditions: Sequence[tuple[RenderOptions, Path]] = (),
+    image_generator: ImageGenerator | None = None,
+    image_cache_dir: Path | None = None,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -193,10 +209,16 @@ def _render(
     sound = compose_sound(tracks, options, workdir=workdir / "sound")
     designed, encoded = stages.start("designing slides"), None
     made: list[Rendition] = []
+    design_notices: list[str] = []
     for number, (chosen, target) in enumerate(wanted):
         share = _share(number, len(wanted))
         folder = workdir / f"rendition-{number}"
-        slides = _design(script, document, chosen, folder=folder, on_fraction=share(designed))
+        pictures, notices = generated_pictures(
+            script.scenes, aspect=chosen.aspect, generator=image_generator,
+            cache_dir=image_cache_dir or workdir.parent / GENERATED_CACHE_NAME,
+        )  # fmt: skip
+        design_notices += [notice for notice in notices if notice not in design_notices]
+        slides = _design(script, document, chosen, pictures, folder=folder, on_fraction=share(designed))
         encoded = encoded or stages.start("rendering video")
         rendition = _rendition(
             slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
@@ -212,7 +234,7 @@ def _render(
         duration_s=sum(track.duration_s for track in tracks),
         scene_starts_s=tuple(scene_starts(tracks)),
         writer=written.writer,
-        notices=(*written.notices, *voice_notices),
+        notices=(*written.notices, *voice_notices, *design_notices),
     )
 
 
@@ -225,16 +247,19 @@ def _design(
     script: Script,
     document: SourceDocument,
     options: RenderOptions,
+    pictures: Mapping[int, Path],
     *,
     folder: Path,
     on_fraction: Callable[[float], None],
 ) -> list[Path]:
-    """One designed still per scene, laid out for the rendition's frame."""
+    """One designed still per scene, laid out for the rendition's frame; `pictures` are the generated ones."""
     folder.mkdir(parents=True, exist_ok=True)
     layout = Layout.for_frame(options.size, options.aspect, THEMES[options.theme])
     slides = []
     for index, scene in enumerate(script.scenes):
         shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None
+        if index in pictures:
+            shown = Block(kind="figure", text=scene.visual.prompt, source=GENERATED, image=pictures[index])
         slides.append(
             render_scene(
                 scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout,

@@ -76,7 +76,11 @@ def render_scene(
     scene: Scene, *, shown: Block | None, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
     """The scene's still. `shown` is the source block its visual points at, if any."""
-    if shown is not None and scene.visual.kind in ("figure", "image") and shown.image is not None:
+    if (
+        shown is not None
+        and scene.visual.kind in ("figure", "image", "generated")
+        and shown.image is not None
+    ):
         return _render_picture(scene, shown.image, number=number, total=total, layout=layout, out=out)
     if shown is not None and scene.visual.kind == "chart" and (data := chart_data(shown.rows)) is not None:
         return _render_chart(scene, data, number=number, total=total, layout=layout, out=out)

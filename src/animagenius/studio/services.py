@@ -32,6 +32,7 @@ from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import RenderOptions, RenderResult, Script, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import PipelineError
 from animagenius.pipeline.ingest import TIER_LIMITS
+from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
@@ -407,6 +408,8 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
         segment_cache_dir=settings.SEGMENT_CACHE_DIR,
+        image_generator=configured_image_generator(settings.IMAGE_GENERATOR),
+        image_cache_dir=settings.IMAGE_CACHE_DIR,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
         script=script,

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from animagenius.config.env import (
+    check_image_generator,
     check_script_writers,
     env_bool,
     env_int,
@@ -165,6 +166,9 @@ VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
 VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
 SEGMENT_CACHE_DIR = env_path("SEGMENT_CACHE_DIR", VAR_DIR / "cache" / "segments")
 SEGMENT_CACHE_MAX_MB = env_int("SEGMENT_CACHE_MAX_MB", 10240, minimum=100)
+IMAGE_GENERATOR = env_str("IMAGE_GENERATOR", "openai")  # used when IMAGES_API_KEY is set; blank: never
+IMAGE_CACHE_DIR = env_path("IMAGE_CACHE_DIR", VAR_DIR / "cache" / "generated-pictures")
+check_image_generator(IMAGE_GENERATOR)
 VOICE_PREVIEW_DIR = env_path("VOICE_PREVIEW_DIR", VAR_DIR / "cache" / "voice-preview")
 
 # ---------------------------------------------------------------- script writing (LLM)

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from animagenius.pipeline.domain import Outline, Script, ScriptRequest, SourceDocument, WordTiming
+from animagenius.pipeline.domain import Aspect, Outline, Script, ScriptRequest, SourceDocument, WordTiming
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,15 @@ class Transcript:
     words: tuple[WordTiming, ...]
     segments: tuple[tuple[float, float, str], ...]  # (start_s, end_s, text) per speech segment
     duration_s: float
+
+
+class ImageGenerator(Protocol):
+    name: str
+    identity: str  # changes whenever the same prompt would give another picture (endpoint, model, quality)
+
+    def generate(self, prompt: str, *, aspect: Aspect, out: Path) -> Path:
+        """A picture of `prompt` shaped for `aspect`, written to `out` (PNG). Raises ProviderError."""
+        ...
 
 
 class Transcriber(Protocol):

@@ -81,6 +81,23 @@ class SpeechConfig(RemoteConfig):
         return settings_from_env(cls, "TTS_", environ)
 
 
+class ImageConfig(RemoteConfig):
+    """An OpenAI-compatible `/images/generations` endpoint (OpenAI by default) for generated pictures."""
+
+    base_url: str = Field(
+        "https://api.openai.com/v1", description="endpoint root; /images/generations is added"
+    )
+    api_key: SecretStr = Field(SecretStr(""), description="bearer token; blank turns image generation off")
+    model: str = Field("gpt-image-1", description="image model")
+    quality: Literal["low", "medium", "high", "auto"] = Field("medium", description="quality asked for")
+    timeout_s: float = Field(120.0, gt=0, le=600, description="seconds to wait for one picture")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> ImageConfig:
+        """Read IMAGES_* variables; a bad value raises InvalidOption naming the variable and what to put."""
+        return settings_from_env(cls, "IMAGES_", environ)
+
+
 class ElevenLabsConfig(RemoteConfig):
     """ElevenLabs text-to-speech with character timestamps."""
 

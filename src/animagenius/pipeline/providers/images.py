@@ -1,0 +1,25 @@
+"""The image generator registry. Importing this module registers the built-in generators.
+
+There is no offline generator: a scene that asks for a generated picture while none is configured shows
+a designed slide, and the job says so.
+"""
+
+from __future__ import annotations
+
+from animagenius.pipeline.errors import ProviderUnavailable
+from animagenius.pipeline.providers.protocols import ImageGenerator
+from animagenius.pipeline.providers.registry import Registry
+from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
+
+IMAGE_GENERATORS: Registry[ImageGenerator] = Registry("image generator")
+IMAGE_GENERATORS.register("openai")(OpenAIImages.from_env)
+
+
+def configured_image_generator(name: str) -> ImageGenerator | None:
+    """The generator called `name` if it is set up (keyed); None when it is not, or `name` is blank."""
+    if not name:
+        return None
+    try:
+        return IMAGE_GENERATORS.create(name)
+    except ProviderUnavailable:
+        return None

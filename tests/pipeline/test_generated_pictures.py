@@ -1,0 +1,165 @@
+"""Generated scene pictures through an OpenAI-compatible `/images/generations` endpoint, served locally in
+the wire format the real one speaks (JSON with `data[0].b64_json`); failures fall back to a designed slide
+and the job says why."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script, Visual
+from animagenius.pipeline.errors import ProviderBadOutput, ProviderUnavailable
+from animagenius.pipeline.generated import generated_pictures
+from animagenius.pipeline.ingest import ingest_text
+from animagenius.pipeline.providers.remote.config import ImageConfig
+from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
+from animagenius.pipeline.run import run
+from tests.pipeline.chat_server import ChatServer, json_answer, raw, status
+
+ORANGE = (240, 120, 20)
+PROMPT = "An orange sunset over a calm sea, flat illustration"
+
+
+@pytest.fixture
+def server() -> Iterator[ChatServer]:
+    server = ChatServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def png_answer(colour: tuple[int, int, int] = ORANGE, size: tuple[int, int] = (1536, 1024)) -> Any:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return json_answer({"created": 1, "data": [{"b64_json": base64.b64encode(buffer.getvalue()).decode()}]})
+
+
+def generator(server: ChatServer, **changes: Any) -> OpenAIImages:
+    config = ImageConfig(base_url=server.base_url, api_key="sk-test", max_attempts=2, backoff_s=0, **changes)
+    return OpenAIImages(config, sleep=lambda _: None)
+
+
+def test_the_request_is_the_documented_one_and_the_picture_is_kept(
+    server: ChatServer, tmp_path: Path
+) -> None:
+    server.queue(png_answer(size=(1024, 1536)))
+
+    out = generator(server).generate(PROMPT, aspect=Aspect.PORTRAIT, out=tmp_path / "p.png")
+
+    request = server.requests[0]
+    assert request.path == "/v1/images/generations"
+    assert request.headers["Authorization"] == "Bearer sk-test"
+    assert request.body == {"model": "gpt-image-1", "prompt": PROMPT, "n": 1, "size": "1024x1536",
+                            "quality": "medium"}  # fmt: skip
+    with Image.open(out) as picture:
+        assert picture.size == (1024, 1536) and picture.getpixel((10, 10)) == ORANGE
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "message"),
+    [
+        (status(401), ProviderUnavailable, "refused the API key (HTTP 401"),
+        (json_answer({"data": [{"url": "https://x.test/a.png"}]}), ProviderBadOutput, "data[0].b64_json"),
+        (json_answer({"data": [{"b64_json": "not base64!"}]}), ProviderBadOutput, "data[0].b64_json"),
+        (json_answer({"data": [{"b64_json": base64.b64encode(b"GIF89a broken").decode()}]}),
+         ProviderBadOutput, "not a picture"),
+        (raw(b"<html>gateway</html>"), ProviderBadOutput, "data[0].b64_json"),
+    ],
+)  # fmt: skip
+def test_bad_answers_are_named(
+    server: ChatServer, tmp_path: Path, answer: Any, error: type[Exception], message: str
+) -> None:
+    server.queue(answer)
+
+    with pytest.raises(error, match=message.replace("(", r"\(").replace("[", r"\[")):
+        generator(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
+
+
+def test_a_busy_endpoint_is_retried(server: ChatServer, tmp_path: Path) -> None:
+    server.queue(status(503), png_answer())
+
+    generator(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
+
+    assert len(server.requests) == 2
+
+
+def test_without_a_key_the_generator_is_off() -> None:
+    with pytest.raises(ProviderUnavailable, match="set IMAGES_API_KEY"):
+        OpenAIImages(ImageConfig())
+
+
+def test_pictures_are_made_once_per_prompt_and_shape(server: ChatServer, tmp_path: Path) -> None:
+    scenes = [Scene(title="Sunset", narration="Evening.", visual=Visual(kind="generated", prompt=PROMPT))] * 2
+    server.queue(png_answer())
+    made = generator(server)
+
+    first, notices = generated_pictures(scenes, aspect=Aspect.LANDSCAPE, generator=made, cache_dir=tmp_path)
+    again, _ = generated_pictures(scenes, aspect=Aspect.LANDSCAPE, generator=made, cache_dir=tmp_path)
+
+    assert len(server.requests) == 1, "the same prompt and shape are asked for once"
+    assert first == again and set(first) == {0, 1} and not notices
+
+
+DOCUMENT = "# Evenings\n\nThe sun sets over the sea every evening, and the light turns orange and then red.\n"
+
+
+def script_with_a_generated_scene() -> Script:
+    return Script(
+        title="Evenings",
+        target_duration_s=15,
+        scenes=(
+            Scene(title="Sunset", narration="The sun sets over the sea.", visual=Visual(kind="generated",
+                  prompt=PROMPT)),
+            Scene(title="Colours", narration="The light turns orange, then red."),
+        ),
+    )  # fmt: skip
+
+
+def render(tmp_path: Path, server: ChatServer, name: str) -> tuple[Any, Image.Image]:
+    result = run(
+        ingest_text(DOCUMENT, name="evenings.md"), options=RenderOptions(captions="none"),
+        workdir=tmp_path / f"work-{name}", out=tmp_path / f"{name}.mp4",
+        script=script_with_a_generated_scene(),
+        voice_name="espeak", voice_cache_dir=tmp_path / "voice", image_generator=generator(server),
+        image_cache_dir=tmp_path / f"pictures-{name}",
+    )  # fmt: skip
+    still = Image.open(tmp_path / f"work-{name}" / "rendition-0" / "slide-00.png").convert("RGB")
+    return result, still
+
+
+def orange_share(image: Image.Image) -> float:
+    pixels = np.asarray(image, dtype=np.int16)
+    return float((np.abs(pixels - np.array(ORANGE)).max(axis=2) <= 10).mean())
+
+
+def test_the_scene_shows_its_generated_picture(server: ChatServer, tmp_path: Path) -> None:
+    server.queue(png_answer())
+
+    result, still = render(tmp_path, server, "made")
+
+    assert server.requests[0].body["size"] == "1536x1024", "the 16:9 video's shape"
+    assert orange_share(still) > 0.15, "the picture is shown, framed under the scene's title"
+    assert not any("generated" in notice for notice in result.notices)
+
+
+def test_a_picture_that_cannot_be_made_leaves_a_slide_and_a_notice(
+    server: ChatServer, tmp_path: Path
+) -> None:
+    server.queue(status(500), status(500))
+
+    result, still = render(tmp_path, server, "failed")
+
+    assert result.video.is_file(), "the video is made all the same"
+    assert orange_share(still) < 0.01
+    assert any(
+        notice.startswith("Scene 1's picture could not be generated") and "HTTP 500" in notice
+        and notice.endswith("a designed slide is shown.")
+        for notice in result.notices
+    ), result.notices  # fmt: skip
