@@ -356,6 +356,16 @@ TRANSITIONS: tuple[Transition, ...] = ("crossfade", "cut", "slide", "wipe")
 MIN_SPEED, MAX_SPEED = 0.75, 1.5
 
 
+class Brand(Frozen):
+    """A person's brand kit as a render uses it (files already checked: pipeline/brand.py)."""
+
+    accent: str = Field(
+        "", description="hex colour like #2563eb for rules, bullets and charts; blank: the theme's"
+    )
+    font: Path | None = Field(None, description="TrueType/OpenType font for the slides' text; None: Inter")
+    logo: Path | None = Field(None, description="picture shown in the top right corner of every frame")
+
+
 class RenderOptions(Frozen):
     aspect: Aspect = Aspect.LANDSCAPE
     resolution: Resolution = Resolution.HD
@@ -375,6 +385,7 @@ class RenderOptions(Frozen):
         False, description="an AnimaGenius mark in the top corner (the free tier's videos)"
     )
     transition: Transition = Field("crossfade", description="between scenes: crossfade, cut, slide or wipe")
+    brand: Brand = Brand()
 
     @field_validator("theme")
     @classmethod
@@ -398,6 +409,7 @@ class RenderOptions(Frozen):
         theme: str = DEFAULT_THEME,
         watermark: bool = False,
         transition: str = "crossfade",
+        brand: Brand | None = None,
     ) -> RenderOptions:
         """Build options from user strings, raising InvalidOption with the accepted values."""
         if format not in VIDEO_FORMATS:
@@ -449,6 +461,7 @@ class RenderOptions(Frozen):
             theme=theme,
             watermark=watermark,
             transition=cast(Transition, transition),
+            brand=brand or Brand(),
         )
 
     @property

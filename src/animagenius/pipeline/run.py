@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from animagenius.pipeline.analyse import analyse
+from animagenius.pipeline.brand import colour_parse
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.gif import gif_from
@@ -43,7 +44,7 @@ from animagenius.pipeline.providers.protocols import (
     WrittenScript,
 )
 from animagenius.pipeline.script_edit import script_check_against
-from animagenius.pipeline.themes import THEMES
+from animagenius.pipeline.themes import THEMES, with_accent
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
 from animagenius.pipeline.voice import narrate
 
@@ -254,7 +255,10 @@ def _design(
 ) -> list[Path]:
     """One designed still per scene, laid out for the rendition's frame; `pictures` are the generated ones."""
     folder.mkdir(parents=True, exist_ok=True)
-    layout = Layout.for_frame(options.size, options.aspect, THEMES[options.theme])
+    theme = THEMES[options.theme]
+    if options.brand.accent:
+        theme = with_accent(theme, colour_parse(options.brand.accent))
+    layout = Layout.for_frame(options.size, options.aspect, theme, font=options.brand.font)
     slides = []
     for index, scene in enumerate(script.scenes):
         shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None

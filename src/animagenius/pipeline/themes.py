@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 Colour = tuple[int, int, int]
 
@@ -69,3 +69,16 @@ MINIMAL = Theme(
 
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (DARK, LIGHT, BOLD, MINIMAL)}
 DEFAULT_THEME = DARK.name
+
+
+def with_accent(theme: Theme, accent: Colour) -> Theme:
+    """`theme` with a brand's accent colour: rules, bullets, the table header and the first chart series."""
+    red, green, blue = accent
+    light = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 150
+    others = tuple(colour for colour in theme.chart if colour != accent)
+    return replace(
+        theme,
+        accent=accent,
+        on_accent=(17, 17, 17) if light else (255, 255, 255),
+        chart=(accent, *others[:5]),
+    )

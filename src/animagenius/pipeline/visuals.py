@@ -39,6 +39,11 @@ def font_of(size: int, weight: int) -> ImageFont.FreeTypeFont:
     return font
 
 
+@functools.lru_cache(maxsize=64)
+def _brand_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
 @dataclass(frozen=True)
 class Layout:
     width: int
@@ -46,14 +51,19 @@ class Layout:
     margin: int
     caption_band: int  # bottom pixels kept free for burned-in captions
     theme: Theme = DARK
+    font: Path | None = None  # the brand's typeface (one style, any weight asked is drawn in it); None: Inter
 
     @classmethod
-    def for_frame(cls, size: tuple[int, int], aspect: Aspect, theme: Theme = DARK) -> Layout:
+    def for_frame(
+        cls, size: tuple[int, int], aspect: Aspect, theme: Theme = DARK, font: Path | None = None
+    ) -> Layout:
         width, height = size
         band = {Aspect.LANDSCAPE: 0.22, Aspect.SQUARE: 0.24, Aspect.PORTRAIT: 0.32}[aspect]
-        return cls(
-            width, height, margin=round(min(size) * 0.08), caption_band=round(height * band), theme=theme
-        )
+        margin, caption_band = round(min(size) * 0.08), round(height * band)
+        return cls(width, height, margin=margin, caption_band=caption_band, theme=theme, font=font)
+
+    def typeface(self, size: int, weight: int) -> ImageFont.FreeTypeFont:
+        return _brand_font(str(self.font), size) if self.font is not None else font_of(size, weight)
 
     @property
     def text_width(self) -> int:
@@ -95,7 +105,12 @@ def _header(draw: ImageDraw.ImageDraw, *, number: int, total: int, layout: Layou
     """The scene counter and accent rule; returns the y where content starts."""
     unit, theme = layout.unit, layout.theme
     x, y = layout.margin, layout.margin
-    draw.text((x, y), f"{number:02d} / {total:02d}", font=font_of(round(unit * 0.028), 600), fill=theme.muted)
+    draw.text(
+        (x, y),
+        f"{number:02d} / {total:02d}",
+        font=layout.typeface(round(unit * 0.028), 600),
+        fill=theme.muted,
+    )
     y += round(unit * 0.07)
     draw.rectangle((x, y, x + round(unit * 0.08), y + max(4, unit // 160)), fill=theme.accent)
     return y + round(unit * 0.05)
@@ -103,7 +118,7 @@ def _header(draw: ImageDraw.ImageDraw, *, number: int, total: int, layout: Layou
 
 def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, size: int) -> int:
     """The title above a picture or table: two lines at most, the second ending in … if it goes on."""
-    font = font_of(size, layout.theme.title_weight)
+    font = layout.typeface(size, layout.theme.title_weight)
     for line in _clipped(wrap(title, font, layout.text_width), font, layout.text_width, max_lines=2):
         draw.text((layout.margin, y), line, font=font, fill=layout.theme.title)
         y += round(size * 1.18)
@@ -157,7 +172,7 @@ def _render_table(
         draw.rectangle(
             (layout.margin, top, layout.margin + layout.text_width, top + row_height - 2), fill=fill
         )
-        font = font_of(size, 700 if index == 0 else 450)
+        font = layout.typeface(size, 700 if index == 0 else 450)
         for column, cell in enumerate(row):
             text = truncate(cell, font, column_width - size)
             colour = theme.on_accent if index == 0 else theme.panel_text
@@ -177,7 +192,8 @@ def _render_chart(
                size=round(unit * 0.05))  # fmt: skip
     style = ChartStyle(
         colours=theme.chart, text=theme.body, muted=theme.muted,
-        font=font_of(max(14, round(unit * 0.034)), 500), bold=font_of(max(14, round(unit * 0.038)), 750),
+        font=layout.typeface(max(14, round(unit * 0.034)), 500),
+        bold=layout.typeface(max(14, round(unit * 0.038)), 750),
     )  # fmt: skip
     draw_chart(draw, data, (layout.margin, y, layout.width - layout.margin, layout.content_bottom), style)
     image.save(out, optimize=False, compress_level=1)
@@ -196,17 +212,21 @@ def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: L
     smallest = round(unit * SMALLEST_BODY)
     while (
         size > smallest
-        and len(wrap(quote, font_of(size, 500), layout.text_width)) * size * 1.3
+        and len(wrap(quote, layout.typeface(size, 500), layout.text_width)) * size * 1.3
         > available * 0.85 - size * 1.2
     ):
         size = max(smallest, round(size * 0.9))
-    draw.text((layout.margin, y - round(size * 0.3)), "“", font=font_of(size * 2, 800), fill=theme.accent)
+    draw.text(
+        (layout.margin, y - round(size * 0.3)), "“", font=layout.typeface(size * 2, 800), fill=theme.accent
+    )
     y += round(size * 1.2)
-    attribution = font_of(round(size * 0.6), 600)
+    attribution = layout.typeface(round(size * 0.6), 600)
     room = int((available * 0.85 - size * 1.2) // (size * 1.3))
-    for line in _clipped(wrap(quote, font_of(size, 500), layout.text_width), font_of(size, 500),
-                         layout.text_width, max_lines=max(1, room)):  # fmt: skip
-        draw.text((layout.margin, y), line, font=font_of(size, 500), fill=theme.title)
+    body = layout.typeface(size, 500)
+    for line in _clipped(
+        wrap(quote, body, layout.text_width), body, layout.text_width, max_lines=max(1, room)
+    ):
+        draw.text((layout.margin, y), line, font=body, fill=theme.title)
         y += round(size * 1.3)
     title = truncate(scene.title, attribution, layout.text_width)
     draw.text((layout.margin, y + round(size * 0.3)), title, font=attribution, fill=theme.muted)
@@ -220,7 +240,10 @@ def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: 
     theme = layout.theme
     x, y = layout.margin, _header(draw, number=number, total=total, layout=layout)
     title_size, bullet_size = _fit(scene, layout, layout.content_bottom - y)
-    title_font, bullet_font = font_of(title_size, theme.title_weight), font_of(bullet_size, theme.body_weight)
+    title_font, bullet_font = (
+        layout.typeface(title_size, theme.title_weight),
+        layout.typeface(bullet_size, theme.body_weight),
+    )
     indent = round(bullet_size * 1.1)
 
     lines: list[_Line] = []  # laid out first, so whatever does not fit can end in an ellipsis
@@ -272,10 +295,16 @@ def _fit(scene: Scene, layout: Layout, available: int) -> tuple[int, int]:
     while True:
         title_size = max(round(unit * SMALLEST_TITLE), round(unit * 0.075 * scale))
         bullet_size = max(round(unit * SMALLEST_BODY), round(unit * 0.042 * scale))
-        title_lines = len(wrap(scene.title, font_of(title_size, theme.title_weight), layout.text_width))
+        title_lines = len(
+            wrap(scene.title, layout.typeface(title_size, theme.title_weight), layout.text_width)
+        )
         bullet_lines = sum(
             len(
-                wrap(b, font_of(bullet_size, theme.body_weight), layout.text_width - round(bullet_size * 1.1))
+                wrap(
+                    b,
+                    layout.typeface(bullet_size, theme.body_weight),
+                    layout.text_width - round(bullet_size * 1.1),
+                )
             )
             for b in scene.bullets
         )

@@ -209,3 +209,16 @@ class FileProcessingLog(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.step}: {self.status}"
+
+
+class BrandKit(BaseModel):
+    """A person's brand on their videos: accent colour, slide typeface, corner logo (checked on upload)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_kit")
+    accent = models.CharField(max_length=7, blank=True, help_text="#rrggbb; blank: the theme's")
+    font = models.FileField(upload_to="brand/fonts/", blank=True)
+    font_name = models.CharField(max_length=120, blank=True, help_text="as uploaded")
+    logo = models.FileField(upload_to="brand/logos/", blank=True)
+
+    def __str__(self) -> str:
+        return f"brand kit of {self.owner}"

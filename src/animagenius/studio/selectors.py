@@ -13,7 +13,7 @@ from django.db.models import F, QuerySet
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.voice import VoiceInfo
-from animagenius.studio.models import Asset, Project, RenderJob, ScriptVersion
+from animagenius.studio.models import Asset, BrandKit, Project, RenderJob, ScriptVersion
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
@@ -75,6 +75,10 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
     middle = len(paces) // 2
     median = paces[middle] if len(paces) % 2 else (paces[middle - 1] + paces[middle]) / 2
     return RenderEstimate(video_s * median, len(paces))
+
+
+def brand_kit_get(*, user: User) -> BrandKit | None:
+    return BrandKit.objects.filter(owner=user).first()
 
 
 def render_job_get(*, job_id: uuid.UUID) -> RenderJob:

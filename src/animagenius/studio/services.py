@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Value
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -29,13 +30,20 @@ from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import WATERMARKED_TIERS
 from animagenius.pipeline.compose.segments import cache_trim
-from animagenius.pipeline.domain import RenderOptions, RenderResult, Script, ScriptRequest, SourceDocument
+from animagenius.pipeline.domain import (
+    Brand,
+    RenderOptions,
+    RenderResult,
+    Script,
+    ScriptRequest,
+    SourceDocument,
+)
 from animagenius.pipeline.errors import PipelineError
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.script_edit import script_parse
-from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
+from animagenius.studio.models import Asset, BrandKit, FileProcessingLog, Project, RenderJob, ScriptVersion
 
 logger = logging.getLogger(__name__)
 
@@ -398,6 +406,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         codec=project.codec,
         theme=project.theme,
         transition=project.transition,
+        brand=_brand(project.owner, workdir / "brand"),
         watermark=project.owner.subscription_tier in WATERMARKED_TIERS,
     )
     return run(
@@ -438,9 +447,50 @@ def _copy_music(project: Project, folder: Path) -> str:
 
 def _asset_copy(asset: Asset, folder: Path) -> Path:
     """`asset`'s file copied into `folder` under the name the person uploaded it with."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / asset.original_name
-    with asset.file.open("rb") as source, target.open("wb") as copy:
+    return _file_copy(asset.file, folder / asset.original_name)
+
+
+def brand_kit_save(
+    *,
+    owner: User,
+    accent: str,
+    font_upload: UploadedFile | None = None,
+    logo_upload: UploadedFile | None = None,
+    remove_font: bool = False,
+    remove_logo: bool = False,
+) -> BrandKit:
+    """Create or change `owner`'s brand kit; uploads were checked by the form (pipeline/brand.py)."""
+    kit, _ = BrandKit.objects.get_or_create(owner=owner)
+    kit.accent = accent
+    if remove_font or font_upload is not None:
+        kit.font.delete(save=False)
+        kit.font_name = ""
+    if remove_logo or logo_upload is not None:
+        kit.logo.delete(save=False)
+    if font_upload is not None:
+        kit.font_name = _safe_name(font_upload.name or "font.ttf")
+        kit.font.save(kit.font_name, font_upload, save=False)
+    if logo_upload is not None:
+        kit.logo.save(_safe_name(logo_upload.name or "logo.png"), logo_upload, save=False)
+    kit.save()
+    return kit
+
+
+def _brand(owner: User, folder: Path) -> Brand:
+    """The owner's brand kit as the render uses it, its files copied into `folder`."""
+    kit = BrandKit.objects.filter(owner=owner).first()
+    if kit is None:
+        return Brand()
+    return Brand(
+        accent=kit.accent,
+        font=_file_copy(kit.font, folder / Path(kit.font.name).name) if kit.font else None,
+        logo=_file_copy(kit.logo, folder / Path(kit.logo.name).name) if kit.logo else None,
+    )
+
+
+def _file_copy(stored: FieldFile, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with stored.open("rb") as source, target.open("wb") as copy:
         shutil.copyfileobj(source, copy)
     return target
 

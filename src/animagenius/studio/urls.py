@@ -5,6 +5,8 @@ from animagenius.studio import views
 app_name = "studio"
 urlpatterns = [
     path("", views.project_list, name="project_list"),
+    path("brand/", views.brand_kit, name="brand_kit"),
+    path("brand/logo", views.brand_logo, name="brand_logo"),
     path("<uuid:project_id>/", views.project_detail, name="project_detail"),
     path("<uuid:project_id>/status/", views.project_status, name="project_status"),
     path("<uuid:project_id>/video.mp4", views.project_video, name="project_video"),

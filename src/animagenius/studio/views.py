@@ -24,6 +24,7 @@ from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
     RECORDING_ACCEPT,
+    BrandKitForm,
     ProjectForm,
     RenderForm,
     SceneCard,
@@ -82,6 +83,39 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(user=_user(request))
     status = 400 if request.method == "POST" else 200
     return render(request, "studio/project_list.html", {"form": form, "projects": projects}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def brand_kit(request: HttpRequest) -> HttpResponse:
+    """The person's brand kit: accent colour, slide typeface and logo, used on every video they render."""
+    user = _user(request)
+    kit = selectors.brand_kit_get(user=user)
+    form = BrandKitForm(
+        request.POST or None, request.FILES or None, initial={"accent": kit.accent if kit else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.brand_kit_save(
+            owner=user,
+            accent=form.cleaned_data["accent"],
+            font_upload=form.cleaned_data["font"],
+            logo_upload=form.cleaned_data["logo"],
+            remove_font=form.cleaned_data["remove_font"],
+            remove_logo=form.cleaned_data["remove_logo"],
+        )
+        messages.success(request, "Brand kit saved: your next renders use it.")
+        return redirect("studio:brand_kit")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "studio/brand_kit.html", {"form": form, "kit": kit}, status=status)
+
+
+@login_required
+@require_GET
+def brand_logo(request: HttpRequest) -> HttpResponseBase:
+    kit = selectors.brand_kit_get(user=_user(request))
+    if kit is None or not kit.logo:
+        raise Http404("No logo in your brand kit.")
+    return FileResponse(kit.logo.open("rb"))
 
 
 @login_required

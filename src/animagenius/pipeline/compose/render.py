@@ -12,7 +12,7 @@ from animagenius.pipeline.compose.audio import soundtrack
 from animagenius.pipeline.compose.captions import AssScript, ass_script, caption_fonts
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.segments import Picture, render_picture, shots_for
-from animagenius.pipeline.compose.watermark import watermark_image, watermark_offset
+from animagenius.pipeline.compose.watermark import corner_image, corner_offset
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.music import music_cache_dir, music_file
 
@@ -60,10 +60,12 @@ def compose(
     captions, fonts = _captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
     crossfade_s = 0.0 if options.transition == "cut" else CROSSFADE_S
     shots = shots_for(slides, starts, total, fps=options.fps, crossfade_s=crossfade_s, zoom_end=1 + ZOOM)
-    mark = watermark_image(options.size, workdir / "watermark.png") if options.watermark else None
+    corner = corner_image(
+        options.size, logo=options.brand.logo, mark=options.watermark, out=workdir / "corner.png"
+    )
     picture = Picture(
         size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts,
-        encoding=encoding_for(options), watermark=mark, mark_offset=watermark_offset(options.size),
+        encoding=encoding_for(options), watermark=corner, mark_offset=corner_offset(options.size),
         transition=XFADE_TRANSITIONS.get(options.transition, "fade"),
     )  # fmt: skip
     render_picture(
