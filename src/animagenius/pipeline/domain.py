@@ -122,12 +122,13 @@ DEFAULT_WORDS_PER_MINUTE = 165.0
 
 SceneRole = Literal["hook", "body", "recap", "call_to_action"]
 ScriptStyle = Literal["explainer", "summary", "lesson", "promo"]
-VisualKind = Literal["slide", "figure", "table", "chart", "quote", "image", "generated"]
+VisualKind = Literal["slide", "figure", "table", "chart", "quote", "image", "clip", "generated"]
 SOURCE_VISUALS: dict[str, tuple[BlockKind, ...]] = {
     "figure": ("figure",),
     "image": ("figure",),
     "table": ("table",),
     "chart": ("table",),
+    "clip": ("figure",),  # a scene of a source video: it plays, from the scene's start
     "quote": ("quote", "paragraph", "list_item", "notes", "transcript"),
 }
 """Visual kinds that show a source block, and the block kinds each can show."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.brand import colour_parse
+from animagenius.pipeline.clips import scene_clips
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.gif import gif_from
@@ -19,6 +20,7 @@ from animagenius.pipeline.compose.render import (
     scene_starts,
     timeline_words,
 )
+from animagenius.pipeline.compose.segments import Clip
 from animagenius.pipeline.domain import (
     Block,
     Progress,
@@ -209,6 +211,7 @@ def _render(
     wanted = [(options, out), *renditions]
     sound = compose_sound(tracks, options, workdir=workdir / "sound")
     designed, encoded = stages.start("designing slides"), None
+    clips = scene_clips(script.scenes, document)
     made: list[Rendition] = []
     design_notices: list[str] = []
     for number, (chosen, target) in enumerate(wanted):
@@ -223,6 +226,7 @@ def _render(
         encoded = encoded or stages.start("rendering video")
         rendition = _rendition(
             slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
+            clips=clips,
             on_fraction=share(encoded),
         )  # fmt: skip
         made.append(rendition)
@@ -284,12 +288,13 @@ def _rendition(
     out: Path,
     cache_dir: Path | None,
     on_fraction: Callable[[float], None],
+    clips: Sequence[Clip | None] = (),
 ) -> Rendition:
     """Encode one rendition to `out`, with its captions files, poster and preview beside it."""
     partial = folder / f"video.partial{encoding_for(options).suffix}"
     duration = compose(
         slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(), workdir=folder,
-        out=partial, on_fraction=on_fraction, cache_dir=cache_dir, sound=sound,
+        out=partial, on_fraction=on_fraction, cache_dir=cache_dir, sound=sound, clips=clips,
     )  # fmt: skip
     if options.format == "gif":
         partial = gif_from(partial, folder / "video.partial.gif", duration_s=duration, workdir=folder)

@@ -350,8 +350,8 @@ def _visual(document: SourceDocument, part: _Part) -> Visual:
         if chosen is None or distance[chosen] > VISUAL_REACH_BLOCKS:
             return Visual()
     block = document.blocks[chosen]
-    if block.kind == "figure":
-        return Visual(kind="figure", block=chosen)
+    if block.kind == "figure":  # a scene of an uploaded video plays; other figures are shown still
+        return Visual(kind="clip" if block.source.start_s is not None else "figure", block=chosen)
     return Visual(kind="chart" if chart_data(block.rows) else "table", block=chosen)
 
 

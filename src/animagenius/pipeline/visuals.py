@@ -88,7 +88,7 @@ def render_scene(
     """The scene's still. `shown` is the source block its visual points at, if any."""
     if (
         shown is not None
-        and scene.visual.kind in ("figure", "image", "generated")
+        and scene.visual.kind in ("figure", "image", "clip", "generated")
         and shown.image is not None
     ):
         return _render_picture(scene, shown.image, number=number, total=total, layout=layout, out=out)

@@ -11,7 +11,7 @@ from pathlib import Path
 from animagenius.pipeline.compose.audio import soundtrack
 from animagenius.pipeline.compose.captions import AssScript, ass_script, caption_fonts
 from animagenius.pipeline.compose.encodings import encoding_for
-from animagenius.pipeline.compose.segments import Picture, render_picture, shots_for
+from animagenius.pipeline.compose.segments import Clip, Picture, render_picture, shots_for
 from animagenius.pipeline.compose.watermark import corner_image, corner_offset
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.music import music_cache_dir, music_file
@@ -47,6 +47,7 @@ def compose(
     on_fraction: Callable[[float], None],
     cache_dir: Path | None = None,
     sound: Path | None = None,
+    clips: Sequence[Clip | None] = (),
 ) -> float:
     """Render the video to `out`; returns its duration, which equals the narration's.
 
@@ -59,7 +60,9 @@ def compose(
     words = timeline_words(tracks)
     captions, fonts = _captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
     crossfade_s = 0.0 if options.transition == "cut" else CROSSFADE_S
-    shots = shots_for(slides, starts, total, fps=options.fps, crossfade_s=crossfade_s, zoom_end=1 + ZOOM)
+    shots = shots_for(
+        slides, starts, total, fps=options.fps, crossfade_s=crossfade_s, zoom_end=1 + ZOOM, clips=clips
+    )
     corner = corner_image(
         options.size, logo=options.brand.logo, mark=options.watermark, out=workdir / "corner.png"
     )

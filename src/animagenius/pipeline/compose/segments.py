@@ -13,6 +13,7 @@ half-pixel steps (whole-pixel placement shimmers on sharp slide edges; bench/ren
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import os
@@ -38,14 +39,24 @@ IN_USE_S = 3600  # cache files used this recently are never trimmed: a render ma
 
 
 @dataclass(frozen=True)
+class Clip:
+    """A stretch of a source video shown instead of a still: from `start_s`, muted, filling the frame (its
+    last picture held if the scene outlasts it)."""
+
+    video: Path
+    start_s: float
+
+
+@dataclass(frozen=True)
 class Shot:
     """One scene's still on the timeline: shown from `first_frame` for `frames` frames (its crossfade into
-    the next scene included), growing from 1 to `zoom_end` about the centre."""
+    the next scene included), growing from 1 to `zoom_end` about the centre; or its `clip` playing."""
 
     still: Path
     first_frame: int
     frames: int
     zoom_end: float
+    clip: Clip | None = None
 
 
 @dataclass(frozen=True)
@@ -79,15 +90,17 @@ def shots_for(
     fps: int,
     crossfade_s: float,
     zoom_end: float,
+    clips: Sequence[Clip | None] = (),
 ) -> list[Shot]:
     """Scene i from its start to the start of scene i+1 plus the crossfade; the last to the end."""
     firsts = [round(start * fps) for start in starts_s]
     total = round(total_s * fps)
     fade = crossfade_frames(firsts, total, fps=fps, crossfade_s=crossfade_s)
     ends = [first + fade for first in firsts[1:]] + [total]
+    shown = list(clips) + [None] * (len(stills) - len(clips))
     return [
-        Shot(still=still, first_frame=first, frames=end - first, zoom_end=zoom_end)
-        for still, first, end in zip(stills, firsts, ends, strict=True)
+        Shot(still=still, first_frame=first, frames=end - first, zoom_end=zoom_end, clip=clip)
+        for still, first, end, clip in zip(stills, firsts, ends, shown, strict=True)
     ]
 
 
@@ -209,8 +222,13 @@ def _render_segment(
     folder = workdir / f"{segment.first_frame:07d}"
     folder.mkdir(parents=True, exist_ok=True)
     inputs: list[str] = []
-    for index, _ in segment.shots:
-        inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
+    for index, offset in segment.shots:
+        clip = shots[index].clip
+        if clip is None:
+            inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
+        else:  # seeking the input: decoding starts at the keyframe before, not at the file's start
+            seek = f"{clip.start_s + offset / picture.fps:.3f}"
+            inputs += [*SAFE_INPUT, "-ss", seek, "-i", str(clip.video.resolve())]
     if picture.watermark is not None:
         inputs += [*SAFE_INPUT, "-i", str(picture.watermark.resolve())]
     graph = _segment_graph(segment, shots, picture, folder)
@@ -244,7 +262,7 @@ def _timescales(picture: Picture, out: Path) -> tuple[str, ...]:
 
 def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, folder: Path) -> str:
     chains = [
-        f"[{position}:v]{_ken_burns(shots[index], offset, segment.frames, picture)}[v{position}]"
+        f"[{position}:v]{_moving(shots[index], offset, segment.frames, picture)}[v{position}]"
         for position, (index, offset) in enumerate(segment.shots)
     ]
     last = "v0"
@@ -259,6 +277,19 @@ def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, fo
     # exact timestamps on the frame grid: the joined segments then play at a constant rate
     chains.append(f"[{last}]{_captions(segment, picture, folder)},setpts=N/({picture.fps}*TB)[video]")
     return ";".join(chains)
+
+
+def _moving(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
+    return _ken_burns(shot, offset, frames, picture) if shot.clip is None else _playing(picture)
+
+
+def _playing(picture: Picture) -> str:
+    """A clip at the picture's rate, filling the frame (cropped, never letterboxed), its last frame held."""
+    width, height = picture.size
+    return (
+        f"fps={picture.fps},scale=iw*sar:ih,scale={width}:{height}:force_original_aspect_ratio=increase,"
+        f"crop={width}:{height},setsar=1,format=yuv420p,tpad=stop=-1:stop_mode=clone,setpts=N/({picture.fps}*TB)"
+    )
 
 
 def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
@@ -299,6 +330,8 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
     for index, offset in segment.shots:
         shot = shots[index]
         digest.update(f"shot {_file_digest(shot.still)} {shot.frames} {shot.zoom_end} {offset}".encode())
+        if shot.clip is not None:
+            digest.update(f"clip {_file_digest(shot.clip.video)} {shot.clip.start_s:.3f}".encode())
     if picture.watermark is not None:
         digest.update(f"mark {_file_digest(picture.watermark)} {picture.mark_offset}".encode())
     window = _captions_window(segment, picture)
@@ -309,8 +342,15 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
 
 
 def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest_of(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest_of(path: str, size: int, modified_ns: int) -> str:
+    """A file's SHA-256, once per version of the file (a clip's video is read for every segment)."""
     digest = hashlib.sha256()
-    with path.open("rb") as file:
+    with open(path, "rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

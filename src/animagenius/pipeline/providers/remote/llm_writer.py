@@ -67,8 +67,8 @@ class _Strict(BaseModel):
 
 
 class DraftVisual(_Strict):
-    kind: Literal["slide", "figure", "table", "chart", "quote", "generated"] = Field(
-        description="slide: title and bullets; figure/table/chart/quote: the source block `block`; "
+    kind: Literal["slide", "figure", "table", "chart", "quote", "clip", "generated"] = Field(
+        description="slide: title and bullets; figure/table/chart/quote/clip: the source block `block`; "
         "generated: a picture made from `prompt`",
     )
     block: int | None = Field(description="index of the source block shown; null for slide and generated")
@@ -168,11 +168,13 @@ def _visual_choices(document: SourceDocument) -> list[str]:
     figures = [i for i, block in enumerate(document.blocks) if block.kind == "figure" and block.image]
     tables = [i for i, block in enumerate(document.blocks) if block.kind == "table"]
     charts = [i for i in tables if chart_data(document.blocks[i].rows) is not None]
+    clips = [i for i in figures if document.blocks[i].source.start_s is not None]
     *others, last = [kind.replace("_", " ") for kind in SOURCE_VISUALS["quote"]]
     return [
         _indexed_choice("figure", "a picture from the document", figures, document),
         _indexed_choice("table", "a table from the document, drawn as a grid", tables, document),
         _indexed_choice("chart", "a table's numbers drawn as a bar, line or pie chart", charts, document),
+        _indexed_choice("clip", "a scene of an uploaded video, playing muted", clips, document),
         f'- "quote": shows one short block verbatim as a pull-quote; block is the index of a '
         f"{', '.join(others)} or {last} block.",
     ]
