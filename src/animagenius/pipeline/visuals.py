@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.charts import ChartData, ChartStyle, chart_data, draw_chart
 from animagenius.pipeline.domain import Aspect, Block, Scene
+from animagenius.pipeline.focus import salient_point, save_with_focus
 from animagenius.pipeline.themes import DARK, Theme
 from animagenius.pipeline.typeset import truncate, wrap
 
@@ -149,8 +150,12 @@ def _render_picture(
         (left - pad, top - pad, left + framed.width + pad, top + framed.height + pad), fill=layout.theme.panel
     )
     image.paste(framed, (left, top))
-    image.save(out, optimize=False, compress_level=1)
-    return out
+    subject_x, subject_y = salient_point(framed)
+    focus = (
+        (left + subject_x * framed.width) / layout.width,
+        (top + subject_y * framed.height) / layout.height,
+    )
+    return save_with_focus(image, out, focus)
 
 
 def _render_table(

@@ -7,8 +7,9 @@ Editing one scene re-renders its segments (and the crossfades beside it) and the
 the cache. Segments render in parallel, one single-threaded
 ffmpeg per core (as fast as frame threads on 2 cores, with a quarter less memory each: bench/README.md).
 
-Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about the centre, so the picture moves in
-half-pixel steps (whole-pixel placement shimmers on sharp slide edges; bench/render_reference.py).
+Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about its focus (the subject of a picture,
+pipeline/focus.py; else the centre), so the picture moves in half-pixel steps (whole-pixel placement
+shimmers on sharp slide edges; bench/render_reference.py).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from pathlib import Path
 from animagenius.pipeline.compose.captions import AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
+from animagenius.pipeline.focus import focus_of
 
-RENDERER_VERSION = 3  # part of every segment's cache key: raise it when the same inputs would look different
+RENDERER_VERSION = 4  # part of every segment's cache key: raise it when the same inputs would look different
 PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
@@ -297,10 +299,11 @@ def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
     width, height = picture.size
     zoom = f"1+{shot.zoom_end - 1:.5f}*(on+{offset})/{max(1, shot.frames - 1)}"
     scale = 2 if width <= SUPERSAMPLED_UP_TO else 1
+    focus_x, focus_y = focus_of(shot.still)  # the point that stays put while the picture grows around it
     return (
         f"scale={scale * width}:{scale * height}:flags=bicubic,"
-        f"zoompan=z='{zoom}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d={frames}:s={width}x{height}:fps={picture.fps},"
-        "setsar=1,format=yuv420p"
+        f"zoompan=z='{zoom}':x='{focus_x:.4f}*(iw-iw/zoom)':y='{focus_y:.4f}*(ih-ih/zoom)':d={frames}"
+        f":s={width}x{height}:fps={picture.fps},setsar=1,format=yuv420p"
     )
 
 
