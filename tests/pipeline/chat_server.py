@@ -199,7 +199,13 @@ def _handler_for(server: ChatServer) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw_body)
             except json.JSONDecodeError:
                 body = {"unparsed": raw_body.decode(errors="replace")}
-            answer = server._take(RecordedRequest(self.path, dict(self.headers.items()), body, arrived))
+            self._answer(RecordedRequest(self.path, dict(self.headers.items()), body, arrived))
+
+        def do_GET(self) -> None:  # polling a prediction, fetching a file: the next queued answer too
+            self._answer(RecordedRequest(self.path, dict(self.headers.items()), {}, time.monotonic()))
+
+        def _answer(self, request: RecordedRequest) -> None:
+            answer = server._take(request)
             if answer.delay_s and server._pause(answer.delay_s):
                 return
             self._send(answer, pause=server._pause)

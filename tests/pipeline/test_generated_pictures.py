@@ -1,11 +1,13 @@
-"""Generated scene pictures through an OpenAI-compatible `/images/generations` endpoint, served locally in
-the wire format the real one speaks (JSON with `data[0].b64_json`); failures fall back to a designed slide
-and the job says why."""
+"""Generated scene pictures through an OpenAI-compatible `/images/generations` endpoint and Replicate's
+predictions API, each served locally in the wire format the real one speaks (JSON with `data[0].b64_json`;
+a prediction polled at `urls.get`, its output downloaded); failures fall back to a designed slide and the
+job says why."""
 
 from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script, Vi
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderUnavailable
 from animagenius.pipeline.generated import generated_pictures
 from animagenius.pipeline.ingest import ingest_text
-from animagenius.pipeline.providers.remote.config import ImageConfig
+from animagenius.pipeline.providers.remote.config import ImageConfig, ReplicateConfig
 from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
+from animagenius.pipeline.providers.remote.replicate_images import ReplicateImages
 from animagenius.pipeline.run import run
 from tests.pipeline.chat_server import ChatServer, json_answer, raw, status
 
@@ -163,3 +166,72 @@ def test_a_picture_that_cannot_be_made_leaves_a_slide_and_a_notice(
         and notice.endswith("a designed slide is shown.")
         for notice in result.notices
     ), result.notices  # fmt: skip
+
+
+# ---------------------------------------------------------------- Replicate (Flux)
+
+
+def replicate(server: ChatServer, **changes: Any) -> ReplicateImages:
+    config = ReplicateConfig(
+        base_url=server.base_url, api_key="r8-test", max_attempts=2, backoff_s=0, poll_s=0.01, **changes
+    )
+    return ReplicateImages(config, sleep=lambda _: None)
+
+
+def prediction(server: ChatServer, status: str, **fields: Any) -> Any:
+    return json_answer({"id": "p1", "status": status, "urls": {"get": f"{server.base_url}/predictions/p1"},
+                        "error": None, "output": None, **fields})  # fmt: skip
+
+
+def png_file(colour: tuple[int, int, int] = ORANGE) -> Any:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1344, 768), colour).save(buffer, format="PNG")
+    return raw(buffer.getvalue(), content_type="image/png")
+
+
+def test_replicate_is_asked_waits_polls_and_the_picture_is_downloaded(
+    server: ChatServer, tmp_path: Path
+) -> None:
+    file_url = f"{server.base_url}/files/out-0.png"
+    server.queue(
+        prediction(server, "starting"), prediction(server, "processing"),
+        prediction(server, "succeeded", output=[file_url]), png_file(),
+    )  # fmt: skip
+
+    out = replicate(server).generate(PROMPT, aspect=Aspect.PORTRAIT, out=tmp_path / "p.png")
+
+    created, *polls, download = server.requests
+    assert created.path == "/v1/models/black-forest-labs/flux-schnell/predictions"
+    assert created.headers["Authorization"] == "Bearer r8-test" and created.headers["Prefer"] == "wait"
+    assert created.body == {"input": {"prompt": PROMPT, "aspect_ratio": "9:16", "output_format": "png"}}
+    assert [poll.path for poll in polls] == ["/v1/predictions/p1", "/v1/predictions/p1"]
+    assert download.path == "/v1/files/out-0.png"
+    with Image.open(out) as picture:
+        assert picture.getpixel((5, 5)) == ORANGE
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (lambda s: [prediction(s, "failed", error="NSFW content")], "could not make the picture: NSFW"),
+        (lambda s: [prediction(s, "succeeded", output=[])], "no picture URL in its output"),
+        (lambda s: [prediction(s, "succeeded", output=[f"{s.base_url}/files/x.png"]), raw(b"<html>")],
+         "not a picture"),
+        (lambda s: [status(401)], "refused the API key (HTTP 401"),
+    ],
+)  # fmt: skip
+def test_replicate_failures_are_named(server: ChatServer, tmp_path: Path, answers: Any, message: str) -> None:
+    server.queue(*answers(server))
+
+    with pytest.raises((ProviderUnavailable, ProviderBadOutput), match=re.escape(message)):
+        replicate(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
+
+
+def test_a_prediction_that_runs_too_long_is_given_up(server: ChatServer, tmp_path: Path) -> None:
+    server.queue(*[prediction(server, "processing")] * 50)
+    ticks = iter(range(0, 1000, 10))
+    config = ReplicateConfig(base_url=server.base_url, api_key="r8-test", timeout_s=30, poll_s=0.01)
+    slow = ReplicateImages(config, sleep=lambda _: None, clock=lambda: float(next(ticks)))
+
+    with pytest.raises(ProviderUnavailable, match=r"still processing after 30 s \(REPLICATE_TIMEOUT_S\)"):
+        slow.generate(PROMPT, aspect=Aspect.SQUARE, out=tmp_path / "p.png")

@@ -10,9 +10,11 @@ from animagenius.pipeline.errors import ProviderUnavailable
 from animagenius.pipeline.providers.protocols import ImageGenerator
 from animagenius.pipeline.providers.registry import Registry
 from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
+from animagenius.pipeline.providers.remote.replicate_images import ReplicateImages
 
 IMAGE_GENERATORS: Registry[ImageGenerator] = Registry("image generator")
 IMAGE_GENERATORS.register("openai")(OpenAIImages.from_env)
+IMAGE_GENERATORS.register("replicate")(ReplicateImages.from_env)
 
 
 def configured_image_generator(name: str) -> ImageGenerator | None:

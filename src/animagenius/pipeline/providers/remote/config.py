@@ -98,6 +98,23 @@ class ImageConfig(RemoteConfig):
         return settings_from_env(cls, "IMAGES_", environ)
 
 
+class ReplicateConfig(RemoteConfig):
+    """Replicate's predictions API, for a text-to-image model such as Flux."""
+
+    base_url: str = Field("https://api.replicate.com/v1", description="API root; /models/<model>/predictions")
+    api_key: SecretStr = Field(SecretStr(""), description="bearer token; blank turns Replicate off")
+    model: str = Field("black-forest-labs/flux-schnell", description="owner/name of the image model")
+    timeout_s: float = Field(
+        120.0, gt=0, le=600, description="seconds to wait for one picture, polling included"
+    )
+    poll_s: float = Field(1.0, gt=0, le=30, description="seconds between looks at a running prediction")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> ReplicateConfig:
+        """Read REPLICATE_* variables; a bad value raises InvalidOption naming the variable."""
+        return settings_from_env(cls, "REPLICATE_", environ)
+
+
 class ElevenLabsConfig(RemoteConfig):
     """ElevenLabs text-to-speech with character timestamps."""
 

@@ -62,7 +62,7 @@ class OpenAIImages:
             backoff_s=self.config.backoff_s,
             sleep=self._sleep,
         )
-        picture = _picture(_b64(response.content))
+        picture = checked_picture(_b64(response.content))
         picture.save(out, format="PNG")
         return out
 
@@ -77,7 +77,8 @@ def _b64(content: bytes) -> bytes:
         ) from None
 
 
-def _picture(data: bytes) -> Image.Image:
+def checked_picture(data: bytes) -> Image.Image:
+    """`data` as an RGB picture, if it is one of sane size; else ProviderBadOutput."""
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_PIXELS:
