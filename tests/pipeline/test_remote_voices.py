@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import statistics
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,7 +36,9 @@ from tests.pipeline.speech_server import (
 
 TEXT = "Beautiful is better than ugly. Explicit is better than implicit."
 API_KEY = "sk-speech-test"
-TIMING_TOLERANCE_S = 0.15
+# Captions' bar (issue 5) is a median of 80 ms; Piper speaks with random noise, so now and then one short
+# word of the server's speech is placed up to ~0.23 s off: no word may be further off than WORST_WORD_S.
+MEDIAN_TOLERANCE_S, WORST_WORD_S = 0.08, 0.3
 
 
 @pytest.fixture
@@ -91,8 +94,10 @@ def assert_timed_like(speech: Speech, truth: Speech) -> None:
     previous = 0.0
     for word, known in zip(speech.words, truth.words, strict=True):
         assert previous <= word.start_s <= word.end_s <= speech.duration_s, word
-        assert abs(word.start_s - known.start_s) <= TIMING_TOLERANCE_S, (word, known)
+        assert abs(word.start_s - known.start_s) <= WORST_WORD_S, (word, known)
         previous = word.start_s
+    errors = [abs(word.start_s - ok.start_s) for word, ok in zip(speech.words, truth.words, strict=True)]
+    assert statistics.median(errors) <= MEDIAN_TOLERANCE_S, errors
 
 
 # ---------------------------------------------------------------- OpenAI-compatible /audio/speech
