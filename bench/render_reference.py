@@ -512,7 +512,8 @@ def moviepy_render_in_child(job: JobA, out: Path) -> ChildRun:
     """`moviepy_render` in a fresh Python process, so its peak memory is its own."""
     saved = job.folder / "job-a.pickle"
     saved.write_bytes(pickle.dumps(job))
-    command = [sys.executable, str(Path(__file__).resolve()), "--moviepy-child", str(saved), str(out)]
+    python = os.environ.get("MOVIEPY_PYTHON") or sys.executable  # moviepy pins pillow<12: its own venv
+    command = [python, str(Path(__file__).resolve()), "--moviepy-child", str(saved), str(out)]
     run = run_measured(command, cwd=job.folder, log_name="moviepy.log")
     seconds = float(json.loads(run.stdout.strip().splitlines()[-1])["seconds"])
     return replace(run, seconds=seconds)  # MoviePy's own time, without the child's start and imports

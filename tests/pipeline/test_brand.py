@@ -4,7 +4,6 @@ the logo in the corner of every frame (beside the free tier's mark when both app
 from __future__ import annotations
 
 import shutil
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,11 +14,12 @@ from PIL import Image
 from animagenius.pipeline.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.compose.watermark import corner_offset
-from animagenius.pipeline.domain import Aspect, Brand, RenderOptions, Scene, VoiceTrack, WordTiming
+from animagenius.pipeline.domain import Aspect, Brand, RenderOptions, Scene, WordTiming
 from animagenius.pipeline.errors import CorruptFile, TooLarge, UnsupportedFormat
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.themes import DARK, with_accent
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
+from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 SERIF = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")  # fonts-noto-core, from make's deps
@@ -111,15 +111,8 @@ def test_the_brand_accent_and_typeface_are_on_the_slide(tmp_path: Path) -> None:
 def clip(tmp_path: Path, options: RenderOptions) -> Path:
     layout = Layout.for_frame((1280, 720), Aspect.LANDSCAPE)
     still = render_scene(SLIDE, shown=None, number=1, total=1, layout=layout, out=tmp_path / "slide.png")
-    audio = tmp_path / "silence.wav"
-    with wave.open(str(audio), "wb") as silence:
-        silence.setnchannels(1)
-        silence.setsampwidth(2)
-        silence.setframerate(22050)
-        silence.writeframes(b"\0\0" * 22050 * 2)
-    track = VoiceTrack(
-        audio=audio, words=(WordTiming(word="Results.", start_s=0.3, end_s=0.9),), duration_s=2.0
-    )
+    words = (WordTiming(word="Results.", start_s=0.3, end_s=0.9),)
+    track = silent_track(tmp_path / "silence.wav", 2.0, words)
     video = tmp_path / f"{options.watermark}.mp4"
     compose(
         slides=[still], tracks=[track], options=options, font_name="Inter", font_dir=font_dir(),

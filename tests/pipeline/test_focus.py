@@ -3,7 +3,6 @@ screen while the rest of the picture grows around it."""
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +10,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from animagenius.pipeline.compose.render import compose
-from animagenius.pipeline.domain import Aspect, Block, Provenance, RenderOptions, Scene, Visual, VoiceTrack
+from animagenius.pipeline.domain import Aspect, Block, Provenance, RenderOptions, Scene, Visual
 from animagenius.pipeline.focus import CENTRE, focus_of, salient_point
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
+from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 RED = (220, 20, 20)
@@ -64,15 +64,9 @@ def test_the_still_records_its_subject_and_the_move_keeps_it_in_place(
         "pulled back towards the centre, not all the way"
     )
 
-    audio = tmp_path / "silence.wav"
-    with wave.open(str(audio), "wb") as silence:
-        silence.setnchannels(1)
-        silence.setsampwidth(2)
-        silence.setframerate(22050)
-        silence.writeframes(b"\0\0" * 22050 * 4)
     video = tmp_path / "move.mp4"
     compose(
-        slides=[still], tracks=[VoiceTrack(audio=audio, words=(), duration_s=4.0)],
+        slides=[still], tracks=[silent_track(tmp_path / "silence.wav", 4.0)],
         options=RenderOptions(captions="none"), font_name="Inter", font_dir=font_dir(),
         workdir=tmp_path / "work", out=video, on_fraction=lambda _: None,
     )  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,11 +10,12 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.render import compose
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, VoiceTrack, WordTiming
+from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, WordTiming
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.themes import THEMES
 from animagenius.pipeline.visuals import SMALLEST_TITLE, Layout, font_dir, render_scene
+from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 SIZES = {Aspect.LANDSCAPE: (1280, 720), Aspect.PORTRAIT: (720, 1280), Aspect.SQUARE: (720, 720)}
@@ -116,15 +116,8 @@ def render_clip(tmp_path: Path, *, aspect: Aspect, watermark: bool) -> Path:
     size = SIZES[aspect]
     layout = Layout.for_frame(size, aspect)
     still = render_scene(SLIDE, shown=None, number=1, total=1, layout=layout, out=tmp_path / "slide.png")
-    audio = tmp_path / "silence.wav"
-    with wave.open(str(audio), "wb") as silence:
-        silence.setnchannels(1)
-        silence.setsampwidth(2)
-        silence.setframerate(22050)
-        silence.writeframes(b"\0\0" * 22050 * 2)
-    track = VoiceTrack(
-        audio=audio, words=(WordTiming(word="Caching.", start_s=0.3, end_s=0.9),), duration_s=2.0
-    )
+    words = (WordTiming(word="Caching.", start_s=0.3, end_s=0.9),)
+    track = silent_track(tmp_path / "silence.wav", 2.0, words)
     options = RenderOptions(aspect=aspect, captions="none", watermark=watermark)
     video = tmp_path / f"marked-{watermark}.mp4"
     compose(

@@ -3,7 +3,6 @@ across the frame, a cut changes every pixel between two frames. A red scene is f
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,9 +11,10 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.render import CROSSFADE_S, compose
-from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
+from animagenius.pipeline.domain import RenderOptions, WordTiming
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.visuals import font_dir
+from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 SCENE_S = 1.5
@@ -26,15 +26,9 @@ def clip(tmp_path: Path, transition: str) -> Path:
     for index, colour in enumerate((RED, BLUE)):
         still = tmp_path / f"still-{index}.png"
         Image.new("RGB", (1280, 720), colour).save(still)
-        audio = tmp_path / f"silence-{index}.wav"
-        with wave.open(str(audio), "wb") as silence:
-            silence.setnchannels(1)
-            silence.setsampwidth(2)
-            silence.setframerate(22050)
-            silence.writeframes(b"\0\0" * round(22050 * SCENE_S))
         stills.append(still)
-        tracks.append(VoiceTrack(audio=audio, words=(WordTiming(word="Hm.", start_s=0.3, end_s=0.6),),
-                                 duration_s=SCENE_S))  # fmt: skip
+        words = (WordTiming(word="Hm.", start_s=0.3, end_s=0.6),)
+        tracks.append(silent_track(tmp_path / f"silence-{index}.wav", SCENE_S, words))
     video = tmp_path / f"{transition}.mp4"
     options = RenderOptions.parse(aspect="16:9", resolution="720p", duration=60, captions="none",
                                   transition=transition)  # fmt: skip

@@ -26,6 +26,14 @@ from tests.conftest import ROOT
         ("LLM_MAX_ATTEMPTS", "0", "LLM_MAX_ATTEMPTS: Input should be greater than or equal to 1"),
         ("LLM_BASE_URL", "openrouter.ai", "LLM_BASE_URL='openrouter.ai' must start with https://"),
         ("SCRIPT_WRITERS", "gpt5,offline", "SCRIPT_WRITERS names gpt5; known writers: offline, openai"),
+        (
+            "IMAGE_GENERATOR",
+            "midjourney",
+            "IMAGE_GENERATOR='midjourney' is not a known generator; use one of",
+        ),
+        ("IMAGES_TIMEOUT_S", "soon", "IMAGES_TIMEOUT_S='soon' is not a number"),
+        ("IMAGES_QUALITY", "ultra", "IMAGES_QUALITY"),
+        ("REPLICATE_POLL_S", "0", "REPLICATE_POLL_S"),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):

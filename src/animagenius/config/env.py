@@ -89,9 +89,10 @@ def check_script_writers(names: list[str]) -> None:
 
 
 def check_image_generator(name: str) -> None:
-    """A known generator name (or blank), and IMAGES_* variables that make sense; else start-up stops."""
+    """A known generator name (or blank), and IMAGES_* and REPLICATE_* variables that make sense; else
+    start-up stops."""
     from animagenius.pipeline.providers.images import IMAGE_GENERATORS
-    from animagenius.pipeline.providers.remote.config import ImageConfig
+    from animagenius.pipeline.providers.remote.config import ImageConfig, ReplicateConfig
 
     if name and name not in IMAGE_GENERATORS.names:
         raise ImproperlyConfigured(
@@ -100,5 +101,6 @@ def check_image_generator(name: str) -> None:
         )
     try:
         ImageConfig.from_env(os.environ)
+        ReplicateConfig.from_env(os.environ)
     except InvalidOption as error:
         raise ImproperlyConfigured(str(error)) from None

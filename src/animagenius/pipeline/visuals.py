@@ -117,6 +117,16 @@ def _header(draw: ImageDraw.ImageDraw, *, number: int, total: int, layout: Layou
     return y + round(unit * 0.05)
 
 
+def _titled(
+    scene: Scene, *, number: int, total: int, layout: Layout
+) -> tuple[Image.Image, ImageDraw.ImageDraw, int]:
+    """A still with its background, header and the scene's title; and the y where the content goes."""
+    image = _background(layout)
+    draw = ImageDraw.Draw(image)
+    y = _header(draw, number=number, total=total, layout=layout)
+    return image, draw, _title(draw, scene.title, y=y, layout=layout, size=round(layout.unit * 0.05))
+
+
 def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, size: int) -> int:
     """The title above a picture or table: two lines at most, the second ending in … if it goes on."""
     font = layout.typeface(size, layout.theme.title_weight)
@@ -129,11 +139,8 @@ def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, siz
 def _render_picture(
     scene: Scene, picture: Path, *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image = _background(layout)
-    draw = ImageDraw.Draw(image)
+    image, draw, y = _titled(scene, number=number, total=total, layout=layout)
     unit = layout.unit
-    y = _title(draw, scene.title, y=_header(draw, number=number, total=total, layout=layout), layout=layout,
-               size=round(unit * 0.05))  # fmt: skip
     box = (layout.text_width, layout.content_bottom - y)
     with Image.open(picture) as source:
         source.thumbnail(box, Image.Resampling.LANCZOS)
@@ -161,11 +168,8 @@ def _render_picture(
 def _render_table(
     scene: Scene, rows: tuple[tuple[str, ...], ...], *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image = _background(layout)
-    draw = ImageDraw.Draw(image)
+    image, draw, y = _titled(scene, number=number, total=total, layout=layout)
     unit, theme = layout.unit, layout.theme
-    y = _title(draw, scene.title, y=_header(draw, number=number, total=total, layout=layout), layout=layout,
-               size=round(unit * 0.05))  # fmt: skip
     shown = [row[:MAX_TABLE_COLUMNS] for row in rows[:MAX_TABLE_ROWS]]
     columns = max(len(row) for row in shown)
     row_height = min(round(unit * 0.075), (layout.content_bottom - y) // len(shown))
@@ -190,11 +194,8 @@ def _render_table(
 def _render_chart(
     scene: Scene, data: ChartData, *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image = _background(layout)
-    draw = ImageDraw.Draw(image)
+    image, draw, y = _titled(scene, number=number, total=total, layout=layout)
     unit, theme = layout.unit, layout.theme
-    y = _title(draw, scene.title, y=_header(draw, number=number, total=total, layout=layout), layout=layout,
-               size=round(unit * 0.05))  # fmt: skip
     style = ChartStyle(
         colours=theme.chart, text=theme.body, muted=theme.muted,
         font=layout.typeface(max(14, round(unit * 0.034)), 500),

@@ -27,16 +27,12 @@ def gif_from(video: Path, out: Path, *, duration_s: float, workdir: Path, max_by
         graph = (
             f"[0:v]{frames}[frames];[frames][1:v]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
         )
+        # the palette repeated under every frame: a palette that ends after its one frame makes paletteuse
+        # fail part-way through some videos ("Internal bug"), hence the loop and the length cap
         mapped: list[str | Path] = [
-            *SAFE_INPUT,
-            "-i",
-            palette,
-            "-filter_complex",
-            graph,
-            "-loop",
-            "0",
-            attempt,
-        ]
+            *SAFE_INPUT, "-loop", "1", "-i", palette, "-filter_complex", graph,
+            "-t", f"{duration_s:.3f}", "-loop", "0", attempt,
+        ]  # fmt: skip
         _ffmpeg(video, mapped, workdir=workdir, duration_s=duration_s)
         if attempt.stat().st_size <= max_bytes:
             shutil.move(attempt, out)

@@ -67,11 +67,8 @@ class ElevenLabsVoice:
             self.url,
             body=body,
             params={"output_format": self.config.output_format},
-            api_key=self.config.api_key.get_secret_value(),
+            config=self.config,
             endpoint=ENDPOINT,
-            timeout_s=self.config.timeout_s,
-            max_attempts=self.config.max_attempts,
-            backoff_s=self.config.backoff_s,
             sleep=self._sleep,
         )
         data = _json_object(response.content)

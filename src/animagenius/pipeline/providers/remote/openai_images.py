@@ -55,11 +55,8 @@ class OpenAIImages:
         response = post(
             self.config.base_url.rstrip("/") + "/images/generations",
             body=body,
-            api_key=self.config.api_key.get_secret_value(),
+            config=self.config,
             endpoint=ENDPOINT,
-            timeout_s=self.config.timeout_s,
-            max_attempts=self.config.max_attempts,
-            backoff_s=self.config.backoff_s,
             sleep=self._sleep,
         )
         picture = checked_picture(_b64(response.content))

@@ -57,11 +57,8 @@ class ReplicateImages:
         response = post(
             f"{self.config.base_url.rstrip('/')}/models/{self.config.model}/predictions",
             body=body,
-            api_key=self.config.api_key.get_secret_value(),
+            config=self.config,
             endpoint=ENDPOINT,
-            timeout_s=self.config.timeout_s,
-            max_attempts=self.config.max_attempts,
-            backoff_s=self.config.backoff_s,
             sleep=self._sleep,
         )
         prediction = _json(response.content)

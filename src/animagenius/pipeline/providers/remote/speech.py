@@ -22,6 +22,7 @@ from animagenius.pipeline.errors import (
     ProviderRateLimited,
     ProviderUnavailable,
 )
+from animagenius.pipeline.providers.remote.config import RemoteConfig
 from animagenius.pipeline.providers.remote.http import (
     CONNECT_TIMEOUT_S,
     Retryable,
@@ -48,16 +49,15 @@ def post(
     url: str,
     *,
     body: dict[str, Any],
-    api_key: str,
+    config: RemoteConfig,
     endpoint: Endpoint,
-    timeout_s: float,
-    max_attempts: int,
-    backoff_s: float,
     sleep: Callable[[float], None] = time.sleep,
     params: dict[str, str] | None = None,
 ) -> httpx.Response:
-    """The successful (2xx) response to a JSON POST; transient failures are retried, others raise at once."""
-    headers = {"Content-Type": "application/json", **endpoint.key_header(api_key)}
+    """The successful (2xx) response to a JSON POST with `config`'s key, timeout and retries; transient
+    failures are retried, others raise at once."""
+    headers = {"Content-Type": "application/json", **endpoint.key_header(config.api_key.get_secret_value())}
+    timeout_s, max_attempts, backoff_s = config.timeout_s, config.max_attempts, config.backoff_s
 
     def attempt() -> httpx.Response:
         timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, CONNECT_TIMEOUT_S))
