@@ -125,21 +125,35 @@ def _legend(draw: ImageDraw.ImageDraw, data: ChartData, at: tuple[int, int, int]
     return y + round(size * 2.0)
 
 
-def _scale(data: ChartData) -> tuple[float, float]:
-    values = [value for series in data.series for value in series.values]
-    low, high = min(0.0, *values), max(0.0, *values)
-    return low, (high if high > low else low + 1)
+@dataclass(frozen=True)
+class _ValueAxis:
+    """Values (zero included) onto the plot's rows: room above it for value labels, below for categories."""
+
+    low: float
+    high: float
+    plot_top: float
+    plot_bottom: float
+
+    @classmethod
+    def of(cls, data: ChartData, box: tuple[int, int, int, int], size: float) -> _ValueAxis:
+        values = [value for series in data.series for value in series.values]
+        low, high = min(0.0, *values), max(0.0, *values)
+        _, top, _, bottom = box
+        return cls(low, high if high > low else low + 1, top + round(size * 1.5), bottom - round(size * 1.6))
+
+    def y_of(self, value: float) -> float:
+        return self.plot_bottom - (value - self.low) / (self.high - self.low) * (
+            self.plot_bottom - self.plot_top
+        )
 
 
 def _bars(
     draw: ImageDraw.ImageDraw, data: ChartData, box: tuple[int, int, int, int], style: ChartStyle
 ) -> None:
-    left, top, right, bottom = box
+    left, _, right, _ = box
     size = style.font.size
-    label_height = round(size * 1.6)
-    plot_top, plot_bottom = top + round(size * 1.5), bottom - label_height
-    low, high = _scale(data)
-    y_of = lambda value: plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)  # noqa: E731
+    axis = _ValueAxis.of(data, box, size)
+    y_of, plot_bottom = axis.y_of, axis.plot_bottom
     slot = (right - left) / len(data.categories)
     bar = slot * 0.7 / len(data.series)
     draw.line((left, y_of(0), right, y_of(0)), fill=style.muted, width=max(1, int(size) // 12))
@@ -162,12 +176,11 @@ def _bars(
 def _line(
     draw: ImageDraw.ImageDraw, data: ChartData, box: tuple[int, int, int, int], style: ChartStyle
 ) -> None:
-    left, top, right, bottom = box
+    left, _, right, _ = box
     size = style.font.size
-    plot_top, plot_bottom = top + round(size * 1.5), bottom - round(size * 1.6)
+    axis = _ValueAxis.of(data, box, size)
+    y_of, plot_bottom = axis.y_of, axis.plot_bottom
     inset = size * 1.5
-    low, high = _scale(data)
-    y_of = lambda value: plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)  # noqa: E731
     step = (right - left - 2 * inset) / max(1, len(data.categories) - 1)
     x_of = lambda index: left + inset + step * index  # noqa: E731
     draw.line((left, plot_bottom, right, plot_bottom), fill=style.muted, width=max(1, int(size) // 12))

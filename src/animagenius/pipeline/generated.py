@@ -8,12 +8,12 @@ made shows a designed slide instead, and the job says why.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 from animagenius.pipeline.domain import Aspect, Scene
 from animagenius.pipeline.errors import ProviderError
+from animagenius.pipeline.files import whole_file
 from animagenius.pipeline.providers.protocols import ImageGenerator
 
 
@@ -48,10 +48,6 @@ def _picture(generator: ImageGenerator, prompt: str, *, aspect: Aspect, cache_di
     if cached.is_file():
         return cached
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cache_dir / f".{key}.{uuid.uuid4().hex}.partial.png"
-    try:
+    with whole_file(cached) as partial:
         generator.generate(prompt.strip(), aspect=aspect, out=partial)
-        partial.replace(cached)
-    finally:
-        partial.unlink(missing_ok=True)
     return cached

@@ -21,7 +21,6 @@ import os
 import shutil
 import threading
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 from animagenius.pipeline.compose.captions import AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
+from animagenius.pipeline.files import is_partial, whole_file
 from animagenius.pipeline.focus import focus_of
 
 RENDERER_VERSION = 4  # part of every segment's cache key: raise it when the same inputs would look different
@@ -164,11 +164,12 @@ def render_picture(
     )
     todo = [(segment, file) for segment, file, hit in zip(segments, files, cached, strict=True) if not hit]
     encoded_sound = cache_dir / f"sound-{_sound_key(sound, picture.encoding)}{picture.encoding.audio_suffix}"
-    if encoded_sound.is_file():
+    sound_cached = encoded_sound.is_file()
+    if sound_cached:
         encoded_sound.touch()
     _render_all(
         todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers,
-        sound=(sound, encoded_sound, total / picture.fps),
+        sound=None if sound_cached else (sound, encoded_sound, total / picture.fps),
     )  # fmt: skip
     _join(files, encoded_sound, picture.encoding, duration_s=total / picture.fps, workdir=workdir, out=out)
     return cached
@@ -182,15 +183,15 @@ def _render_all(
     workdir: Path,
     progress: _Progress,
     workers: int | None,
-    sound: tuple[Path, Path, float],
+    sound: tuple[Path, Path, float] | None,
 ) -> None:
-    """The segments in `todo`, and the sound encoded (`sound`: the WAV, the encoded file, its seconds)
-    unless the cache has it."""
-    wav, encoded, seconds = sound
+    """The segments in `todo`, and the sound to encode, if any (`sound`: the WAV, the encoded file to
+    write, its seconds)."""
     count = max(1, min(len(todo) + 1, workers or os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="segment") as pool:
         futures = []
-        if not encoded.is_file():  # first: it then runs beside the segments, not alone after them
+        if sound is not None:  # first: it then runs beside the segments, not alone after them
+            wav, encoded, seconds = sound
             futures.append(
                 pool.submit(
                     _encode_sound, wav, picture.encoding, seconds=seconds, workdir=workdir, out=encoded
@@ -234,22 +235,20 @@ def _render_segment(
     if picture.watermark is not None:
         inputs += [*SAFE_INPUT, "-i", str(picture.watermark.resolve())]
     graph = _segment_graph(segment, shots, picture, folder)
-    partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
-    args = [
-        *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
-        *picture.encoding.video, "-threads", "1", "-r", str(picture.fps), "-fps_mode", "cfr",
-        "-g", str(picture.fps * KEYFRAME_EVERY_S), *_timescales(picture, out), "-an", str(partial),
-    ]  # fmt: skip
     seconds = segment.frames / picture.fps
     report = progress.tracker(segment.frames)
     try:
-        run_ffmpeg(
-            args, cwd=folder, duration_s=seconds, on_fraction=report, timeout_s=max(60.0, seconds * 20)
-        )
+        with whole_file(out) as partial:  # whole files only: another render may be reading the cache
+            args = [
+                *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
+                *picture.encoding.video, "-threads", "1", "-r", str(picture.fps), "-fps_mode", "cfr",
+                "-g", str(picture.fps * KEYFRAME_EVERY_S), *_timescales(picture, out), "-an", str(partial),
+            ]  # fmt: skip
+            run_ffmpeg(
+                args, cwd=folder, duration_s=seconds, on_fraction=report, timeout_s=max(60.0, seconds * 20)
+            )
         report(1.0)
-        partial.replace(out)  # whole files only: another render may be reading the cache
     finally:
-        partial.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -381,8 +380,7 @@ def cache_trim(cache_dir: Path, *, max_bytes: int) -> int:
     freed = 0
     total = sum(size for _, size, _ in entries)
     for used, size, path in sorted(entries):
-        leftover = path.name.startswith(".") and ".partial" in path.name
-        if now - used < IN_USE_S or not (leftover or total > max_bytes):
+        if now - used < IN_USE_S or not (is_partial(path) or total > max_bytes):
             continue
         path.unlink(missing_ok=True)
         total, freed = total - size, freed + size
@@ -394,15 +392,11 @@ def _sound_key(sound: Path, encoding: Encoding) -> str:
 
 
 def _encode_sound(sound: Path, encoding: Encoding, *, seconds: float, workdir: Path, out: Path) -> None:
-    partial = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.partial{out.suffix}")
-    try:
+    with whole_file(out) as partial:
         run_ffmpeg(
             [*SAFE_INPUT, "-i", str(sound.resolve()), "-vn", *encoding.audio, str(partial)],
             cwd=workdir, duration_s=seconds, on_fraction=lambda _: None, timeout_s=max(60.0, seconds),
         )  # fmt: skip
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _join(
