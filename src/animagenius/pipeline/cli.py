@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     from animagenius.pipeline.compose.segments import CACHE_MAX_BYTES, cache_trim
-    from animagenius.pipeline.providers.images import configured_image_generator
+    from animagenius.pipeline.providers.images import DEFAULT_IMAGE_GENERATOR, configured_image_generator
     from animagenius.pipeline.run import run
 
     options = RenderOptions.parse(
@@ -214,7 +214,9 @@ def _render(args: argparse.Namespace) -> int:
                 script=edited, writer=writer, style=args.style, call_to_action=args.call_to_action,
                 voice_name=args.voice, voice_cache_dir=_user_cache_dir() / "voice", recording=args.narration,
                 segment_cache_dir=_user_cache_dir() / "segments", renditions=renditions,
-                image_generator=configured_image_generator(os.environ.get("IMAGE_GENERATOR", "openai")),
+                image_generator=configured_image_generator(
+                    os.environ.get("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)
+                ),
                 image_cache_dir=_user_cache_dir() / "generated-pictures",
             )  # fmt: skip
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,16 +66,14 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
         .order_by("-finished_at")
         .values_list("started_at", "finished_at", "video_s")[:LEARNED_FROM_LAST]
     )  # fmt: skip
-    paces = sorted(
+    paces = [
         (finished - started).total_seconds() / length
         for started, finished, length in recent
         if started and finished and length  # the query's filters guarantee them; the types do not know
-    )
+    ]
     if not paces:
         return RenderEstimate(video_s * FIRST_GUESS_S_PER_VIDEO_S.get(project.resolution, 1.0), 0)
-    middle = len(paces) // 2
-    median = paces[middle] if len(paces) % 2 else (paces[middle - 1] + paces[middle]) / 2
-    return RenderEstimate(video_s * median, len(paces))
+    return RenderEstimate(video_s * statistics.median(paces), len(paces))
 
 
 def brand_kit_get(*, user: User) -> BrandKit | None:

@@ -43,6 +43,7 @@ from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.script_edit import script_parse
+from animagenius.studio import selectors
 from animagenius.studio.models import Asset, BrandKit, FileProcessingLog, Project, RenderJob, ScriptVersion
 
 logger = logging.getLogger(__name__)
@@ -478,7 +479,7 @@ def brand_kit_save(
 
 def _brand(owner: User, folder: Path) -> Brand:
     """The owner's brand kit as the render uses it, its files copied into `folder`."""
-    kit = BrandKit.objects.filter(owner=owner).first()
+    kit = selectors.brand_kit_get(user=owner)
     if kit is None:
         return Brand()
     return Brand(

@@ -17,6 +17,7 @@ from animagenius.config.env import (
     env_str,
     env_url,
 )
+from animagenius.pipeline.providers.images import DEFAULT_IMAGE_GENERATOR
 from animagenius.pipeline.providers.writers import WriterSettings, default_chain
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -166,7 +167,7 @@ VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
 VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
 SEGMENT_CACHE_DIR = env_path("SEGMENT_CACHE_DIR", VAR_DIR / "cache" / "segments")
 SEGMENT_CACHE_MAX_MB = env_int("SEGMENT_CACHE_MAX_MB", 10240, minimum=100)
-IMAGE_GENERATOR = env_str("IMAGE_GENERATOR", "openai")  # used when IMAGES_API_KEY is set; blank: never
+IMAGE_GENERATOR = env_str("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)  # blank: never
 IMAGE_CACHE_DIR = env_path("IMAGE_CACHE_DIR", VAR_DIR / "cache" / "generated-pictures")
 check_image_generator(IMAGE_GENERATOR)
 VOICE_PREVIEW_DIR = env_path("VOICE_PREVIEW_DIR", VAR_DIR / "cache" / "voice-preview")

@@ -12,6 +12,7 @@ from animagenius.pipeline.providers.registry import Registry
 from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
 from animagenius.pipeline.providers.remote.replicate_images import ReplicateImages
 
+DEFAULT_IMAGE_GENERATOR = "openai"  # used once IMAGES_API_KEY is set
 IMAGE_GENERATORS: Registry[ImageGenerator] = Registry("image generator")
 IMAGE_GENERATORS.register("openai")(OpenAIImages.from_env)
 IMAGE_GENERATORS.register("replicate")(ReplicateImages.from_env)
