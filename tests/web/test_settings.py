@@ -31,6 +31,12 @@ from tests.conftest import ROOT
             "midjourney",
             "IMAGE_GENERATOR='midjourney' is not a known generator; use one of",
         ),
+        (
+            "VIDEO_GENERATOR",
+            "sora",
+            "VIDEO_GENERATOR='sora' is not a known generator; use one of replicate or leave it blank",
+        ),
+        ("REPLICATE_VIDEO_TIMEOUT_S", "0", "REPLICATE_VIDEO_TIMEOUT_S"),
         ("IMAGES_TIMEOUT_S", "soon", "IMAGES_TIMEOUT_S='soon' is not a number"),
         ("IMAGES_QUALITY", "ultra", "IMAGES_QUALITY"),
         ("REPLICATE_POLL_S", "0", "REPLICATE_POLL_S"),

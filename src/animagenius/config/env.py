@@ -104,3 +104,20 @@ def check_image_generator(name: str) -> None:
         ReplicateConfig.from_env(os.environ)
     except InvalidOption as error:
         raise ImproperlyConfigured(str(error)) from None
+
+
+def check_video_generator(name: str) -> None:
+    """A known video generator name (or blank), and REPLICATE_* variables that make sense; else start-up
+    stops."""
+    from animagenius.pipeline.providers.remote.config import ReplicateConfig
+    from animagenius.pipeline.providers.videos import VIDEO_GENERATORS
+
+    if name and name not in VIDEO_GENERATORS.names:
+        raise ImproperlyConfigured(
+            f"VIDEO_GENERATOR={name!r} is not a known generator; use one of "
+            f"{', '.join(VIDEO_GENERATORS.names)} or leave it blank"
+        )
+    try:
+        ReplicateConfig.from_env(os.environ)
+    except InvalidOption as error:
+        raise ImproperlyConfigured(str(error)) from None

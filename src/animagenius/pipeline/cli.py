@@ -179,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _render(args: argparse.Namespace) -> int:
     from animagenius.pipeline.compose.segments import CACHE_MAX_BYTES, cache_trim
     from animagenius.pipeline.providers.images import DEFAULT_IMAGE_GENERATOR, configured_image_generator
+    from animagenius.pipeline.providers.videos import DEFAULT_VIDEO_GENERATOR, configured_video_generator
     from animagenius.pipeline.run import run
 
     options = RenderOptions.parse(
@@ -218,6 +219,10 @@ def _render(args: argparse.Namespace) -> int:
                     os.environ.get("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)
                 ),
                 image_cache_dir=_user_cache_dir() / "generated-pictures",
+                video_generator=configured_video_generator(
+                    os.environ.get("VIDEO_GENERATOR", DEFAULT_VIDEO_GENERATOR)
+                ),
+                video_cache_dir=_user_cache_dir() / "generated-clips",
             )  # fmt: skip
     finally:
         bar.finish()

@@ -1,8 +1,10 @@
-"""Scenes that play a stretch of a source video (visual kind `clip`) instead of showing a still."""
+"""Scenes that play a video instead of showing a still: a stretch of a source video (visual kind `clip`) or a
+generated clip (`generated-clip`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from animagenius.pipeline.compose.segments import Clip
 from animagenius.pipeline.domain import Scene, SourceDocument
@@ -20,3 +22,11 @@ def scene_clips(scenes: Sequence[Scene], document: SourceDocument) -> list[Clip 
         start = block.source.start_s if block is not None else None
         clips.append(Clip(video=video, start_s=start) if video is not None and start is not None else None)
     return clips
+
+
+def with_generated(clips: Sequence[Clip | None], generated: Mapping[int, Path]) -> list[Clip | None]:
+    """`clips` with each generated clip (scene index → file) played from its start in its scene."""
+    return [
+        Clip(video=generated[index], start_s=0.0) if index in generated else clip
+        for index, clip in enumerate(clips)
+    ]

@@ -122,7 +122,11 @@ DEFAULT_WORDS_PER_MINUTE = 165.0
 
 SceneRole = Literal["hook", "body", "recap", "call_to_action"]
 ScriptStyle = Literal["explainer", "summary", "lesson", "promo"]
-VisualKind = Literal["slide", "figure", "table", "chart", "quote", "image", "clip", "generated"]
+VisualKind = Literal[
+    "slide", "figure", "table", "chart", "quote", "image", "clip", "generated", "generated-clip"
+]
+GENERATED_VISUALS: dict[str, str] = {"generated": "picture", "generated-clip": "clip"}
+"""Visual kinds made by a provider from the visual's `prompt`, and what each makes."""
 SOURCE_VISUALS: dict[str, tuple[BlockKind, ...]] = {
     "figure": ("figure",),
     "image": ("figure",),
@@ -153,12 +157,15 @@ class Visual(Frozen):
     block: int | None = Field(
         None, description="index of the source block shown (figure, table, quote, image)"
     )
-    prompt: str = Field("", max_length=500, description="what to generate, for kind 'generated'")
+    prompt: str = Field(
+        "", max_length=500, description="what to generate, for kinds 'generated' and 'generated-clip'"
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _drop_stray_block(cls, data: Any) -> Any:
-        """A slide or generated picture shows no source block; a block left over from an edit is dropped."""
+        """A slide or generated picture or clip shows no source block; a block left over from an edit is
+        dropped."""
         if isinstance(data, dict) and data.get("kind", "slide") not in SOURCE_VISUALS:
             return {**data, "block": None}
         return data
@@ -167,8 +174,9 @@ class Visual(Frozen):
     def _complete(self) -> Visual:
         if self.kind in SOURCE_VISUALS and self.block is None:
             raise ValueError(f"a {self.kind} visual needs the index of the source block it shows")
-        if self.kind == "generated" and not self.prompt.strip():
-            raise ValueError("a generated visual needs a prompt describing the picture")
+        if self.kind in GENERATED_VISUALS and not self.prompt.strip():
+            made = GENERATED_VISUALS[self.kind]
+            raise ValueError(f"a generated visual needs a prompt describing the {made}")
         return self
 
 

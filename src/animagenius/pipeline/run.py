@@ -8,7 +8,7 @@ from pathlib import Path
 
 from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.brand import colour_parse
-from animagenius.pipeline.clips import scene_clips
+from animagenius.pipeline.clips import scene_clips, with_generated
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.gif import gif_from
@@ -36,12 +36,13 @@ from animagenius.pipeline.domain import (
     no_progress,
 )
 from animagenius.pipeline.errors import InvalidOption
-from animagenius.pipeline.generated import generated_pictures
+from animagenius.pipeline.generated import generated_clips, generated_pictures
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
 from animagenius.pipeline.providers.protocols import (
     ImageGenerator,
     ScriptWriter,
     Transcriber,
+    VideoGenerator,
     Voice,
     WrittenScript,
 )
@@ -54,6 +55,7 @@ from animagenius.pipeline.voice import narrate
 STAGES = (("reading", 0.04), ("writing script", 0.02), ("narrating", 0.24), ("designing slides", 0.08),
           ("rendering video", 0.62))  # fmt: skip
 GENERATED_CACHE_NAME = "generated-pictures"  # next to the workdir, unless image_cache_dir is given
+GENERATED_CLIPS_CACHE_NAME = "generated-clips"  # next to the workdir, unless video_cache_dir is given
 GENERATED = Provenance(file="generated picture")
 
 
@@ -110,6 +112,8 @@ def run(
     renditions: Sequence[tuple[RenderOptions, Path]] = (),
     image_generator: ImageGenerator | None = None,
     image_cache_dir: Path | None = None,
+    video_generator: VideoGenerator | None = None,
+    video_cache_dir: Path | None = None,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -126,6 +130,10 @@ def run(
     voice: it is aligned to the script by `transcriber` (default: Whisper) and cut into one slice per scene
     (`recording.recording_tracks`). A recording needs an explicit `script`, the text that was read: no script
     is drafted or transcribed for it (InvalidOption otherwise).
+
+    Scenes whose visual is `generated` or `generated-clip` get a picture from `image_generator` or a clip
+    from `video_generator`, each kept in its cache folder (`image_cache_dir`, `video_cache_dir`; default: next
+    to `workdir`); without one, or when it fails, the scene shows a designed slide and a notice says why.
     """
     from animagenius.pipeline.providers.voices import voice_chain
 
@@ -163,7 +171,7 @@ def run(
         written, document, voice=voice, voice_cache_dir=voice_cache_dir, segment_cache_dir=segment_cache_dir,
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
         transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
-        image_cache_dir=image_cache_dir,
+        image_cache_dir=image_cache_dir, video_generator=video_generator, video_cache_dir=video_cache_dir,
     )  # fmt: skip
 
 
@@ -184,6 +192,8 @@ def _render(
     renditions: Sequence[tuple[RenderOptions, Path]] = (),
     image_generator: ImageGenerator | None = None,
     image_cache_dir: Path | None = None,
+    video_generator: VideoGenerator | None = None,
+    video_cache_dir: Path | None = None,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -221,13 +231,17 @@ def _render(
             script.scenes, aspect=chosen.aspect, generator=image_generator,
             cache_dir=image_cache_dir or workdir.parent / GENERATED_CACHE_NAME,
         )  # fmt: skip
-        design_notices += [notice for notice in notices if notice not in design_notices]
+        generated, clip_notices = generated_clips(
+            script.scenes, aspect=chosen.aspect, scene_s=[track.duration_s for track in tracks],
+            generator=video_generator,
+            cache_dir=video_cache_dir or workdir.parent / GENERATED_CLIPS_CACHE_NAME,
+        )  # fmt: skip
+        design_notices += [notice for notice in (*notices, *clip_notices) if notice not in design_notices]
         slides = _design(script, document, chosen, pictures, folder=folder, on_fraction=share(designed))
         encoded = encoded or stages.start("rendering video")
         rendition = _rendition(
             slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
-            clips=clips,
-            on_fraction=share(encoded),
+            clips=with_generated(clips, generated), on_fraction=share(encoded),
         )  # fmt: skip
         made.append(rendition)
     stages.on_progress("done", 1.0)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from animagenius.pipeline.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
+    GENERATED_VISUALS,
     SOURCE_VISUALS,
     TRANSITIONS,
     Aspect,
@@ -467,8 +468,8 @@ def _apply_card(script: Script, card: SceneCard) -> tuple[Script, str]:
 def _visual(card: SceneCard) -> Visual:
     kind, _, block = card.visual.partition(":")
     try:
-        if kind == "generated":
-            return Visual(kind="generated", prompt=card.prompt.strip())
+        if kind in GENERATED_VISUALS:
+            return Visual.model_validate({"kind": kind, "prompt": card.prompt.strip()})
         if block and kind in SOURCE_VISUALS:
             return Visual.model_validate({"kind": kind, "block": int(block)})
         if block:  # a slide shows no block; the renderer must not be handed one

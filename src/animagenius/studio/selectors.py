@@ -116,12 +116,13 @@ def project_document(*, project: Project) -> SourceDocument:
 
 @dataclass(frozen=True)
 class VisualChoice:
-    value: str  # "slide", "generated", or "<visual kind>:<block index>"
+    value: str  # "slide", "generated", "generated-clip", or "<visual kind>:<block index>"
     label: str
 
 
 SLIDE = VisualChoice("slide", "Designed slide")
 GENERATED = VisualChoice("generated", "Generated image (describe it below)")
+GENERATED_CLIP = VisualChoice("generated-clip", "Generated video clip (describe it below)")
 _SHOWN_AS = {"figure": ("figure",), "table": ("table", "chart"), "quote": ("quote",)}
 """Block kinds offered to every scene, and the visual kinds that show them (a table without numbers to
 chart is drawn as a table even when a chart is chosen)."""
@@ -134,7 +135,7 @@ def visual_choices(
     *, blocks: Sequence[dict[str, Any]], scene_blocks: Sequence[int] = (), current: str = ""
 ) -> list[VisualChoice]:
     """What a scene can show: a slide, the document's figures, tables and quotes, its own source text
-    as a quote, or a generated image. The scene's current visual is always among them."""
+    as a quote, or a generated image or video clip. The scene's current visual is always among them."""
     offered = [
         (kind, index)
         for index, block in enumerate(blocks)
@@ -147,7 +148,7 @@ def visual_choices(
         if 0 <= index < len(blocks) and blocks[index]["kind"] in _QUOTABLE
     ]
     shown = [_block_choice(kind, index, blocks) for kind, index in dict.fromkeys(offered)]
-    choices = [SLIDE, *shown, GENERATED]
+    choices = [SLIDE, *shown, GENERATED, GENERATED_CLIP]
     if current and current not in {choice.value for choice in choices}:
         choices.insert(1, _current_choice(current, blocks))
     return choices

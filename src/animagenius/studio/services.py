@@ -42,6 +42,7 @@ from animagenius.pipeline.errors import PipelineError
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
+from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors
 from animagenius.studio.models import Asset, BrandKit, FileProcessingLog, Project, RenderJob, ScriptVersion
@@ -420,6 +421,8 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         segment_cache_dir=settings.SEGMENT_CACHE_DIR,
         image_generator=configured_image_generator(settings.IMAGE_GENERATOR),
         image_cache_dir=settings.IMAGE_CACHE_DIR,
+        video_generator=configured_video_generator(settings.VIDEO_GENERATOR),
+        video_cache_dir=settings.VIDEO_CACHE_DIR,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
         script=script,

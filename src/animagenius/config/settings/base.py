@@ -9,6 +9,7 @@ import dj_database_url
 from animagenius.config.env import (
     check_image_generator,
     check_script_writers,
+    check_video_generator,
     env_bool,
     env_int,
     env_list,
@@ -18,6 +19,7 @@ from animagenius.config.env import (
     env_url,
 )
 from animagenius.pipeline.providers.images import DEFAULT_IMAGE_GENERATOR
+from animagenius.pipeline.providers.videos import DEFAULT_VIDEO_GENERATOR
 from animagenius.pipeline.providers.writers import WriterSettings, default_chain
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -170,6 +172,9 @@ SEGMENT_CACHE_MAX_MB = env_int("SEGMENT_CACHE_MAX_MB", 10240, minimum=100)
 IMAGE_GENERATOR = env_str("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)  # blank: never
 IMAGE_CACHE_DIR = env_path("IMAGE_CACHE_DIR", VAR_DIR / "cache" / "generated-pictures")
 check_image_generator(IMAGE_GENERATOR)
+VIDEO_GENERATOR = env_str("VIDEO_GENERATOR", DEFAULT_VIDEO_GENERATOR)  # blank: never
+VIDEO_CACHE_DIR = env_path("VIDEO_CACHE_DIR", VAR_DIR / "cache" / "generated-clips")
+check_video_generator(VIDEO_GENERATOR)
 VOICE_PREVIEW_DIR = env_path("VOICE_PREVIEW_DIR", VAR_DIR / "cache" / "voice-preview")
 
 # ---------------------------------------------------------------- script writing (LLM)

@@ -6,7 +6,6 @@ a designed slide, and the job says so.
 
 from __future__ import annotations
 
-from animagenius.pipeline.errors import ProviderUnavailable
 from animagenius.pipeline.providers.protocols import ImageGenerator
 from animagenius.pipeline.providers.registry import Registry
 from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
@@ -20,9 +19,4 @@ IMAGE_GENERATORS.register("replicate")(ReplicateImages.from_env)
 
 def configured_image_generator(name: str) -> ImageGenerator | None:
     """The generator called `name` if it is set up (keyed); None when it is not, or `name` is blank."""
-    if not name:
-        return None
-    try:
-        return IMAGE_GENERATORS.create(name)
-    except ProviderUnavailable:
-        return None
+    return IMAGE_GENERATORS.create_if_set_up(name)

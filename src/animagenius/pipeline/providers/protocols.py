@@ -57,6 +57,20 @@ class ImageGenerator(Protocol):
         ...
 
 
+class VideoGenerator(Protocol):
+    name: str
+    identity: str  # changes whenever the same prompt would give another clip (endpoint, model)
+    durations_s: tuple[int, ...]  # the clip lengths it makes, shortest first
+
+    def generate(self, prompt: str, *, aspect: Aspect, seconds: int, out: Path) -> Path:
+        """A clip of `prompt` `seconds` long (one of `durations_s`), shaped for `aspect` or wider (the
+        renderer crops it to fill the frame), written to `out` (MP4) and checked to play.
+
+        Raises ProviderError.
+        """
+        ...
+
+
 class Transcriber(Protocol):
     name: str
 

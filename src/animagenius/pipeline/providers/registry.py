@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.errors import InvalidOption, ProviderUnavailable
 
 T = TypeVar("T")
 
@@ -30,6 +30,15 @@ class Registry(Generic[T]):
             known = ", ".join(sorted(self._factories)) or "none"
             raise InvalidOption(f"unknown {self.kind} provider {name!r}; known: {known}") from None
         return factory(**options)
+
+    def create_if_set_up(self, name: str) -> T | None:
+        """The provider called `name` if it is set up (keyed); None when it is not, or `name` is blank."""
+        if not name:
+            return None
+        try:
+            return self.create(name)
+        except ProviderUnavailable:
+            return None
 
     @property
     def names(self) -> list[str]:

@@ -68,7 +68,7 @@
   form.addEventListener("change", (event) => {
     if (!event.target.matches("[data-visual]")) return;
     const prompt = event.target.closest(".visual-row").querySelector("[data-prompt]");
-    prompt.hidden = event.target.value !== "generated";
+    prompt.hidden = !["generated", "generated-clip"].includes(event.target.value);
     prompt.querySelector("input").required = !prompt.hidden;
   });
   form.addEventListener("submit", () => { saving = true; });

@@ -99,7 +99,7 @@ class ImageConfig(RemoteConfig):
 
 
 class ReplicateConfig(RemoteConfig):
-    """Replicate's predictions API, for a text-to-image model such as Flux."""
+    """Replicate's predictions API, for a text-to-image model such as Flux and a text-to-video one (Veo)."""
 
     base_url: str = Field("https://api.replicate.com/v1", description="API root; /models/<model>/predictions")
     api_key: SecretStr = Field(SecretStr(""), description="bearer token; blank turns Replicate off")
@@ -108,6 +108,10 @@ class ReplicateConfig(RemoteConfig):
         120.0, gt=0, le=600, description="seconds to wait for one picture, polling included"
     )
     poll_s: float = Field(1.0, gt=0, le=30, description="seconds between looks at a running prediction")
+    video_model: str = Field("google/veo-3-fast", description="owner/name of the video model")
+    video_timeout_s: float = Field(
+        600.0, gt=0, le=3600, description="seconds to wait for one clip, polling included"
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> ReplicateConfig:
