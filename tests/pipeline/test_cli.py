@@ -85,6 +85,8 @@ def test_missing_input_file_exits_2(animagenius: Path, tmp_path: Path) -> None:
         ("--resolution", "8k", ("8k", "720p", "1080p", "4k")),
         ("--duration", "5", ("5", "15", "600")),
         ("--duration", "soon", ("--duration", "soon")),
+        ("--encoders", "0", ("--encoders", "'0'", "1")),
+        ("--encoders", "many", ("--encoders", "'many'")),
     ],
 )
 def test_bad_option_exits_2_before_any_work(

@@ -20,6 +20,7 @@ from animagenius.pipeline.compose.segments import Picture, cache_trim, render_pi
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals import font_dir
+from tests.conftest import FFPROBE
 
 SIZE, FPS = (640, 360), 30
 COLOURS = ((200, 30, 30), (30, 160, 40), (40, 60, 210))
@@ -111,6 +112,57 @@ def test_the_joined_video_plays_for_its_length_at_a_constant_rate(
     assert int(video["nb_frames"]) == round(TOTAL * FPS)
     assert audio["codec_name"] == "aac"
     assert abs(float(info["format"]["duration"]) - TOTAL) <= 0.05
+
+
+def test_each_cached_segment_holds_its_frames_from_a_keyframe(
+    rendered: tuple[Path, list[Path], list[bool]],
+) -> None:
+    folder, _, _ = rendered
+    shots = shots_for(_stills(folder, COLOURS), STARTS, TOTAL, fps=FPS, crossfade_s=0.5, zoom_end=1.1)
+    by_frames = sorted(segment.frames for segment in segments_for(shots))
+    files = sorted((folder / "cache").glob("*.mp4"))
+
+    packets = [_packet_flags(file) for file in files]
+
+    assert sorted(len(flags) for flags in packets) == by_frames, "a run is cut into each segment's own file"
+    assert all("K" in flags[0] for flags in packets), "each starts on a keyframe"
+    assert all(_start_s(file) == 0 for file in files), "and at time 0, as the join expects"
+
+
+def _packet_flags(video: Path) -> list[str]:
+    return _probed(video, "packet=flags").split()
+
+
+def _start_s(video: Path) -> float:
+    return float(_probed(video, "stream=start_time"))
+
+
+def _probed(video: Path, entries: str) -> str:
+    completed = subprocess.run(
+        [FFPROBE, "-v", "error", "-select_streams", "v", "-show_entries", entries, "-of", "csv=p=0",
+         str(video)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return completed.stdout
+
+
+def test_two_encoders_at_once_render_the_same_video(
+    rendered: tuple[Path, list[Path], list[bool]], tmp_path: Path
+) -> None:
+    folder, stills, _ = rendered
+    shots = shots_for(stills, STARTS, TOTAL, fps=FPS, crossfade_s=0.5, zoom_end=1.1)
+    picture = Picture(size=SIZE, fps=FPS, captions=None, fonts_dir=None)
+
+    hits = render_picture(
+        shots, picture, sound=_sound(tmp_path), workdir=tmp_path / "work", cache_dir=tmp_path / "cache",
+        out=tmp_path / "two.mp4", on_fraction=lambda _: None, encoders=2,
+    )  # fmt: skip
+
+    assert hits == [False] * 5
+    for at in (1.0, 2.25, 3.0, 5.5):
+        ours = _frame(tmp_path / "two.mp4", at)[100:260, 100:540].astype(int)
+        single = _frame(folder / "first.mp4", at)[100:260, 100:540].astype(int)
+        assert np.abs(ours.mean(axis=(0, 1)) - single.mean(axis=(0, 1))).max() <= 4, at
 
 
 def test_each_scene_shows_its_own_still_and_the_crossfade_blends_them(

@@ -40,6 +40,7 @@ from tests.conftest import ROOT
         ("IMAGES_TIMEOUT_S", "soon", "IMAGES_TIMEOUT_S='soon' is not a number"),
         ("IMAGES_QUALITY", "ultra", "IMAGES_QUALITY"),
         ("REPLICATE_POLL_S", "0", "REPLICATE_POLL_S"),
+        ("RENDER_ENCODERS", "0", "RENDER_ENCODERS=0 must be at least 1"),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):

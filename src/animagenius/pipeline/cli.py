@@ -44,6 +44,7 @@ from animagenius.pipeline.script_edit import script_dump, script_load
 from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
+MAX_ENCODERS = 8
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"look of the slides: {', '.join(THEMES)} (default {DEFAULT_THEME})",
     )
     render.add_argument("--watermark", action="store_true", help="put the AnimaGenius mark in the top corner")
+    render.add_argument(
+        "--encoders",
+        type=_encoder_count,
+        default=os.environ.get("RENDER_ENCODERS", "1"),
+        help="video encoders at once: 1 (default, least memory) or more, faster on several cores "
+        "(default from RENDER_ENCODERS)",
+    )
     render.add_argument(
         "--transition",
         default="crossfade",
@@ -223,6 +231,7 @@ def _render(args: argparse.Namespace) -> int:
                     os.environ.get("VIDEO_GENERATOR", DEFAULT_VIDEO_GENERATOR)
                 ),
                 video_cache_dir=_user_cache_dir() / "generated-clips",
+                encoders=args.encoders,
             )  # fmt: skip
     finally:
         bar.finish()
@@ -312,6 +321,14 @@ def _writer_chain(names: str | None) -> ScriptWriter:
     chain = [name.strip() for name in chosen.split(",") if name.strip()] or default_chain(llm)
     cache = _user_cache_dir() / "scripts"
     return script_writer_chain(chain, settings=WriterSettings(llm=llm, cache_dir=cache))
+
+
+def _encoder_count(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_ENCODERS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of encoders; use 1 (least memory) up to {MAX_ENCODERS}"
+        )
+    return int(text)
 
 
 def _user_cache_dir() -> Path:

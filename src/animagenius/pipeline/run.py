@@ -114,6 +114,7 @@ def run(
     image_cache_dir: Path | None = None,
     video_generator: VideoGenerator | None = None,
     video_cache_dir: Path | None = None,
+    encoders: int = 1,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -121,6 +122,8 @@ def run(
     otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice falls back
     to espeak-ng if it fails. Scene narrations are cached in `voice_cache_dir` and the video's segments in
     `segment_cache_dir` (both default to a folder next to `workdir`): a re-render redoes only what changed.
+    `encoders` video encoders run at once (compose/segments.py: 2 is faster on two cores, with twice the
+    memory).
 
     `renditions` are more (options, path) pairs of the same video (another aspect, size or format): they
     share the script, the narration and the soundtrack; each is encoded on its own. Every rendition gets
@@ -172,6 +175,7 @@ def run(
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
         transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
         image_cache_dir=image_cache_dir, video_generator=video_generator, video_cache_dir=video_cache_dir,
+        encoders=encoders,
     )  # fmt: skip
 
 
@@ -194,6 +198,7 @@ def _render(
     image_cache_dir: Path | None = None,
     video_generator: VideoGenerator | None = None,
     video_cache_dir: Path | None = None,
+    encoders: int = 1,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -241,7 +246,7 @@ def _render(
         encoded = encoded or stages.start("rendering video")
         rendition = _rendition(
             slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
-            clips=with_generated(clips, generated), on_fraction=share(encoded),
+            clips=with_generated(clips, generated), on_fraction=share(encoded), encoders=encoders,
         )  # fmt: skip
         made.append(rendition)
     stages.on_progress("done", 1.0)
@@ -303,12 +308,14 @@ def _rendition(
     cache_dir: Path | None,
     on_fraction: Callable[[float], None],
     clips: Sequence[Clip | None] = (),
+    encoders: int = 1,
 ) -> Rendition:
     """Encode one rendition to `out`, with its captions files, poster and preview beside it."""
     partial = folder / f"video.partial{encoding_for(options).suffix}"
     duration = compose(
         slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(), workdir=folder,
         out=partial, on_fraction=on_fraction, cache_dir=cache_dir, sound=sound, clips=clips,
+        encoders=encoders,
     )  # fmt: skip
     if options.format == "gif":
         partial = gif_from(partial, folder / "video.partial.gif", duration_s=duration, workdir=folder)

@@ -423,6 +423,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         image_cache_dir=settings.IMAGE_CACHE_DIR,
         video_generator=configured_video_generator(settings.VIDEO_GENERATOR),
         video_cache_dir=settings.VIDEO_CACHE_DIR,
+        encoders=settings.RENDER_ENCODERS,
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job),
         script=script,

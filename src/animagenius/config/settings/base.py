@@ -169,6 +169,7 @@ VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
 VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
 SEGMENT_CACHE_DIR = env_path("SEGMENT_CACHE_DIR", VAR_DIR / "cache" / "segments")
 SEGMENT_CACHE_MAX_MB = env_int("SEGMENT_CACHE_MAX_MB", 10240, minimum=100)
+RENDER_ENCODERS = env_int("RENDER_ENCODERS", 1, minimum=1)  # 2: faster on two cores, twice the memory
 IMAGE_GENERATOR = env_str("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)  # blank: never
 IMAGE_CACHE_DIR = env_path("IMAGE_CACHE_DIR", VAR_DIR / "cache" / "generated-pictures")
 check_image_generator(IMAGE_GENERATOR)

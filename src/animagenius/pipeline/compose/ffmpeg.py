@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import signal
 import subprocess
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 from animagenius.pipeline.errors import RenderFailed
 
 SAFE_INPUT = ["-protocol_whitelist", "file,pipe"]
+MMAP_THRESHOLD_BYTES = 2**20  # blocks this big and bigger (a 1080p frame is 3 MB) are mapped and unmapped
 
 
 @functools.cache
@@ -19,6 +21,13 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
     return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _lean_malloc() -> dict[str, str]:
+    """The environment with glibc's malloc told to hand back freed frame buffers: by default each of
+    ffmpeg's threads gets an arena that keeps them, and large blocks stop being mapped on their own after the
+    first is freed (about 30 MB less at 1080p; bench/README.md)."""
+    return {**os.environ, "MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD_BYTES)}
 
 
 def run_ffmpeg(
@@ -44,7 +53,9 @@ def run_ffmpeg(
     log = cwd / "ffmpeg.log"
     with (
         log.open("wb") as stderr,
-        subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True) as process,
+        subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True, env=_lean_malloc()
+        ) as process,
     ):
         watchdog = threading.Timer(timeout_s, process.kill)
         watchdog.start()

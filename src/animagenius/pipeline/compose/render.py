@@ -48,6 +48,7 @@ def compose(
     cache_dir: Path | None = None,
     sound: Path | None = None,
     clips: Sequence[Clip | None] = (),
+    encoders: int = 1,
 ) -> float:
     """Render the video to `out`; returns its duration, which equals the narration's.
 
@@ -74,7 +75,7 @@ def compose(
     render_picture(
         shots, picture, sound=sound,
         workdir=workdir, cache_dir=cache_dir or workdir.parent / SEGMENT_CACHE_NAME, out=out,
-        on_fraction=on_fraction,
+        on_fraction=on_fraction, encoders=encoders,
     )  # fmt: skip
     return total
 

@@ -1,15 +1,21 @@
 """The picture of a video as segments: each scene's stretch alone, and each crossfade between two scenes.
 
-Every segment is one ffmpeg filtergraph (Ken Burns on the still, the crossfade, its captions) encoded on its
-own and kept in a cache under a hash of everything it shows; the segments are then joined without
+Every segment is kept in a cache under a hash of everything it shows; the segments are joined without
 re-encoding and muxed with the sound, itself encoded once beside them and cached too, so the join only copies.
 Editing one scene re-renders its segments (and the crossfades beside it) and the join; the others come from
-the cache. Segments render in parallel, one single-threaded
-ffmpeg per core (as fast as frame threads on 2 cores, with a quarter less memory each: bench/README.md).
+the cache.
+
+Segments missing from the cache are rendered in runs of neighbours: one ffmpeg draws a run as one stream
+(Ken Burns on each still, the crossfades, the mark, the captions), encodes it once and cuts it, on a keyframe
+forced at each segment's first frame, into the segments' files. One process and one encoder per run, not
+per segment, saves the start-up of both (a crossfade is only 15 frames). Runs hold at most RUN_INPUTS
+moving pictures, so memory stays flat in the video's length. By default one encoder runs at a time, its
+slices threaded over the cores (the render then stays under 400 MB at 1080p); `encoders=2` is faster on two
+cores and takes about twice the memory (bench/README.md).
 
 Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about its focus (the subject of a picture,
-pipeline/focus.py; else the centre), so the picture moves in half-pixel steps (whole-pixel placement
-shimmers on sharp slide edges; bench/render_reference.py).
+pipeline/focus.py; else the centre). zoompan places a yuv420p crop on even pixels: on the 2× still these are
+whole pixels of the frame, at 1× steps of two pixels, which shimmer on sharp slide edges.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -29,15 +36,17 @@ from pathlib import Path
 from animagenius.pipeline.compose.captions import AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
-from animagenius.pipeline.files import is_partial, whole_file
+from animagenius.pipeline.errors import RenderFailed
+from animagenius.pipeline.files import PARTIAL_MARK, is_partial, whole_file
 from animagenius.pipeline.focus import focus_of
 
-RENDERER_VERSION = 4  # part of every segment's cache key: raise it when the same inputs would look different
+RENDERER_VERSION = 5  # part of every segment's cache key: raise it when the same inputs would look different
 PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
 CACHE_MAX_BYTES = 10 * 2**30  # the default size of the segment cache
 IN_USE_S = 3600  # cache files used this recently are never trimmed: a render may be about to join them
+RUN_INPUTS = 3  # moving pictures one ffmpeg draws at most: each is held decoded while it runs
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ def render_picture(
     cache_dir: Path,
     out: Path,
     on_fraction: Callable[[float], None],
-    workers: int | None = None,
+    encoders: int = 1,
 ) -> list[bool]:
     """Render `shots` with `picture`'s captions, mux `sound`, write `out` (MP4, H.264 + AAC).
 
@@ -168,40 +177,84 @@ def render_picture(
     if sound_cached:
         encoded_sound.touch()
     _render_all(
-        todo, shots, picture, workdir=workdir / "segments", progress=progress, workers=workers,
+        _runs(todo), shots, picture, workdir=workdir / "segments", progress=progress,
+        encoders=encoders,
         sound=None if sound_cached else (sound, encoded_sound, total / picture.fps),
     )  # fmt: skip
     _join(files, encoded_sound, picture.encoding, duration_s=total / picture.fps, workdir=workdir, out=out)
     return cached
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Segments next to one another in the video, rendered by one ffmpeg as one stream and cut at their
+    boundaries (each starts on a keyframe) into their cache files."""
+
+    segments: tuple[Segment, ...]
+    files: tuple[Path, ...]
+
+    @property
+    def first_frame(self) -> int:
+        return self.segments[0].first_frame
+
+    @property
+    def frames(self) -> int:
+        return sum(segment.frames for segment in self.segments)
+
+    @property
+    def inputs(self) -> list[tuple[int, int, int]]:
+        """(shot index, the shot's own frame number at the start, frames) of each moving picture each segment
+        shows, in order: a scene's stretch has one, a crossfade two."""
+        return [
+            (index, offset, segment.frames) for segment in self.segments for index, offset in segment.shots
+        ]
+
+
+def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[_Run]:
+    """`todo` as runs of neighbouring segments, each with at most RUN_INPUTS moving pictures (each is held
+    decoded while its ffmpeg runs: memory stays flat in the video's length)."""
+    runs: list[list[tuple[Segment, Path]]] = []
+    for segment, file in todo:
+        current = runs[-1] if runs else None
+        if (
+            current is not None
+            and current[-1][0].first_frame + current[-1][0].frames == segment.first_frame
+            and sum(len(part.shots) for part, _ in current) + len(segment.shots) <= RUN_INPUTS
+        ):
+            current.append((segment, file))
+        else:
+            runs.append([(segment, file)])
+    return [_Run(tuple(s for s, _ in run), tuple(f for _, f in run)) for run in runs]
+
+
 def _render_all(
-    todo: Sequence[tuple[Segment, Path]],
+    runs: Sequence[_Run],
     shots: Sequence[Shot],
     picture: Picture,
     *,
     workdir: Path,
     progress: _Progress,
-    workers: int | None,
+    encoders: int,
     sound: tuple[Path, Path, float] | None,
 ) -> None:
-    """The segments in `todo`, and the sound to encode, if any (`sound`: the WAV, the encoded file to
-    write, its seconds)."""
-    count = max(1, min(len(todo) + 1, workers or os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="segment") as pool:
+    """The runs, `encoders` at a time (each encoder sharing the cores), and beside them the sound to encode,
+    if any (`sound`: the WAV, the encoded file to write, its seconds)."""
+    threads = max(1, (os.cpu_count() or 1) // encoders)
+    with (
+        ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound") as beside,
+    ):
         futures = []
         if sound is not None:  # first: it then runs beside the segments, not alone after them
             wav, encoded, seconds = sound
             futures.append(
-                pool.submit(
+                beside.submit(
                     _encode_sound, wav, picture.encoding, seconds=seconds, workdir=workdir, out=encoded
                 )
             )
         futures += [
-            pool.submit(
-                _render_segment, segment, shots, picture, workdir=workdir, out=file, progress=progress
-            )
-            for segment, file in todo
+            pool.submit(_render_run, run, shots, picture, workdir=workdir, progress=progress, threads=threads)
+            for run in runs
         ]
         pending = set(futures)
         while pending:
@@ -213,19 +266,13 @@ def _render_all(
                 failed.result()
 
 
-def _render_segment(
-    segment: Segment,
-    shots: Sequence[Shot],
-    picture: Picture,
-    *,
-    workdir: Path,
-    out: Path,
-    progress: _Progress,
+def _render_run(
+    run: _Run, shots: Sequence[Shot], picture: Picture, *, workdir: Path, progress: _Progress, threads: int
 ) -> None:
-    folder = workdir / f"{segment.first_frame:07d}"
+    folder = workdir / f"{run.first_frame:07d}"
     folder.mkdir(parents=True, exist_ok=True)
     inputs: list[str] = []
-    for index, offset in segment.shots:
+    for index, offset, _ in run.inputs:
         clip = shots[index].clip
         if clip is None:
             inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
@@ -234,62 +281,100 @@ def _render_segment(
             inputs += [*SAFE_INPUT, "-ss", seek, "-i", str(clip.video.resolve())]
     if picture.watermark is not None:
         inputs += [*SAFE_INPUT, "-i", str(picture.watermark.resolve())]
-    graph = _segment_graph(segment, shots, picture, folder)
-    seconds = segment.frames / picture.fps
-    report = progress.tracker(segment.frames)
+    bounds = list(itertools.accumulate((segment.frames for segment in run.segments), initial=0))
+    cache_dir = run.files[0].parent
+    name = f".run-{uuid.uuid4().hex}-{{}}{PARTIAL_MARK}{picture.encoding.suffix}"  # the segment muxer numbers
+    parts = [cache_dir / name.format(f"{number:04d}") for number in range(len(run.segments))]
+    pattern = f"{str(cache_dir).replace('%', '%%')}/{name.format('%04d')}"
+    seconds = run.frames / picture.fps
+    report = progress.tracker(run.frames)
     try:
-        with whole_file(out) as partial:  # whole files only: another render may be reading the cache
-            args = [
-                *inputs, "-filter_complex", graph, "-map", "[video]", "-frames:v", str(segment.frames),
-                *picture.encoding.video, "-threads", "1", "-r", str(picture.fps), "-fps_mode", "cfr",
-                "-g", str(picture.fps * KEYFRAME_EVERY_S), *_timescales(picture, out), "-an", str(partial),
-            ]  # fmt: skip
-            run_ffmpeg(
-                args, cwd=folder, duration_s=seconds, on_fraction=report, timeout_s=max(60.0, seconds * 20)
-            )
+        args = [
+            *inputs, "-filter_complex", _run_graph(run, picture, shots, folder),
+            "-map", "[video]", "-frames:v", str(run.frames),
+            *picture.encoding.video, *picture.encoding.threaded(threads),
+            "-r", str(picture.fps), "-fps_mode", "cfr", "-g", str(picture.fps * KEYFRAME_EVERY_S),
+            "-force_key_frames", "expr:" + "+".join(f"eq(n,{first})" for first in bounds[:-1]),
+            "-f", "segment", "-segment_format", picture.encoding.suffix.lstrip("."),
+            *_segment_options(picture, bounds), "-reset_timestamps", "1", "-avoid_negative_ts", "disabled",
+            "-an", pattern,
+        ]  # fmt: skip
+        run_ffmpeg(
+            args, cwd=folder, duration_s=seconds, on_fraction=report, timeout_s=max(60.0, seconds * 20)
+        )
+        extra = cache_dir / name.format(f"{len(parts):04d}")
+        if extra.exists():
+            extra.unlink()
+            raise RenderFailed(f"the video was cut into more than its {len(parts)} segments")
+        for part, file in zip(parts, run.files, strict=True):
+            part.replace(file)
         report(1.0)
     finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _timescales(picture: Picture, out: Path) -> tuple[str, ...]:
-    """MP4 clocks that count whole frames, the edit list's too: the concat demuxer sums each segment's
-    length as its edit list states it, and at the default 1/1000 s a frame is 33 or 34 ticks."""
-    if out.suffix != ".mp4":
-        return ()
-    ticks = str(picture.fps * 512)
-    return ("-video_track_timescale", ticks, "-movie_timescale", ticks)
+def _segment_options(picture: Picture, bounds: Sequence[int]) -> tuple[str, ...]:
+    """Where the segment muxer cuts: at the keyframes forced on each segment's first frame, not at those the
+    encoder adds at a change of scene (the list ends with the run's end, a frame never reached; without a
+    list the muxer cuts every 2 s). And MP4 clocks that count whole frames, the edit list's too: the concat
+    demuxer sums each segment's length as its edit list states it, and at the default 1/1000 s a frame is 33
+    or 34 ticks."""
+    cuts = ("-segment_frames", ",".join(str(bound) for bound in bounds[1:]))
+    if picture.encoding.suffix != ".mp4":
+        return cuts
+    ticks = picture.fps * 512
+    return (*cuts, "-segment_format_options", f"video_track_timescale={ticks}:movie_timescale={ticks}")
 
 
-def _segment_graph(segment: Segment, shots: Sequence[Shot], picture: Picture, folder: Path) -> str:
-    chains = [
-        f"[{position}:v]{_moving(shots[index], offset, segment.frames, picture)}[v{position}]"
-        for position, (index, offset) in enumerate(segment.shots)
-    ]
-    last = "v0"
-    if len(segment.shots) == 2:
-        seconds = segment.frames / picture.fps
-        chains.append(f"[v0][v1]xfade=transition={picture.transition}:duration={seconds:.6f}:offset=0[faded]")
-        last = "faded"
+def _run_graph(run: _Run, picture: Picture, shots: Sequence[Shot], folder: Path) -> str:
+    """Each segment's moving pictures (crossfaded into one another in a crossfade), the segments one after
+    another, the mark, the captions. `concat` asks for one segment's frames at a time, so only that
+    segment's pictures are being drawn."""
+    chains, ends = [], []
+    position = 0
+    for number, segment in enumerate(run.segments):
+        moving = []
+        for index, offset in segment.shots:
+            chains.append(
+                f"[{position}:v]{_moving(shots[index], offset, segment.frames, picture)}[v{position}]"
+            )
+            moving.append(f"[v{position}]")
+            position += 1
+        if len(moving) == 2:
+            seconds = segment.frames / picture.fps
+            chains.append(
+                f"{moving[0]}{moving[1]}xfade=transition={picture.transition}:duration={seconds:.6f}:offset=0"
+                f"[s{number}]"
+            )
+            ends.append(f"[s{number}]")
+        else:
+            ends.append(moving[0])
+    last = "[cut]"
+    chains.append(f"{''.join(ends)}concat=n={len(ends)}:v=1:a=0{last}")
     if picture.watermark is not None:
-        mark, (right, top) = len(segment.shots), picture.mark_offset
-        chains.append(f"[{last}][{mark}:v]overlay=x=W-w-{right}:y={top}:format=yuv420[marked]")
-        last = "marked"
+        right, top = picture.mark_offset
+        chains.append(f"{last}[{position}:v]overlay=x=W-w-{right}:y={top}:format=yuv420[marked]")
+        last = "[marked]"
     # exact timestamps on the frame grid: the joined segments then play at a constant rate
-    chains.append(f"[{last}]{_captions(segment, picture, folder)},setpts=N/({picture.fps}*TB)[video]")
+    window = _captions_window(run.first_frame, run.frames, picture)
+    chains.append(f"{last}{_captions(window, picture, folder)},setpts=N/({picture.fps}*TB)[video]")
     return ";".join(chains)
 
 
 def _moving(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
-    return _ken_burns(shot, offset, frames, picture) if shot.clip is None else _playing(picture)
+    return _ken_burns(shot, offset, frames, picture) if shot.clip is None else _playing(frames, picture)
 
 
-def _playing(picture: Picture) -> str:
-    """A clip at the picture's rate, filling the frame (cropped, never letterboxed), its last frame held."""
+def _playing(frames: int, picture: Picture) -> str:
+    """`frames` frames of a clip at the picture's rate, filling the frame (cropped, never letterboxed), its
+    last frame held."""
     width, height = picture.size
     return (
         f"fps={picture.fps},scale=iw*sar:ih,scale={width}:{height}:force_original_aspect_ratio=increase,"
-        f"crop={width}:{height},setsar=1,format=yuv420p,tpad=stop=-1:stop_mode=clone,setpts=N/({picture.fps}*TB)"
+        f"crop={width}:{height},setsar=1,format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={frames},"
+        f"setpts=N/({picture.fps}*TB)"
     )
 
 
@@ -306,19 +391,19 @@ def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
     )
 
 
-def _captions(segment: Segment, picture: Picture, folder: Path) -> str:
-    window = _captions_window(segment, picture)
+def _captions(window: AssScript | None, picture: Picture, folder: Path) -> str:
     if window is None or picture.fonts_dir is None:
         return "null"
     (folder / "captions.ass").write_text(window.text(), encoding="utf-8")
     return f"subtitles=filename=captions.ass:fontsdir='{_escape_path(picture.fonts_dir)}'"
 
 
-def _captions_window(segment: Segment, picture: Picture) -> AssScript | None:
+def _captions_window(first_frame: int, frames: int, picture: Picture) -> AssScript | None:
+    """The captions of `frames` frames from `first_frame`, timed from their start."""
     if picture.captions is None:
         return None
-    start = segment.first_frame / picture.fps
-    return picture.captions.window(start, start + segment.frames / picture.fps)
+    start = first_frame / picture.fps
+    return picture.captions.window(start, start + frames / picture.fps)
 
 
 def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> str:
@@ -336,7 +421,7 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
             digest.update(f"clip {_file_digest(shot.clip.video)} {shot.clip.start_s:.3f}".encode())
     if picture.watermark is not None:
         digest.update(f"mark {_file_digest(picture.watermark)} {picture.mark_offset}".encode())
-    window = _captions_window(segment, picture)
+    window = _captions_window(segment.first_frame, segment.frames, picture)
     if window is not None:
         digest.update(window.text().encode())
         digest.update(_fonts_digest(picture.fonts_dir).encode())
