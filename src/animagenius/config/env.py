@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -94,16 +95,9 @@ def check_image_generator(name: str) -> None:
     from animagenius.pipeline.providers.images import IMAGE_GENERATORS
     from animagenius.pipeline.providers.remote.config import ImageConfig, ReplicateConfig
 
-    if name and name not in IMAGE_GENERATORS.names:
-        raise ImproperlyConfigured(
-            f"IMAGE_GENERATOR={name!r} is not a known generator; use one of "
-            f"{', '.join(IMAGE_GENERATORS.names)} or leave it blank"
-        )
-    try:
-        ImageConfig.from_env(os.environ)
-        ReplicateConfig.from_env(os.environ)
-    except InvalidOption as error:
-        raise ImproperlyConfigured(str(error)) from None
+    _check_generator(
+        "IMAGE_GENERATOR", name, IMAGE_GENERATORS.names, (ImageConfig.from_env, ReplicateConfig.from_env)
+    )
 
 
 def check_video_generator(name: str) -> None:
@@ -112,12 +106,19 @@ def check_video_generator(name: str) -> None:
     from animagenius.pipeline.providers.remote.config import ReplicateConfig
     from animagenius.pipeline.providers.videos import VIDEO_GENERATORS
 
-    if name and name not in VIDEO_GENERATORS.names:
+    _check_generator("VIDEO_GENERATOR", name, VIDEO_GENERATORS.names, (ReplicateConfig.from_env,))
+
+
+def _check_generator(
+    setting: str, name: str, known: Sequence[str], readers: Sequence[Callable[[Mapping[str, str]], object]]
+) -> None:
+    """`name` is one of the `known` generators (or blank), and each of `readers` accepts the environment."""
+    if name and name not in known:
         raise ImproperlyConfigured(
-            f"VIDEO_GENERATOR={name!r} is not a known generator; use one of "
-            f"{', '.join(VIDEO_GENERATORS.names)} or leave it blank"
+            f"{setting}={name!r} is not a known generator; use one of {', '.join(known)} or leave it blank"
         )
     try:
-        ReplicateConfig.from_env(os.environ)
+        for read in readers:
+            read(os.environ)
     except InvalidOption as error:
         raise ImproperlyConfigured(str(error)) from None

@@ -9,10 +9,11 @@ person would change (`REPLICATE_API_KEY`, `REPLICATE_VIDEO_MODEL`, `REPLICATE_VI
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 
 import httpx
 
@@ -113,6 +114,32 @@ class Predictions:
         if response.status_code != 200:
             raise ProviderUnavailable(f"Replicate answered HTTP {response.status_code} for {url}")
         return response
+
+
+class ReplicateGenerator:
+    """What a generator running one model on Replicate (`model_of` its settings) shares: the predictions,
+    its name and identity."""
+
+    name = "replicate"
+
+    def __init__(
+        self,
+        config: ReplicateConfig,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self._predictions = Predictions(config, self.model_of(config), sleep=sleep, clock=clock)
+        self.identity = self._predictions.identity
+
+    @classmethod
+    def from_env(cls) -> Self:
+        return cls(ReplicateConfig.from_env(os.environ))
+
+    @staticmethod
+    def model_of(config: ReplicateConfig) -> ReplicateModel:
+        raise NotImplementedError
 
 
 def _prediction(content: bytes) -> dict[str, Any]:

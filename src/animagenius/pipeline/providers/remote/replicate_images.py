@@ -5,43 +5,27 @@
 from __future__ import annotations
 
 import io
-import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.openai_images import checked_picture
-from animagenius.pipeline.providers.remote.replicate import Predictions, ReplicateModel
+from animagenius.pipeline.providers.remote.replicate import ReplicateGenerator, ReplicateModel
 
 ASPECT_RATIOS = {Aspect.LANDSCAPE: "16:9", Aspect.PORTRAIT: "9:16", Aspect.SQUARE: "1:1"}
 MAX_DOWNLOAD_BYTES = 40 * 2**20
 
 
-class ReplicateImages:
-    def __init__(
-        self,
-        config: ReplicateConfig,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        model = ReplicateModel(
+class ReplicateImages(ReplicateGenerator):
+    @staticmethod
+    def model_of(config: ReplicateConfig) -> ReplicateModel:
+        return ReplicateModel(
             name=config.model,
             name_setting="REPLICATE_MODEL",
             timeout_s=config.timeout_s,
             timeout_setting="REPLICATE_TIMEOUT_S",
             made="picture",
         )
-        self._predictions = Predictions(config, model, sleep=sleep, clock=clock)
-        self.config = config
-        self.name = "replicate"
-        self.identity = self._predictions.identity
-
-    @classmethod
-    def from_env(cls) -> ReplicateImages:
-        return cls(ReplicateConfig.from_env(os.environ))
 
     def generate(self, prompt: str, *, aspect: Aspect, out: Path) -> Path:
         inputs = {"prompt": prompt, "aspect_ratio": ASPECT_RATIOS[aspect], "output_format": "png"}

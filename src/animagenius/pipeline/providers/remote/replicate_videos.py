@@ -9,45 +9,29 @@ before it is used.
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.providers.remote.config import ReplicateConfig
-from animagenius.pipeline.providers.remote.replicate import Predictions, ReplicateModel
+from animagenius.pipeline.providers.remote.replicate import ReplicateGenerator, ReplicateModel
 
 ASPECT_RATIOS = {Aspect.LANDSCAPE: "16:9", Aspect.PORTRAIT: "9:16", Aspect.SQUARE: "16:9"}
 DURATIONS_S = (4, 6, 8)
 MAX_DOWNLOAD_BYTES = 200 * 2**20
 
 
-class ReplicateVideos:
+class ReplicateVideos(ReplicateGenerator):
     durations_s: tuple[int, ...] = DURATIONS_S
 
-    def __init__(
-        self,
-        config: ReplicateConfig,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        model = ReplicateModel(
+    @staticmethod
+    def model_of(config: ReplicateConfig) -> ReplicateModel:
+        return ReplicateModel(
             name=config.video_model,
             name_setting="REPLICATE_VIDEO_MODEL",
             timeout_s=config.video_timeout_s,
             timeout_setting="REPLICATE_VIDEO_TIMEOUT_S",
             made="clip",
         )
-        self._predictions = Predictions(config, model, sleep=sleep, clock=clock)
-        self.config = config
-        self.name = "replicate"
-        self.identity = self._predictions.identity
-
-    @classmethod
-    def from_env(cls) -> ReplicateVideos:
-        return cls(ReplicateConfig.from_env(os.environ))
 
     def generate(self, prompt: str, *, aspect: Aspect, seconds: int, out: Path) -> Path:
         # the media probe (and the readers it brings) is loaded when a clip is made, not with the settings
