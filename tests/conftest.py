@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.pipeline.chat_server import ChatServer
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 ARTIFACTS = ROOT / "test-artifacts"
@@ -116,3 +118,11 @@ def pytest_configure(config: pytest.Config) -> None:
     (ROOT / "var" / "test").mkdir(
         parents=True, exist_ok=True
     )  # the file-backed SQLite test database lives here
+
+
+@pytest.fixture
+def chat_server() -> Iterator[ChatServer]:
+    """A local server answering in the wire formats of OpenAI-compatible and Replicate endpoints."""
+    server = ChatServer().start()
+    yield server
+    server.stop()

@@ -122,6 +122,12 @@ def status(code: int, *, message: str = "", headers: dict[str, str] | None = Non
     )
 
 
+def prediction(server: ChatServer, state: str, **fields: Any) -> Answer:
+    """A Replicate prediction in `state`, to be polled at the server's /predictions/p1."""
+    return json_answer({"id": "p1", "status": state, "urls": {"get": f"{server.base_url}/predictions/p1"},
+                        "error": None, "output": None, **fields})  # fmt: skip
+
+
 def raw(body: bytes, *, content_type: str = "text/html") -> Answer:
     return Answer(headers={"Content-Type": content_type}, pieces=(body,))
 

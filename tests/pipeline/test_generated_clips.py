@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +25,11 @@ from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.replicate_videos import ReplicateVideos
 from animagenius.pipeline.providers.videos import VIDEO_GENERATORS, configured_video_generator
 from animagenius.pipeline.run import run
-from tests.pipeline.chat_server import Answer, ChatServer, json_answer, raw, status
+from tests.pipeline.chat_server import Answer, ChatServer, json_answer, prediction, raw, status
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 BLUE = (30, 80, 220)
 PROMPT = "Waves rolling onto a beach at dusk, slow aerial shot"
-
-
-@pytest.fixture
-def server() -> Iterator[ChatServer]:
-    server = ChatServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def make_media(out: Path, *inputs: str, faststart: bool = False) -> bytes:
@@ -71,20 +63,15 @@ def video_file(data: bytes) -> Answer:
     return raw(data, content_type="video/mp4")
 
 
-def veo(server: ChatServer, **changes: Any) -> ReplicateVideos:
+def veo(chat_server: ChatServer, **changes: Any) -> ReplicateVideos:
     config = ReplicateConfig(
-        base_url=server.base_url, api_key="r8-test", max_attempts=2, backoff_s=0, poll_s=0.01, **changes
+        base_url=chat_server.base_url, api_key="r8-test", max_attempts=2, backoff_s=0, poll_s=0.01, **changes
     )
     return ReplicateVideos(config, sleep=lambda _: None)
 
 
-def prediction(server: ChatServer, state: str, **fields: Any) -> Answer:
-    return json_answer({"id": "v1", "status": state, "urls": {"get": f"{server.base_url}/predictions/v1"},
-                        "error": None, "output": None, **fields})  # fmt: skip
-
-
-def succeeded(server: ChatServer) -> Answer:
-    return prediction(server, "succeeded", output=f"{server.base_url}/files/clip.mp4")
+def succeeded(chat_server: ChatServer) -> Answer:
+    return prediction(chat_server, "succeeded", output=f"{chat_server.base_url}/files/clip.mp4")
 
 
 def blue_share(image: Image.Image) -> float:
@@ -96,24 +83,24 @@ def blue_share(image: Image.Image) -> float:
 
 
 def test_veo_is_asked_as_documented_polled_and_the_clip_is_downloaded(
-    server: ChatServer, tmp_path: Path, blue_mp4: bytes, ffprobe: Callable[[Path], dict[str, Any]]
+    chat_server: ChatServer, tmp_path: Path, blue_mp4: bytes, ffprobe: Callable[[Path], dict[str, Any]]
 ) -> None:
-    server.queue(
-        prediction(server, "starting"),
-        prediction(server, "processing"),
-        succeeded(server),
+    chat_server.queue(
+        prediction(chat_server, "starting"),
+        prediction(chat_server, "processing"),
+        succeeded(chat_server),
         video_file(blue_mp4),
     )
 
-    out = veo(server).generate(PROMPT, aspect=Aspect.PORTRAIT, seconds=6, out=tmp_path / "c.mp4")
+    out = veo(chat_server).generate(PROMPT, aspect=Aspect.PORTRAIT, seconds=6, out=tmp_path / "c.mp4")
 
-    created, *polls, download = server.requests
+    created, *polls, download = chat_server.requests
     assert created.path == "/v1/models/google/veo-3-fast/predictions"
     assert created.headers["Authorization"] == "Bearer r8-test" and created.headers["Prefer"] == "wait"
     assert created.body == {
         "input": {"prompt": PROMPT, "aspect_ratio": "9:16", "duration": 6, "generate_audio": False}
     }
-    assert [poll.path for poll in polls] == ["/v1/predictions/v1", "/v1/predictions/v1"]
+    assert [poll.path for poll in polls] == ["/v1/predictions/p1", "/v1/predictions/p1"]
     assert polls[0].headers["Authorization"] == "Bearer r8-test"
     assert download.path == "/v1/files/clip.mp4"
     streams = ffprobe(out)["streams"]
@@ -121,15 +108,15 @@ def test_veo_is_asked_as_documented_polled_and_the_clip_is_downloaded(
 
 
 def test_a_square_video_asks_for_a_wide_clip_and_the_model_is_configurable(
-    server: ChatServer, tmp_path: Path, blue_mp4: bytes
+    chat_server: ChatServer, tmp_path: Path, blue_mp4: bytes
 ) -> None:
-    server.queue(succeeded(server), video_file(blue_mp4))
+    chat_server.queue(succeeded(chat_server), video_file(blue_mp4))
 
-    made = veo(server, video_model="google/veo-3")
+    made = veo(chat_server, video_model="google/veo-3")
     made.generate(PROMPT, aspect=Aspect.SQUARE, seconds=4, out=tmp_path / "c.mp4")
 
-    assert server.requests[0].path == "/v1/models/google/veo-3/predictions"
-    assert server.requests[0].body["input"]["aspect_ratio"] == "16:9", "Veo makes no square video"
+    assert chat_server.requests[0].path == "/v1/models/google/veo-3/predictions"
+    assert chat_server.requests[0].body["input"]["aspect_ratio"] == "16:9", "Veo makes no square video"
     assert made.identity.endswith(":google/veo-3")
 
 
@@ -160,52 +147,54 @@ def truncated(data: bytes) -> bytes:
          "empty-file", "download-404", "bad-key", "unknown-model", "not-a-prediction"],
 )  # fmt: skip
 def test_bad_outputs_are_named(
-    server: ChatServer, tmp_path: Path, moving_mp4: tuple[bytes, bytes], answers: Any, message: str
+    chat_server: ChatServer, tmp_path: Path, moving_mp4: tuple[bytes, bytes], answers: Any, message: str
 ) -> None:
-    server.queue(*answers(server, moving_mp4))
+    chat_server.queue(*answers(chat_server, moving_mp4))
     out = tmp_path / "c.mp4"
 
     with pytest.raises((ProviderUnavailable, ProviderBadOutput), match=re.escape(message)):
-        veo(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=out)
+        veo(chat_server).generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=out)
 
 
-def test_a_sound_only_file_is_refused(server: ChatServer, tmp_path: Path) -> None:
+def test_a_sound_only_file_is_refused(chat_server: ChatServer, tmp_path: Path) -> None:
     sound = tmp_path / "sound.mp4"
     subprocess.run(
         [ffmpeg_exe(), "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", str(sound)],
         check=True, timeout=60, capture_output=True,
     )  # fmt: skip
-    server.queue(succeeded(server), video_file(sound.read_bytes()))
+    chat_server.queue(succeeded(chat_server), video_file(sound.read_bytes()))
 
     with pytest.raises(ProviderBadOutput, match="Replicate's clip is sound only, without moving pictures"):
-        veo(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=tmp_path / "c.mp4")
+        veo(chat_server).generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=tmp_path / "c.mp4")
 
 
 def test_a_download_past_the_cap_is_stopped(
-    server: ChatServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    chat_server: ChatServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(replicate_videos, "MAX_DOWNLOAD_BYTES", 2**20)
-    server.queue(succeeded(server), video_file(bytes(3 * 2**20)))
+    chat_server.queue(succeeded(chat_server), video_file(bytes(3 * 2**20)))
 
     with pytest.raises(
         ProviderBadOutput, match=r"Replicate's clip at \S+/files/clip.mp4 is larger than 1 MB"
     ):
-        veo(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=tmp_path / "c.mp4")
+        veo(chat_server).generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=tmp_path / "c.mp4")
 
 
 def test_a_clip_that_takes_too_long_is_given_up_by_its_own_timeout(
-    server: ChatServer, tmp_path: Path
+    chat_server: ChatServer, tmp_path: Path
 ) -> None:
-    server.queue(*[prediction(server, "processing")] * 80)
+    chat_server.queue(*[prediction(chat_server, "processing")] * 80)
     ticks = iter(range(0, 10_000, 60))
-    config = ReplicateConfig(base_url=server.base_url, api_key="r8-test", video_timeout_s=900, poll_s=0.01)
+    config = ReplicateConfig(
+        base_url=chat_server.base_url, api_key="r8-test", video_timeout_s=900, poll_s=0.01
+    )
     slow = ReplicateVideos(config, sleep=lambda _: None, clock=lambda: float(next(ticks)))
 
     with pytest.raises(
         ProviderUnavailable, match=r"still processing after 900 s \(REPLICATE_VIDEO_TIMEOUT_S\)"
     ):
         slow.generate(PROMPT, aspect=Aspect.LANDSCAPE, seconds=8, out=tmp_path / "c.mp4")
-    polls = len(server.requests) - 1
+    polls = len(chat_server.requests) - 1
     assert polls == 900 // 60 - 1, "a look a minute until the clip's own timeout (not the picture's 120 s)"
 
 
@@ -238,11 +227,13 @@ def sea_scene(prompt: str = PROMPT) -> Scene:
 
 
 def test_clips_are_made_once_per_prompt_and_shape(
-    server: ChatServer, tmp_path: Path, blue_mp4: bytes
+    chat_server: ChatServer, tmp_path: Path, blue_mp4: bytes
 ) -> None:
     scenes = [sea_scene(), Scene(title="Plain", narration="Words."), sea_scene()]
-    server.queue(succeeded(server), video_file(blue_mp4), succeeded(server), video_file(blue_mp4))
-    made = veo(server)
+    chat_server.queue(
+        succeeded(chat_server), video_file(blue_mp4), succeeded(chat_server), video_file(blue_mp4)
+    )
+    made = veo(chat_server)
 
     def clips(aspect: Aspect) -> tuple[dict[int, Path], list[str]]:
         return generated_clips(
@@ -253,22 +244,24 @@ def test_clips_are_made_once_per_prompt_and_shape(
     again, _ = clips(Aspect.LANDSCAPE)
     portrait, _ = clips(Aspect.PORTRAIT)
 
-    assert len(server.requests) == 4, "one prediction and download per shape, however often it is asked for"
+    assert len(chat_server.requests) == 4, (
+        "one prediction and download per shape, however often it is asked for"
+    )
     assert first == again and set(first) == {0, 2} and first[0] == first[2] and not notices
-    assert portrait[0] != first[0] and server.requests[2].body["input"]["aspect_ratio"] == "9:16"
-    assert server.requests[0].body["input"]["duration"] == 4, "the shortest clip that lasts the scene"
+    assert portrait[0] != first[0] and chat_server.requests[2].body["input"]["aspect_ratio"] == "9:16"
+    assert chat_server.requests[0].body["input"]["duration"] == 4, "the shortest clip that lasts the scene"
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")], "no partial files left"
 
 
 def test_a_scene_longer_than_any_clip_asks_for_the_longest(
-    server: ChatServer, tmp_path: Path, blue_mp4: bytes
+    chat_server: ChatServer, tmp_path: Path, blue_mp4: bytes
 ) -> None:
-    server.queue(succeeded(server), video_file(blue_mp4))
+    chat_server.queue(succeeded(chat_server), video_file(blue_mp4))
 
-    generated_clips([sea_scene()], aspect=Aspect.LANDSCAPE, scene_s=[21.0], generator=veo(server),
+    generated_clips([sea_scene()], aspect=Aspect.LANDSCAPE, scene_s=[21.0], generator=veo(chat_server),
                     cache_dir=tmp_path)  # fmt: skip
 
-    assert server.requests[0].body["input"]["duration"] == 8
+    assert chat_server.requests[0].body["input"]["duration"] == 8
 
 
 def test_without_a_generator_the_scenes_are_named(tmp_path: Path) -> None:
@@ -296,7 +289,7 @@ def test_a_generated_clip_needs_a_prompt() -> None:
 DOCUMENT = "# The sea\n\nWaves roll onto the beach at dusk, one after another, all evening long.\n"
 
 
-def render(tmp_path: Path, server: ChatServer, name: str) -> Any:
+def render(tmp_path: Path, chat_server: ChatServer, name: str) -> Any:
     script = Script(
         title="The sea",
         target_duration_s=15,
@@ -309,23 +302,23 @@ def render(tmp_path: Path, server: ChatServer, name: str) -> Any:
     return run(
         ingest_text(DOCUMENT, name="sea.md"), options=RenderOptions(captions="none"),
         workdir=tmp_path / f"work-{name}", out=tmp_path / f"{name}.mp4", script=script,
-        voice_name="espeak", voice_cache_dir=tmp_path / "voice", video_generator=veo(server),
+        voice_name="espeak", voice_cache_dir=tmp_path / "voice", video_generator=veo(chat_server),
         video_cache_dir=tmp_path / f"clips-{name}",
     )  # fmt: skip
 
 
 def test_the_scene_plays_its_generated_clip(
-    server: ChatServer,
+    chat_server: ChatServer,
     tmp_path: Path,
     blue_mp4: bytes,
     grab_frame: FrameGrabber,
     ffprobe: Callable[[Path], dict[str, Any]],
 ) -> None:
-    server.queue(succeeded(server), video_file(blue_mp4))
+    chat_server.queue(succeeded(chat_server), video_file(blue_mp4))
 
-    result = render(tmp_path, server, "made")
+    result = render(tmp_path, chat_server, "made")
 
-    assert server.requests[0].body["input"]["aspect_ratio"] == "16:9"
+    assert chat_server.requests[0].body["input"]["aspect_ratio"] == "16:9"
     inside = result.scene_starts_s[0] + 1.0
     assert blue_share(grab_frame(result.video, inside)) > 0.9, "the clip fills the frame"
     assert blue_share(grab_frame(result.video, result.scene_starts_s[1] + 1.0)) < 0.05, "the next is a slide"
@@ -337,11 +330,11 @@ def test_the_scene_plays_its_generated_clip(
 
 
 def test_a_clip_that_cannot_be_made_leaves_a_slide_and_a_notice(
-    server: ChatServer, tmp_path: Path, grab_frame: FrameGrabber
+    chat_server: ChatServer, tmp_path: Path, grab_frame: FrameGrabber
 ) -> None:
-    server.queue(status(500), status(500))
+    chat_server.queue(status(500), status(500))
 
-    result = render(tmp_path, server, "failed")
+    result = render(tmp_path, chat_server, "failed")
 
     assert result.video.is_file(), "the video is made all the same"
     assert blue_share(grab_frame(result.video, result.scene_starts_s[0] + 1.0)) < 0.05

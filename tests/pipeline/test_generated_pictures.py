@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +23,10 @@ from animagenius.pipeline.providers.remote.config import ImageConfig, ReplicateC
 from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
 from animagenius.pipeline.providers.remote.replicate_images import ReplicateImages
 from animagenius.pipeline.run import run
-from tests.pipeline.chat_server import ChatServer, json_answer, raw, status
+from tests.pipeline.chat_server import ChatServer, json_answer, prediction, raw, status
 
 ORANGE = (240, 120, 20)
 PROMPT = "An orange sunset over a calm sea, flat illustration"
-
-
-@pytest.fixture
-def server() -> Iterator[ChatServer]:
-    server = ChatServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def png_answer(colour: tuple[int, int, int] = ORANGE, size: tuple[int, int] = (1536, 1024)) -> Any:
@@ -44,19 +35,21 @@ def png_answer(colour: tuple[int, int, int] = ORANGE, size: tuple[int, int] = (1
     return json_answer({"created": 1, "data": [{"b64_json": base64.b64encode(buffer.getvalue()).decode()}]})
 
 
-def generator(server: ChatServer, **changes: Any) -> OpenAIImages:
-    config = ImageConfig(base_url=server.base_url, api_key="sk-test", max_attempts=2, backoff_s=0, **changes)
+def generator(chat_server: ChatServer, **changes: Any) -> OpenAIImages:
+    config = ImageConfig(
+        base_url=chat_server.base_url, api_key="sk-test", max_attempts=2, backoff_s=0, **changes
+    )
     return OpenAIImages(config, sleep=lambda _: None)
 
 
 def test_the_request_is_the_documented_one_and_the_picture_is_kept(
-    server: ChatServer, tmp_path: Path
+    chat_server: ChatServer, tmp_path: Path
 ) -> None:
-    server.queue(png_answer(size=(1024, 1536)))
+    chat_server.queue(png_answer(size=(1024, 1536)))
 
-    out = generator(server).generate(PROMPT, aspect=Aspect.PORTRAIT, out=tmp_path / "p.png")
+    out = generator(chat_server).generate(PROMPT, aspect=Aspect.PORTRAIT, out=tmp_path / "p.png")
 
-    request = server.requests[0]
+    request = chat_server.requests[0]
     assert request.path == "/v1/images/generations"
     assert request.headers["Authorization"] == "Bearer sk-test"
     assert request.body == {"model": "gpt-image-1", "prompt": PROMPT, "n": 1, "size": "1024x1536",
@@ -77,20 +70,20 @@ def test_the_request_is_the_documented_one_and_the_picture_is_kept(
     ],
 )  # fmt: skip
 def test_bad_answers_are_named(
-    server: ChatServer, tmp_path: Path, answer: Any, error: type[Exception], message: str
+    chat_server: ChatServer, tmp_path: Path, answer: Any, error: type[Exception], message: str
 ) -> None:
-    server.queue(answer)
+    chat_server.queue(answer)
 
     with pytest.raises(error, match=message.replace("(", r"\(").replace("[", r"\[")):
-        generator(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
+        generator(chat_server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
 
 
-def test_a_busy_endpoint_is_retried(server: ChatServer, tmp_path: Path) -> None:
-    server.queue(status(503), png_answer())
+def test_a_busy_endpoint_is_retried(chat_server: ChatServer, tmp_path: Path) -> None:
+    chat_server.queue(status(503), png_answer())
 
-    generator(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
+    generator(chat_server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
 
-    assert len(server.requests) == 2
+    assert len(chat_server.requests) == 2
 
 
 def test_without_a_key_the_generator_is_off() -> None:
@@ -98,15 +91,15 @@ def test_without_a_key_the_generator_is_off() -> None:
         OpenAIImages(ImageConfig())
 
 
-def test_pictures_are_made_once_per_prompt_and_shape(server: ChatServer, tmp_path: Path) -> None:
+def test_pictures_are_made_once_per_prompt_and_shape(chat_server: ChatServer, tmp_path: Path) -> None:
     scenes = [Scene(title="Sunset", narration="Evening.", visual=Visual(kind="generated", prompt=PROMPT))] * 2
-    server.queue(png_answer())
-    made = generator(server)
+    chat_server.queue(png_answer())
+    made = generator(chat_server)
 
     first, notices = generated_pictures(scenes, aspect=Aspect.LANDSCAPE, generator=made, cache_dir=tmp_path)
     again, _ = generated_pictures(scenes, aspect=Aspect.LANDSCAPE, generator=made, cache_dir=tmp_path)
 
-    assert len(server.requests) == 1, "the same prompt and shape are asked for once"
+    assert len(chat_server.requests) == 1, "the same prompt and shape are asked for once"
     assert first == again and set(first) == {0, 1} and not notices
 
 
@@ -125,12 +118,12 @@ def script_with_a_generated_scene() -> Script:
     )  # fmt: skip
 
 
-def render(tmp_path: Path, server: ChatServer, name: str) -> tuple[Any, Image.Image]:
+def render(tmp_path: Path, chat_server: ChatServer, name: str) -> tuple[Any, Image.Image]:
     result = run(
         ingest_text(DOCUMENT, name="evenings.md"), options=RenderOptions(captions="none"),
         workdir=tmp_path / f"work-{name}", out=tmp_path / f"{name}.mp4",
         script=script_with_a_generated_scene(),
-        voice_name="espeak", voice_cache_dir=tmp_path / "voice", image_generator=generator(server),
+        voice_name="espeak", voice_cache_dir=tmp_path / "voice", image_generator=generator(chat_server),
         image_cache_dir=tmp_path / f"pictures-{name}",
     )  # fmt: skip
     still = Image.open(tmp_path / f"work-{name}" / "rendition-0" / "slide-00.png").convert("RGB")
@@ -142,22 +135,22 @@ def orange_share(image: Image.Image) -> float:
     return float((np.abs(pixels - np.array(ORANGE)).max(axis=2) <= 10).mean())
 
 
-def test_the_scene_shows_its_generated_picture(server: ChatServer, tmp_path: Path) -> None:
-    server.queue(png_answer())
+def test_the_scene_shows_its_generated_picture(chat_server: ChatServer, tmp_path: Path) -> None:
+    chat_server.queue(png_answer())
 
-    result, still = render(tmp_path, server, "made")
+    result, still = render(tmp_path, chat_server, "made")
 
-    assert server.requests[0].body["size"] == "1536x1024", "the 16:9 video's shape"
+    assert chat_server.requests[0].body["size"] == "1536x1024", "the 16:9 video's shape"
     assert orange_share(still) > 0.15, "the picture is shown, framed under the scene's title"
     assert not any("generated" in notice for notice in result.notices)
 
 
 def test_a_picture_that_cannot_be_made_leaves_a_slide_and_a_notice(
-    server: ChatServer, tmp_path: Path
+    chat_server: ChatServer, tmp_path: Path
 ) -> None:
-    server.queue(status(500), status(500))
+    chat_server.queue(status(500), status(500))
 
-    result, still = render(tmp_path, server, "failed")
+    result, still = render(tmp_path, chat_server, "failed")
 
     assert result.video.is_file(), "the video is made all the same"
     assert orange_share(still) < 0.01
@@ -171,16 +164,11 @@ def test_a_picture_that_cannot_be_made_leaves_a_slide_and_a_notice(
 # ---------------------------------------------------------------- Replicate (Flux)
 
 
-def replicate(server: ChatServer, **changes: Any) -> ReplicateImages:
+def replicate(chat_server: ChatServer, **changes: Any) -> ReplicateImages:
     config = ReplicateConfig(
-        base_url=server.base_url, api_key="r8-test", max_attempts=2, backoff_s=0, poll_s=0.01, **changes
+        base_url=chat_server.base_url, api_key="r8-test", max_attempts=2, backoff_s=0, poll_s=0.01, **changes
     )
     return ReplicateImages(config, sleep=lambda _: None)
-
-
-def prediction(server: ChatServer, status: str, **fields: Any) -> Any:
-    return json_answer({"id": "p1", "status": status, "urls": {"get": f"{server.base_url}/predictions/p1"},
-                        "error": None, "output": None, **fields})  # fmt: skip
 
 
 def png_file(colour: tuple[int, int, int] = ORANGE) -> Any:
@@ -190,17 +178,17 @@ def png_file(colour: tuple[int, int, int] = ORANGE) -> Any:
 
 
 def test_replicate_is_asked_waits_polls_and_the_picture_is_downloaded(
-    server: ChatServer, tmp_path: Path
+    chat_server: ChatServer, tmp_path: Path
 ) -> None:
-    file_url = f"{server.base_url}/files/out-0.png"
-    server.queue(
-        prediction(server, "starting"), prediction(server, "processing"),
-        prediction(server, "succeeded", output=[file_url]), png_file(),
+    file_url = f"{chat_server.base_url}/files/out-0.png"
+    chat_server.queue(
+        prediction(chat_server, "starting"), prediction(chat_server, "processing"),
+        prediction(chat_server, "succeeded", output=[file_url]), png_file(),
     )  # fmt: skip
 
-    out = replicate(server).generate(PROMPT, aspect=Aspect.PORTRAIT, out=tmp_path / "p.png")
+    out = replicate(chat_server).generate(PROMPT, aspect=Aspect.PORTRAIT, out=tmp_path / "p.png")
 
-    created, *polls, download = server.requests
+    created, *polls, download = chat_server.requests
     assert created.path == "/v1/models/black-forest-labs/flux-schnell/predictions"
     assert created.headers["Authorization"] == "Bearer r8-test" and created.headers["Prefer"] == "wait"
     assert created.body == {"input": {"prompt": PROMPT, "aspect_ratio": "9:16", "output_format": "png"}}
@@ -220,17 +208,19 @@ def test_replicate_is_asked_waits_polls_and_the_picture_is_downloaded(
         (lambda s: [status(401)], "refused the API key (HTTP 401"),
     ],
 )  # fmt: skip
-def test_replicate_failures_are_named(server: ChatServer, tmp_path: Path, answers: Any, message: str) -> None:
-    server.queue(*answers(server))
+def test_replicate_failures_are_named(
+    chat_server: ChatServer, tmp_path: Path, answers: Any, message: str
+) -> None:
+    chat_server.queue(*answers(chat_server))
 
     with pytest.raises((ProviderUnavailable, ProviderBadOutput), match=re.escape(message)):
-        replicate(server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
+        replicate(chat_server).generate(PROMPT, aspect=Aspect.LANDSCAPE, out=tmp_path / "p.png")
 
 
-def test_a_prediction_that_runs_too_long_is_given_up(server: ChatServer, tmp_path: Path) -> None:
-    server.queue(*[prediction(server, "processing")] * 50)
+def test_a_prediction_that_runs_too_long_is_given_up(chat_server: ChatServer, tmp_path: Path) -> None:
+    chat_server.queue(*[prediction(chat_server, "processing")] * 50)
     ticks = iter(range(0, 1000, 10))
-    config = ReplicateConfig(base_url=server.base_url, api_key="r8-test", timeout_s=30, poll_s=0.01)
+    config = ReplicateConfig(base_url=chat_server.base_url, api_key="r8-test", timeout_s=30, poll_s=0.01)
     slow = ReplicateImages(config, sleep=lambda _: None, clock=lambda: float(next(ticks)))
 
     with pytest.raises(ProviderUnavailable, match=r"still processing after 30 s \(REPLICATE_TIMEOUT_S\)"):

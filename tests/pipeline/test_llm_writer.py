@@ -49,13 +49,6 @@ API_KEY = "sk-test-key"
 SCRIPT_MODEL = "test/script-model"
 
 
-@pytest.fixture
-def chat_server() -> Iterator[ChatServer]:
-    server = ChatServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="module")
 def zen(corpus: Path) -> tuple[SourceDocument, Outline]:
     document = ingest([corpus / "text/pep-0020.rst"])

@@ -8,7 +8,6 @@ the real Celery worker.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -330,13 +329,6 @@ def test_render_of_an_unknown_version_is_not_found(zen: Project, signed_in: Clie
 
 
 # ---------------------------------------------------------------- usage
-
-
-@pytest.fixture
-def chat_server() -> Iterator[ChatServer]:
-    server = ChatServer().start()
-    yield server
-    server.stop()
 
 
 def llm_writes_the_script(server: ChatServer, settings, tmp_path: Path) -> None:
