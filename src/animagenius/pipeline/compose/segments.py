@@ -202,12 +202,10 @@ class _Run:
         return sum(segment.frames for segment in self.segments)
 
     @property
-    def inputs(self) -> list[tuple[int, int, int]]:
-        """(shot index, the shot's own frame number at the start, frames) of each moving picture each segment
-        shows, in order: a scene's stretch has one, a crossfade two."""
-        return [
-            (index, offset, segment.frames) for segment in self.segments for index, offset in segment.shots
-        ]
+    def inputs(self) -> list[tuple[int, int]]:
+        """(shot index, the shot's own frame number at the start) of each moving picture each segment shows,
+        in order: a scene's stretch has one, a crossfade two."""
+        return [shown for segment in self.segments for shown in segment.shots]
 
 
 def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[_Run]:
@@ -272,7 +270,7 @@ def _render_run(
     folder = workdir / f"{run.first_frame:07d}"
     folder.mkdir(parents=True, exist_ok=True)
     inputs: list[str] = []
-    for index, offset, _ in run.inputs:
+    for index, offset in run.inputs:
         clip = shots[index].clip
         if clip is None:
             inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
