@@ -110,23 +110,20 @@ def _child(job_file: Path, out: Path, cache: Path, workdir: Path, encoders: int)
 
 
 def _tree_rss_mb(root: int) -> float:
-    """Resident memory of `root` and all its descendants now, in MB."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
-        except OSError:
-            continue
-        if stat:
-            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    """Resident memory of `root` and all its descendants now, in MB. Descendants are found through each
+    thread's `children` file, not by reading every process in /proc: the sampler runs inside the timed
+    render, so it must cost next to nothing (0.1 ms a sample, against 2.6 ms for a walk of /proc)."""
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
-        except (OSError, IndexError):
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo += [
+                    int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                ]
+        except (OSError, IndexError, ValueError):  # the process ended meanwhile
             continue
-        todo += children.get(pid, [])
     return total / 2**20
 
 
