@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -73,13 +74,16 @@ def _srt_cues(path: Path) -> list[tuple[float, str]]:
     return cues
 
 
+RECORDING = Path(__file__).parent / "data" / "zen-recording.m4a"
+"""NARRATIONS read by Piper with pauses (`speak_with_pauses`), kept as a file with its words' known times
+(zen-recording.json) so that the caption timing test hears the same recording on every run: Piper's
+synthesis is random and cannot be seeded."""
+
+
 @pytest.fixture(scope="module")
-def recording(
-    piper_voice: Voice, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, float, list[WordTiming]]:
-    out = tmp_path_factory.mktemp("recording") / "my-voice.m4a"
-    duration, words = speak_with_pauses(piper_voice, NARRATIONS, out)
-    return out, duration, words
+def recording() -> tuple[Path, float, list[WordTiming]]:
+    known = json.loads(RECORDING.with_suffix(".json").read_text())
+    return RECORDING, known["length_s"], [WordTiming(**word) for word in known["words"]]
 
 
 @pytest.mark.slow
