@@ -250,17 +250,10 @@ def _render(args: argparse.Namespace) -> int:
 
 def _rendition(text: str, main: RenderOptions, output: Path) -> tuple[RenderOptions, Path]:
     """`9:16,720p,webm` → those options (the rest as the main video's) and the file next to `output`."""
-    parts = [part.strip() for part in text.split(",")]
-    if len(parts) != 3:
-        raise InvalidOption(
-            f"--rendition {text!r} must name an aspect, a resolution and a format, e.g. 9:16,720p,webm"
-        )
-    aspect, resolution, container = parts
-    options = RenderOptions.parse(
-        aspect=aspect, resolution=resolution, duration=main.target_duration_s, captions=main.captions,
-        music=main.music, speed=main.speed, format=container.lower().lstrip("."), theme=main.theme,
-        watermark=main.watermark, transition=main.transition,
-    )  # fmt: skip
+    try:
+        options = main.rendition(text)
+    except InvalidOption as error:
+        raise InvalidOption(f"--{error}") from None  # "--rendition '…' …", as the person typed it
     name = (
         f"{output.stem}-{options.aspect.value.replace(':', 'x')}-{options.resolution.value}.{options.format}"
     )

@@ -473,6 +473,40 @@ class RenderOptions(Frozen):
             brand=brand or Brand(),
         )
 
+    def rendition(self, spec: str) -> RenderOptions:
+        """These options at another aspect, size and format named by `spec`: "9:16,720p,webm", with an
+        optional codec for an mp4 ("16:9,1080p,mp4,h265"). Everything else stays as it is."""
+        parts = [part.strip() for part in spec.split(",")]
+        if len(parts) not in (3, 4):
+            raise InvalidOption(
+                f"rendition {spec!r} must name an aspect, a resolution and a format, e.g. 9:16,720p,webm"
+            )
+        aspect, resolution, format = parts[:3]
+        try:
+            other = RenderOptions.parse(
+                aspect=aspect,
+                resolution=resolution,
+                duration=self.target_duration_s,
+                format=format.lower().lstrip("."),
+                codec=parts[3].lower() if len(parts) == 4 else "h264",
+            )
+        except InvalidOption as error:
+            raise InvalidOption(f"rendition {spec!r}: {error}") from None
+        return self.model_copy(
+            update={
+                "aspect": other.aspect,
+                "resolution": other.resolution,
+                "format": other.format,
+                "codec": other.codec,
+            }
+        )
+
+    @property
+    def rendition_spec(self) -> str:
+        """The `rendition` spec of these options' aspect, size and format."""
+        codec = ",h265" if self.codec == "h265" else ""
+        return f"{self.aspect.value},{self.resolution.value},{self.format}{codec}"
+
     @property
     def size(self) -> tuple[int, int]:
         return frame_size(self.aspect, self.resolution)
@@ -488,6 +522,7 @@ class Rendition(Frozen):
     aspect: Aspect
     resolution: Resolution
     format: VideoFormat
+    codec: Codec = "h264"
 
 
 class RenderResult(Frozen):

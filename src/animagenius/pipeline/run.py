@@ -329,5 +329,5 @@ def _rendition(
     shutil.move(partial, out)
     return Rendition(
         video=out, poster=shown, preview=clip, subtitles=subtitles, aspect=options.aspect,
-        resolution=options.resolution, format=options.format,
+        resolution=options.resolution, format=options.format, codec=options.codec,
     )  # fmt: skip

@@ -58,6 +58,18 @@ FORMATS = {
     "gif": "GIF (no sound)",
 }
 CAPTIONS = {"clean": "Clean", "bold": "Bold", "karaoke": "Karaoke (word by word)", "none": "No captions"}
+RENDITION_CHOICES = [
+    ("9:16,720p,mp4", "Vertical 9:16, 720p MP4 (Shorts, Reels, TikTok)"),
+    ("1:1,720p,mp4", "Square 1:1, 720p MP4 (feeds)"),
+    ("16:9,720p,mp4", "Wide 16:9, 720p MP4"),
+    ("16:9,720p,webm", "Wide 16:9, 720p WebM"),
+    ("16:9,720p,gif", "Wide 16:9, 720p GIF (no sound)"),
+    ("9:16,1080p,mp4", "Vertical 9:16, 1080p MP4"),
+    ("16:9,1080p,mp4", "Wide 16:9, 1080p MP4"),
+]
+"""Common extra renditions offered as checkboxes; a client may send any spec `RenderOptions.rendition`
+reads, such as "1:1,1080p,webm" or "16:9,4k,mp4,h265"."""
+MAX_EXTRA_RENDITIONS = 4
 OWN_MUSIC = "file"
 """The music choice that means "the file I upload"."""
 MUSIC_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg"
@@ -88,6 +100,14 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
+
+
+class RenditionSpecsField(forms.MultipleChoiceField):
+    """Rendition specs: the offered checkboxes, or any other spec; the form checks each against the
+    main video's options and the plan."""
+
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str)
 
 
 class ProjectForm(forms.Form):
@@ -142,6 +162,13 @@ class ProjectForm(forms.Form):
         label="Music file",
         help_text="MP3, M4A, WAV, FLAC or OGG; used when the music is “My own file”.",
         widget=forms.ClearableFileInput(attrs={"accept": MUSIC_ACCEPT}),
+    )
+    renditions = RenditionSpecsField(
+        choices=RENDITION_CHOICES,
+        required=False,
+        label="Also render",
+        help_text=f"Up to {MAX_EXTRA_RENDITIONS} more versions of the same video, made alongside it.",
+        widget=forms.CheckboxSelectMultiple,
     )
     review = forms.BooleanField(
         required=False,
@@ -211,7 +238,30 @@ class ProjectForm(forms.Form):
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error
+            data["extra_renditions"] = self._extra_renditions(data["options"], data.get("renditions") or [])
         return data
+
+    def _extra_renditions(self, main: RenderOptions, specs: Sequence[str]) -> list[RenderOptions]:
+        """The renditions asked for beside the main video, each checked; the main one and repeats dropped."""
+        if len(specs) > MAX_EXTRA_RENDITIONS:
+            self.add_error("renditions", f"Choose at most {MAX_EXTRA_RENDITIONS} more renditions.")
+            return []
+        extras: dict[str, RenderOptions] = {}
+        for spec in specs:
+            try:
+                extra = main.rendition(spec)
+            except InvalidOption as error:
+                self.add_error("renditions", f"{error}.")
+                continue
+            if extra.resolution.value not in self.resolutions:
+                self.add_error(
+                    "renditions",
+                    f"{extra.resolution.value} video is for paid plans; "
+                    f"choose {' or '.join(self.resolutions)} for rendition {spec!r}, or upgrade your plan.",
+                )
+            elif extra.rendition_spec != main.rendition_spec:
+                extras.setdefault(extra.rendition_spec, extra)
+        return list(extras.values())
 
     def _clean_music(self, data: dict[str, Any]) -> None:
         """Keep the music file only when "My own file" is chosen, and only if it can be played as music."""

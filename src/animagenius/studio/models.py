@@ -47,8 +47,15 @@ class Project(BaseModel):
         blank=True,
         help_text="built-in music track name; blank: none, or the project's own `music` asset if it has one",
     )
+    extra_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='more renditions each render makes beside the main video, as specs like "9:16,720p,webm"',
+    )
     ai_script = models.JSONField(null=True, blank=True)
-    video = models.FileField(upload_to="videos/", blank=True)
+    video = models.FileField(
+        upload_to="videos/", blank=True, help_text="the main rendition of the last render"
+    )
     video_duration_s = models.FloatField(null=True, blank=True)
     source_blocks = models.JSONField(
         default=list,
@@ -155,6 +162,9 @@ class RenderJob(BaseModel):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=8, blank=True, help_text="of the video rendered, for estimates")
     video_format = models.CharField(max_length=4, blank=True)
+    extra_renditions = models.JSONField(
+        default=list, blank=True, help_text="render jobs: the project's extra renditions when it was queued"
+    )
     video_s = models.FloatField(null=True, blank=True, help_text="length of the video it made, seconds")
 
     class Meta:
@@ -169,6 +179,36 @@ class RenderJob(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+class Rendition(BaseModel):
+    """One video a render job made (the main one first, position 0), with its poster, preview and captions."""
+
+    job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="renditions")
+    position = models.PositiveSmallIntegerField(help_text="0: the project's main video; then as asked for")
+    aspect = models.CharField(max_length=8)
+    resolution = models.CharField(max_length=8)
+    video_format = models.CharField(max_length=4)
+    codec = models.CharField(max_length=4, help_text="of an mp4: h264 or h265")
+    video = models.FileField(upload_to="videos/")
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    poster = models.FileField(upload_to="videos/", help_text="a JPEG frame of the video")
+    preview = models.FileField(upload_to="videos/", blank=True, help_text="3 s muted MP4; none for a GIF")
+    captions = models.FileField(upload_to="videos/", blank=True, help_text="WebVTT of the narration")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["job", "position"], name="rendition_position_unique"),
+        ]
+        ordering: ClassVar = ["position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        codec = " H.265" if self.codec == "h265" else ""
+        return f"{self.aspect} · {self.resolution} · {self.video_format.upper()}{codec}"
 
 
 class Asset(BaseModel):

@@ -14,7 +14,7 @@ from django.db.models import F, QuerySet
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.voice import VoiceInfo
-from animagenius.studio.models import Asset, BrandKit, Project, RenderJob, ScriptVersion
+from animagenius.studio.models import Asset, BrandKit, Project, RenderJob, Rendition, ScriptVersion
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
@@ -60,7 +60,8 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
     recent = (
         RenderJob.objects.filter(
             kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE, resolution=project.resolution,
-            video_format=project.video_format, video_s__gt=0, started_at__isnull=False,
+            video_format=project.video_format, extra_renditions=project.extra_renditions, video_s__gt=0,
+            started_at__isnull=False,
             finished_at__gt=F("started_at"),
         )
         .order_by("-finished_at")
@@ -72,8 +73,20 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
         if started and finished and length  # the query's filters guarantee them; the types do not know
     ]
     if not paces:
-        return RenderEstimate(video_s * FIRST_GUESS_S_PER_VIDEO_S.get(project.resolution, 1.0), 0)
+        resolutions = [project.resolution, *(spec.split(",")[1] for spec in project.extra_renditions)]
+        pace = sum(FIRST_GUESS_S_PER_VIDEO_S.get(resolution, 1.0) for resolution in resolutions)
+        return RenderEstimate(video_s * pace, 0)
     return RenderEstimate(video_s * statistics.median(paces), len(paces))
+
+
+def rendition_list(*, job: RenderJob) -> QuerySet[Rendition]:
+    """The videos `job` made, the main one first."""
+    return job.renditions.order_by("position")
+
+
+def rendition_get(*, user: User, rendition_id: uuid.UUID) -> Rendition:
+    """One video of the user's projects; raises Rendition.DoesNotExist for anyone else's."""
+    return Rendition.objects.select_related("job__project").get(id=rendition_id, job__project__owner=user)
 
 
 def brand_kit_get(*, user: User) -> BrandKit | None:

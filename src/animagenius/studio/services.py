@@ -38,6 +38,9 @@ from animagenius.pipeline.domain import (
     ScriptRequest,
     SourceDocument,
 )
+from animagenius.pipeline.domain import (
+    Rendition as RenditionResult,
+)
 from animagenius.pipeline.errors import PipelineError
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
@@ -45,7 +48,15 @@ from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors
-from animagenius.studio.models import Asset, BrandKit, FileProcessingLog, Project, RenderJob, ScriptVersion
+from animagenius.studio.models import (
+    Asset,
+    BrandKit,
+    FileProcessingLog,
+    Project,
+    RenderJob,
+    Rendition,
+    ScriptVersion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +82,13 @@ def project_create(
     pasted_text: str = "",
     voice: str = "",
     music_upload: UploadedFile | None = None,
+    extra_renditions: Sequence[RenderOptions] = (),
 ) -> Project:
     """A project with its sources stored as assets, in order. Give `uploads` or `pasted_text`.
 
     `voice` blank: the configured default voice. `music_upload` (already checked) becomes the project's
-    `music` asset and replaces any built-in track named in `options`.
+    `music` asset and replaces any built-in track named in `options`. Each render of the project also
+    makes `extra_renditions` (their aspect, size and format; the rest is `options`).
     """
     sources: list[tuple[str, UploadedFile | ContentFile[bytes]]] = [
         (_safe_name(upload.name or "upload"), upload) for upload in uploads
@@ -98,6 +111,7 @@ def project_create(
             theme=options.theme,
             transition=options.transition,
             music="" if music_upload is not None else options.music,
+            extra_renditions=list(dict.fromkeys(extra.rendition_spec for extra in extra_renditions)),
         )
         if music_upload is not None:
             _asset_store(
@@ -232,6 +246,7 @@ def render_job_create(
             progress=progress,
             resolution=project.resolution,
             video_format=project.video_format,
+            extra_renditions=list(project.extra_renditions),
         )
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
         transaction.on_commit(
@@ -411,9 +426,13 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         brand=_brand(project.owner, workdir / "brand"),
         watermark=project.owner.subscription_tier in WATERMARKED_TIERS,
     )
+    extras = [options.rendition(spec) for spec in job.extra_renditions]
     return run(
         sources,
         options=options,
+        renditions=[
+            (extra, workdir / f"video-{number}.{extra.format}") for number, extra in enumerate(extras, 1)
+        ],
         workdir=workdir / "render",
         out=workdir / f"video.{project.video_format}",
         voice_name=project.voice,
@@ -560,8 +579,10 @@ def _job_start(job: RenderJob) -> None:
 def _job_succeed(job: RenderJob, result: RenderResult) -> None:
     project = job.project
     with transaction.atomic():
-        with result.video.open("rb") as video:
-            project.video.save(f"{project.id}/{job.id}{result.video.suffix}", File(video), save=False)
+        stored = [
+            _rendition_store(job, made, position=position) for position, made in enumerate(result.renditions)
+        ]
+        project.video.name = stored[0].video.name
         if job.script_version is None:  # a render that wrote its own script (made before versions existed)
             project.ai_script = result.script.model_dump(mode="json")
         project.video_duration_s = result.duration_s
@@ -592,6 +613,34 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
                 "script_version": job.script_version.number if job.script_version else None,
             },
         )
+
+
+def _rendition_store(job: RenderJob, made: RenditionResult, *, position: int) -> Rendition:
+    """Keep one video the job made, with its poster, preview and WebVTT captions, under the job's name."""
+    rendition = Rendition(
+        job=job,
+        position=position,
+        aspect=made.aspect.value,
+        resolution=made.resolution.value,
+        video_format=made.format,
+        codec=made.codec,
+        size_bytes=made.video.stat().st_size,
+    )
+    name = f"{job.project_id}/{job.id}-{position}"
+    _field_store(rendition.video, made.video, name=f"{name}{made.video.suffix}")
+    _field_store(rendition.poster, made.poster, name=f"{name}.jpg")
+    if made.preview is not None:
+        _field_store(rendition.preview, made.preview, name=f"{name}.preview{made.preview.suffix}")
+    vtt = next((path for path in made.subtitles if path.suffix == ".vtt"), None)
+    if vtt is not None:
+        _field_store(rendition.captions, vtt, name=f"{name}.vtt")
+    rendition.save()
+    return rendition
+
+
+def _field_store(field: FieldFile, path: Path, *, name: str) -> None:
+    with path.open("rb") as content:
+        field.save(name, File(content), save=False)
 
 
 def _job_fail(job: RenderJob, *, message: str, step: str) -> None:

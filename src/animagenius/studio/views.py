@@ -77,6 +77,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             pasted_text=form.cleaned_data["text"],
             voice=form.cleaned_data["voice"],
             music_upload=form.cleaned_data["music_file"],
+            extra_renditions=form.cleaned_data["extra_renditions"],
         )
         services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
