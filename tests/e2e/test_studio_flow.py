@@ -31,6 +31,7 @@ def test_sign_up_upload_watch_progress_and_play(page: Page, live_server, celery_
     page.select_option("select[name=aspect]", "16:9")
     page.select_option("select[name=resolution]", "720p")
     page.select_option("select[name=duration]", "30")
+    page.get_by_label("Vertical 9:16, 720p MP4").check()  # a second rendition from the same render
     page.uncheck("input[name=review]")  # straight to the video; tests/e2e/test_script_editor.py reviews first
     page.get_by_role("button", name="Create video").click()
 
@@ -62,4 +63,17 @@ def test_sign_up_upload_watch_progress_and_play(page: Page, live_server, celery_
     assert width == 1280
     assert duration > 5
     expect(page.locator("a#download")).to_have_attribute("href", re.compile(r"video\.mp4\?download=1$"))
+    renditions = page.locator("#renditions li.rendition")
+    expect(renditions).to_have_count(2)
+    vertical = page.locator('li.rendition[data-spec="9:16,720p,mp4"]')
+    expect(vertical).to_contain_text("9:16 · 720p · MP4")
+    poster = vertical.locator("img")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
+    assert poster.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [720, 1280]
+    vertical.locator(".rendition-poster").hover()  # its 3-second preview plays over the poster
+    page.wait_for_function(
+        "(v) => !v.paused && v.currentTime > 0.2",
+        arg=vertical.locator("video").element_handle(),
+        timeout=10000,
+    )
     page.screenshot(path=str(artifacts / "project-page.png"), full_page=True)

@@ -32,7 +32,7 @@ from animagenius.studio.forms import (
     scene_cards_estimate,
     scene_cards_parse,
 )
-from animagenius.studio.models import Project, RenderJob, ScriptVersion
+from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion
 
 NEW_SCENE_KEY = "__key__"
 """Placeholder in the new-scene template; the page's script replaces it with a fresh key."""
@@ -129,7 +129,7 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """The live status panel; the page polls it until the job ends."""
     project = _project(request, project_id)
     job = selectors.render_job_latest(project=project)
-    response = render(request, "studio/_job_status.html", {"project": project, "job": job})
+    response = render(request, "studio/_job_status.html", _status_context(project, job))
     if request.headers.get("HX-Request") and job and job.kind == RenderJob.Kind.SCRIPT and job.is_finished:
         response["HX-Refresh"] = "true"  # the drafted script is ready: load the page with its editor
     return response
@@ -219,8 +219,7 @@ def _detail_page(
     job = selectors.render_job_latest(project=project)
     latest = selectors.script_version_latest(project=project)
     context: dict[str, Any] = {
-        "project": project,
-        "job": job,
+        **_status_context(project, job),
         "error": error,
         "music": selectors.project_music_name(project=project),
         "recording_accept": RECORDING_ACCEPT,
@@ -228,6 +227,13 @@ def _detail_page(
     if latest is not None:
         context["editor"] = _editor(project, latest, job=job, cards=cards)
     return render(request, "studio/project_detail.html", context, status=status)
+
+
+def _status_context(project: Project, job: RenderJob | None) -> dict[str, Any]:
+    """What the job status panel shows: the latest job and, once it is done, the videos it made."""
+    done = job is not None and job.status == RenderJob.Status.DONE
+    renditions = list(selectors.rendition_list(job=job)) if done and job is not None else []
+    return {"project": project, "job": job, "renditions": renditions}
 
 
 def _editor(
@@ -282,6 +288,30 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     filename = f"{Path(project.display_title).stem[:80] or 'video'}{Path(project.video.name).suffix}"
     download = request.GET.get("download") == "1"
     return ranged_file_response(request, Path(project.video.path), filename=filename, download=download)
+
+
+RENDITION_FILES = {"video": "", "poster": "-poster", "preview": "-preview", "captions": ""}
+"""A rendition's files (model fields) by the name in their address, and what their download name adds."""
+
+
+@login_required
+@require_GET
+def rendition_file(request: HttpRequest, rendition_id: uuid.UUID, kind: str) -> HttpResponseBase:
+    """One file of a rendition the person made: the video, its poster, its preview or its captions."""
+    if kind not in RENDITION_FILES:
+        raise Http404(f"A rendition has no {kind}; ask for one of {', '.join(RENDITION_FILES)}.")
+    try:
+        rendition = selectors.rendition_get(user=_user(request), rendition_id=rendition_id)
+    except Rendition.DoesNotExist:
+        raise Http404("No such rendition") from None
+    stored = getattr(rendition, kind)
+    if not stored:
+        raise Http404(f"This rendition has no {kind}.")
+    title = Path(rendition.job.project.display_title).stem[:80] or "video"
+    spec = f"{rendition.aspect.replace(':', 'x')}-{rendition.resolution}"
+    filename = f"{title}-{spec}{RENDITION_FILES[kind]}{Path(stored.name).suffix}"
+    download = request.GET.get("download") == "1"
+    return ranged_file_response(request, Path(stored.path), filename=filename, download=download)
 
 
 @login_required
