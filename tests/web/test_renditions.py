@@ -129,9 +129,9 @@ def test_one_render_makes_every_rendition_and_the_page_offers_each(
     ranged = signed_in.get(
         reverse("studio:rendition_file", args=[renditions[1].id, "video"]), headers={"Range": "bytes=0-99"}
     )
-    assert ranged.status_code == 206 and len(b"".join(ranged.streaming_content)) == 100
+    assert ranged.status_code == 206 and len(b"".join(ranged.streaming_content)) == 100  # type: ignore[attr-defined]
     captions = signed_in.get(reverse("studio:rendition_file", args=[renditions[2].id, "captions"]))
-    assert b"".join(captions.streaming_content).startswith(b"WEBVTT")
+    assert b"".join(captions.streaming_content).startswith(b"WEBVTT")  # type: ignore[attr-defined]
 
 
 def test_renditions_are_served_to_their_owner_only(client: Client, user: User, media: Path) -> None:
