@@ -41,6 +41,12 @@ from tests.conftest import ROOT
         ("IMAGES_QUALITY", "ultra", "IMAGES_QUALITY"),
         ("REPLICATE_POLL_S", "0", "REPLICATE_POLL_S"),
         ("RENDER_ENCODERS", "0", "RENDER_ENCODERS=0 must be at least 1"),
+        (
+            "API_RATE_LIMIT",
+            "fast",
+            "API_RATE_LIMIT='fast' is not a rate; write requests per period, e.g. 120/min",
+        ),
+        ("API_RATE_LIMIT", "0/min", "API_RATE_LIMIT='0/min' is not a rate"),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -49,6 +50,18 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
     return value
+
+
+_RATE = re.compile(r"(\d+)/(s|sec|second|m|min|minute|h|hour|d|day)")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as "120/min" (per second, minute, hour or day)."""
+    raw = (_raw(name) or default).strip()
+    match = _RATE.fullmatch(raw)
+    if match is None or int(match.group(1)) < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate; write requests per period, e.g. 120/min")
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

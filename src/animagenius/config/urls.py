@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from animagenius.api.v1 import api as api_v1
 from animagenius.studio import views as studio_views
 
 urlpatterns = [
     path("", studio_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("account/api-keys/", include("animagenius.api.urls")),
+    path("api/v1/", api_v1.urls),
     path("projects/", include("animagenius.studio.urls")),
     path("voices/", studio_views.voice_list, name="voice_list"),
     path("voices/<str:name>/preview", studio_views.voice_preview, name="voice_preview"),

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from pydantic import ValidationError
 
+from animagenius.accounts.models import User
+from animagenius.billing.plans import resolutions_for
 from animagenius.pipeline.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
@@ -28,7 +31,7 @@ from animagenius.pipeline.domain import (
     scene_time_s,
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, InvalidScript
-from animagenius.pipeline.ingest import IngestLimits
+from animagenius.pipeline.ingest import TIER_LIMITS, IngestLimits
 from animagenius.pipeline.music import music_check, music_tracks
 from animagenius.pipeline.recording import recording_check
 from animagenius.pipeline.script_edit import (
@@ -100,6 +103,22 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
+
+
+def upload_max_bytes(*, user: User) -> int:
+    """The largest file `user` may upload: the plan's limit, within the installation's."""
+    return min(settings.UPLOAD_MAX_BYTES, TIER_LIMITS[user.subscription_tier].max_bytes)
+
+
+def project_form(*, user: User, data: QueryDict | None = None, files: Any = None) -> ProjectForm:
+    """The new-video form with the limits of `user`'s plan (the studio page and the API both use it)."""
+    return ProjectForm(
+        data,
+        files,
+        max_bytes=upload_max_bytes(user=user),
+        default_voice=settings.VOICE_PROVIDER,
+        resolutions=resolutions_for(user.subscription_tier),
+    )
 
 
 class RenditionSpecsField(forms.MultipleChoiceField):

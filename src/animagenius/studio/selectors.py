@@ -93,8 +93,18 @@ def brand_kit_get(*, user: User) -> BrandKit | None:
     return BrandKit.objects.filter(owner=user).first()
 
 
-def render_job_get(*, job_id: uuid.UUID) -> RenderJob:
-    return RenderJob.objects.select_related("project").get(id=job_id)
+def render_job_get(*, user: User, job_id: uuid.UUID) -> RenderJob:
+    """A job of the user's projects; raises RenderJob.DoesNotExist for anyone else's."""
+    return RenderJob.objects.select_related("project", "script_version").get(id=job_id, project__owner=user)
+
+
+def render_job_latest_done(*, project: Project) -> RenderJob | None:
+    """The project's newest render that finished with its videos."""
+    return (
+        project.render_jobs.filter(kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE)
+        .order_by("-finished_at", "-created_at")
+        .first()
+    )
 
 
 def script_version_latest(*, project: Project) -> ScriptVersion | None:
@@ -103,6 +113,10 @@ def script_version_latest(*, project: Project) -> ScriptVersion | None:
 
 def script_version_list(*, project: Project) -> QuerySet[ScriptVersion]:
     return project.script_versions.select_related("created_by", "restored_from").order_by("-number")
+
+
+def script_version_by_number(*, project: Project, number: int) -> ScriptVersion | None:
+    return project.script_versions.filter(number=number).first()
 
 
 def script_version_get(*, project: Project, version_id: uuid.UUID) -> ScriptVersion:

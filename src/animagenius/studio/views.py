@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,7 +16,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from animagenius.accounts.models import User
-from animagenius.billing.plans import resolutions_for
 from animagenius.core.http import ranged_file_response
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.script_edit import script_parse
@@ -25,10 +23,10 @@ from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
     RECORDING_ACCEPT,
     BrandKitForm,
-    ProjectForm,
     RenderForm,
     SceneCard,
     ScriptEditForm,
+    project_form,
     scene_cards_estimate,
     scene_cards_parse,
 )
@@ -59,15 +57,7 @@ def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    max_bytes = min(settings.UPLOAD_MAX_BYTES, TIER_LIMITS[user.subscription_tier].max_bytes)
-    form = ProjectForm(
-        request.POST or None,
-        request.FILES or None,
-        max_bytes=max_bytes,
-        default_voice=settings.VOICE_PROVIDER,
-        resolutions=resolutions_for(user.subscription_tier),
-    )
+    form = project_form(user=_user(request), data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             owner=_user(request),

@@ -15,6 +15,7 @@ from animagenius.config.env import (
     env_list,
     env_llm,
     env_path,
+    env_rate,
     env_str,
     env_url,
 )
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "animagenius.studio",
     "animagenius.billing",
     "animagenius.backoffice",
+    "animagenius.api",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,7 @@ STORAGES = {
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/min")  # per API key (or signed-in person)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

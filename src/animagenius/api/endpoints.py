@@ -1,0 +1,260 @@
+"""The REST API's operations. Each one parses the request, calls the studio's services or selectors, and
+answers with a schema; errors are raised as ninja HttpErrors or FormInvalid (see errors.py)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from ninja import Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from animagenius.accounts.models import User
+from animagenius.api.errors import FormInvalid, RequestTooLarge
+from animagenius.api.schemas import (
+    Error,
+    FileKind,
+    FormError,
+    JobOut,
+    ProjectCreateForm,
+    ProjectItemOut,
+    ProjectOut,
+    RenderIn,
+    job_out,
+    project_out,
+)
+from animagenius.core.http import ranged_file_response
+from animagenius.studio import selectors as studio_selectors
+from animagenius.studio import services as studio_services
+from animagenius.studio.forms import MAX_FILES, ProjectForm, project_form, upload_max_bytes
+from animagenius.studio.models import Project, RenderJob, Rendition
+
+router = Router()
+
+PAGE_SIZE = 20
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+CALLER = {401: Error, 422: FormError, 429: Error}
+"""Every operation: no valid key or session (401), invalid parameters (422), too many requests (429)."""
+ONE = {**CALLER, 404: Error}
+"""Operations on one object add: not yours, or no such object (404)."""
+UNSAFE = {400: Error, 403: Error}
+"""Unsafe methods add a malformed body (400) and, signed in through the browser, a failed CSRF check (403)."""
+
+MULTIPART_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": ProjectCreateForm.model_json_schema()}},
+    }
+}
+FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "the file; `Range: bytes=…` is answered 206 with that part",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        206: {"description": "the part of the file asked for with `Range`"},
+    }
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.auth, User)  # type: ignore[attr-defined]
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
+    try:
+        return studio_selectors.project_get(user=_user(request), project_id=project_id)
+    except Project.DoesNotExist:
+        raise HttpError(404, "No such project.") from None
+
+
+@router.get(
+    "/projects",
+    response={200: list[ProjectItemOut], **CALLER},
+    url_name="project_list",
+    summary="Your projects, newest first",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def project_list(request: HttpRequest) -> Any:
+    return studio_selectors.project_list(user=_user(request))
+
+
+@router.post(
+    "/projects",
+    response={201: ProjectOut, 413: Error, 415: Error, **CALLER, **UNSAFE},
+    openapi_extra=MULTIPART_BODY,
+    url_name="project_create",
+    summary="Make a video from files or pasted text",
+)
+def project_create(request: HttpRequest) -> Status[ProjectOut]:
+    """The fields of the studio's new-video form, checked by that same form. With `review=true` the job
+    stops after drafting the script; otherwise the render follows it at once."""
+    user = _user(request)
+    max_bytes = upload_max_bytes(user=user)
+    if request.content_type not in FORM_TYPES:
+        raise HttpError(415, "Send the project's fields as multipart/form-data.")
+    _refuse_oversized(request, max_bytes=max_bytes)
+    form = project_form(user=user, data=_with_defaults(request.POST), files=request.FILES)
+    if not form.is_valid():
+        raise FormInvalid(form.errors)
+    project = studio_services.project_create(
+        owner=user,
+        title=form.cleaned_data["title"],
+        options=form.cleaned_data["options"],
+        uploads=form.cleaned_data["source_file"],
+        pasted_text=form.cleaned_data["text"],
+        voice=form.cleaned_data["voice"],
+        music_upload=form.cleaned_data["music_file"],
+        extra_renditions=form.cleaned_data["extra_renditions"],
+    )
+    studio_services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
+    project.refresh_from_db()  # the job's creation moved it to "queued"
+    return Status(201, _project_out(request, project))
+
+
+@router.get(
+    "/projects/{project_id}",
+    response={200: ProjectOut, **ONE},
+    url_name="project_detail",
+    summary="A project, its latest job and its finished videos",
+)
+def project_detail(request: HttpRequest, project_id: uuid.UUID) -> ProjectOut:
+    return _project_out(request, _project(request, project_id))
+
+
+@router.post(
+    "/projects/{project_id}/renders",
+    response={202: JobOut, 409: Error, **ONE, **UNSAFE},
+    url_name="project_render",
+    summary="Render a saved script version",
+)
+def project_render(
+    request: HttpRequest, project_id: uuid.UUID, payload: RenderIn | None = None
+) -> Status[JobOut]:
+    """Queue the render of `script_version` (default: the latest). 409 while another job of the project
+    runs, or before its script is drafted."""
+    project = _project(request, project_id)
+    number = payload.script_version if payload is not None else None
+    if number is None:
+        version = studio_selectors.script_version_latest(project=project)
+        if version is None:
+            raise HttpError(409, "This project has no script yet; wait for its script job to finish.")
+    else:
+        version = studio_selectors.script_version_by_number(project=project, number=number)
+        if version is None:
+            raise HttpError(404, f"This project has no script version {number}.")
+    try:
+        job = studio_services.render_job_create(project=project, script_version=version)
+    except studio_services.ScriptConflict as conflict:
+        raise HttpError(409, str(conflict)) from None
+    return Status(202, job_out(request, job, renditions=[]))
+
+
+@router.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, **ONE},
+    url_name="job_detail",
+    summary="A job's progress, and its videos once done",
+)
+def job_detail(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
+    try:
+        job = studio_selectors.render_job_get(user=_user(request), job_id=job_id)
+    except RenderJob.DoesNotExist:
+        raise HttpError(404, "No such job.") from None
+    return job_out(request, job, renditions=_renditions(job))
+
+
+@router.get(
+    "/renditions/{rendition_id}/{kind}",
+    response={416: Error, **ONE},
+    openapi_extra=FILE_RESPONSE,
+    url_name="rendition_file",
+    summary="Download or stream one file of a rendition",
+)
+def rendition_file(
+    request: HttpRequest, rendition_id: uuid.UUID, kind: FileKind, download: bool = False
+) -> HttpResponseBase:
+    """`kind`: the video, its JPEG poster, its 3 s preview or its WebVTT captions. Supports `Range`;
+    `?download=1` sends it as an attachment."""
+    try:
+        rendition = studio_selectors.rendition_get(user=_user(request), rendition_id=rendition_id)
+    except Rendition.DoesNotExist:
+        raise HttpError(404, "No such rendition.") from None
+    stored = getattr(rendition, kind)
+    if not stored:
+        raise HttpError(404, _MISSING[kind])
+    path = Path(stored.path)
+    if not path.is_file():
+        raise HttpError(404, f"The {kind} file of this rendition is no longer stored.")
+    title = Path(rendition.job.project.display_title).stem[:80] or "video"
+    spec = f"{rendition.aspect.replace(':', 'x')}-{rendition.resolution}"
+    filename = f"{title}-{spec}{_NAME_ADDS[kind]}{path.suffix}"
+    response = ranged_file_response(request, path, filename=filename, download=download)
+    if response.status_code == 416:
+        unsatisfiable = HttpResponse(
+            '{"detail": "The range asked for is outside the file."}',
+            status=416,
+            content_type="application/json",
+        )
+        unsatisfiable["Content-Range"] = response["Content-Range"]
+        return unsatisfiable
+    return response
+
+
+_NAME_ADDS = {"video": "", "poster": "-poster", "preview": "-preview", "captions": ""}
+"""What each file's download name adds to the video's (the same names as the studio's downloads)."""
+_MISSING = {
+    "video": "This rendition has no video file.",
+    "poster": "This rendition has no poster.",
+    "preview": "This rendition has no preview: a GIF has none.",
+    "captions": "This rendition has no captions: the narration was not captioned.",
+}
+
+
+def _refuse_oversized(request: HttpRequest, *, max_bytes: int) -> None:
+    """Refuse, before reading it, a body larger than the form could accept: every file and the music file
+    at the plan's limit, and the text fields."""
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HttpError(400, "The Content-Length header is not a number.") from None
+    if size > max_bytes * (MAX_FILES + 1) + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
+        raise RequestTooLarge(
+            f"The request is larger than {MAX_FILES} files of your plan's "
+            f"{max(1, max_bytes // 2**20)} MB limit; upload fewer or smaller files."
+        )
+
+
+def _with_defaults(data: QueryDict) -> QueryDict:
+    """The fields sent, plus the form's initial value of each required field left out (the page always
+    sends one), so that a client may send only what it changes: the aspect, resolution and length."""
+    filled = data.copy()
+    for name, field in ProjectForm.base_fields.items():
+        if field.required and name not in filled and field.initial is not None:
+            filled[name] = str(field.initial)
+    return filled
+
+
+def _renditions(job: RenderJob) -> list[Rendition]:
+    if job.kind != RenderJob.Kind.RENDER or job.status != RenderJob.Status.DONE:
+        return []
+    return list(studio_selectors.rendition_list(job=job))
+
+
+def _project_out(request: HttpRequest, project: Project) -> ProjectOut:
+    job = studio_selectors.render_job_latest(project=project)
+    done = studio_selectors.render_job_latest_done(project=project)
+    version = studio_selectors.script_version_latest(project=project)
+    return project_out(
+        request,
+        project,
+        job=job_out(request, job, renditions=_renditions(job)) if job is not None else None,
+        script_version=version.number if version is not None else None,
+        renditions=_renditions(done) if done is not None else [],
+    )

@@ -1,0 +1,202 @@
+"""What the API sends and accepts, as pydantic schemas (they are also its OpenAPI document)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
+
+from animagenius.pipeline.domain import Aspect, Resolution
+from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
+from animagenius.studio.models import Project, RenderJob, Rendition
+
+FileKind = Literal["video", "poster", "preview", "captions"]
+
+
+class Error(Schema):
+    detail: str = Field(description="what went wrong, in words a person can act on")
+
+
+class FormError(Error):
+    errors: dict[str, list[str]] = Field(
+        description='the problems by field name; "__all__" for those of the request as a whole'
+    )
+
+
+class RenditionOut(Schema):
+    id: uuid.UUID
+    position: int = Field(description="0: the main video; then the extra renditions in the order asked")
+    aspect: str
+    resolution: str
+    video_format: str
+    codec: str
+    size_bytes: int
+    video_url: str
+    poster_url: str = Field(description="a JPEG frame")
+    preview_url: str | None = Field(description="a 3 s muted clip; none for a GIF")
+    captions_url: str | None = Field(description="WebVTT of the narration; none when there are no captions")
+
+
+class JobOut(Schema):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    kind: Literal["script", "render"] = Field(description="script: drafting the script; render: the video")
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    stage: str
+    progress: float = Field(description="0-100")
+    error: str = Field(description="why it failed, when it did")
+    notices: list[str] = Field(description="plain-words notes about the result")
+    script_version: int | None = Field(description="render jobs: the script version rendered")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    renditions: list[RenditionOut] = Field(description="the videos it made, once done")
+
+
+class _ProjectFields(Schema):
+    id: uuid.UUID
+    title: str = Field(description="the title given, else the document's, else the upload's name")
+    status: str = Field(description=", ".join(Project.Status.values))
+    created_at: datetime
+    aspect: str
+    resolution: str
+    video_format: str
+    extra_renditions: list[str] = Field(description='specs like "9:16,720p,webm"')
+
+
+class ProjectItemOut(_ProjectFields):
+    @staticmethod
+    def resolve_title(project: Project) -> str:
+        return project.display_title
+
+
+class ProjectOut(_ProjectFields):
+    codec: str
+    target_duration_s: int
+    voice: str
+    speed: float
+    caption_style: str
+    transition: str
+    theme: str
+    music: str
+    job: JobOut | None = Field(description="the project's latest job")
+    script_version: int | None = Field(description="the latest saved script version; none before drafting")
+    renditions: list[RenditionOut] = Field(description="the videos of its latest finished render")
+
+
+class RenderIn(Schema):
+    script_version: int | None = Field(None, ge=1, description="the version to render; default the latest")
+
+
+def _one_of(default: object, values: Sequence[str | int | float], description: str | None = None) -> Any:
+    return Field(default, description=description, json_schema_extra={"enum": list(values)})
+
+
+class ProjectCreateForm(Schema):
+    """The multipart fields of a new project: those of the studio's new-video form.
+
+    Only documents the request body; the fields are read and checked by the studio's own ProjectForm.
+    """
+
+    source_file: list[bytes] = Field(
+        [], description="one or more documents, photos, recordings or videos, in order; or give `text`"
+    )
+    text: str = Field("", description="pasted text (Markdown works), instead of files")
+    title: str = Field("", description="blank: taken from the document")
+    aspect: str = _one_of("16:9", [a.value for a in Aspect])
+    resolution: str = _one_of("720p", [r.value for r in Resolution], "4k is for paid plans")
+    duration: int = _one_of(60, [seconds for seconds, _ in DURATIONS], "target length, seconds")
+    video_format: str = _one_of("mp4", list(FORMATS))
+    transition: str = Field("crossfade", description="crossfade, cut, slide or wipe")
+    theme: str = Field("dark", description="dark, light, bold or minimal")
+    voice: str = Field("", description="a voice name from GET /voices/; blank: the default voice")
+    speed: float = _one_of(1.0, [speed for speed, _ in SPEEDS])
+    caption_style: str = _one_of("clean", list(CAPTIONS))
+    music: str = Field("", description='a built-in track name, "file" for `music_file`, or blank for none')
+    music_file: bytes | None = Field(None, description='MP3, M4A, WAV, FLAC or OGG, with music="file"')
+    renditions: list[str] = Field(
+        [],
+        max_length=MAX_EXTRA_RENDITIONS,
+        description='extra videos made beside the main one, each "aspect,resolution,format[,codec]", '
+        'e.g. "9:16,720p,webm"; repeat the field for several',
+    )
+    review: bool = Field(
+        False, description="true: stop after drafting the script so it can be edited; false: render at once"
+    )
+
+
+def file_url(request: HttpRequest, rendition: Rendition, kind: str) -> str:
+    return request.build_absolute_uri(
+        reverse("api-v1:rendition_file", kwargs={"rendition_id": rendition.id, "kind": kind})
+    )
+
+
+def rendition_out(request: HttpRequest, rendition: Rendition) -> RenditionOut:
+    return RenditionOut(
+        id=rendition.id,
+        position=rendition.position,
+        aspect=rendition.aspect,
+        resolution=rendition.resolution,
+        video_format=rendition.video_format,
+        codec=rendition.codec,
+        size_bytes=rendition.size_bytes,
+        video_url=file_url(request, rendition, "video"),
+        poster_url=file_url(request, rendition, "poster"),
+        preview_url=file_url(request, rendition, "preview") if rendition.preview else None,
+        captions_url=file_url(request, rendition, "captions") if rendition.captions else None,
+    )
+
+
+def job_out(request: HttpRequest, job: RenderJob, *, renditions: Sequence[Rendition]) -> JobOut:
+    return JobOut(
+        id=job.id,
+        project_id=job.project_id,
+        kind=job.kind,  # type: ignore[arg-type]
+        status=job.status,  # type: ignore[arg-type]
+        stage=job.stage,
+        progress=job.progress,
+        error=job.error,
+        notices=list(job.notices),
+        script_version=job.script_version.number if job.script_version else None,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        renditions=[rendition_out(request, rendition) for rendition in renditions],
+    )
+
+
+def project_out(
+    request: HttpRequest,
+    project: Project,
+    *,
+    job: JobOut | None,
+    script_version: int | None,
+    renditions: Sequence[Rendition],
+) -> ProjectOut:
+    return ProjectOut(
+        id=project.id,
+        title=project.display_title,
+        status=project.status,
+        created_at=project.created_at,
+        aspect=project.aspect,
+        resolution=project.resolution,
+        video_format=project.video_format,
+        extra_renditions=list(project.extra_renditions),
+        codec=project.codec,
+        target_duration_s=project.target_duration_s,
+        voice=project.voice,
+        speed=project.speed,
+        caption_style=project.caption_style,
+        transition=project.transition,
+        theme=project.theme,
+        music=project.music,
+        job=job,
+        script_version=script_version,
+        renditions=[rendition_out(request, rendition) for rendition in renditions],
+    )

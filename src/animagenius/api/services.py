@@ -1,0 +1,33 @@
+"""Writes for API keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from animagenius.accounts.models import User
+from animagenius.api.models import ApiKey
+from animagenius.api.tokens import SHOWN_CHARS, token_hash, token_new
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    key: ApiKey
+    token: str  # the only time the token exists outside the caller's hands
+
+
+def api_key_create(*, owner: User, name: str) -> NewApiKey:
+    token = token_new()
+    key = ApiKey.objects.create(
+        owner=owner, name=name.strip(), prefix=token[:SHOWN_CHARS], hashed=token_hash(token)
+    )
+    return NewApiKey(key=key, token=token)
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoke `key` from now on; revoking it again keeps the first time."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at", "updated_at"])
+    return key
