@@ -20,6 +20,7 @@ whole pixels of the frame, at 1× steps of two pixels, which shimmer on sharp sl
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import itertools
@@ -46,7 +47,7 @@ SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Bur
 KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
 CACHE_MAX_BYTES = 10 * 2**30  # the default size of the segment cache
 IN_USE_S = 3600  # cache files used this recently are never trimmed: a render may be about to join them
-RUN_INPUTS = 3  # moving pictures one ffmpeg draws at most: each is held decoded while it runs
+RUN_INPUTS = 3  # moving pictures one ffmpeg draws at most: each holds frames while it runs
 
 
 @dataclass(frozen=True)
@@ -177,10 +178,12 @@ def render_picture(
     if sound_cached:
         encoded_sound.touch()
     _render_all(
-        _runs(todo), shots, picture, workdir=workdir / "segments", progress=progress,
-        encoders=encoders,
-        sound=None if sound_cached else (sound, encoded_sound, total / picture.fps),
+        _runs(todo), shots, picture, workdir=workdir / "segments", progress=progress, encoders=encoders
     )  # fmt: skip
+    if not sound_cached:  # after the picture, not beside it: beside, it added 20-40 MB to the peak
+        _encode_sound(
+            sound, picture.encoding, seconds=total / picture.fps, workdir=workdir, out=encoded_sound
+        )
     _join(files, encoded_sound, picture.encoding, duration_s=total / picture.fps, workdir=workdir, out=out)
     return cached
 
@@ -202,15 +205,26 @@ class _Run:
         return sum(segment.frames for segment in self.segments)
 
     @property
-    def inputs(self) -> list[tuple[int, int]]:
+    def moving(self) -> list[tuple[int, int]]:
         """(shot index, the shot's own frame number at the start) of each moving picture each segment shows,
         in order: a scene's stretch has one, a crossfade two."""
         return [shown for segment in self.segments for shown in segment.shots]
 
+    def sources(self, shots: Sequence[Shot]) -> list[tuple[int, int]]:
+        """The inputs that draw the run, in order of first use (see `_source_of`)."""
+        return list(dict.fromkeys(_source_of(shown, shots) for shown in self.moving))
+
+
+def _source_of(shown: tuple[int, int], shots: Sequence[Shot]) -> tuple[int, int]:
+    """The input a moving picture is drawn from: a still is decoded once for every segment of its run that
+    shows it (offset -1); a clip is read from its own place."""
+    index, offset = shown
+    return (index, offset) if shots[index].clip is not None else (index, -1)
+
 
 def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[_Run]:
-    """`todo` as runs of neighbouring segments, each with at most RUN_INPUTS moving pictures (each is held
-    decoded while its ffmpeg runs: memory stays flat in the video's length)."""
+    """`todo` as runs of neighbouring segments, each with at most RUN_INPUTS moving pictures (memory stays
+    flat in the video's length; longer runs, with their stills shared, measured more memory, not less)."""
     runs: list[list[tuple[Segment, Path]]] = []
     for segment, file in todo:
         current = runs[-1] if runs else None
@@ -233,28 +247,14 @@ def _render_all(
     workdir: Path,
     progress: _Progress,
     encoders: int,
-    sound: tuple[Path, Path, float] | None,
 ) -> None:
-    """The runs, `encoders` at a time (each encoder sharing the cores), and beside them the sound to encode,
-    if any (`sound`: the WAV, the encoded file to write, its seconds)."""
+    """The runs, `encoders` at a time, each encoder sharing the cores."""
     threads = max(1, (os.cpu_count() or 1) // encoders)
-    with (
-        ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound") as beside,
-    ):
-        futures = []
-        if sound is not None:  # first: it then runs beside the segments, not alone after them
-            wav, encoded, seconds = sound
-            futures.append(
-                beside.submit(
-                    _encode_sound, wav, picture.encoding, seconds=seconds, workdir=workdir, out=encoded
-                )
-            )
-        futures += [
+    with ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool:
+        pending = {
             pool.submit(_render_run, run, shots, picture, workdir=workdir, progress=progress, threads=threads)
             for run in runs
-        ]
-        pending = set(futures)
+        }
         while pending:
             done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
             progress.report()
@@ -270,7 +270,8 @@ def _render_run(
     folder = workdir / f"{run.first_frame:07d}"
     folder.mkdir(parents=True, exist_ok=True)
     inputs: list[str] = []
-    for index, offset in run.inputs:
+    sources = run.sources(shots)
+    for index, offset in sources:
         clip = shots[index].clip
         if clip is None:
             inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
@@ -288,7 +289,7 @@ def _render_run(
     report = progress.tracker(run.frames)
     try:
         args = [
-            *inputs, "-filter_complex", _run_graph(run, picture, shots, folder),
+            *inputs, "-filter_complex", _run_graph(run, sources, picture, shots, folder),
             "-map", "[video]", "-frames:v", str(run.frames),
             *picture.encoding.video, *picture.encoding.threaded(threads),
             "-r", str(picture.fps), "-fps_mode", "cfr", "-g", str(picture.fps * KEYFRAME_EVERY_S),
@@ -326,18 +327,27 @@ def _segment_options(picture: Picture, bounds: Sequence[int]) -> tuple[str, ...]
     return (*cuts, "-segment_format_options", f"video_track_timescale={ticks}:movie_timescale={ticks}")
 
 
-def _run_graph(run: _Run, picture: Picture, shots: Sequence[Shot], folder: Path) -> str:
-    """Each segment's moving pictures (crossfaded into one another in a crossfade), the segments one after
-    another, the mark, the captions. `concat` asks for one segment's frames at a time, so only that
+def _run_graph(
+    run: _Run, sources: Sequence[tuple[int, int]], picture: Picture, shots: Sequence[Shot], folder: Path
+) -> str:
+    """Each input prepared once (a still scaled for Ken Burns) and split among the moving pictures drawn
+    from it; each segment's moving pictures (crossfaded into one another in a crossfade); the segments one
+    after another, the mark, the captions. `concat` asks for one segment's frames at a time, so only that
     segment's pictures are being drawn."""
     chains, ends = [], []
+    uses = collections.Counter(_source_of(shown, shots) for shown in run.moving)
+    labels: dict[tuple[int, int], list[str]] = {}
+    for number, source in enumerate(sources):
+        labels[source] = [f"[i{number}.{use}]" for use in range(uses[source])]
+        split = f",split={uses[source]}" if uses[source] > 1 else ""
+        prepared = "null" if shots[source[0]].clip is not None else _supersampled(picture)
+        chains.append(f"[{number}:v]{prepared}{split}{''.join(labels[source])}")
     position = 0
     for number, segment in enumerate(run.segments):
         moving = []
         for index, offset in segment.shots:
-            chains.append(
-                f"[{position}:v]{_moving(shots[index], offset, segment.frames, picture)}[v{position}]"
-            )
+            label = labels[_source_of((index, offset), shots)].pop(0)
+            chains.append(f"{label}{_moving(shots[index], offset, segment.frames, picture)}[v{position}]")
             moving.append(f"[v{position}]")
             position += 1
         if len(moving) == 2:
@@ -353,7 +363,7 @@ def _run_graph(run: _Run, picture: Picture, shots: Sequence[Shot], folder: Path)
     chains.append(f"{''.join(ends)}concat=n={len(ends)}:v=1:a=0{last}")
     if picture.watermark is not None:
         right, top = picture.mark_offset
-        chains.append(f"{last}[{position}:v]overlay=x=W-w-{right}:y={top}:format=yuv420[marked]")
+        chains.append(f"{last}[{len(sources)}:v]overlay=x=W-w-{right}:y={top}:format=yuv420[marked]")
         last = "[marked]"
     # exact timestamps on the frame grid: the joined segments then play at a constant rate
     window = _captions_window(run.first_frame, run.frames, picture)
@@ -376,14 +386,20 @@ def _playing(frames: int, picture: Picture) -> str:
     )
 
 
+def _supersampled(picture: Picture) -> str:
+    """A still at the size Ken Burns crops it from: twice the frame's up to SUPERSAMPLED_UP_TO wide."""
+    width, height = picture.size
+    scale = 2 if width <= SUPERSAMPLED_UP_TO else 1
+    return f"scale={scale * width}:{scale * height}:flags=bicubic"
+
+
 def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
-    """Frames `offset` … `offset + frames` of the shot's zoom, at the picture's size and rate."""
+    """Frames `offset` … `offset + frames` of the shot's zoom, at the picture's size and rate, from the
+    still `_supersampled`."""
     width, height = picture.size
     zoom = f"1+{shot.zoom_end - 1:.5f}*(on+{offset})/{max(1, shot.frames - 1)}"
-    scale = 2 if width <= SUPERSAMPLED_UP_TO else 1
     focus_x, focus_y = focus_of(shot.still)  # the point that stays put while the picture grows around it
     return (
-        f"scale={scale * width}:{scale * height}:flags=bicubic,"
         f"zoompan=z='{zoom}':x='{focus_x:.4f}*(iw-iw/zoom)':y='{focus_y:.4f}*(ih-ih/zoom)':d={frames}"
         f":s={width}x{height}:fps={picture.fps},setsar=1,format=yuv420p"
     )
