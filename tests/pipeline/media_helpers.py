@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import wave
 from pathlib import Path
 
@@ -16,3 +17,15 @@ def silent_track(path: Path, seconds: float, words: tuple[WordTiming, ...] = ())
         silence.setframerate(22050)
         silence.writeframes(b"\0\0" * round(22050 * seconds))
     return VoiceTrack(audio=path, words=words, duration_s=seconds)
+
+
+RECORDINGS = Path(__file__).parent / "data"
+
+
+def kept_recording(name: str) -> tuple[Path, float, list[WordTiming]]:
+    """A speech recording kept in tests/pipeline/data (`name`.m4a), its length and its words' known times
+    (`name`.json). Piper read it with pauses (test_recording.speak_with_pauses): its synthesis is random and
+    cannot be seeded, so timing tests hear a kept reading and give the same result on every run."""
+    audio = RECORDINGS / f"{name}.m4a"
+    known = json.loads(audio.with_suffix(".json").read_text())
+    return audio, known["length_s"], [WordTiming(**word) for word in known["words"]]

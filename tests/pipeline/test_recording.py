@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from animagenius.pipeline.recording import RecordingMismatch
 from animagenius.pipeline.run import run
 from animagenius.pipeline.script_edit import script_dump
 from tests.pipeline.cli_helpers import assert_one_line_error, cli
+from tests.pipeline.media_helpers import kept_recording
 
 NARRATIONS = (
     "Beautiful code is better than ugly code.",
@@ -74,16 +74,9 @@ def _srt_cues(path: Path) -> list[tuple[float, str]]:
     return cues
 
 
-RECORDING = Path(__file__).parent / "data" / "zen-recording.m4a"
-"""NARRATIONS read by Piper with pauses (`speak_with_pauses`), kept as a file with its words' known times
-(zen-recording.json) so that the caption timing test hears the same recording on every run: Piper's
-synthesis is random and cannot be seeded."""
-
-
 @pytest.fixture(scope="module")
 def recording() -> tuple[Path, float, list[WordTiming]]:
-    known = json.loads(RECORDING.with_suffix(".json").read_text())
-    return RECORDING, known["length_s"], [WordTiming(**word) for word in known["words"]]
+    return kept_recording("zen-recording")  # NARRATIONS, read by Piper with pauses
 
 
 @pytest.mark.slow

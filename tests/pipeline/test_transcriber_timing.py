@@ -1,14 +1,13 @@
 """Word starts from the transcriber: Whisper's words, forced-aligned by pocketsphinx, snapped to pauses.
 
 The speech is Piper's, whose word times are known from its own phoneme durations; the transcriber sees only
-the sound (an AAC file, as a person's recording would be).
+the sound (an AAC file, as a person's recording would be: a kept one, tests/pipeline/data/tides-recording).
 """
 
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,7 @@ from animagenius.pipeline.providers.local.sphinx import word_starts
 from animagenius.pipeline.providers.local.whisper import WhisperTranscriber
 from animagenius.pipeline.providers.protocols import Voice
 from animagenius.pipeline.wav import resampled
-from tests.pipeline.test_recording import NARRATIONS, speak_with_pauses
+from tests.pipeline.media_helpers import kept_recording
 
 SENTENCES = (
     "The moon pulls the oceans, and twice a day the water rises and falls along the coast.",
@@ -75,11 +74,8 @@ def test_sound_that_is_not_the_words_gives_no_starts() -> None:
 
 
 @pytest.mark.slow
-def test_transcribed_word_starts_are_on_the_words_after_pauses_too(
-    piper_voice: Voice, tmp_path: Path
-) -> None:
-    recording = tmp_path / "tides.m4a"
-    _, known = speak_with_pauses(piper_voice, SENTENCES + NARRATIONS, recording)
+def test_transcribed_word_starts_are_on_the_words_after_pauses_too() -> None:
+    recording, _, known = kept_recording("tides-recording")  # SENTENCES + NARRATIONS, read with pauses
     transcriber = WhisperTranscriber.default()
 
     aligned = start_errors(known, list(transcriber.transcribe(recording).words))
