@@ -262,7 +262,7 @@ def test_throttled_requests_are_429_with_retry_after(api, settings):
     assert statuses == [200, 200, 200, 429]
     refused = api.get("/projects")
     assert refused.status_code == 429 and refused.json()["detail"]
-    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert 55 <= int(refused["Retry-After"]) <= 60  # until the first of the three leaves the minute
 
 
 def test_the_limit_is_per_key(client: Client, user, settings):
