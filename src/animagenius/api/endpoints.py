@@ -192,10 +192,7 @@ def rendition_file(
     path = Path(stored.path)
     if not path.is_file():
         raise HttpError(404, f"The {kind} file of this rendition is no longer stored.")
-    title = Path(rendition.job.project.display_title).stem[:80] or "video"
-    spec = f"{rendition.aspect.replace(':', 'x')}-{rendition.resolution}"
-    filename = f"{title}-{spec}{_NAME_ADDS[kind]}{path.suffix}"
-    response = ranged_file_response(request, path, filename=filename, download=download)
+    response = ranged_file_response(request, path, filename=rendition.download_name(kind), download=download)
     if response.status_code == 416:
         unsatisfiable = HttpResponse(
             '{"detail": "The range asked for is outside the file."}',
@@ -207,8 +204,6 @@ def rendition_file(
     return response
 
 
-_NAME_ADDS = {"video": "", "poster": "-poster", "preview": "-preview", "captions": ""}
-"""What each file's download name adds to the video's (the same names as the studio's downloads)."""
 _MISSING = {
     "video": "This rendition has no video file.",
     "poster": "This rendition has no poster.",

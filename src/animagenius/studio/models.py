@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from django.conf import settings
@@ -76,6 +77,11 @@ class Project(BaseModel):
     @property
     def display_title(self) -> str:
         return self.title or self.source_name or "Untitled"
+
+    @property
+    def download_stem(self) -> str:
+        """The start of its files' names when downloaded."""
+        return Path(self.display_title).stem[:80] or "video"
 
 
 class ScriptVersion(BaseModel):
@@ -205,10 +211,19 @@ class Rendition(BaseModel):
     def __str__(self) -> str:
         return self.label
 
+    FILE_NAMES: ClassVar = {"video": "", "poster": "-poster", "preview": "-preview", "captions": ""}
+    """Its files (model fields) by the name in their address, and what their download name adds."""
+
     @property
     def label(self) -> str:
         codec = " H.265" if self.codec == "h265" else ""
         return f"{self.aspect} · {self.resolution} · {self.video_format.upper()}{codec}"
+
+    def download_name(self, kind: str) -> str:
+        """The name the file `kind` (one of FILE_NAMES) downloads as, e.g. "Tides-9x16-720p-poster.jpg"."""
+        stored = getattr(self, kind)
+        spec = f"{self.aspect.replace(':', 'x')}-{self.resolution}"
+        return f"{self.job.project.download_stem}-{spec}{self.FILE_NAMES[kind]}{Path(stored.name).suffix}"
 
 
 class Asset(BaseModel):

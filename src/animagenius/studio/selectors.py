@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import Block, Provenance, SourceDocument
+from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
 from animagenius.pipeline.voice import VoiceInfo
 from animagenius.studio.models import Asset, BrandKit, Project, RenderJob, Rendition, ScriptVersion
 
@@ -73,7 +73,8 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
         if started and finished and length  # the query's filters guarantee them; the types do not know
     ]
     if not paces:
-        resolutions = [project.resolution, *(spec.split(",")[1] for spec in project.extra_renditions)]
+        extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
+        resolutions = [project.resolution, *extras]
         pace = sum(FIRST_GUESS_S_PER_VIDEO_S.get(resolution, 1.0) for resolution in resolutions)
         return RenderEstimate(video_s * pace, 0)
     return RenderEstimate(video_s * statistics.median(paces), len(paces))

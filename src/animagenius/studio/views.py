@@ -275,21 +275,17 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     project = _project(request, project_id)
     if not project.video:
         raise Http404("This project has no finished video yet")
-    filename = f"{Path(project.display_title).stem[:80] or 'video'}{Path(project.video.name).suffix}"
+    filename = f"{project.download_stem}{Path(project.video.name).suffix}"
     download = request.GET.get("download") == "1"
     return ranged_file_response(request, Path(project.video.path), filename=filename, download=download)
-
-
-RENDITION_FILES = {"video": "", "poster": "-poster", "preview": "-preview", "captions": ""}
-"""A rendition's files (model fields) by the name in their address, and what their download name adds."""
 
 
 @login_required
 @require_GET
 def rendition_file(request: HttpRequest, rendition_id: uuid.UUID, kind: str) -> HttpResponseBase:
     """One file of a rendition the person made: the video, its poster, its preview or its captions."""
-    if kind not in RENDITION_FILES:
-        raise Http404(f"A rendition has no {kind}; ask for one of {', '.join(RENDITION_FILES)}.")
+    if kind not in Rendition.FILE_NAMES:
+        raise Http404(f"A rendition has no {kind}; ask for one of {', '.join(Rendition.FILE_NAMES)}.")
     try:
         rendition = selectors.rendition_get(user=_user(request), rendition_id=rendition_id)
     except Rendition.DoesNotExist:
@@ -297,11 +293,10 @@ def rendition_file(request: HttpRequest, rendition_id: uuid.UUID, kind: str) -> 
     stored = getattr(rendition, kind)
     if not stored:
         raise Http404(f"This rendition has no {kind}.")
-    title = Path(rendition.job.project.display_title).stem[:80] or "video"
-    spec = f"{rendition.aspect.replace(':', 'x')}-{rendition.resolution}"
-    filename = f"{title}-{spec}{RENDITION_FILES[kind]}{Path(stored.name).suffix}"
     download = request.GET.get("download") == "1"
-    return ranged_file_response(request, Path(stored.path), filename=filename, download=download)
+    return ranged_file_response(
+        request, Path(stored.path), filename=rendition.download_name(kind), download=download
+    )
 
 
 @login_required
