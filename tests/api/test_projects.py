@@ -196,6 +196,27 @@ def test_a_render_is_queued_for_the_latest_version_or_refused_with_409(
     assert bad.status_code == 422 and "script_version" in bad.json()["errors"]
 
 
+def test_a_queued_job_is_cancelled_once_and_then_409(api, user, other_user):
+    project = _project(user, status=Project.Status.QUEUED)
+    _version(project, 1)
+    job = RenderJob.objects.create(project=project, script_version=project.script_versions.get())
+    theirs = RenderJob.objects.create(project=_project(other_user))
+
+    cancelled = api.post(f"/jobs/{job.id}/cancel")
+    again = api.post(f"/jobs/{job.id}/cancel")
+    not_mine = api.post(f"/jobs/{theirs.id}/cancel")
+
+    assert cancelled.status_code == 200, cancelled.content
+    assert (cancelled.json()["status"], cancelled.json()["stage"]) == ("cancelled", "cancelled")
+    assert api.get(f"/jobs/{job.id}").json()["status"] == "cancelled"
+    assert again.status_code == 409
+    assert again.json()["detail"] == "This job has already ended (cancelled): nothing to cancel."
+    assert not_mine.status_code == 404 and not_mine.json()["detail"] == "No such job."
+    theirs.refresh_from_db()
+    project.refresh_from_db()
+    assert theirs.status == RenderJob.Status.QUEUED and project.status == Project.Status.REVIEW
+
+
 def test_a_finished_job_and_project_show_their_renditions_with_download_urls(api, user, media):
     project = _project(user, status=Project.Status.DONE, extra_renditions=["9:16,720p,webm"])
     version = _version(project)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.api.conftest import Api
+from tests.processes import running_ffmpegs
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +76,53 @@ def test_a_video_requested_through_the_api_is_rendered_and_downloaded(celery_wor
         assert poster.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
         assert ffprobe(poster)["streams"][0]["codec_name"] == "mjpeg"
     assert celery_worker.alive
+
+
+ARTICLE = MARKDOWN + "".join(
+    f"\n## Part {number}\n\nThe dance is repeated for every forager that comes home, part {number}.\n"
+    "Other bees follow the dancer and learn the way before they fly out themselves.\n"
+    for number in range(1, 7)
+)
+STOP_WITHIN_S = 2.0
+
+
+def until_encoding(api: Api, project_id: str, worker_pid: int) -> str:
+    """The id of the project's render job once the worker is encoding its video."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        job = api.get(f"/projects/{project_id}").json()["job"]
+        assert job["status"] not in ("done", "failed", "cancelled"), job
+        if job["kind"] == "render" and job["status"] == "running" and running_ffmpegs(worker_pid):
+            return str(job["id"])
+        time.sleep(0.1)
+    raise AssertionError(f"the render of {project_id} did not reach its encoding within {TIMEOUT_S} s")
+
+
+def test_a_running_render_cancelled_through_the_api_stops_within_2_s(celery_worker, api, settings):
+    created = api.post(
+        "/projects", {"text": ARTICLE, "duration": "120", "resolution": "1080p", "review": "false"}
+    )
+    assert created.status_code == 201, created.content
+    project_id = created.json()["id"]
+    job_id = until_encoding(api, project_id, celery_worker.process.pid)
+
+    asked = time.monotonic()
+    response = api.post(f"/jobs/{job_id}/cancel")
+    while running_ffmpegs(celery_worker.process.pid) and time.monotonic() - asked < 10:
+        time.sleep(0.02)
+    stopped_s = time.monotonic() - asked
+
+    assert response.status_code == 200 and response.json()["status"] == "cancelled", response.content
+    assert stopped_s <= STOP_WITHIN_S, f"ffmpeg still ran {stopped_s:.2f} s after the cancel"
+    workdir = Path(settings.RENDER_WORKDIR) / job_id
+    deadline = time.monotonic() + 10
+    while workdir.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not workdir.exists(), sorted(workdir.rglob("*"))[:20]
+    partial = [path.name for path in Path(settings.SEGMENT_CACHE_DIR).glob("*.partial*")]
+    assert partial == []
+    project = api.get(f"/projects/{project_id}").json()
+    assert project["job"]["status"] == "cancelled" and project["job"]["error"] == ""
+    assert project["renditions"] == [] and project["status"] == "review"
+    assert f"render job {job_id} stopped: cancelled" in celery_worker.output() and celery_worker.alive
+    print(f"ffmpeg stopped {stopped_s:.2f} s after the cancel")

@@ -170,6 +170,26 @@ def job_detail(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     return job_out(request, job, renditions=_renditions(job))
 
 
+@router.post(
+    "/jobs/{job_id}/cancel",
+    response={200: JobOut, 409: Error, **ONE, **UNSAFE},
+    url_name="job_cancel",
+    summary="Cancel a queued or running job",
+)
+def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
+    """A queued job never starts; a running one stops within a second or two, its files removed. 409 once
+    the job has ended."""
+    try:
+        job = studio_selectors.render_job_get(user=_user(request), job_id=job_id)
+    except RenderJob.DoesNotExist:
+        raise HttpError(404, "No such job.") from None
+    try:
+        studio_services.render_job_cancel(job=job)
+    except studio_services.ScriptConflict as conflict:
+        raise HttpError(409, str(conflict)) from None
+    return job_out(request, job, renditions=[])
+
+
 @router.get(
     "/renditions/{rendition_id}/{kind}",
     response={416: Error, **ONE},

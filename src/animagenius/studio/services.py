@@ -48,6 +48,7 @@ from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors
+from animagenius.studio.jobwatch import CancelWatch
 from animagenius.studio.models import (
     Asset,
     BrandKit,
@@ -158,21 +159,18 @@ def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
 def script_job_execute(*, job_id: uuid.UUID | str) -> None:
     """Read the sources and draft version 1 of the script, then queue its render if that was asked for."""
     job = RenderJob.objects.select_related("project__owner").filter(id=job_id).first()
-    if job is None or job.is_finished:
-        return
-    _job_start(job)
+    if job is None or not _job_start(job):
+        return  # deleted, cancelled meanwhile, or a redelivered message for a job that already ended
     workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
-    try:
-        document, written = _draft(job, workdir)
-    except PipelineError as error:
-        _job_fail(job, message=str(error), step=job.stage)
-    except Exception:
-        logger.exception("script job %s crashed", job.id)
-        _job_fail(job, message=_internal_error(job), step=job.stage)
-    else:
-        _script_job_succeed(job, document=document, written=written)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with CancelWatch(job.id) as watch:
+        try:
+            document, written = _draft(job, workdir, watch=watch)
+        except Exception as error:
+            _job_end_in_error(job, error, cancelled=watch.cancelled.is_set())
+        else:
+            _script_job_succeed(job, document=document, written=written)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def script_version_save(
@@ -255,6 +253,37 @@ def render_job_create(
     return job
 
 
+def render_job_cancel(*, job: RenderJob) -> None:
+    """Stop a queued or running job. A queued one never starts; a running one's worker kills its ffmpegs
+    within a second and removes its files (jobwatch.py). Refused, with the reason, once the job has ended."""
+    with transaction.atomic():
+        _lock(job.project)
+        now = timezone.now()
+        stopped = RenderJob.objects.filter(id=job.id, status__in=_UNFINISHED).update(
+            status=RenderJob.Status.CANCELLED, stage="cancelled", finished_at=now, updated_at=now
+        )
+        if not stopped:
+            job.refresh_from_db(fields=["status"])
+            raise ScriptConflict(
+                f"This job has already ended ({job.get_status_display().lower()}): nothing to cancel."
+            )
+        Project.objects.filter(id=job.project_id).update(status=_status_without_job(job.project))
+        _log(job, step="cancelled", status=FileProcessingLog.Status.OK, message="Cancelled by the person.")
+    job.refresh_from_db()
+
+
+_UNFINISHED = (RenderJob.Status.QUEUED, RenderJob.Status.RUNNING)
+
+
+def _status_without_job(project: Project) -> str:
+    """What a project is once its job is cancelled: its last video stands, else its script, else nothing."""
+    if project.video:
+        return Project.Status.DONE
+    if project.script_versions.exists():
+        return Project.Status.REVIEW
+    return Project.Status.DRAFT
+
+
 def script_usage_record(*, project: Project, job: RenderJob, written: WrittenScript) -> list[UsageMetric]:
     """One usage row per model call the writer made (repairs and retries included); none offline."""
     return [
@@ -282,13 +311,15 @@ def _usage_metadata(usage: TokenUsage, *, job: RenderJob, written: WrittenScript
     }
 
 
-def _draft(job: RenderJob, workdir: Path) -> tuple[SourceDocument, WrittenScript]:
+def _draft(job: RenderJob, workdir: Path, *, watch: CancelWatch) -> tuple[SourceDocument, WrittenScript]:
     from animagenius.pipeline.providers.voices import VOICES
     from animagenius.pipeline.providers.writers import script_writer_chain
     from animagenius.pipeline.run import draft_script, read_sources
 
     project = job.project
-    progress = _ProgressRecorder(job, scale=_script_share_of_video() if job.render_after else 1.0)
+    progress = _ProgressRecorder(
+        job, watch=watch, scale=_script_share_of_video() if job.render_after else 1.0
+    )
     progress("reading", 0.0)
     sources = _copy_sources(project, workdir / "sources")
     limits = TIER_LIMITS[project.owner.subscription_tier]
@@ -305,6 +336,8 @@ def _draft(job: RenderJob, workdir: Path) -> tuple[SourceDocument, WrittenScript
 def _script_job_succeed(job: RenderJob, *, document: SourceDocument, written: WrittenScript) -> None:
     project = job.project
     with transaction.atomic():
+        if not _job_mark_done(job, notices=written.notices):
+            return  # cancelled while the script was written
         project.source_blocks = source_blocks_outline(document)
         project.title = project.title or written.script.title[:200]
         project.save(update_fields=["source_blocks", "title", "updated_at"])
@@ -312,14 +345,6 @@ def _script_job_succeed(job: RenderJob, *, document: SourceDocument, written: Wr
             project, script=written.script, writer=written.writer, notices=written.notices
         )
         script_usage_record(project=project, job=job, written=written)
-        RenderJob.objects.filter(id=job.id).update(
-            status=RenderJob.Status.DONE,
-            stage="done",
-            progress=100.0,
-            finished_at=timezone.now(),
-            notices=list(written.notices),
-            error="",
-        )
         _log(job, step="writing script", status=FileProcessingLog.Status.OK)
         if job.render_after:
             already_done = _script_share_of_video() * 100
@@ -388,26 +413,22 @@ def _latest_number(project: Project) -> int:
 def render_job_execute(*, job_id: uuid.UUID | str) -> None:
     """Run the pipeline for a queued job, recording progress, the result or a plain-words failure."""
     job = RenderJob.objects.select_related("project__owner", "script_version").filter(id=job_id).first()
-    if job is None or job.is_finished:
-        return  # deleted meanwhile, or a redelivered message for a job that already ended
-    project = job.project
-    _job_start(job)
+    if job is None or not _job_start(job):
+        return  # deleted, cancelled meanwhile, or a redelivered message for a job that already ended
     workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
-    try:
-        result = _render(job, project, workdir)
-    except PipelineError as error:
-        _job_fail(job, message=str(error), step=job.stage)
-    except Exception:
-        logger.exception("render job %s crashed", job.id)
-        _job_fail(job, message=_internal_error(job), step=job.stage)
-    else:
-        _job_succeed(job, result)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        cache_trim(Path(settings.SEGMENT_CACHE_DIR), max_bytes=settings.SEGMENT_CACHE_MAX_MB * 2**20)
+    with CancelWatch(job.id) as watch:
+        try:
+            result = _render(job, job.project, workdir, watch=watch)
+        except Exception as error:
+            _job_end_in_error(job, error, cancelled=watch.cancelled.is_set())
+        else:
+            _job_succeed(job, result)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+            cache_trim(Path(settings.SEGMENT_CACHE_DIR), max_bytes=settings.SEGMENT_CACHE_MAX_MB * 2**20)
 
 
-def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
+def _render(job: RenderJob, project: Project, workdir: Path, *, watch: CancelWatch) -> RenderResult:
     from animagenius.pipeline.run import run
 
     sources = _copy_sources(project, workdir / "sources")
@@ -444,7 +465,7 @@ def _render(job: RenderJob, project: Project, workdir: Path) -> RenderResult:
         video_cache_dir=settings.VIDEO_CACHE_DIR,
         encoders=settings.RENDER_ENCODERS,
         limits=TIER_LIMITS[project.owner.subscription_tier],
-        on_progress=_ProgressRecorder(job),
+        on_progress=_ProgressRecorder(job, watch=watch),
         script=script,
         recording=_asset_copy(job.recording, workdir / "recording") if job.recording else None,
     )
@@ -547,13 +568,15 @@ class _ProgressRecorder:
     the share of the whole video it stands for.
     """
 
-    def __init__(self, job: RenderJob, *, scale: float = 1.0) -> None:
+    def __init__(self, job: RenderJob, *, watch: CancelWatch, scale: float = 1.0) -> None:
         self.job = job
+        self.watch = watch
         self.scale = scale
         self.stage = ""
         self.written_at = 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
+        self.watch.check()
         now = time.monotonic()
         if stage == self.stage and now - self.written_at < PROGRESS_EVERY_S:
             return
@@ -567,18 +590,46 @@ class _ProgressRecorder:
         )
 
 
-def _job_start(job: RenderJob) -> None:
+def _job_start(job: RenderJob) -> bool:
+    """Mark the job running; False once it has ended (cancelled, or already run). A running job's message
+    comes again when its worker died (`reject_on_worker_lost`): the job then starts again."""
     now = timezone.now()
-    job.status, job.stage, job.attempts = RenderJob.Status.RUNNING, "starting", job.attempts + 1
-    job.started_at = job.heartbeat_at = now
-    job.save(update_fields=["status", "stage", "attempts", "started_at", "heartbeat_at", "updated_at"])
+    started = RenderJob.objects.filter(id=job.id, status__in=_UNFINISHED).update(
+        status=RenderJob.Status.RUNNING,
+        stage="starting",
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        updated_at=now,
+    )
+    if not started:
+        return False
+    job.refresh_from_db(fields=["status", "stage", "attempts", "started_at", "heartbeat_at", "updated_at"])
     working = Project.Status.SCRIPTING if job.kind == RenderJob.Kind.SCRIPT else Project.Status.RENDERING
     Project.objects.filter(id=job.project_id).update(status=working)
+    return True
+
+
+def _job_mark_done(job: RenderJob, *, notices: Sequence[str], video_s: float | None = None) -> bool:
+    """Record a running job as done; False if it is no longer running (cancelled meanwhile)."""
+    return bool(
+        RenderJob.objects.filter(id=job.id, status=RenderJob.Status.RUNNING).update(
+            status=RenderJob.Status.DONE,
+            stage="done",
+            progress=100.0,
+            finished_at=timezone.now(),
+            error="",
+            notices=list(notices),
+            video_s=video_s,
+        )
+    )
 
 
 def _job_succeed(job: RenderJob, result: RenderResult) -> None:
     project = job.project
     with transaction.atomic():
+        if not _job_mark_done(job, notices=_merged(job.notices, result.notices), video_s=result.duration_s):
+            return  # cancelled as it finished: the person asked for no video
         stored = [
             _rendition_store(job, made, position=position) for position, made in enumerate(result.renditions)
         ]
@@ -590,15 +641,6 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
         project.title = project.title or result.script.title[:200]
         project.save(
             update_fields=["video", "ai_script", "video_duration_s", "status", "title", "updated_at"]
-        )
-        RenderJob.objects.filter(id=job.id).update(
-            status=RenderJob.Status.DONE,
-            stage="done",
-            progress=100.0,
-            finished_at=timezone.now(),
-            error="",
-            notices=_merged(job.notices, result.notices),
-            video_s=result.duration_s,
         )
         _log(job, step="rendering video", status=FileProcessingLog.Status.OK)
         UsageMetric.objects.create(
@@ -643,11 +685,25 @@ def _field_store(field: FieldFile, path: Path, *, name: str) -> None:
         field.save(name, File(content), save=False)
 
 
+def _job_end_in_error(job: RenderJob, error: Exception, *, cancelled: bool) -> None:
+    """Record why a running job stopped: the pipeline's plain-words reason, or ours for a crash. A job the
+    person cancelled stays cancelled, whatever the kill made its code raise. Call inside `except`."""
+    if cancelled:
+        logger.info("%s job %s stopped: cancelled (%s)", job.kind, job.id, error)
+    elif isinstance(error, PipelineError):
+        _job_fail(job, message=str(error), step=job.stage)
+    else:
+        logger.exception("%s job %s crashed", job.kind, job.id)
+        _job_fail(job, message=_internal_error(job), step=job.stage)
+
+
 def _job_fail(job: RenderJob, *, message: str, step: str) -> None:
     with transaction.atomic():
-        RenderJob.objects.filter(id=job.id).update(
+        failed = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.RUNNING).update(
             status=RenderJob.Status.FAILED, error=message, finished_at=timezone.now()
         )
+        if not failed:
+            return  # cancelled meanwhile
         Project.objects.filter(id=job.project_id).update(status=Project.Status.FAILED)
         _log(job, step=step, status=FileProcessingLog.Status.FAILED, message=message)
 

@@ -197,6 +197,23 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     return redirect("studio:project_detail", project_id=project.id)
 
 
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    try:
+        job = selectors.render_job_get(user=_user(request), job_id=job_id)
+    except RenderJob.DoesNotExist:
+        raise Http404("No such job") from None
+    try:
+        services.render_job_cancel(job=job)
+    except services.ScriptConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        what = "script" if job.kind == RenderJob.Kind.SCRIPT else "render"
+        messages.success(request, f"The {what} was cancelled.")
+    return redirect("studio:project_detail", project_id=job.project_id)
+
+
 def _detail_page(
     request: HttpRequest,
     project: Project,

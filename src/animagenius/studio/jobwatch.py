@@ -1,0 +1,94 @@
+"""Stopping a running job the person cancelled.
+
+The worker runs the job in one thread and the pipeline starts child processes (ffmpeg, the reading sandbox).
+A `CancelWatch` thread beside it reads the job's row every CANCEL_POLL_S; once the row says cancelled, it
+kills every process started since the job began, and keeps killing them until the job's code gives up, so
+nothing started after the cancel runs on. The job's own code then stops at its next progress report
+(`check`), or when the ffmpeg it waits for dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+from django.db import connections
+
+from animagenius.studio.models import RenderJob
+
+CANCEL_POLL_S = 0.25
+
+
+class JobCancelled(Exception):
+    """The person cancelled the job while it ran."""
+
+
+class CancelWatch:
+    def __init__(self, job_id: uuid.UUID) -> None:
+        self.job_id = job_id
+        self.cancelled = threading.Event()
+        self._stop = threading.Event()
+        self._before = descendants(os.getpid())  # not the job's: never killed
+        self._thread = threading.Thread(target=self._watch, name=f"cancel-watch-{job_id}", daemon=True)
+
+    def __enter__(self) -> CancelWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def check(self) -> None:
+        """Raise JobCancelled once the job was cancelled."""
+        if self.cancelled.is_set():
+            raise JobCancelled(f"job {self.job_id} was cancelled")
+
+    def _watch(self) -> None:
+        try:
+            while not self._stop.wait(CANCEL_POLL_S):
+                if not self.cancelled.is_set() and _is_cancelled(self.job_id):
+                    self.cancelled.set()
+                if self.cancelled.is_set():
+                    _kill(descendants(os.getpid()) - self._before)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+
+def _is_cancelled(job_id: uuid.UUID) -> bool:
+    return RenderJob.objects.filter(id=job_id, status=RenderJob.Status.CANCELLED).exists()
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid`: its children (of every thread), theirs, and so on (Linux /proc)."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:  # ended meanwhile
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def _kill(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+            os.kill(pid, signal.SIGKILL)

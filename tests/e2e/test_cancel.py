@@ -1,0 +1,52 @@
+"""In a real browser: cancel a render while the worker encodes it; the page says so, and ffmpeg stops."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from animagenius.studio.models import Project, RenderJob
+from tests.e2e.test_script_editor import sign_in
+from tests.processes import running_ffmpegs
+
+pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+ARTICLE = "# Rivers\n\n" + "".join(
+    f"## Stretch {number}\n\nThe river carries sand from the hills to the sea, stretch {number} of many.\n"
+    "Where it slows down, the sand settles and builds new land at the mouth.\n\n"
+    for number in range(1, 7)
+)
+
+
+def test_cancel_a_render_from_the_project_page(page: Page, live_server, celery_worker, tmp_path):
+    sign_in(page, live_server.url)
+    source = tmp_path / "rivers.md"
+    source.write_text(ARTICLE)
+    page.set_input_files("input[name=source_file]", str(source))
+    page.select_option("select[name=resolution]", "1080p")
+    page.select_option("select[name=duration]", "120")
+    page.uncheck("input[name=review]")
+    page.get_by_role("button", name="Create video").click()
+    expect(page.get_by_role("heading", name="rivers.md")).to_be_visible()
+
+    running = page.locator("#job-status[data-kind=render][data-status=running]")
+    expect(running).to_be_visible(timeout=120_000)  # the script is drafted and its render has started
+    for _ in range(600):
+        if running_ffmpegs(celery_worker.process.pid):
+            break
+        page.wait_for_timeout(100)
+    assert running_ffmpegs(celery_worker.process.pid), "the render never started an encoder"
+    page.get_by_role("button", name="Cancel the render").click()
+    clicked = time.monotonic()
+    while running_ffmpegs(celery_worker.process.pid) and time.monotonic() - clicked < 10:
+        time.sleep(0.05)
+    assert time.monotonic() - clicked <= 2.0, "ffmpeg ran on for more than 2 s after the click"
+
+    expect(page.locator("#job-cancelled")).to_contain_text("No video was made", timeout=5000)
+    expect(page.locator(".messages")).to_contain_text("The render was cancelled.")
+    job = RenderJob.objects.get(kind=RenderJob.Kind.RENDER)
+    assert job.status == RenderJob.Status.CANCELLED
+    assert Project.objects.get().status == Project.Status.REVIEW
+    expect(page.locator("#render-video")).to_be_enabled()  # the script can be rendered again
