@@ -95,7 +95,7 @@ def test_pasted_text_becomes_the_projects_source(signed_in: Client, user: User, 
     job = project.render_jobs.get()
     assert job.status == RenderJob.Status.QUEUED
     page = signed_in.get(response["Location"]).content.decode()
-    assert "Waiting for a free renderer" in page and 'hx-trigger="every 1s"' in page
+    assert "Queued, position 1" in page and 'hx-trigger="every 1s"' in page
 
 
 def test_upload_over_the_plan_limit_is_refused_at_once(signed_in: Client, settings):

@@ -13,6 +13,7 @@ from ninja import Schema
 from pydantic import Field
 
 from animagenius.pipeline.domain import Aspect, Resolution
+from animagenius.studio import selectors as studio_selectors
 from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
 from animagenius.studio.models import Project, RenderJob, Rendition
 
@@ -50,6 +51,7 @@ class JobOut(Schema):
     status: Literal["queued", "running", "done", "failed", "cancelled"]
     stage: str
     progress: float = Field(description="0-100")
+    queue_position: int | None = Field(description="while queued: 1 starts next (plan first, then age)")
     error: str = Field(description="why it failed, when it did")
     notices: list[str] = Field(description="plain-words notes about the result")
     script_version: int | None = Field(description="render jobs: the script version rendered")
@@ -161,6 +163,9 @@ def job_out(request: HttpRequest, job: RenderJob, *, renditions: Sequence[Rendit
         status=job.status,  # type: ignore[arg-type]
         stage=job.stage,
         progress=job.progress,
+        queue_position=(
+            studio_selectors.render_job_position(job=job) if job.status == RenderJob.Status.QUEUED else None
+        ),
         error=job.error,
         notices=list(job.notices),
         script_version=job.script_version.number if job.script_version else None,

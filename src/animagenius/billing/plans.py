@@ -6,6 +6,9 @@ from animagenius.pipeline.domain import Resolution
 
 WATERMARKED_TIERS = frozenset({"free"})  # their videos carry the AnimaGenius mark
 PAID_ONLY_RESOLUTIONS = frozenset({Resolution.UHD.value})
+QUEUE_PRIORITY = {"free": 0, "pro": 1, "business": 2, "enterprise": 3}  # higher starts first
+CONCURRENT_JOBS = {"free": 1, "pro": 2, "business": 4, "enterprise": 10}  # a person's jobs running at once
+PROMOTION_EVERY_S = 300  # a waiting job climbs one tier every 5 minutes, so free work never starves
 
 
 def resolutions_for(tier: str) -> list[str]:

@@ -163,6 +163,9 @@ class RenderJob(BaseModel):
     provider = models.CharField(max_length=40, default="local-ffmpeg")
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="the dispatch message running it"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

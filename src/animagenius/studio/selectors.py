@@ -1,4 +1,4 @@
-"""Reads for the studio. Every query is scoped to the person asking."""
+"""Reads for the studio. Every query for a person is scoped to them; the render queue is the workers'."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from animagenius.accounts.models import User
+from animagenius.billing.plans import CONCURRENT_JOBS, PROMOTION_EVERY_S, QUEUE_PRIORITY
 from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
 from animagenius.pipeline.voice import VoiceInfo
 from animagenius.studio.models import Asset, BrandKit, Project, RenderJob, Rendition, ScriptVersion
@@ -97,6 +100,54 @@ def brand_kit_get(*, user: User) -> BrandKit | None:
 def render_job_get(*, user: User, job_id: uuid.UUID) -> RenderJob:
     """A job of the user's projects; raises RenderJob.DoesNotExist for anyone else's."""
     return RenderJob.objects.select_related("project", "script_version").get(id=job_id, project__owner=user)
+
+
+def render_job_queue(*, now: datetime | None = None) -> list[RenderJob]:
+    """Every queued job in the order they start: the owner's plan first (enterprise, business, pro, free),
+    each job climbing a plan for every PROMOTION_EVERY_S it has waited, then the oldest first."""
+    now = now or timezone.now()
+    queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED).select_related("project__owner")
+    return sorted(queued, key=lambda job: (-_queue_rank(job, now), job.created_at))
+
+
+def _queue_rank(job: RenderJob, now: datetime) -> int:
+    waited_s = max(0.0, (now - job.created_at).total_seconds())
+    return QUEUE_PRIORITY[job.project.owner.subscription_tier] + int(waited_s // PROMOTION_EVERY_S)
+
+
+def render_job_position(*, job: RenderJob) -> int | None:
+    """Where a queued job waits: 1 starts next. None once it has left the queue."""
+    ids = [queued.id for queued in render_job_queue()]
+    return ids.index(job.id) + 1 if job.id in ids else None
+
+
+@dataclass(frozen=True)
+class QueueSpot:
+    """Where a queued job waits, and whether it waits for the owner's other jobs (their plan's cap)."""
+
+    position: int
+    running_own: int
+    allowed: int
+
+    @property
+    def waits_for_own(self) -> bool:
+        return self.running_own >= self.allowed
+
+
+def render_job_queue_spot(*, job: RenderJob) -> QueueSpot | None:
+    position = render_job_position(job=job)
+    if position is None:
+        return None
+    owner = job.project.owner
+    return QueueSpot(
+        position=position,
+        running_own=render_job_running_count(user=owner),
+        allowed=CONCURRENT_JOBS[owner.subscription_tier],
+    )
+
+
+def render_job_running_count(*, user: User) -> int:
+    return RenderJob.objects.filter(project__owner=user, status=RenderJob.Status.RUNNING).count()
 
 
 def render_job_latest_done(*, project: Project) -> RenderJob | None:

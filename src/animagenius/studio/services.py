@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
-from animagenius.billing.plans import WATERMARKED_TIERS
+from animagenius.billing.plans import CONCURRENT_JOBS, WATERMARKED_TIERS
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
     Brand,
@@ -145,14 +145,10 @@ def _asset_store(
 
 def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
     """Queue the drafting of the project's first script; with `render_after`, its render follows at once."""
-    from animagenius.studio.tasks import script_job_run
-
     with transaction.atomic():
         job = RenderJob.objects.create(project=project, kind=RenderJob.Kind.SCRIPT, render_after=render_after)
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
-        transaction.on_commit(
-            lambda: script_job_run.apply_async(args=(str(job.id),), queue=settings.RENDER_QUEUE)
-        )
+        _dispatch_wake()
     return job
 
 
@@ -217,8 +213,6 @@ def render_job_create(
     `recording_upload` (already checked) is the person reading that version aloud: it narrates this render
     instead of the project's voice, and is kept as the project's `recording` asset.
     """
-    from animagenius.studio.tasks import render_job_run
-
     if script_version.project_id != project.id:
         raise ScriptConflict("That script version belongs to another project.")
     with transaction.atomic():
@@ -247,10 +241,53 @@ def render_job_create(
             extra_renditions=list(project.extra_renditions),
         )
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
-        transaction.on_commit(
-            lambda: render_job_run.apply_async(args=(str(job.id),), queue=settings.RENDER_QUEUE)
-        )
+        _dispatch_wake()
     return job
+
+
+def job_run_next(*, task_id: str) -> RenderJob | None:
+    """What a worker does with a dispatch message: run the job `render_job_claim` gives it, then wake the
+    dispatcher again, since the slot it held is free. Returns the job run, if any."""
+    job = render_job_claim(task_id=task_id)
+    if job is None:
+        return None
+    try:
+        execute = script_job_execute if job.kind == RenderJob.Kind.SCRIPT else render_job_execute
+        execute(job_id=job.id)
+    finally:
+        _dispatch_wake()
+    return job
+
+
+def render_job_claim(*, task_id: str) -> RenderJob | None:
+    """The job the dispatch message `task_id` runs.
+
+    Messages do not name jobs: every new job and every ended one sends one, and the worker that receives it
+    takes the first job of the queue (selectors.render_job_queue: plan, then age) whose owner runs fewer
+    jobs than their plan allows. A message that comes again because its worker died (`acks_late`,
+    `reject_on_worker_lost`) takes back the job it was running.
+    """
+    resumed = RenderJob.objects.filter(task_id=task_id, status=RenderJob.Status.RUNNING).first()
+    if resumed is not None:
+        return resumed
+    for job in selectors.render_job_queue():
+        with transaction.atomic():
+            owner = User.objects.select_for_update().get(id=job.project.owner_id)  # one claim a person
+            if selectors.render_job_running_count(user=owner) >= CONCURRENT_JOBS[owner.subscription_tier]:
+                continue
+            claimed = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.QUEUED).update(
+                status=RenderJob.Status.RUNNING, stage="starting", task_id=task_id, updated_at=timezone.now()
+            )
+        if claimed:
+            return job
+    return None
+
+
+def _dispatch_wake() -> None:
+    """Send one dispatch message once the current transaction commits (at once outside one)."""
+    from animagenius.studio.tasks import job_dispatch
+
+    transaction.on_commit(lambda: job_dispatch.apply_async(queue=settings.RENDER_QUEUE))
 
 
 def render_job_cancel(*, job: RenderJob) -> None:

@@ -1,13 +1,10 @@
-from celery import shared_task
+import uuid
 
-from animagenius.studio.services import render_job_execute, script_job_execute
+from celery import Task, shared_task
 
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, name="studio.script_job_run")
-def script_job_run(job_id: str) -> None:
-    script_job_execute(job_id=job_id)
+from animagenius.studio.services import job_run_next
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, name="studio.render_job_run")
-def render_job_run(job_id: str) -> None:
-    render_job_execute(job_id=job_id)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, name="studio.job_dispatch")
+def job_dispatch(self: Task) -> None:
+    job_run_next(task_id=self.request.id or f"direct-{uuid.uuid4().hex}")  # run outside a worker: no id

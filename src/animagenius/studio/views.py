@@ -240,7 +240,9 @@ def _status_context(project: Project, job: RenderJob | None) -> dict[str, Any]:
     """What the job status panel shows: the latest job and, once it is done, the videos it made."""
     done = job is not None and job.status == RenderJob.Status.DONE
     renditions = list(selectors.rendition_list(job=job)) if done and job is not None else []
-    return {"project": project, "job": job, "renditions": renditions}
+    queued = job is not None and job.status == RenderJob.Status.QUEUED
+    spot = selectors.render_job_queue_spot(job=job) if queued and job is not None else None
+    return {"project": project, "job": job, "renditions": renditions, "queue": spot}
 
 
 def _editor(

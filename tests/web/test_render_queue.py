@@ -1,0 +1,169 @@
+"""The render queue: which job a worker's dispatch message takes (plan, then age; each person capped by plan),
+where a queued job waits, and a message that comes again after its worker died."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from animagenius.accounts.models import User
+from animagenius.billing.plans import PROMOTION_EVERY_S
+from animagenius.pipeline.domain import RenderOptions
+from animagenius.studio import selectors, services
+from animagenius.studio.models import Project, RenderJob
+from tests.web.conftest import PASSWORD
+from tests.web.test_script_editing import TIDES
+
+pytestmark = pytest.mark.django_db
+
+_emails = itertools.count()
+
+
+def person(tier: str) -> User:
+    return User.objects.create_user(f"{tier}-{next(_emails)}@example.com", PASSWORD, subscription_tier=tier)
+
+
+def queued(owner: User, *, waited_s: float = 0.0, status: str = RenderJob.Status.QUEUED) -> RenderJob:
+    project = Project.objects.create(owner=owner, title=f"{owner.subscription_tier} video")
+    job = RenderJob.objects.create(project=project, status=status)
+    RenderJob.objects.filter(id=job.id).update(created_at=timezone.now() - timedelta(seconds=waited_s))
+    job.refresh_from_db()
+    return job
+
+
+def owners_tiers(jobs: list[RenderJob]) -> list[str]:
+    return [job.project.owner.subscription_tier for job in jobs]
+
+
+def test_the_queue_starts_the_higher_plan_first_then_the_older_job():
+    free, pro = queued(person("free"), waited_s=60), queued(person("pro"), waited_s=30)
+    enterprise, business = queued(person("enterprise")), queued(person("business"), waited_s=10)
+    older_pro = queued(person("pro"), waited_s=40)
+
+    order = selectors.render_job_queue()
+
+    assert [job.id for job in order] == [enterprise.id, business.id, older_pro.id, pro.id, free.id]
+    assert [selectors.render_job_position(job=job) for job in (enterprise, free)] == [1, 5]
+
+
+def test_a_waiting_free_job_climbs_a_plan_every_promotion_interval_so_it_never_starves():
+    business = queued(person("business"))
+    pro = queued(person("pro"))
+    free = queued(person("free"), waited_s=2 * PROMOTION_EVERY_S + 1)  # now ranks as a business job
+
+    assert [job.id for job in selectors.render_job_queue()] == [free.id, business.id, pro.id]
+
+
+def test_a_worker_takes_the_best_job_whose_owner_is_under_their_plans_cap():
+    busy, other = person("free"), person("free")
+    running = queued(busy, status=RenderJob.Status.RUNNING)
+    waiting = queued(busy, waited_s=100)  # older, but its owner already runs the one job Free allows
+    later = queued(other, waited_s=5)
+
+    first = services.render_job_claim(task_id="message-1")
+    nothing = services.render_job_claim(task_id="message-2")
+    RenderJob.objects.filter(id=running.id).update(status=RenderJob.Status.DONE)
+    second = services.render_job_claim(task_id="message-3")
+
+    assert first is not None and first.id == later.id
+    assert nothing is None
+    assert second is not None and second.id == waiting.id
+    claimed = RenderJob.objects.get(id=later.id)
+    assert (claimed.status, claimed.task_id) == (RenderJob.Status.RUNNING, "message-1")
+
+
+def test_a_pro_person_runs_two_jobs_at_once_and_the_third_waits():
+    owner = person("pro")
+    jobs = [queued(owner, waited_s=30 - index) for index in range(3)]
+
+    claims = [services.render_job_claim(task_id=f"message-{index}") for index in range(3)]
+
+    assert [claim.id if claim else None for claim in claims] == [jobs[0].id, jobs[1].id, None]
+    assert selectors.render_job_position(job=jobs[2]) == 1
+
+
+def test_a_message_that_comes_again_takes_back_the_job_its_dead_worker_ran():
+    first, second = queued(person("free"), waited_s=20), queued(person("free"), waited_s=10)
+    claimed = services.render_job_claim(task_id="message-1")
+
+    again = services.render_job_claim(task_id="message-1")  # redelivered: its worker was killed
+    other = services.render_job_claim(task_id="message-2")
+
+    assert claimed is not None and again is not None and again.id == claimed.id == first.id
+    assert other is not None and other.id == second.id
+
+
+def test_an_empty_queue_runs_nothing_and_sends_no_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as sent:
+        ran = services.job_run_next(task_id="message-1")
+
+    assert ran is None and sent == []
+
+
+def test_the_job_a_message_takes_is_run_and_its_end_sends_the_next_message(
+    user: User, media, django_capture_on_commit_callbacks
+):
+    project = services.project_create(
+        owner=user,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
+    )
+    with django_capture_on_commit_callbacks() as created:
+        job = services.script_job_create(project=project, render_after=False)
+
+    with django_capture_on_commit_callbacks() as after:
+        ran = services.job_run_next(task_id="message-1")
+
+    assert len(created) == 1  # the new job's dispatch message
+    assert ran is not None and ran.id == job.id
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.task_id) == (RenderJob.Status.DONE, 1, "message-1")
+    assert len(after) == 1  # its slot is free: the next job may start
+
+
+def test_the_page_and_the_api_say_where_a_queued_job_waits(signed_in: Client, user: User):
+    ahead = queued(person("free"), waited_s=30)
+    mine = queued(user)
+    queued(user, status=RenderJob.Status.RUNNING)
+
+    page = signed_in.get(reverse("studio:project_detail", args=[mine.project_id])).content.decode()
+    api = signed_in.get(f"/api/v1/jobs/{mine.id}").json()
+
+    assert "Queued, position 2" in page
+    assert "Your plan renders 1 video at a time; this one starts when the other one finishes." in page
+    assert api["queue_position"] == 2 and api["status"] == "queued"
+    assert selectors.render_job_position(job=ahead) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_free_jobs_waiting_an_enterprise_job_starts_within_one_worker_slot(celery_worker):
+    def drafting(owner: User) -> RenderJob:
+        project = services.project_create(
+            owner=owner,
+            title="",
+            options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+            uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
+        )
+        return services.script_job_create(project=project, render_after=False)
+
+    free = [drafting(person("free")) for _ in range(4)]
+    enterprise = drafting(person("enterprise"))
+    jobs = [*free, enterprise]
+    deadline = time.monotonic() + 240
+    while RenderJob.objects.exclude(status__in=RenderJob.FINISHED).exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+    ended = RenderJob.objects.filter(id__in=[job.id for job in jobs]).order_by("started_at")
+    assert [job.status for job in ended] == [RenderJob.Status.DONE] * 5, celery_worker.output()[-3000:]
+    started = [job.id for job in ended]
+    assert started.index(enterprise.id) <= 1, "free jobs queued before it started first"
+    assert started[2:] == [job.id for job in free if job.id in started[2:]]  # the rest in age order
