@@ -19,3 +19,8 @@ def running_ffmpegs(pid: int) -> list[int]:
         if name.startswith("ffmpeg") and state != "Z":
             alive.append(child)
     return alive
+
+
+def parent_of(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2 :].split()[1])

@@ -4,20 +4,26 @@ where a queued job waits, and a message that comes again after its worker died."
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from animagenius.accounts.models import User
+from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import PROMOTION_EVERY_S
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import selectors, services
 from animagenius.studio.models import Project, RenderJob
+from tests.processes import parent_of, running_ffmpegs
 from tests.web.conftest import PASSWORD
 from tests.web.test_script_editing import TIDES
 
@@ -167,3 +173,96 @@ def test_with_free_jobs_waiting_an_enterprise_job_starts_within_one_worker_slot(
     started = [job.id for job in ended]
     assert started.index(enterprise.id) <= 1, "free jobs queued before it started first"
     assert started[2:] == [job.id for job in free if job.id in started[2:]]  # the rest in age order
+
+
+def running(owner: User, *, beat_ago_s: float, attempts: int = 1, task_id: str = "dead-message") -> RenderJob:
+    """A job a worker started, whose last heartbeat was `beat_ago_s` ago."""
+    job = queued(owner, status=RenderJob.Status.RUNNING)
+    beat = timezone.now() - timedelta(seconds=beat_ago_s)
+    RenderJob.objects.filter(id=job.id).update(heartbeat_at=beat, attempts=attempts, task_id=task_id)
+    job.refresh_from_db()
+    return job
+
+
+def test_the_reaper_requeues_a_job_whose_heartbeat_stopped_and_wakes_a_worker(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_STALE_AFTER_S = 60
+    dead = running(person("free"), beat_ago_s=90)
+    alive = running(person("free"), beat_ago_s=10, task_id="live-message")
+
+    with django_capture_on_commit_callbacks() as sent:
+        reaped = services.render_jobs_reap()
+
+    assert [job.id for job in reaped] == [dead.id] and len(sent) == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, dead.task_id, dead.stage) == (RenderJob.Status.QUEUED, "", "queued")
+    assert services.RESTARTED in dead.notices
+    assert alive.status == RenderJob.Status.RUNNING
+    claimed = services.render_job_claim(task_id="new-message")  # the wake-up the reaper sent
+    assert claimed is not None and claimed.id == dead.id
+
+
+def test_a_job_whose_worker_died_too_often_fails_with_the_reason(settings):
+    settings.JOB_MAX_ATTEMPTS = 3
+    dead = running(person("pro"), beat_ago_s=600, attempts=3)
+
+    services.render_jobs_reap()
+
+    dead.refresh_from_db()
+    assert dead.status == RenderJob.Status.FAILED
+    assert dead.error == services.WORKER_LOST.format(attempts=3)
+    assert "stopped unexpectedly 3 times" in dead.error
+    assert Project.objects.get(id=dead.project_id).status == Project.Status.FAILED
+
+
+def test_a_redelivered_message_of_a_job_tried_too_often_fails_it_and_takes_the_next(settings):
+    settings.JOB_MAX_ATTEMPTS = 3
+    stuck = running(person("free"), beat_ago_s=0, attempts=3, task_id="message-1")
+    waiting = queued(person("free"))
+
+    claimed = services.render_job_claim(task_id="message-1")
+
+    assert claimed is not None and claimed.id == waiting.id
+    stuck.refresh_from_db()
+    assert stuck.status == RenderJob.Status.FAILED and "3 times" in stuck.error
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(celery_worker, ffprobe):
+    owner = person("free")
+    project = services.project_create(
+        owner=owner,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
+    )
+    services.script_job_create(project=project, render_after=True)
+    deadline = time.monotonic() + 120
+    while not (ffmpegs := running_ffmpegs(celery_worker.process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ffmpegs, "the render never started an encoder"
+    job = RenderJob.objects.get(project=project, kind=RenderJob.Kind.RENDER)
+    assert job.status == RenderJob.Status.RUNNING
+    os.kill(
+        parent_of(ffmpegs[0]), signal.SIGKILL
+    )  # the pool process running the job, as the OOM killer would
+    killed = time.monotonic()
+
+    while time.monotonic() < deadline + 120:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.2)
+
+    assert job.status == RenderJob.Status.DONE, job.error or celery_worker.output()[-3000:]
+    assert job.attempts == 2 and services.RESTARTED in job.notices
+    assert job.renditions.count() == 1
+    assert UsageMetric.objects.filter(user=owner, action="render").count() == 1  # completed once
+    project.refresh_from_db()
+    assert float(ffprobe(Path(project.video.path))["format"]["duration"]) > 5
+    assert not (Path(settings.RENDER_WORKDIR) / str(job.id)).exists()
+    assert job.finished_at is not None and celery_worker.alive
+    print(f"killed mid-render; done {time.monotonic() - killed:.1f} s later")

@@ -46,6 +46,9 @@ def _commands() -> list[list[str]]:
         "INFO",
         "--without-gossip",
         "--without-mingle",
+        "--beat",  # the periodic reaper of jobs whose worker died (one beat for the whole deployment)
+        "--schedule",
+        os.path.join(os.environ.get("ANIMAGENIUS_VAR_DIR", "var"), "celerybeat-schedule"),
     ]
     return [web, worker]  # fmt: skip
 

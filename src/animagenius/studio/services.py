@@ -13,6 +13,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -48,7 +49,7 @@ from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors
-from animagenius.studio.jobwatch import CancelWatch
+from animagenius.studio.jobwatch import JobWatch
 from animagenius.studio.models import (
     Asset,
     BrandKit,
@@ -66,6 +67,11 @@ INTERNAL_ERROR = (
     "Something went wrong on our side while {doing} (reference {ref}). Please try again; "
     "if it keeps failing, contact support with that reference."
 )
+WORKER_LOST = (
+    "The renderer working on this stopped unexpectedly {attempts} times, so we gave up. Please try again; "
+    "if it keeps happening, contact support."
+)
+RESTARTED = "The renderer working on this stopped unexpectedly; it was started again from the beginning."
 BLOCK_TEXT_CHARS = 160
 """How much of each source block's text a project keeps, for labels in the visual picker."""
 
@@ -157,8 +163,8 @@ def script_job_execute(*, job_id: uuid.UUID | str) -> None:
     job = RenderJob.objects.select_related("project__owner").filter(id=job_id).first()
     if job is None or not _job_start(job):
         return  # deleted, cancelled meanwhile, or a redelivered message for a job that already ended
-    workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
-    with CancelWatch(job.id) as watch:
+    workdir = _fresh_workdir(job)
+    with JobWatch(job.id) as watch:
         try:
             document, written = _draft(job, workdir, watch=watch)
         except Exception as error:
@@ -268,7 +274,11 @@ def render_job_claim(*, task_id: str) -> RenderJob | None:
     `reject_on_worker_lost`) takes back the job it was running.
     """
     resumed = RenderJob.objects.filter(task_id=task_id, status=RenderJob.Status.RUNNING).first()
-    if resumed is not None:
+    if resumed is not None and resumed.attempts >= settings.JOB_MAX_ATTEMPTS:
+        _job_fail(resumed, message=WORKER_LOST.format(attempts=resumed.attempts), step=resumed.stage)
+    elif resumed is not None:
+        resumed.notices = _merged(resumed.notices, [RESTARTED])
+        RenderJob.objects.filter(id=resumed.id).update(notices=resumed.notices)
         return resumed
     for job in selectors.render_job_queue():
         with transaction.atomic():
@@ -281,6 +291,46 @@ def render_job_claim(*, task_id: str) -> RenderJob | None:
         if claimed:
             return job
     return None
+
+
+def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
+    """Re-queue running jobs whose heartbeat stopped (their worker died: killed, out of memory, its machine
+    gone), each with a notice; a job that has already been tried JOB_MAX_ATTEMPTS times fails instead, with
+    the reason. Returns the jobs it re-queued or failed. Celery beat runs it every JOB_REAP_EVERY_S."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_S)
+    stale = RenderJob.objects.filter(status=RenderJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+    )
+    reaped = []
+    for job in stale:
+        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+            _job_fail(job, message=WORKER_LOST.format(attempts=job.attempts), step=job.stage)
+        elif _job_requeue(job, stale_before=cutoff):
+            _dispatch_wake()
+        reaped.append(job)
+    return reaped
+
+
+def _job_requeue(job: RenderJob, *, stale_before: datetime) -> bool:
+    return bool(
+        RenderJob.objects.filter(id=job.id, status=RenderJob.Status.RUNNING)
+        .filter(Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True))
+        .update(
+            status=RenderJob.Status.QUEUED,
+            stage="queued",
+            task_id="",
+            notices=_merged(job.notices, [RESTARTED]),
+            updated_at=timezone.now(),
+        )
+    )
+
+
+def _fresh_workdir(job: RenderJob) -> Path:
+    """The job's work directory, emptied: a run that died may have left one behind."""
+    workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return workdir
 
 
 def _dispatch_wake() -> None:
@@ -348,7 +398,7 @@ def _usage_metadata(usage: TokenUsage, *, job: RenderJob, written: WrittenScript
     }
 
 
-def _draft(job: RenderJob, workdir: Path, *, watch: CancelWatch) -> tuple[SourceDocument, WrittenScript]:
+def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDocument, WrittenScript]:
     from animagenius.pipeline.providers.voices import VOICES
     from animagenius.pipeline.providers.writers import script_writer_chain
     from animagenius.pipeline.run import draft_script, read_sources
@@ -452,8 +502,8 @@ def render_job_execute(*, job_id: uuid.UUID | str) -> None:
     job = RenderJob.objects.select_related("project__owner", "script_version").filter(id=job_id).first()
     if job is None or not _job_start(job):
         return  # deleted, cancelled meanwhile, or a redelivered message for a job that already ended
-    workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
-    with CancelWatch(job.id) as watch:
+    workdir = _fresh_workdir(job)
+    with JobWatch(job.id) as watch:
         try:
             result = _render(job, job.project, workdir, watch=watch)
         except Exception as error:
@@ -465,7 +515,7 @@ def render_job_execute(*, job_id: uuid.UUID | str) -> None:
             cache_trim(Path(settings.SEGMENT_CACHE_DIR), max_bytes=settings.SEGMENT_CACHE_MAX_MB * 2**20)
 
 
-def _render(job: RenderJob, project: Project, workdir: Path, *, watch: CancelWatch) -> RenderResult:
+def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch) -> RenderResult:
     from animagenius.pipeline.run import run
 
     sources = _copy_sources(project, workdir / "sources")
@@ -605,7 +655,7 @@ class _ProgressRecorder:
     the share of the whole video it stands for.
     """
 
-    def __init__(self, job: RenderJob, *, watch: CancelWatch, scale: float = 1.0) -> None:
+    def __init__(self, job: RenderJob, *, watch: JobWatch, scale: float = 1.0) -> None:
         self.job = job
         self.watch = watch
         self.scale = scale

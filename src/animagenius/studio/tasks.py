@@ -2,9 +2,14 @@ import uuid
 
 from celery import Task, shared_task
 
-from animagenius.studio.services import job_run_next
+from animagenius.studio.services import job_run_next, render_jobs_reap
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, name="studio.job_dispatch")
 def job_dispatch(self: Task) -> None:
     job_run_next(task_id=self.request.id or f"direct-{uuid.uuid4().hex}")  # run outside a worker: no id
+
+
+@shared_task(name="studio.jobs_reap")
+def jobs_reap() -> None:
+    render_jobs_reap()

@@ -168,6 +168,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
+JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 60, minimum=15)  # no heartbeat this long: its worker died
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+JOB_REAP_EVERY_S = env_int("JOB_REAP_EVERY_S", 30, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    "reap-stalled-jobs": {
+        "task": "studio.jobs_reap",
+        "schedule": float(JOB_REAP_EVERY_S),
+        "options": {"queue": RENDER_QUEUE},
+    }
+}
 RENDER_WORKDIR = env_path("RENDER_WORKDIR", VAR_DIR / "work")
 VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")
 VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
