@@ -1,0 +1,288 @@
+"""The render queue with real Celery worker processes: crashes, and throughput (issue 7's figures).
+
+Each part runs in a child process of its own, on a database, broker, caches and work directory of its own:
+a temporary SQLite file and the filesystem broker by default, or PostgreSQL and Redis with `--postgres-redis`
+(a database `animagenius_bench_<pid>_<part>`, created and dropped; the Redis queue is named per part).
+
+1. `kill`: KILL_JOBS render jobs (a short Markdown article each, 720p, made from its draft at once), one at
+   a time on one worker. Once a job's worker process is encoding, that process gets SIGKILL, as from the OOM
+   killer. Per job: seconds from the kill until the job runs again and until it is done. Checked: every job
+   ends `done`, exactly once (one video, one usage row), its work directory is gone and no partial segment
+   is left in the cache.
+2. `throughput`: THROUGHPUT_JOBS such jobs through one worker process, then (from empty caches) through two:
+   seconds until all are done, jobs a minute, and the ratio two / one.
+
+Run: `.venv/bin/python bench/render_queue.py [--postgres-redis] [--json F]` (~10 min). Exits 1 when a check
+fails or a bar is missed (kill: 10/10 done exactly once, no leftovers; throughput ≥ 1.8× with two workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.processes, the tests' own /proc readers (after django.setup())
+KILL_JOBS, THROUGHPUT_JOBS = 10, 20
+THROUGHPUT_BAR = 1.8
+JOB_TIMEOUT_S = 600
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def article(number: int) -> str:
+    """A short article, different for every job, so no cache serves one job from another's work."""
+    return (
+        f"# Harbour log {number}\n\n"
+        f"Ship {number} came in with the morning tide and tied up at berth {number % 7 + 1}.\n"
+        f"The crew unloaded {number * 13 + 40} crates of apples before noon.\n\n"
+        f"## Leaving\n\nBy evening ship {number} had taken on water and sailed for the northern islands.\n"
+    )
+
+
+# ---------------------------------------------------------------- the parent: one child per part
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres-redis", action="store_true")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--only", choices=("kill", "throughput"), help="run one part")
+    parser.add_argument("--part", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.part:
+        return _child(args.part, workers=args.workers)
+    figures: dict[str, Any] = {"backend": "postgres+redis" if args.postgres_redis else "sqlite+filesystem"}
+    if args.only != "throughput":
+        figures["kill"] = _part("kill", 1, postgres_redis=args.postgres_redis)
+    if args.only != "kill":
+        one = _part("throughput", 1, postgres_redis=args.postgres_redis)
+        two = _part("throughput", 2, postgres_redis=args.postgres_redis)
+        ratio = round(one["seconds"] / two["seconds"], 3)
+        figures["throughput"] = {"one_worker": one, "two_workers": two, "ratio": ratio}
+    bars = _bars(figures)
+    _print(figures, bars)
+    figures["bars"] = bars
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if all(bars.values()) else 1
+
+
+def _part(part: str, workers: int, *, postgres_redis: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix=f"bench-queue-{part}-") as folder:
+        queue = f"bench-{os.getpid()}-{part}-{workers}"
+        env = {**os.environ, "ANIMAGENIUS_VAR_DIR": folder, "RENDER_QUEUE": queue,
+               "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.local", "DEBUG": "false"}  # fmt: skip
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+        database = f"animagenius_bench_{os.getpid()}_{part}_{workers}"
+        if postgres_redis:
+            _create_database(database)
+            env |= {"DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{database}", "REDIS_URL": REDIS}
+        try:
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+            )
+            done = subprocess.run(
+                [sys.executable, __file__, "--part", part, "--workers", str(workers)],
+                cwd=ROOT, env=env, check=False, capture_output=True, text=True,
+            )  # fmt: skip
+        finally:
+            if postgres_redis:
+                _drop_database(database)
+        if done.returncode != 0:
+            raise RuntimeError(f"part {part} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _create_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _bars(figures: dict[str, Any]) -> dict[str, bool]:
+    bars = {}
+    if "kill" in figures:
+        kill = figures["kill"]
+        bars[f"kill -9: {KILL_JOBS}/{KILL_JOBS} jobs done exactly once"] = kill["done_once"] == KILL_JOBS
+        bars["kill -9: no work directory or partial segment left"] = not kill["leftovers"]
+    if "throughput" in figures:
+        bars[f"two workers ≥ {THROUGHPUT_BAR}× one"] = figures["throughput"]["ratio"] >= THROUGHPUT_BAR
+    return bars
+
+
+def _print(figures: dict[str, Any], bars: dict[str, bool]) -> None:
+    print(f"# queue benchmark, {os.cpu_count()} cores, {figures['backend']}\n")
+    if "kill" in figures:
+        kill = figures["kill"]
+        print("| job | kill → running again s | kill → done s | attempts |\n|---|---:|---:|---:|")
+        for number, job in enumerate(kill["jobs"], 1):
+            print(f"| {number} | {job['restarted_s']:.2f} | {job['done_s']:.2f} | {job['attempts']} |")
+        leftovers = kill["leftovers"] or "none"
+        print(f"\ndone exactly once: {kill['done_once']}/{KILL_JOBS}; leftovers: {leftovers}\n")
+    if "throughput" in figures:
+        throughput = figures["throughput"]
+        print("| workers | jobs | seconds | jobs a minute |\n|---|---:|---:|---:|")
+        for label, run in (("1", throughput["one_worker"]), ("2", throughput["two_workers"])):
+            print(f"| {label} | {run['jobs']} | {run['seconds']:.1f} | {run['per_minute']:.2f} |")
+        print(f"\ntwo workers / one: {throughput['ratio']:.2f}×\n")
+    for name, passed in bars.items():
+        print(f"- {name}: {'pass' if passed else 'FAIL'}")
+
+
+# ---------------------------------------------------------------- a child: Django, workers, jobs
+
+
+def _child(part: str, *, workers: int) -> int:
+    import django
+
+    django.setup()
+    processes = [_start_worker(number) for number in range(workers)]
+    try:
+        result = _kill_part(processes[0]) if part == "kill" else _throughput_part(workers)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    print(json.dumps(result))
+    return 0
+
+
+def _start_worker(number: int) -> subprocess.Popen[bytes]:
+    from django.conf import settings
+
+    log = Path(settings.VAR_DIR) / f"worker-{number}.log"
+    command = [
+        str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
+        "-Q", settings.RENDER_QUEUE, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle", "--hostname", f"bench-{number}-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 90
+    while " ready." not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"worker {number} did not start:\n{log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.2)
+    return process
+
+
+def _submit(owner: Any, number: int) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from animagenius.pipeline.domain import RenderOptions
+    from animagenius.studio import services
+
+    project = services.project_create(
+        owner=owner,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        uploads=[SimpleUploadedFile(f"harbour-{number}.md", article(number).encode())],
+    )
+    services.script_job_create(project=project, render_after=True)
+    return project
+
+
+def _owner() -> Any:
+    from animagenius.accounts.models import User
+
+    return User.objects.create_user(f"bench-{time.time_ns()}@example.com", "bench-passphrase-long-enough",
+                                    subscription_tier="enterprise")  # fmt: skip
+
+
+def _render_job(project: Any) -> Any:
+    from animagenius.studio.models import RenderJob
+
+    return RenderJob.objects.filter(project=project, kind=RenderJob.Kind.RENDER).first()
+
+
+def _kill_part(worker: subprocess.Popen[bytes]) -> dict[str, Any]:
+    from django.conf import settings
+
+    from animagenius.billing.models import UsageMetric
+    from animagenius.studio.models import RenderJob
+    from tests.processes import parent_of, running_ffmpegs
+
+    owner, jobs = _owner(), []
+    for number in range(KILL_JOBS):
+        project = _submit(owner, number)
+        deadline = time.monotonic() + JOB_TIMEOUT_S
+        while not (encoders := running_ffmpegs(worker.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        job = _render_job(project)
+        if not encoders or job is None or job.status != RenderJob.Status.RUNNING:
+            raise RuntimeError(f"job {number} never reached its render's encoding")
+        os.kill(parent_of(encoders[0]), signal.SIGKILL)
+        killed = time.monotonic()
+        restarted_s = None
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if restarted_s is None and job.attempts >= 2 and job.status == RenderJob.Status.RUNNING:
+                restarted_s = time.monotonic() - killed
+            if job.is_finished:
+                break
+            time.sleep(0.05)
+        jobs.append({"job": str(job.id), "status": job.status, "attempts": job.attempts,
+                     "restarted_s": restarted_s or 0.0, "done_s": time.monotonic() - killed})  # fmt: skip
+    done_once = sum(
+        1
+        for entry in jobs
+        if entry["status"] == RenderJob.Status.DONE
+        and RenderJob.objects.get(id=entry["job"]).renditions.count() == 1
+        and UsageMetric.objects.filter(action="render", metadata__job=entry["job"]).count() == 1
+    )
+    leftovers = (
+        [str(path) for path in Path(settings.RENDER_WORKDIR).glob("*")]
+        if Path(settings.RENDER_WORKDIR).exists()
+        else []
+    )
+    leftovers += [str(path) for path in Path(settings.SEGMENT_CACHE_DIR).glob("*.partial*")]
+    return {"jobs": jobs, "done_once": done_once, "leftovers": leftovers}
+
+
+def _throughput_part(workers: int) -> dict[str, Any]:
+    from animagenius.studio.models import RenderJob
+
+    owner = _owner()
+    started = time.monotonic()
+    projects = [_submit(owner, number) for number in range(THROUGHPUT_JOBS)]
+    deadline = started + JOB_TIMEOUT_S * 2
+    while time.monotonic() < deadline:
+        renders = [_render_job(project) for project in projects]
+        if all(job is not None and job.is_finished for job in renders):
+            break
+        time.sleep(0.5)
+    seconds = time.monotonic() - started
+    done = RenderJob.objects.filter(kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE).count()
+    if done != THROUGHPUT_JOBS:
+        raise RuntimeError(f"{done} of {THROUGHPUT_JOBS} renders done with {workers} worker(s)")
+    return {"workers": workers, "jobs": done, "seconds": round(seconds, 2),
+            "per_minute": round(done / seconds * 60, 2)}  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())
