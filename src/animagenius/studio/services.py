@@ -306,8 +306,9 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
     for job in stale:
         if job.attempts >= settings.JOB_MAX_ATTEMPTS:
             _job_fail(job, message=WORKER_LOST.format(attempts=job.attempts), step=job.stage)
-        elif _job_requeue(job, stale_before=cutoff):
-            _dispatch_wake()
+        elif not _job_requeue(job, stale_before=cutoff):
+            continue  # it beat, or ended, meanwhile
+        _dispatch_wake()  # either way a slot is free, or a job waits
         reaped.append(job)
     return reaped
 
