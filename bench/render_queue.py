@@ -175,20 +175,11 @@ def _child(part: str, *, workers: int) -> int:
 def _start_worker(number: int) -> subprocess.Popen[bytes]:
     from django.conf import settings
 
+    from tests.processes import celery_worker_start
+
     log = Path(settings.VAR_DIR) / f"worker-{number}.log"
-    command = [
-        str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
-        "-Q", settings.RENDER_QUEUE, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
-        "--without-gossip", "--without-mingle", "--hostname", f"bench-{number}-{os.getpid()}@%h",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while " ready." not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"worker {number} did not start:\n{log.read_text(errors='replace')[-2000:]}")
-        time.sleep(0.2)
-    return process
+    hostname = f"bench-{number}-{os.getpid()}@%h"
+    return celery_worker_start(queue=settings.RENDER_QUEUE, hostname=hostname, log=log, cwd=ROOT)
 
 
 def _submit(owner: Any, number: int) -> Any:
@@ -225,18 +216,20 @@ def _kill_part(worker: subprocess.Popen[bytes]) -> dict[str, Any]:
 
     from animagenius.billing.models import UsageMetric
     from animagenius.studio.models import RenderJob
-    from tests.processes import parent_of, running_ffmpegs
+    from tests.processes import pool_process, running_ffmpegs
 
     owner, jobs = _owner(), []
     for number in range(KILL_JOBS):
         project = _submit(owner, number)
         deadline = time.monotonic() + JOB_TIMEOUT_S
-        while not (encoders := running_ffmpegs(worker.pid)) and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            job = _render_job(project)
+            if job is not None and job.status == RenderJob.Status.RUNNING and running_ffmpegs(worker.pid):
+                break
             time.sleep(0.05)
-        job = _render_job(project)
-        if not encoders or job is None or job.status != RenderJob.Status.RUNNING:
+        else:
             raise RuntimeError(f"job {number} never reached its render's encoding")
-        os.kill(parent_of(encoders[0]), signal.SIGKILL)
+        os.kill(pool_process(worker.pid), signal.SIGKILL)
         killed = time.monotonic()
         restarted_s = None
         while time.monotonic() < deadline:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +12,11 @@ from typing import Any
 import pytest
 
 from tests.pipeline.chat_server import ChatServer
+from tests.processes import celery_worker_start
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 ARTIFACTS = ROOT / "test-artifacts"
-WORKER_READY_TIMEOUT_S = 90
 FFPROBE = "/usr/bin/ffprobe"
 
 
@@ -71,20 +69,13 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
         "RENDER_QUEUE": settings.RENDER_QUEUE,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    command = [
-        str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
-        "-Q", settings.RENDER_QUEUE, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
-        "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        process = celery_worker_start(
+            queue=settings.RENDER_QUEUE, hostname=f"test-{os.getpid()}@%h", log=log, cwd=ROOT, env=env
+        )
+    except RuntimeError as error:
+        pytest.fail(str(error))
     worker = Worker(process, log)
-    deadline = time.monotonic() + WORKER_READY_TIMEOUT_S
-    while " ready." not in worker.output():
-        if not worker.alive or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{worker.output()[-3000:]}")
-        time.sleep(0.2)
     yield worker
     process.terminate()
     try:

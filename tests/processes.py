@@ -1,7 +1,10 @@
-"""The processes a test's worker runs, read from Linux /proc."""
+"""Celery worker processes for the tests and the benches, and what they run (read from Linux /proc)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from animagenius.studio.jobwatch import descendants
@@ -21,6 +24,37 @@ def running_ffmpegs(pid: int) -> list[int]:
     return alive
 
 
-def parent_of(pid: int) -> int:
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return int(stat[stat.rindex(")") + 2 :].split()[1])
+def pool_process(worker_pid: int) -> int:
+    """The one pool process of a `--concurrency 1` prefork worker: the process that runs its tasks."""
+    children = {int(child) for task in Path(f"/proc/{worker_pid}/task").iterdir()
+                for child in (task / "children").read_text().split()}  # fmt: skip
+    if len(children) != 1:
+        raise RuntimeError(f"worker {worker_pid} has {len(children)} pool processes, not 1")
+    return children.pop()
+
+
+def celery_worker_start(
+    *,
+    queue: str,
+    hostname: str,
+    log: Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 90,
+) -> subprocess.Popen[bytes]:
+    """A `celery worker` process (prefork, one pool process) consuming `queue`, once its log says it is ready;
+    RuntimeError with the log's end if it does not get there."""
+    command = [
+        str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
+        "-Q", queue, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle", "--hostname", hostname,
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd)
+    deadline = time.monotonic() + timeout_s
+    while " ready." not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the Celery worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.2)
+    return process
