@@ -274,9 +274,7 @@ def render_job_claim(*, task_id: str) -> RenderJob | None:
     `reject_on_worker_lost`) takes back the job it was running.
     """
     resumed = RenderJob.objects.filter(task_id=task_id, status=RenderJob.Status.RUNNING).first()
-    if resumed is not None and resumed.attempts >= settings.JOB_MAX_ATTEMPTS:
-        _job_fail(resumed, message=WORKER_LOST.format(attempts=resumed.attempts), step=resumed.stage)
-    elif resumed is not None:
+    if resumed is not None and not _job_fail_if_tried_out(resumed):
         resumed.notices = _merged(resumed.notices, [RESTARTED])
         RenderJob.objects.filter(id=resumed.id).update(notices=resumed.notices)
         return resumed
@@ -304,13 +302,19 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
     )
     reaped = []
     for job in stale:
-        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
-            _job_fail(job, message=WORKER_LOST.format(attempts=job.attempts), step=job.stage)
-        elif not _job_requeue(job, stale_before=cutoff):
+        if not _job_fail_if_tried_out(job) and not _job_requeue(job, stale_before=cutoff):
             continue  # it beat, or ended, meanwhile
         _dispatch_wake()  # either way a slot is free, or a job waits
         reaped.append(job)
     return reaped
+
+
+def _job_fail_if_tried_out(job: RenderJob) -> bool:
+    """Fail a job whose worker died JOB_MAX_ATTEMPTS times, with the reason; True if it did."""
+    if job.attempts < settings.JOB_MAX_ATTEMPTS:
+        return False
+    _job_fail(job, message=WORKER_LOST.format(attempts=job.attempts), step=job.stage)
+    return True
 
 
 def _job_requeue(job: RenderJob, *, stale_before: datetime) -> bool:
@@ -347,8 +351,10 @@ def render_job_cancel(*, job: RenderJob) -> None:
     with transaction.atomic():
         _lock(job.project)
         now = timezone.now()
-        stopped = RenderJob.objects.filter(id=job.id, status__in=_UNFINISHED).update(
-            status=RenderJob.Status.CANCELLED, stage="cancelled", finished_at=now, updated_at=now
+        stopped = (
+            RenderJob.objects.filter(id=job.id)
+            .exclude(status__in=RenderJob.FINISHED)
+            .update(status=RenderJob.Status.CANCELLED, stage="cancelled", finished_at=now, updated_at=now)
         )
         if not stopped:
             job.refresh_from_db(fields=["status"])
@@ -358,9 +364,6 @@ def render_job_cancel(*, job: RenderJob) -> None:
         Project.objects.filter(id=job.project_id).update(status=_status_without_job(job.project))
         _log(job, step="cancelled", status=FileProcessingLog.Status.OK, message="Cancelled by the person.")
     job.refresh_from_db()
-
-
-_UNFINISHED = (RenderJob.Status.QUEUED, RenderJob.Status.RUNNING)
 
 
 def _status_without_job(project: Project) -> str:
@@ -682,13 +685,17 @@ def _job_start(job: RenderJob) -> bool:
     """Mark the job running; False once it has ended (cancelled, or already run). A running job's message
     comes again when its worker died (`reject_on_worker_lost`): the job then starts again."""
     now = timezone.now()
-    started = RenderJob.objects.filter(id=job.id, status__in=_UNFINISHED).update(
-        status=RenderJob.Status.RUNNING,
-        stage="starting",
-        attempts=F("attempts") + 1,
-        started_at=now,
-        heartbeat_at=now,
-        updated_at=now,
+    started = (
+        RenderJob.objects.filter(id=job.id)
+        .exclude(status__in=RenderJob.FINISHED)
+        .update(
+            status=RenderJob.Status.RUNNING,
+            stage="starting",
+            attempts=F("attempts") + 1,
+            started_at=now,
+            heartbeat_at=now,
+            updated_at=now,
+        )
     )
     if not started:
         return False
