@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from animagenius.accounts.models import User
+from animagenius.billing.models import UsageMetric
 from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +195,20 @@ def test_a_render_is_queued_for_the_latest_version_or_refused_with_409(
     assert missing.status_code == 404 and "no script version 7" in missing.json()["detail"]
     bad = api.post_json(f"/projects/{project.id}/renders", {"script_version": "latest"})
     assert bad.status_code == 422 and "script_version" in bad.json()["errors"]
+
+
+def test_a_render_the_months_minutes_do_not_cover_is_402_with_the_reason(api, user):
+    project = _project(user, status=Project.Status.REVIEW)
+    script = {"title": "Tides", "scenes": [{"estimated_s": 40.0}]}
+    ScriptVersion.objects.create(project=project, number=1, script=script, writer="test")
+    UsageMetric.objects.create(user=user, action="render", resource_type="video_seconds", quantity=580)
+
+    response = api.post_json(f"/projects/{project.id}/renders", {})
+
+    assert response.status_code == 402
+    assert response.json()["detail"].startswith("This video needs about 0.7 minutes of render time")
+    assert "0.3 minutes left this month (9.7 minutes of 10 minutes used)" in response.json()["detail"]
+    assert not project.render_jobs.exists()
 
 
 def test_a_queued_job_is_cancelled_once_and_then_409(api, user, other_user):

@@ -130,7 +130,7 @@ def project_detail(request: HttpRequest, project_id: uuid.UUID) -> ProjectOut:
 
 @router.post(
     "/projects/{project_id}/renders",
-    response={202: JobOut, 409: Error, **ONE, **UNSAFE},
+    response={202: JobOut, 402: Error, 409: Error, **ONE, **UNSAFE},
     url_name="project_render",
     summary="Render a saved script version",
 )
@@ -138,7 +138,8 @@ def project_render(
     request: HttpRequest, project_id: uuid.UUID, payload: RenderIn | None = None
 ) -> Status[JobOut]:
     """Queue the render of `script_version` (default: the latest). 409 while another job of the project
-    runs, or before its script is drafted."""
+    runs, or before its script is drafted; 402 when the plan's render minutes for this month would not
+    cover it."""
     project = _project(request, project_id)
     number = payload.script_version if payload is not None else None
     if number is None:
@@ -153,6 +154,8 @@ def project_render(
         job = studio_services.render_job_create(project=project, script_version=version)
     except studio_services.ScriptConflict as conflict:
         raise HttpError(409, str(conflict)) from None
+    except studio_services.QuotaExceeded as refusal:
+        raise HttpError(402, str(refusal)) from None
     return Status(202, job_out(request, job, renditions=[]))
 
 

@@ -9,6 +9,7 @@ PAID_ONLY_RESOLUTIONS = frozenset({Resolution.UHD.value})
 QUEUE_PRIORITY = {"free": 0, "pro": 1, "business": 2, "enterprise": 3}  # higher starts first
 CONCURRENT_JOBS = {"free": 1, "pro": 2, "business": 4, "enterprise": 10}  # a person's jobs running at once
 PROMOTION_EVERY_S = 300  # a waiting job climbs one tier every 5 minutes, so free work never starves
+MONTHLY_RENDER_MINUTES = {"free": 10, "pro": 120, "business": 600, "enterprise": 6000}  # minutes of video
 
 
 def resolutions_for(tier: str) -> list[str]:

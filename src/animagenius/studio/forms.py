@@ -43,6 +43,8 @@ from animagenius.pipeline.script_edit import (
 )
 from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
+from animagenius.studio import selectors
+from animagenius.studio.selectors import RenderQuota
 
 RESOLUTIONS = [resolution.value for resolution in Resolution]
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
@@ -118,6 +120,7 @@ def project_form(*, user: User, data: QueryDict | None = None, files: Any = None
         max_bytes=upload_max_bytes(user=user),
         default_voice=settings.VOICE_PROVIDER,
         resolutions=resolutions_for(user.subscription_tier),
+        quota=selectors.render_quota_get(user=user),
     )
 
 
@@ -197,9 +200,16 @@ class ProjectForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, max_bytes: int, default_voice: str, resolutions: Sequence[str], **kwargs: Any
+        self,
+        *args: Any,
+        max_bytes: int,
+        default_voice: str,
+        resolutions: Sequence[str],
+        quota: RenderQuota,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.quota = quota
         self.max_bytes = max_bytes
         self.default_voice = default_voice
         self.resolutions = list(resolutions)
@@ -241,6 +251,12 @@ class ProjectForm(forms.Form):
         if "speed" in data and data["speed"] is None:
             data["speed"] = 1.0
         self._clean_music(data)
+        if not data.get("review") and data.get("duration"):
+            refusal = self.quota.refusal(needed_s=data["duration"])
+            if refusal:
+                self.add_error(
+                    "duration", f"{refusal} Or review the script first: drafting it uses no minutes."
+                )
         if {"aspect", "resolution", "duration", "caption_style", "speed"} <= data.keys():
             try:
                 data["options"] = RenderOptions.parse(

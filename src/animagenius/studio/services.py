@@ -80,6 +80,10 @@ class ScriptConflict(Exception):
     """The request does not fit the project's current state; the message says what to do."""
 
 
+class QuotaExceeded(Exception):
+    """The video would take more render minutes than the person's plan has left this month."""
+
+
 def project_create(
     *,
     owner: User,
@@ -226,6 +230,7 @@ def render_job_create(
         running = project.render_jobs.exclude(status__in=RenderJob.FINISHED)
         if running.exists():
             raise ScriptConflict("This project is already being worked on; wait for it to finish.")
+        _quota_check(project.owner, needed_s=script_version.estimated_duration_s)
         recording = None
         if recording_upload is not None:
             recording = _asset_store(
@@ -249,6 +254,15 @@ def render_job_create(
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
         _dispatch_wake()
     return job
+
+
+def _quota_check(owner: User, *, needed_s: float) -> None:
+    User.objects.select_for_update().filter(
+        id=owner.id
+    ).first()  # one person's jobs are counted one at a time
+    refusal = selectors.render_quota_get(user=owner).refusal(needed_s=needed_s)
+    if refusal:
+        raise QuotaExceeded(refusal)
 
 
 def job_run_next(*, task_id: str) -> RenderJob | None:
@@ -438,10 +452,22 @@ def _script_job_succeed(job: RenderJob, *, document: SourceDocument, written: Wr
         script_usage_record(project=project, job=job, written=written)
         _log(job, step="writing script", status=FileProcessingLog.Status.OK)
         if job.render_after:
-            already_done = _script_share_of_video() * 100
-            render_job_create(project=project, script_version=version, progress=already_done)
+            _render_after_script(job, version)
         else:
             Project.objects.filter(id=project.id).update(status=Project.Status.REVIEW)
+
+
+def _render_after_script(job: RenderJob, version: ScriptVersion) -> None:
+    """Queue the render the person asked for with the script; if their minutes ran out meanwhile, the
+    script waits for review, the reason beside it."""
+    try:
+        render_job_create(
+            project=job.project, script_version=version, progress=_script_share_of_video() * 100
+        )
+    except QuotaExceeded as refusal:
+        notices = _merged(RenderJob.objects.get(id=job.id).notices, [f"Not rendered: {refusal}"])
+        RenderJob.objects.filter(id=job.id).update(notices=notices)
+        Project.objects.filter(id=job.project_id).update(status=Project.Status.REVIEW)
 
 
 def _script_share_of_video() -> float:

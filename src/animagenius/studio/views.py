@@ -194,6 +194,8 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
         )
     except services.ScriptConflict as conflict:
         return _detail_page(request, project, error=str(conflict), status=409)
+    except services.QuotaExceeded as refusal:
+        return _detail_page(request, project, error=str(refusal), status=402)
     return redirect("studio:project_detail", project_id=project.id)
 
 
