@@ -12,6 +12,7 @@ class PipelineError(Exception):
     """Base for failures the pipeline explains to the user (bad input, impossible options)."""
 
     code = "pipeline_error"
+    transient = False  # True: the same work may succeed later, so a job meeting it is retried, not failed
 
 
 class InputError(PipelineError):
@@ -54,6 +55,18 @@ class RenderFailed(PipelineError):
     code = "render_failed"
 
 
+class EncoderKilled(RenderFailed):
+    """Something outside the job killed the encoder: the kernel out of memory, an operator."""
+
+    code = "encoder_killed"
+    transient = True
+
+    def __init__(
+        self, message: str = "the encoder was stopped from outside (the machine may be out of memory)"
+    ) -> None:
+        super().__init__(message)
+
+
 class InvalidScript(InputError):
     """An edited script that cannot be rendered as it is (bad JSON, a missing field, a dangling pointer)."""
 
@@ -78,10 +91,12 @@ class ProviderUnavailable(ProviderError):
     """Unreachable, timed out, a 5xx, or refused our credentials."""
 
     code = "provider_unavailable"
+    transient = True
 
 
 class ProviderRateLimited(ProviderError):
     code = "provider_rate_limited"
+    transient = True
 
     def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
         super().__init__(message)

@@ -169,6 +169,9 @@ class RenderJob(BaseModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="queued again after a transient failure: starts no earlier than this"
+    )
     resolution = models.CharField(max_length=8, blank=True, help_text="of the video rendered, for estimates")
     video_format = models.CharField(max_length=4, blank=True)
     extra_renditions = models.JSONField(

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from animagenius.accounts.models import User
@@ -114,6 +114,12 @@ def render_job_queue(*, now: datetime | None = None) -> list[RenderJob]:
     now = now or timezone.now()
     queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED).select_related("project__owner")
     return sorted(queued, key=lambda job: (-_queue_rank(job, now), job.created_at))
+
+
+def render_job_startable_exists(*, now: datetime) -> bool:
+    """Whether a queued job waits that is not backing off after a transient failure."""
+    queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED)
+    return queued.filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now)).exists()
 
 
 def _queue_rank(job: RenderJob, now: datetime) -> int:

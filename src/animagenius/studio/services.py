@@ -26,6 +26,7 @@ from django.db.models import F, Q, Value
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
@@ -42,10 +43,11 @@ from animagenius.pipeline.domain import (
 from animagenius.pipeline.domain import (
     Rendition as RenditionResult,
 )
-from animagenius.pipeline.errors import PipelineError
+from animagenius.pipeline.errors import PipelineError, ProviderRateLimited
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
+from animagenius.pipeline.providers.remote.http import backoff_delay_s
 from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors
@@ -293,12 +295,18 @@ def render_job_claim(*, task_id: str) -> RenderJob | None:
         RenderJob.objects.filter(id=resumed.id).update(notices=resumed.notices)
         return resumed
     for job in selectors.render_job_queue():
+        if job.retry_at is not None and job.retry_at > timezone.now():
+            continue  # backing off after a transient failure; its own wake-up comes when the wait is over
         with transaction.atomic():
             owner = User.objects.select_for_update().get(id=job.project.owner_id)  # one claim a person
             if selectors.render_job_running_count(user=owner) >= CONCURRENT_JOBS[owner.subscription_tier]:
                 continue
             claimed = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.QUEUED).update(
-                status=RenderJob.Status.RUNNING, stage="starting", task_id=task_id, updated_at=timezone.now()
+                status=RenderJob.Status.RUNNING,
+                stage="starting",
+                task_id=task_id,
+                retry_at=None,
+                updated_at=timezone.now(),
             )
         if claimed:
             return job
@@ -308,7 +316,10 @@ def render_job_claim(*, task_id: str) -> RenderJob | None:
 def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
     """Re-queue running jobs whose heartbeat stopped (their worker died: killed, out of memory, its machine
     gone), each with a notice; a job that has already been tried JOB_MAX_ATTEMPTS times fails instead, with
-    the reason. Returns the jobs it re-queued or failed. Celery beat runs it every JOB_REAP_EVERY_S."""
+    the reason. Returns the jobs it re-queued or failed. Celery beat runs it every JOB_REAP_EVERY_S.
+
+    It also wakes a worker whenever a job waits that could start: the wake-up sent when it was queued may
+    have been lost, so the database stays the queue even when the broker was away."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_S)
     stale = RenderJob.objects.filter(status=RenderJob.Status.RUNNING).filter(
@@ -320,6 +331,8 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
             continue  # it beat, or ended, meanwhile
         _dispatch_wake()  # either way a slot is free, or a job waits
         reaped.append(job)
+    if not reaped and selectors.render_job_startable_exists(now=now):
+        _dispatch_wake()  # its wake-up may be lost: sent while the broker was down, or held by a dead worker
     return reaped
 
 
@@ -352,11 +365,21 @@ def _fresh_workdir(job: RenderJob) -> Path:
     return workdir
 
 
-def _dispatch_wake() -> None:
-    """Send one dispatch message once the current transaction commits (at once outside one)."""
+def _dispatch_wake(*, after_s: float = 0.0) -> None:
+    """Send one dispatch message, delivered `after_s` from now, once the current transaction commits (at
+    once outside one)."""
+    transaction.on_commit(lambda: _wake_send(after_s=after_s))
+
+
+def _wake_send(*, after_s: float) -> None:
+    """The job is safe in the database whatever happens here: if the broker cannot be reached, the reaper's
+    next round (every JOB_REAP_EVERY_S, once the broker is back) sends the wake-up instead."""
     from animagenius.studio.tasks import job_dispatch
 
-    transaction.on_commit(lambda: job_dispatch.apply_async(queue=settings.RENDER_QUEUE))
+    try:
+        job_dispatch.apply_async(queue=settings.RENDER_QUEUE, countdown=after_s)
+    except KombuOperationalError as error:
+        logger.warning("could not reach the broker to wake a worker (%s); the reaper will", error)
 
 
 def render_job_cancel(*, job: RenderJob) -> None:
@@ -811,11 +834,47 @@ def _job_end_in_error(job: RenderJob, error: Exception, *, cancelled: bool) -> N
     person cancelled stays cancelled, whatever the kill made its code raise. Call inside `except`."""
     if cancelled:
         logger.info("%s job %s stopped: cancelled (%s)", job.kind, job.id, error)
+    elif isinstance(error, PipelineError) and error.transient and job.attempts < settings.JOB_MAX_ATTEMPTS:
+        _job_retry_later(job, error)
+    elif isinstance(error, PipelineError) and error.transient:
+        _job_fail(job, message=f"{error} (tried {job.attempts} times)", step=job.stage)
     elif isinstance(error, PipelineError):
         _job_fail(job, message=str(error), step=job.stage)
     else:
         logger.exception("%s job %s crashed", job.kind, job.id)
         _job_fail(job, message=_internal_error(job), step=job.stage)
+
+
+def _job_retry_later(job: RenderJob, error: PipelineError) -> None:
+    """Queue a job that met a transient failure again, to start after an exponential backoff with jitter
+    (or as long as a rate-limiting provider asked), the reason and the wait in its notices."""
+    retry_after = error.retry_after_s if isinstance(error, ProviderRateLimited) else None
+    wait_s = backoff_delay_s(
+        job.attempts,
+        backoff_s=settings.JOB_RETRY_BACKOFF_S,
+        retry_after_s=retry_after,
+        cap_s=settings.JOB_RETRY_BACKOFF_S * 2**settings.JOB_MAX_ATTEMPTS,
+    )
+    notice = (
+        f"Attempt {job.attempts} of {settings.JOB_MAX_ATTEMPTS} stopped: {error}. "
+        f"Trying again in {wait_s:.0f} s."
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        job.refresh_from_db(fields=["notices"])
+        requeued = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.RUNNING).update(
+            status=RenderJob.Status.QUEUED,
+            stage="waiting to retry",
+            task_id="",
+            retry_at=now + timedelta(seconds=wait_s),
+            notices=_merged(job.notices, [notice]),
+            updated_at=now,
+        )
+        if not requeued:
+            return  # cancelled meanwhile
+        Project.objects.filter(id=job.project_id).update(status=Project.Status.QUEUED)
+        _log(job, step=job.stage, status=FileProcessingLog.Status.FAILED, message=notice)
+        _dispatch_wake(after_s=wait_s)
 
 
 def _job_fail(job: RenderJob, *, message: str, step: str) -> None:

@@ -171,6 +171,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
 JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 60, minimum=15)  # no heartbeat this long: its worker died
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+JOB_RETRY_BACKOFF_S = env_int("JOB_RETRY_BACKOFF_S", 15, minimum=1)  # first wait after a transient failure
 JOB_REAP_EVERY_S = env_int("JOB_REAP_EVERY_S", 30, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "reap-stalled-jobs": {

@@ -19,8 +19,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, ffmpeg_exe, run_ffmpeg
-from animagenius.pipeline.errors import CorruptFile, RenderFailed
+from animagenius.pipeline.compose.ffmpeg import KILLED, SAFE_INPUT, ffmpeg_exe, run_ffmpeg
+from animagenius.pipeline.errors import CorruptFile, EncoderKilled, RenderFailed
 from animagenius.pipeline.music import SAFE_MUSIC_INPUT
 
 AUDIO_RATE = 48000
@@ -220,6 +220,8 @@ def _ffmpeg_report(args: list[str], *, timeout_s: float) -> str:
         completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout_s)
     except subprocess.TimeoutExpired:
         raise RenderFailed(f"measuring loudness took over {timeout_s:.0f} s and was stopped") from None
+    if completed.returncode in KILLED:
+        raise EncoderKilled
     if completed.returncode != 0:
         detail = " | ".join(completed.stderr.strip().splitlines()[-2:])
         raise RenderFailed(detail or f"ffmpeg exit {completed.returncode}")

@@ -10,9 +10,10 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from animagenius.pipeline.errors import RenderFailed
+from animagenius.pipeline.errors import EncoderKilled, RenderFailed
 
 SAFE_INPUT = ["-protocol_whitelist", "file,pipe"]
+KILLED = (-signal.SIGKILL, -signal.SIGTERM)  # exit codes of an ffmpeg stopped by a signal from outside
 MMAP_THRESHOLD_BYTES = 2**20  # blocks this big and bigger (a 1080p frame is 3 MB) are mapped and unmapped
 
 
@@ -57,7 +58,13 @@ def run_ffmpeg(
             command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True, env=_lean_malloc()
         ) as process,
     ):
-        watchdog = threading.Timer(timeout_s, process.kill)
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            process.kill()
+
+        watchdog = threading.Timer(timeout_s, stop)
         watchdog.start()
         try:
             assert process.stdout is not None
@@ -71,8 +78,10 @@ def run_ffmpeg(
             raise
         finally:
             watchdog.cancel()
-    if process.returncode == -signal.SIGKILL:
+    if process.returncode == -signal.SIGKILL and timed_out.is_set():
         raise RenderFailed(f"the video encoder took longer than {timeout_s:.0f} s and was stopped")
+    if process.returncode in KILLED:
+        raise EncoderKilled
     if process.returncode != 0:
         detail = log.read_text(errors="replace").strip().splitlines()[-3:]
         raise RenderFailed(f"the video encoder failed: {' | '.join(detail) or f'exit {process.returncode}'}")

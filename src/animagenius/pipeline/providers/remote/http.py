@@ -63,12 +63,16 @@ def with_retries(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def backoff_delay_s(attempt: int, *, backoff_s: float, retry_after_s: float | None) -> float:
+def backoff_delay_s(
+    attempt: int, *, backoff_s: float, retry_after_s: float | None, cap_s: float = MAX_BACKOFF_S
+) -> float:
+    """The wait before retry `attempt` (1 for the first): `backoff_s` doubling each time, up to `cap_s`,
+    unless the other side said how long."""
     if retry_after_s is not None:
         return retry_after_s
-    base = min(MAX_BACKOFF_S, backoff_s * 2 ** (attempt - 1))
+    base = min(cap_s, backoff_s * 2 ** (attempt - 1))
     # Jitter spreads the retries of many workers hit by the same outage.
-    return min(MAX_BACKOFF_S, base * random.uniform(1.0, 1.25))
+    return min(cap_s, base * random.uniform(1.0, 1.25))
 
 
 def retryable_status(response: httpx.Response, message: str) -> Retryable | None:
