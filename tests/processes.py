@@ -1,7 +1,9 @@
-"""Celery worker processes for the tests and the benches, and what they run (read from Linux /proc)."""
+"""Celery worker and web server processes for the tests and the benches, and what they run (read from
+Linux /proc)."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -58,3 +60,31 @@ def celery_worker_start(
             raise RuntimeError(f"the Celery worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.2)
     return process
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def web_server_start(
+    *, port: int, log: Path, cwd: Path, env: dict[str, str], timeout_s: float = 60
+) -> subprocess.Popen[bytes]:
+    """The site under gunicorn (as `make run` serves it) on 127.0.0.1:`port`, once it accepts connections;
+    RuntimeError with the log's end if it does not get there."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"), "animagenius.config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the web server did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.1)

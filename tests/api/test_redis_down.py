@@ -1,0 +1,70 @@
+"""With Redis unreachable (the broker and the cache), the site still answers and a submission waits in the
+database; once a broker is there again, the reaper's round wakes a worker and the job runs."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from animagenius.accounts.models import User
+from animagenius.api import services as api_services
+from animagenius.studio import services
+from animagenius.studio.models import RenderJob
+from tests.conftest import ROOT, _test_database_url
+from tests.processes import free_port, web_server_start
+from tests.web.test_script_editing import TIDES
+
+NOWHERE = "redis://127.0.0.1:{port}/0"  # a port nothing listens on: every connection is refused
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_while_redis_is_down_is_answered_and_runs_when_a_broker_is_back(
+    celery_worker, settings, tmp_path: Path
+):
+    owner = User.objects.create_user("lin@example.com", "a-long-enough-passphrase-42")
+    token = api_services.api_key_create(owner=owner, name="outage").token
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": NOWHERE.format(port=free_port()),
+        "RENDER_QUEUE": settings.RENDER_QUEUE,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = tmp_path / "web.log"
+    server = web_server_start(port=port, log=log, cwd=ROOT, env=env)
+    try:
+        started = time.monotonic()
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/projects",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"text": TIDES, "review": "true", "duration": "30"},
+            timeout=30,
+        )  # the API's rate limit reads the (unreachable) cache; the new job's wake-up needs the broker
+        answered_s = time.monotonic() - started
+        page = httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    assert response.status_code == 201, log.read_text(errors="replace")[-3000:]
+    assert answered_s < 5 and page.status_code == 200
+    job = RenderJob.objects.get(project_id=response.json()["id"])
+    assert job.status == RenderJob.Status.QUEUED
+    output = log.read_text(errors="replace")
+    assert "could not reach the broker to wake a worker" in output and "Redis cache unreachable" in output
+
+    services.render_jobs_reap()  # the beat's next round, with the broker back
+    deadline = time.monotonic() + 90
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db()
+    assert job.status == RenderJob.Status.DONE, job.error or celery_worker.output()[-3000:]
+    assert job.project.script_versions.count() == 1
+    print(f"answered in {answered_s:.2f} s with Redis down")
