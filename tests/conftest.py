@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.pipeline.chat_server import ChatServer
-from tests.processes import celery_worker_start
+from tests.processes import celery_worker_start, events_server_start, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -82,6 +82,23 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def events_server(settings, tmp_path: Path) -> Iterator[str]:
+    """The progress stream server (uvicorn, as `make run` starts it) on the test database; its URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "RENDER_QUEUE": settings.RENDER_QUEUE,
+    }
+    log = tmp_path / "events.log"
+    server = events_server_start(port=port, log=log, cwd=ROOT, env=env)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=20)
 
 
 Probe = Callable[[Path], dict[str, Any]]

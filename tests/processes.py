@@ -71,12 +71,31 @@ def free_port() -> int:
 def web_server_start(
     *, port: int, log: Path, cwd: Path, env: dict[str, str], timeout_s: float = 60
 ) -> subprocess.Popen[bytes]:
-    """The site under gunicorn (as `make run` serves it) on 127.0.0.1:`port`, once it accepts connections;
-    RuntimeError with the log's end if it does not get there."""
+    """The site under gunicorn (as `make run` serves it) on 127.0.0.1:`port`."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"), "animagenius.config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning",
     ]  # fmt: skip
+    return _server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
+
+
+def events_server_start(
+    *, port: int, log: Path, cwd: Path, env: dict[str, str], timeout_s: float = 60
+) -> subprocess.Popen[bytes]:
+    """The progress stream server under uvicorn (as `make run` serves it) on 127.0.0.1:`port`."""
+    command = [
+        str(Path(sys.executable).parent / "uvicorn"), "animagenius.config.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--no-access-log",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    return _server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
+
+
+def _server_start(
+    command: list[str], *, port: int, log: Path, cwd: Path, env: dict[str, str], timeout_s: float
+) -> subprocess.Popen[bytes]:
+    """`command` started, once it accepts connections on `port`; RuntimeError with its log's end if it
+    does not get there."""
     with log.open("wb") as sink:
         process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd)
     deadline = time.monotonic() + timeout_s
@@ -86,5 +105,5 @@ def web_server_start(
                 return process
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"the web server did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(f"{command[0]} did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.1)

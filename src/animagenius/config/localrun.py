@@ -1,4 +1,5 @@
-"""`make run`: the web server and one render worker together; Ctrl-C stops both cleanly."""
+"""`make run`: the web server, the progress stream server and one render worker together; Ctrl-C stops them
+cleanly."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from types import FrameType
 
 HOST, PORT = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
+EVENTS_PORT = int(os.environ.get("EVENTS_PORT", str(PORT + 1)))
 STOP_GRACE_S = 10
 
 
@@ -32,6 +34,20 @@ def _commands() -> list[list[str]]:
         "--log-level",
         "warning",
     ]
+    # live progress streams: async (one event loop holds every watcher), so not under gunicorn's threads
+    events = [
+        f"{bin_dir}/uvicorn",
+        "animagenius.config.asgi:application",
+        "--host",
+        HOST,
+        "--port",
+        str(EVENTS_PORT),
+        "--lifespan",
+        "off",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     queue = os.environ.get("RENDER_QUEUE", "render")
     worker = [
         f"{bin_dir}/celery",
@@ -50,7 +66,7 @@ def _commands() -> list[list[str]]:
         "--schedule",
         os.path.join(os.environ.get("ANIMAGENIUS_VAR_DIR", "var"), "celerybeat-schedule"),
     ]
-    return [web, worker]  # fmt: skip
+    return [web, events, worker]  # fmt: skip
 
 
 def _wait_for_port(deadline_s: float) -> bool:
@@ -64,6 +80,7 @@ def _wait_for_port(deadline_s: float) -> bool:
 
 
 def main() -> int:
+    os.environ.setdefault("EVENTS_URL", f"http://{HOST}:{EVENTS_PORT}")  # the pages' stream address
     processes = [subprocess.Popen(command) for command in _commands()]
     stopping = False
 

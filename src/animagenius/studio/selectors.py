@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -225,6 +225,71 @@ def _render_seconds_in_progress(user: User) -> float:
 def _minutes(seconds: float) -> str:
     minutes = seconds / 60
     return f"{minutes:.1f} minutes" if minutes < 10 else f"{minutes:.0f} minutes"
+
+
+ETA_FROM_PERCENT = 5.0  # before this much is done, the pace says little about the rest
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """What a watcher of a job sees: pushed to the page and to API clients as it changes."""
+
+    job: str
+    status: str
+    stage: str
+    progress: float
+    eta_s: int | None  # while running, once the pace is known
+    queue_position: int | None  # while queued
+    error: str
+    finished: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def job_eta_s(*, progress: float, started_at: datetime | None, now: datetime) -> int | None:
+    """Seconds left at the pace so far; None before ETA_FROM_PERCENT is done."""
+    if started_at is None or progress < ETA_FROM_PERCENT or progress >= 100:
+        return None
+    elapsed = max(0.0, (now - started_at).total_seconds())
+    return round(elapsed * (100 - progress) / progress)
+
+
+def render_job_eta_s(*, job: RenderJob) -> int | None:
+    if job.status != RenderJob.Status.RUNNING or job.heartbeat_at is None:
+        return None
+    return job_eta_s(progress=job.progress, started_at=job.started_at, now=job.heartbeat_at)
+
+
+def render_job_progress_many(*, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, JobProgress]:
+    """The progress of each of `job_ids` that exists, read in one query (plus the queue's, when one waits).
+    Made only of what the rows hold, so it changes only when a row does: the ETA is the pace as of the
+    worker's last write (it writes at least every 5 s)."""
+    rows = list(
+        RenderJob.objects.filter(id__in=job_ids).values_list(
+            "id", "status", "stage", "progress", "started_at", "heartbeat_at", "error"
+        )
+    )
+    positions: dict[uuid.UUID, int] = {}
+    if any(row[1] == RenderJob.Status.QUEUED for row in rows):
+        positions = {job.id: place for place, job in enumerate(render_job_queue(), start=1)}
+    return {
+        job_id: JobProgress(
+            job=str(job_id),
+            status=status,
+            stage=stage,
+            progress=round(progress, 1),
+            eta_s=(
+                job_eta_s(progress=progress, started_at=started_at, now=beat)
+                if status == RenderJob.Status.RUNNING and beat is not None
+                else None
+            ),
+            queue_position=positions.get(job_id),
+            error=error,
+            finished=status in RenderJob.FINISHED,
+        )
+        for job_id, status, stage, progress, started_at, beat, error in rows
+    }
 
 
 def render_job_latest_done(*, project: Project) -> RenderJob | None:

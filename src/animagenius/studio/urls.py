@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:project_id>/render/", views.project_render, name="project_render"),
     path("renditions/<uuid:rendition_id>/<str:kind>", views.rendition_file, name="rendition_file"),
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job_cancel"),
+    path("jobs/<uuid:job_id>/events/", views.job_events, name="job_events"),
     path("<uuid:project_id>/script/", views.script_save, name="script_save"),
     path("<uuid:project_id>/script/estimate/", views.script_estimate, name="script_estimate"),
     path(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -123,6 +124,16 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     if request.headers.get("HX-Request") and job and job.kind == RenderJob.Kind.SCRIPT and job.is_finished:
         response["HX-Refresh"] = "true"  # the drafted script is ready: load the page with its editor
     return response
+
+
+def job_events(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Live progress streams are answered by the ASGI server in front of Django (progress_stream.py);
+    under gunicorn a stream would hold one of its few threads for as long as the job runs."""
+    return HttpResponse(
+        "Progress streams are served by the ASGI server; see EVENTS_URL in the README.",
+        status=404,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @login_required
@@ -244,7 +255,19 @@ def _status_context(project: Project, job: RenderJob | None) -> dict[str, Any]:
     renditions = list(selectors.rendition_list(job=job)) if done and job is not None else []
     queued = job is not None and job.status == RenderJob.Status.QUEUED
     spot = selectors.render_job_queue_spot(job=job) if queued and job is not None else None
-    return {"project": project, "job": job, "renditions": renditions, "queue": spot}
+    live = job is not None and not job.is_finished
+    return {
+        "project": project,
+        "job": job,
+        "renditions": renditions,
+        "queue": spot,
+        "eta_s": selectors.render_job_eta_s(job=job) if live and job is not None else None,
+        "events_url": (
+            settings.EVENTS_URL + reverse("studio:job_events", args=[job.id])
+            if live and job is not None and settings.EVENTS_URL
+            else ""
+        ),
+    }
 
 
 def _editor(

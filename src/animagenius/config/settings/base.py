@@ -171,10 +171,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_LOST_WAIT = 2.0  # a killed worker process's job goes back to the queue after 2 s, not 10
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# a render running when the broker goes away finishes (its state is in the database); Celery 6 would cancel it
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
+# where the ASGI server streams live progress: http://127.0.0.1:8001 under `make run`, the site's own address
+# when a proxy routes /projects/jobs/<id>/events/ to it; unset: pages poll once a second instead
+EVENTS_URL = env_str("EVENTS_URL", "").rstrip("/")
+if EVENTS_URL:
+    env_url("EVENTS_URL", EVENTS_URL, schemes=("http", "https"))
 JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 60, minimum=15)  # no heartbeat this long: its worker died
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 JOB_RETRY_BACKOFF_S = env_int("JOB_RETRY_BACKOFF_S", 15, minimum=1)  # first wait after a transient failure
