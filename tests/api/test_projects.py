@@ -211,6 +211,11 @@ def test_a_render_the_months_minutes_do_not_cover_is_402_with_the_reason(api, us
     assert not project.render_jobs.exists()
 
 
+def test_a_job_says_which_render_provider_it_went_to(api, user):
+    job = RenderJob.objects.create(project=_project(user), provider="pool-b")
+    assert api.get(f"/jobs/{job.id}").json()["provider"] == "pool-b"
+
+
 def test_a_queued_job_is_cancelled_once_and_then_409(api, user, other_user):
     project = _project(user, status=Project.Status.QUEUED)
     _version(project, 1)

@@ -47,6 +47,9 @@ from tests.conftest import ROOT
             "API_RATE_LIMIT='fast' is not a rate; write requests per period, e.g. 120/min",
         ),
         ("API_RATE_LIMIT", "0/min", "API_RATE_LIMIT='0/min' is not a rate"),
+        ("RENDER_PROVIDERS", "fallback=pool-b@render-b", "RENDER_PROVIDERS: name a primary provider"),
+        ("RENDER_PROVIDERS", "primary=local", "RENDER_PROVIDERS: 'primary=local' is not role=name@queue"),
+        ("EVENTS_URL", "127.0.0.1:8001", "EVENTS_URL='127.0.0.1:8001' must be a URL"),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):

@@ -52,6 +52,7 @@ class JobOut(Schema):
     stage: str
     progress: float = Field(description="0-100")
     queue_position: int | None = Field(description="while queued: 1 starts next (plan first, then age)")
+    provider: str = Field(description="the render provider (worker pool) it went to")
     error: str = Field(description="why it failed, when it did")
     notices: list[str] = Field(description="plain-words notes about the result")
     script_version: int | None = Field(description="render jobs: the script version rendered")
@@ -166,6 +167,7 @@ def job_out(request: HttpRequest, job: RenderJob, *, renditions: Sequence[Rendit
         queue_position=(
             studio_selectors.render_job_position(job=job) if job.status == RenderJob.Status.QUEUED else None
         ),
+        provider=job.provider,
         error=job.error,
         notices=list(job.notices),
         script_version=job.script_version.number if job.script_version else None,

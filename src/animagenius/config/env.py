@@ -6,11 +6,15 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.providers.remote.config import LlmConfig
+
+if TYPE_CHECKING:
+    from animagenius.studio.render_providers import RenderProviders
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -100,6 +104,16 @@ def check_script_writers(names: list[str]) -> None:
         raise ImproperlyConfigured(
             f"SCRIPT_WRITERS names {', '.join(unknown)}; known writers: {', '.join(SCRIPT_WRITERS.names)}"
         )
+
+
+def env_render_providers(name: str, default: str) -> RenderProviders:
+    """`role=name@queue` entries (studio/render_providers.py); a bad one stops start-up, saying why."""
+    from animagenius.studio.render_providers import RenderProvidersInvalid, render_providers_parse
+
+    try:
+        return render_providers_parse(env_str(name, default))
+    except RenderProvidersInvalid as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
 def check_image_generator(name: str) -> None:

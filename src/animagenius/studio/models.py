@@ -283,3 +283,16 @@ class BrandKit(BaseModel):
 
     def __str__(self) -> str:
         return f"brand kit of {self.owner}"
+
+
+class WorkerBeat(models.Model):
+    """A render worker that is alive: each worker writes its row every WORKER_BEAT_EVERY_S (config/celery.py),
+    so a provider's capacity is the slots of the workers on its queue that beat lately."""
+
+    hostname = models.CharField(max_length=200, primary_key=True)
+    queues = models.JSONField(default=list, help_text="the Celery queues it consumes")
+    slots = models.PositiveSmallIntegerField(default=1, help_text="jobs it runs at once (its concurrency)")
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.hostname} ({', '.join(self.queues)})"

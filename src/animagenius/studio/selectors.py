@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import uuid
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -23,7 +25,16 @@ from animagenius.billing.plans import (
 )
 from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
 from animagenius.pipeline.voice import VoiceInfo
-from animagenius.studio.models import Asset, BrandKit, Project, RenderJob, Rendition, ScriptVersion
+from animagenius.studio.models import (
+    Asset,
+    BrandKit,
+    Project,
+    RenderJob,
+    Rendition,
+    ScriptVersion,
+    WorkerBeat,
+)
+from animagenius.studio.render_providers import RenderProvider
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
@@ -108,18 +119,26 @@ def render_job_get(*, user: User, job_id: uuid.UUID) -> RenderJob:
     return RenderJob.objects.select_related("project", "script_version").get(id=job_id, project__owner=user)
 
 
-def render_job_queue(*, now: datetime | None = None) -> list[RenderJob]:
-    """Every queued job in the order they start: the owner's plan first (enterprise, business, pro, free),
-    each job climbing a plan for every PROMOTION_EVERY_S it has waited, then the oldest first."""
+def render_job_queue(
+    *, now: datetime | None = None, providers: Sequence[str] | None = None
+) -> list[RenderJob]:
+    """Every queued job (for `providers`, if given) in the order they start: the owner's plan first
+    (enterprise, business, pro, free), each job climbing a plan for every PROMOTION_EVERY_S it has waited,
+    then the oldest first."""
     now = now or timezone.now()
     queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED).select_related("project__owner")
+    if providers is not None:
+        queued = queued.filter(provider__in=providers)
     return sorted(queued, key=lambda job: (-_queue_rank(job, now), job.created_at))
 
 
-def render_job_startable_exists(*, now: datetime) -> bool:
-    """Whether a queued job waits that is not backing off after a transient failure."""
+def render_job_startable_queues(*, now: datetime) -> list[str]:
+    """The queues of the providers for which a queued job waits that is not backing off after a transient
+    failure."""
     queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED)
-    return queued.filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now)).exists()
+    startable = queued.filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+    names = set(startable.values_list("provider", flat=True).distinct())
+    return sorted({settings.RENDER_PROVIDERS.queue_of(name) for name in names})
 
 
 def _queue_rank(job: RenderJob, now: datetime) -> int:
@@ -127,10 +146,30 @@ def _queue_rank(job: RenderJob, now: datetime) -> int:
     return QUEUE_PRIORITY[job.project.owner.subscription_tier] + int(waited_s // PROMOTION_EVERY_S)
 
 
+def render_job_positions() -> dict[uuid.UUID, int]:
+    """Each queued job's place among those waiting for the same provider: 1 starts next."""
+    places: dict[uuid.UUID, int] = {}
+    taken: dict[str, int] = {}
+    for job in render_job_queue():
+        taken[job.provider] = taken.get(job.provider, 0) + 1
+        places[job.id] = taken[job.provider]
+    return places
+
+
 def render_job_position(*, job: RenderJob) -> int | None:
     """Where a queued job waits: 1 starts next. None once it has left the queue."""
-    ids = [queued.id for queued in render_job_queue()]
+    ids = [queued.id for queued in render_job_queue(providers=[job.provider])]
     return ids.index(job.id) + 1 if job.id in ids else None
+
+
+def render_provider_load(*, provider: RenderProvider, now: datetime | None = None) -> float:
+    """The provider's queued and running jobs over the slots of its live workers (their heartbeats); infinite
+    when no worker of it has beaten lately."""
+    now = now or timezone.now()
+    live = WorkerBeat.objects.filter(beat_at__gte=now - timedelta(seconds=settings.WORKER_BEAT_STALE_S))
+    slots = sum(beat.slots for beat in live if provider.queue in beat.queues)
+    jobs = RenderJob.objects.filter(provider=provider.name).exclude(status__in=RenderJob.FINISHED).count()
+    return jobs / slots if slots else math.inf
 
 
 @dataclass(frozen=True)
@@ -272,7 +311,7 @@ def render_job_progress_many(*, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
     )
     positions: dict[uuid.UUID, int] = {}
     if any(row[1] == RenderJob.Status.QUEUED for row in rows):
-        positions = {job.id: place for place, job in enumerate(render_job_queue(), start=1)}
+        positions = render_job_positions()
     return {
         job_id: JobProgress(
             job=str(job_id),

@@ -60,7 +60,9 @@ from animagenius.studio.models import (
     RenderJob,
     Rendition,
     ScriptVersion,
+    WorkerBeat,
 )
+from animagenius.studio.render_providers import RenderProvider, render_is_heavy, render_provider_choose
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +160,12 @@ def _asset_store(
 def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
     """Queue the drafting of the project's first script; with `render_after`, its render follows at once."""
     with transaction.atomic():
-        job = RenderJob.objects.create(project=project, kind=RenderJob.Kind.SCRIPT, render_after=render_after)
+        primary = settings.RENDER_PROVIDERS.primary
+        job = RenderJob.objects.create(
+            project=project, kind=RenderJob.Kind.SCRIPT, render_after=render_after, provider=primary.name
+        )
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
-        _dispatch_wake()
+        _dispatch_wake(queue=primary.queue)
     return job
 
 
@@ -233,6 +238,7 @@ def render_job_create(
         if running.exists():
             raise ScriptConflict("This project is already being worked on; wait for it to finish.")
         _quota_check(project.owner, needed_s=script_version.estimated_duration_s)
+        provider = _render_provider_choose(project, script_version)
         recording = None
         if recording_upload is not None:
             recording = _asset_store(
@@ -252,10 +258,28 @@ def render_job_create(
             resolution=project.resolution,
             video_format=project.video_format,
             extra_renditions=list(project.extra_renditions),
+            provider=provider.name,
         )
         Project.objects.filter(id=project.id).update(status=Project.Status.QUEUED)
-        _dispatch_wake()
+        _dispatch_wake(queue=provider.queue)
     return job
+
+
+def _render_provider_choose(project: Project, version: ScriptVersion) -> RenderProvider:
+    """Which worker pool renders this (render_providers.py): by plan, weight and the primary's measured
+    load."""
+    providers = settings.RENDER_PROVIDERS
+    extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
+    choice = render_provider_choose(
+        providers,
+        tier=project.owner.subscription_tier,
+        heavy=render_is_heavy(
+            video_s=version.estimated_duration_s, resolutions=[project.resolution, *extras]
+        ),
+        primary_load=selectors.render_provider_load(provider=providers.primary),
+    )
+    logger.info("project %s renders on %s (%s)", project.id, choice.provider.name, choice.reason)
+    return choice.provider
 
 
 def _quota_check(owner: User, *, needed_s: float) -> None:
@@ -267,34 +291,37 @@ def _quota_check(owner: User, *, needed_s: float) -> None:
         raise QuotaExceeded(refusal)
 
 
-def job_run_next(*, task_id: str) -> RenderJob | None:
-    """What a worker does with a dispatch message: run the job `render_job_claim` gives it, then wake the
-    dispatcher again, since the slot it held is free. Returns the job run, if any."""
-    job = render_job_claim(task_id=task_id)
+def job_run_next(*, task_id: str, queue: str | None = None) -> RenderJob | None:
+    """What a worker of `queue` (the primary's by default) does with a dispatch message: run the job
+    `render_job_claim` gives it, then wake the queue again, since the slot it held is free. Returns the job
+    run, if any."""
+    queue = queue or settings.RENDER_PROVIDERS.primary.queue
+    job = render_job_claim(task_id=task_id, queue=queue)
     if job is None:
         return None
     try:
         execute = script_job_execute if job.kind == RenderJob.Kind.SCRIPT else render_job_execute
         execute(job_id=job.id)
     finally:
-        _dispatch_wake()
+        _dispatch_wake(queue=queue)
     return job
 
 
-def render_job_claim(*, task_id: str) -> RenderJob | None:
-    """The job the dispatch message `task_id` runs.
+def render_job_claim(*, task_id: str, queue: str | None = None) -> RenderJob | None:
+    """The job the dispatch message `task_id`, received on `queue` (the primary's by default), runs.
 
     Messages do not name jobs: every new job and every ended one sends one, and the worker that receives it
-    takes the first job of the queue (selectors.render_job_queue: plan, then age) whose owner runs fewer
-    jobs than their plan allows. A message that comes again because its worker died (`acks_late`,
-    `reject_on_worker_lost`) takes back the job it was running.
+    takes the first job of the providers on its queue (selectors.render_job_queue: plan, then age) whose
+    owner runs fewer jobs than their plan allows. A message that comes again because its worker died
+    (`acks_late`, `reject_on_worker_lost`) takes back the job it was running.
     """
     resumed = RenderJob.objects.filter(task_id=task_id, status=RenderJob.Status.RUNNING).first()
     if resumed is not None and not _job_fail_if_tried_out(resumed):
         resumed.notices = _merged(resumed.notices, [RESTARTED])
         RenderJob.objects.filter(id=resumed.id).update(notices=resumed.notices)
         return resumed
-    for job in selectors.render_job_queue():
+    providers = settings.RENDER_PROVIDERS.names_on(queue or settings.RENDER_PROVIDERS.primary.queue)
+    for job in selectors.render_job_queue(providers=providers):
         if job.retry_at is not None and job.retry_at > timezone.now():
             continue  # backing off after a transient failure; its own wake-up comes when the wait is over
         with transaction.atomic():
@@ -329,10 +356,14 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
     for job in stale:
         if not _job_fail_if_tried_out(job) and not _job_requeue(job, stale_before=cutoff):
             continue  # it beat, or ended, meanwhile
-        _dispatch_wake()  # either way a slot is free, or a job waits
+        # either way a slot is free, or a job waits
+        _dispatch_wake(queue=settings.RENDER_PROVIDERS.queue_of(job.provider))
         reaped.append(job)
-    if not reaped and selectors.render_job_startable_exists(now=now):
-        _dispatch_wake()  # its wake-up may be lost: sent while the broker was down, or held by a dead worker
+    if (
+        not reaped
+    ):  # a startable job's wake-up may be lost: sent with the broker down, or held by a dead worker
+        for queue in selectors.render_job_startable_queues(now=now):
+            _dispatch_wake(queue=queue)
     return reaped
 
 
@@ -365,21 +396,32 @@ def _fresh_workdir(job: RenderJob) -> Path:
     return workdir
 
 
-def _dispatch_wake(*, after_s: float = 0.0) -> None:
-    """Send one dispatch message, delivered `after_s` from now, once the current transaction commits (at
-    once outside one)."""
-    transaction.on_commit(lambda: _wake_send(after_s=after_s))
+def _dispatch_wake(*, queue: str, after_s: float = 0.0) -> None:
+    """Send one dispatch message to the workers of `queue`, delivered `after_s` from now, once the current
+    transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: _wake_send(queue=queue, after_s=after_s))
 
 
-def _wake_send(*, after_s: float) -> None:
+def _wake_send(*, queue: str, after_s: float) -> None:
     """The job is safe in the database whatever happens here: if the broker cannot be reached, the reaper's
     next round (every JOB_REAP_EVERY_S, once the broker is back) sends the wake-up instead."""
     from animagenius.studio.tasks import job_dispatch
 
     try:
-        job_dispatch.apply_async(queue=settings.RENDER_QUEUE, countdown=after_s)
+        job_dispatch.apply_async(args=(queue,), queue=queue, countdown=after_s)
     except KombuOperationalError as error:
         logger.warning("could not reach the broker to wake a worker (%s); the reaper will", error)
+
+
+def worker_beat_write(*, hostname: str, queues: Sequence[str], slots: int) -> None:
+    WorkerBeat.objects.update_or_create(
+        hostname=hostname, defaults={"queues": list(queues), "slots": slots, "beat_at": timezone.now()}
+    )
+
+
+def worker_beat_end(*, hostname: str) -> None:
+    """A worker shutting down no longer counts towards its providers' capacity."""
+    WorkerBeat.objects.filter(hostname=hostname).delete()
 
 
 def render_job_cancel(*, job: RenderJob) -> None:
@@ -874,7 +916,7 @@ def _job_retry_later(job: RenderJob, error: PipelineError) -> None:
             return  # cancelled meanwhile
         Project.objects.filter(id=job.project_id).update(status=Project.Status.QUEUED)
         _log(job, step=job.stage, status=FileProcessingLog.Status.FAILED, message=notice)
-        _dispatch_wake(after_s=wait_s)
+        _dispatch_wake(queue=settings.RENDER_PROVIDERS.queue_of(job.provider), after_s=wait_s)
 
 
 def _job_fail(job: RenderJob, *, message: str, step: str) -> None:

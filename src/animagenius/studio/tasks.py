@@ -6,8 +6,10 @@ from animagenius.studio.services import job_run_next, render_jobs_reap
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, name="studio.job_dispatch")
-def job_dispatch(self: Task) -> None:
-    job_run_next(task_id=self.request.id or f"direct-{uuid.uuid4().hex}")  # run outside a worker: no id
+def job_dispatch(self: Task, queue: str | None = None) -> None:
+    """A wake-up for the workers of `queue` (the primary provider's when not given)."""
+    task_id = self.request.id or f"direct-{uuid.uuid4().hex}"  # run outside a worker: no id
+    job_run_next(task_id=task_id, queue=queue)
 
 
 @shared_task(name="studio.jobs_reap")

@@ -16,6 +16,7 @@ from animagenius.config.env import (
     env_llm,
     env_path,
     env_rate,
+    env_render_providers,
     env_str,
     env_url,
 )
@@ -177,6 +178,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
+RENDER_PROVIDERS = env_render_providers("RENDER_PROVIDERS", f"primary=local-ffmpeg@{RENDER_QUEUE}")
+WORKER_BEAT_EVERY_S = 10  # each worker writes its WorkerBeat row this often
+WORKER_BEAT_STALE_S = 35  # a worker silent this long no longer counts towards its provider's capacity
 # where the ASGI server streams live progress: http://127.0.0.1:8001 under `make run`, the site's own address
 # when a proxy routes /projects/jobs/<id>/events/ to it; unset: pages poll once a second instead
 EVENTS_URL = env_str("EVENTS_URL", "").rstrip("/")

@@ -2,7 +2,7 @@
 
 import uuid
 
-from animagenius.config.env import env_int, env_path, env_str
+from animagenius.config.env import env_int, env_path, env_render_providers, env_str
 from animagenius.config.settings.base import *  # noqa: F403
 from animagenius.config.settings.base import BASE_DIR, DATABASES
 
@@ -17,6 +17,7 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # a queue of its own, so a test run never picks up (or leaves) another run's jobs
 RENDER_QUEUE = env_str("RENDER_QUEUE", f"test-{uuid.uuid4().hex[:10]}")
+RENDER_PROVIDERS = env_render_providers("RENDER_PROVIDERS", f"primary=local-ffmpeg@{RENDER_QUEUE}")
 JOB_RETRY_BACKOFF_S = env_int("JOB_RETRY_BACKOFF_S", 1, minimum=1)  # a retried job waits 1-2 s, not 15
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "test" / "media")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
