@@ -44,6 +44,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.processes: the tests' own process starters
+from tests.processes import celery_worker_start, free_port, web_server_start  # noqa: E402
+
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 SUBMIT_EVERY_S, SUBMIT_FOR_S = 2.0, 70.0
 DOWN_AT_S, UP_AT_S = 15.0, 45.0
@@ -94,7 +97,7 @@ def main() -> int:
 def _run(*, keep_logs: Path | None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-redis-outage-"))
     database = f"animagenius_bench_outage_{os.getpid()}"
-    redis = _Redis(port=_free_port(), log=folder / "redis.log")
+    redis = _Redis(port=free_port(), log=folder / "redis.log")
     web = worker = None
     figures: dict[str, Any] = {}
     try:
@@ -114,9 +117,16 @@ def _run(*, keep_logs: Path | None) -> dict[str, Any]:
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
         token = _child_run("setup", env=env)["token"]
-        port = _free_port()
-        web = _web_start(port=port, log=folder / "web.log", env=env)
-        worker = _worker_start(folder=folder, env=env)
+        port = free_port()
+        web = web_server_start(
+            port=port, log=folder / "web.log", cwd=ROOT, env=env, extra=["--access-logfile", "-"],
+            new_session=True,
+        )  # fmt: skip
+        worker = celery_worker_start(
+            queue=env["RENDER_QUEUE"], hostname=f"bench-outage-{os.getpid()}@%h", log=folder / "worker.log",
+            cwd=ROOT, env=env, extra=["--beat", "--schedule", str(folder / "celerybeat-schedule")],
+            new_session=True,
+        )  # as `make run` starts it, with beat  # fmt: skip
         load = _Load(base=f"http://127.0.0.1:{port}", token=token, redis=redis)
         load.run()
         projects = [
@@ -277,53 +287,6 @@ class _Load:
                 self.reads.append(entry)
 
 
-def _web_start(
-    *, port: int, log: Path, env: dict[str, str], timeout_s: float = 60
-) -> subprocess.Popen[bytes]:
-    """The site under gunicorn, as tests/processes.py's web_server_start serves it (with an access log)."""
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"), "animagenius.config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning",
-        "--access-logfile", "-",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
-        )
-    deadline = time.monotonic() + timeout_s
-    while True:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        if process.poll() is not None or time.monotonic() > deadline:
-            _stop(process)
-            raise RuntimeError(f"the web server did not start:\n{_tail(log)}")
-        time.sleep(0.1)
-
-
-def _worker_start(*, folder: Path, env: dict[str, str], timeout_s: float = 90) -> subprocess.Popen[bytes]:
-    """One Celery worker with beat, as `make run` starts it (tests/processes.py's celery_worker_start's
-    command, plus `--beat --schedule`), once its log says it is ready."""
-    log = folder / "worker.log"
-    command = [
-        str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
-        "-Q", env["RENDER_QUEUE"], "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
-        "--without-gossip", "--without-mingle", "--hostname", f"bench-outage-{os.getpid()}@%h",
-        "--beat", "--schedule", str(folder / "celerybeat-schedule"),
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
-        )
-    deadline = time.monotonic() + timeout_s
-    while " ready." not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            _stop(process)
-            raise RuntimeError(f"the Celery worker did not start:\n{_tail(log)}")
-        time.sleep(0.2)
-    return process
-
-
 def _stop(process: subprocess.Popen[bytes], grace_s: float = 20) -> None:
     """SIGTERM, then SIGKILL to the process group it leads (its pool processes and their ffmpegs)."""
     if process.poll() is None:
@@ -333,12 +296,6 @@ def _stop(process: subprocess.Popen[bytes], grace_s: float = 20) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)  # whatever it left behind, in the session it was started in
     process.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _reconnected(log: Path, *, after: float) -> float | None:

@@ -1,5 +1,5 @@
 """Celery worker and web server processes for the tests and the benches, and what they run (read from
-Linux /proc)."""
+Linux /proc). Importable before Django is set up (the benches start their processes first)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-
-from animagenius.studio.jobwatch import descendants
 
 
 def running_ffmpegs(pid: int) -> list[int]:
     """The ffmpeg processes below `pid` that have not ended (a killed one stays a zombie until reaped)."""
+    from animagenius.studio.jobwatch import descendants
+
     alive = []
     for child in descendants(pid):
         try:
@@ -43,16 +44,21 @@ def celery_worker_start(
     cwd: Path,
     env: dict[str, str] | None = None,
     timeout_s: float = 90,
+    extra: Sequence[str] = (),
+    new_session: bool = False,
 ) -> subprocess.Popen[bytes]:
     """A `celery worker` process (prefork, one pool process) consuming `queue`, once its log says it is ready;
-    RuntimeError with the log's end if it does not get there."""
+    RuntimeError with the log's end if it does not get there. `extra`: more arguments (e.g. `--beat`);
+    `new_session`: lead a process group of its own, so it can be killed with all it started."""
     command = [
         str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
         "-Q", queue, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
-        "--without-gossip", "--without-mingle", "--hostname", hostname,
+        "--without-gossip", "--without-mingle", "--hostname", hostname, *extra,
     ]  # fmt: skip
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd)
+        process = subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=new_session
+        )
     deadline = time.monotonic() + timeout_s
     while " ready." not in log.read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -69,14 +75,23 @@ def free_port() -> int:
 
 
 def web_server_start(
-    *, port: int, log: Path, cwd: Path, env: dict[str, str], timeout_s: float = 60
+    *,
+    port: int,
+    log: Path,
+    cwd: Path,
+    env: dict[str, str],
+    timeout_s: float = 60,
+    extra: Sequence[str] = (),
+    new_session: bool = False,
 ) -> subprocess.Popen[bytes]:
     """The site under gunicorn (as `make run` serves it) on 127.0.0.1:`port`."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"), "animagenius.config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning",
+        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning", *extra,
     ]  # fmt: skip
-    return _server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
+    return _server_start(
+        command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s, new_session=new_session
+    )
 
 
 def events_server_start(
@@ -92,12 +107,21 @@ def events_server_start(
 
 
 def _server_start(
-    command: list[str], *, port: int, log: Path, cwd: Path, env: dict[str, str], timeout_s: float
+    command: list[str],
+    *,
+    port: int,
+    log: Path,
+    cwd: Path,
+    env: dict[str, str],
+    timeout_s: float,
+    new_session: bool = False,
 ) -> subprocess.Popen[bytes]:
     """`command` started, once it accepts connections on `port`; RuntimeError with its log's end if it
     does not get there."""
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd)
+        process = subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=new_session
+        )
     deadline = time.monotonic() + timeout_s
     while True:
         with socket.socket() as probe:

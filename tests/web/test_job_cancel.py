@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from animagenius.accounts.models import User
+from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
 from tests.web.test_script_editing import TIDES, drafted_project, latest
@@ -109,3 +111,39 @@ def test_a_cancelled_render_leaves_the_last_video_standing(signed_in: Client, ti
     assert "No new video was made; your last one is still here." in page
     tides.refresh_from_db()
     assert tides.status == Project.Status.DONE and tides.video.read() == b"an earlier render"
+
+
+def test_a_cancelled_script_can_be_written_again_and_then_drafts_for_review(
+    signed_in: Client, user: User, media: Path
+) -> None:
+    project = services.project_create(
+        owner=user,
+        title="",
+        options=RenderOptions(),
+        uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
+    )
+    first = services.script_job_create(project=project, render_after=True)
+    cancel(signed_in, first)
+    page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
+    assert "No script was written." in page and 'id="script-draft-again"' in page
+
+    response = signed_in.post(reverse("studio:script_draft", args=[project.id]), follow=True)
+
+    again = project.render_jobs.exclude(id=first.id).get()
+    assert response.status_code == 200 and 'id="script-draft-again"' not in response.content.decode()
+    assert (again.kind, again.status, again.render_after) == ("script", "queued", False)
+    services.script_job_execute(job_id=again.id)
+    project.refresh_from_db()
+    assert project.status == Project.Status.REVIEW and latest(project).number == 1
+
+
+def test_writing_the_script_again_is_refused_while_a_job_runs_or_once_there_is_a_script(
+    signed_in: Client, tides: Project
+) -> None:
+    has_script = signed_in.post(reverse("studio:script_draft", args=[tides.id]), follow=True)
+    queued_render(tides)
+    busy = signed_in.post(reverse("studio:script_draft", args=[tides.id]), follow=True)
+
+    assert "This project already has a script" in has_script.content.decode()
+    assert "already being worked on" in busy.content.decode()
+    assert tides.render_jobs.filter(kind="script").count() == 1

@@ -11,11 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from animagenius.billing.models import UsageMetric
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.errors import (
     CorruptFile,
     EncoderKilled,
@@ -25,9 +23,7 @@ from animagenius.pipeline.errors import (
 from animagenius.pipeline.providers.remote.http import backoff_delay_s
 from animagenius.studio import services
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
-from tests.processes import running_ffmpegs
-from tests.web.test_render_queue import person, queued
-from tests.web.test_script_editing import TIDES
+from tests.web.test_render_queue import encoding_render, person, queued
 
 pytestmark = pytest.mark.django_db
 
@@ -143,27 +139,13 @@ def test_a_render_whose_encoder_is_killed_from_outside_is_retried_and_finishes_o
     celery_worker, ffprobe, settings
 ):
     owner = person("free")
-    project = services.project_create(
-        owner=owner,
-        title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
-        uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
-    )
-    services.script_job_create(project=project, render_after=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job = RenderJob.objects.filter(project=project, kind=RenderJob.Kind.RENDER).first()
-        encoders = running_ffmpegs(celery_worker.process.pid)
-        if job is not None and job.stage == "rendering video" and encoders:
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError("the render never started an encoder")
+    project, job, encoders = encoding_render(owner, celery_worker.process.pid, stage="rendering video")
     for pid in encoders:
         os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
 
     seen_waiting = False
-    while time.monotonic() < deadline + 120:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
         job.refresh_from_db()
         seen_waiting |= job.stage == "waiting to retry"
         if job.is_finished:

@@ -126,6 +126,10 @@ def test_the_eta_is_the_pace_so_far():
     started = timezone.now()
     assert selectors.job_eta_s(progress=25, started_at=started, now=started + timedelta(seconds=30)) == 90
     assert selectors.job_eta_s(progress=3, started_at=started, now=started + timedelta(seconds=30)) is None
+    after_its_script = selectors.job_eta_s(
+        progress=26, from_progress=6, started_at=started, now=started + timedelta(seconds=30)
+    )
+    assert after_its_script == 111  # 20 % in 30 s: 74 % to go takes 111 s
 
 
 # ---------------------------------------------------------------- the stream, served by uvicorn

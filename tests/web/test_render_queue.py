@@ -229,10 +229,9 @@ def test_a_redelivered_message_of_a_job_tried_too_often_fails_it_and_takes_the_n
     assert stuck.status == RenderJob.Status.FAILED and "3 times" in stuck.error
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(celery_worker, ffprobe):
-    owner = person("free")
+def encoding_render(owner: User, worker_pid: int, *, stage: str = "") -> tuple[Project, RenderJob, list[int]]:
+    """A short article drafted and rendered at once by the worker `worker_pid`, returned once its render
+    runs an encoder (in `stage`, if given), with the encoders' process ids."""
     project = services.project_create(
         owner=owner,
         title="",
@@ -243,19 +242,24 @@ def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         job = RenderJob.objects.filter(project=project, kind=RenderJob.Kind.RENDER).first()
-        if (
-            job is not None
-            and job.status == RenderJob.Status.RUNNING
-            and running_ffmpegs(celery_worker.process.pid)
-        ):
-            break
+        encoders = running_ffmpegs(worker_pid)
+        running = job is not None and job.status == RenderJob.Status.RUNNING
+        if running and encoders and job is not None and job.stage.startswith(stage):
+            return project, job, encoders
         time.sleep(0.05)
-    else:
-        raise AssertionError("the render never started an encoder")
+    raise AssertionError("the render never started an encoder")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(celery_worker, ffprobe):
+    owner = person("free")
+    project, job, _ = encoding_render(owner, celery_worker.process.pid)
     os.kill(pool_process(celery_worker.process.pid), signal.SIGKILL)  # as the OOM killer would
     killed = time.monotonic()
 
-    while time.monotonic() < deadline + 120:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
         job.refresh_from_db()
         if job.is_finished:
             break

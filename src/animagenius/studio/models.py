@@ -167,6 +167,9 @@ class RenderJob(BaseModel):
         max_length=64, blank=True, db_index=True, help_text="the dispatch message running it"
     )
     started_at = models.DateTimeField(null=True, blank=True)
+    progress_at_start = models.FloatField(
+        default=0.0, help_text="where the bar stood when this run started (a render after its script: ~6)"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     retry_at = models.DateTimeField(

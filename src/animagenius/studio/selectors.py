@@ -266,7 +266,7 @@ def _minutes(seconds: float) -> str:
     return f"{minutes:.1f} minutes" if minutes < 10 else f"{minutes:.0f} minutes"
 
 
-ETA_FROM_PERCENT = 5.0  # before this much is done, the pace says little about the rest
+ETA_FROM_PERCENT = 5.0  # before this much is done in this run, the pace says little about the rest
 
 
 @dataclass(frozen=True)
@@ -286,18 +286,27 @@ class JobProgress:
         return asdict(self)
 
 
-def job_eta_s(*, progress: float, started_at: datetime | None, now: datetime) -> int | None:
-    """Seconds left at the pace so far; None before ETA_FROM_PERCENT is done."""
-    if started_at is None or progress < ETA_FROM_PERCENT or progress >= 100:
+def job_eta_s(
+    *, progress: float, started_at: datetime | None, now: datetime, from_progress: float = 0.0
+) -> int | None:
+    """Seconds left at the pace of this run so far (from `from_progress` at `started_at` to `progress` at
+    `now`); None before ETA_FROM_PERCENT is done."""
+    done = progress - from_progress
+    if started_at is None or done < ETA_FROM_PERCENT or progress >= 100:
         return None
     elapsed = max(0.0, (now - started_at).total_seconds())
-    return round(elapsed * (100 - progress) / progress)
+    return round(elapsed * (100 - progress) / done)
 
 
 def render_job_eta_s(*, job: RenderJob) -> int | None:
     if job.status != RenderJob.Status.RUNNING or job.heartbeat_at is None:
         return None
-    return job_eta_s(progress=job.progress, started_at=job.started_at, now=job.heartbeat_at)
+    return job_eta_s(
+        progress=job.progress,
+        started_at=job.started_at,
+        now=job.heartbeat_at,
+        from_progress=job.progress_at_start,
+    )
 
 
 def render_job_progress_many(*, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, JobProgress]:
@@ -306,7 +315,7 @@ def render_job_progress_many(*, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
     worker's last write (it writes at least every 5 s)."""
     rows = list(
         RenderJob.objects.filter(id__in=job_ids).values_list(
-            "id", "status", "stage", "progress", "started_at", "heartbeat_at", "error"
+            "id", "status", "stage", "progress", "progress_at_start", "started_at", "heartbeat_at", "error"
         )
     )
     positions: dict[uuid.UUID, int] = {}
@@ -319,7 +328,7 @@ def render_job_progress_many(*, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
             stage=stage,
             progress=round(progress, 1),
             eta_s=(
-                job_eta_s(progress=progress, started_at=started_at, now=beat)
+                job_eta_s(progress=progress, started_at=started_at, now=beat, from_progress=from_progress)
                 if status == RenderJob.Status.RUNNING and beat is not None
                 else None
             ),
@@ -327,7 +336,7 @@ def render_job_progress_many(*, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
             error=error,
             finished=status in RenderJob.FINISHED,
         )
-        for job_id, status, stage, progress, started_at, beat, error in rows
+        for job_id, status, stage, progress, from_progress, started_at, beat, error in rows
     }
 
 

@@ -169,6 +169,17 @@ def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
     return job
 
 
+def script_draft_again(*, project: Project) -> RenderJob:
+    """Queue the drafting of a project whose script job failed or was cancelled, for review this time."""
+    with transaction.atomic():
+        _lock(project)
+        if project.render_jobs.exclude(status__in=RenderJob.FINISHED).exists():
+            raise ScriptConflict("This project is already being worked on; wait for it to finish.")
+        if project.script_versions.exists():
+            raise ScriptConflict("This project already has a script: edit it, or render it, below.")
+        return script_job_create(project=project, render_after=False)
+
+
 def script_job_execute(*, job_id: uuid.UUID | str) -> None:
     """Read the sources and draft version 1 of the script, then queue its render if that was asked for."""
     job = RenderJob.objects.select_related("project__owner").filter(id=job_id).first()
@@ -784,6 +795,7 @@ def _job_start(job: RenderJob) -> bool:
             stage="starting",
             attempts=F("attempts") + 1,
             started_at=now,
+            progress_at_start=F("progress"),
             heartbeat_at=now,
             updated_at=now,
         )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job_cancel"),
     path("jobs/<uuid:job_id>/events/", views.job_events, name="job_events"),
     path("<uuid:project_id>/script/", views.script_save, name="script_save"),
+    path("<uuid:project_id>/script/draft/", views.script_draft, name="script_draft"),
     path("<uuid:project_id>/script/estimate/", views.script_estimate, name="script_estimate"),
     path(
         "<uuid:project_id>/script/versions/<uuid:version_id>/restore/",

@@ -126,6 +126,18 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     return response
 
 
+@login_required
+@require_POST
+def script_draft(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
+    """Write the script again after its job failed or was cancelled."""
+    project = _project(request, project_id)
+    try:
+        services.script_draft_again(project=project)
+    except services.ScriptConflict as conflict:
+        messages.error(request, str(conflict))
+    return redirect("studio:project_detail", project_id=project.id)
+
+
 def job_events(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     """Live progress streams are answered by the ASGI server in front of Django (progress_stream.py);
     under gunicorn a stream would hold one of its few threads for as long as the job runs."""
