@@ -46,6 +46,9 @@ POLL_S = 0.2
 KEEPALIVE_S = 15.0  # a comment line this often keeps proxies from closing an idle stream
 STREAM_MAX_S = 3600.0  # then the stream ends and the browser's EventSource connects again
 RECONNECT_MS = 2000
+# After `end` a stream stays open this long: closing a connection costs the server more than sending an
+# event, so when a job many people watch ends, every end event goes out before any connection is closed.
+END_LINGER_S = 1.0
 
 Read = Callable[[Sequence[uuid.UUID]], Mapping[uuid.UUID, JobProgress]]
 
@@ -168,6 +171,8 @@ async def job_event_stream(job_id: uuid.UUID, *, max_s: float = STREAM_MAX_S) ->
             yield b": keep-alive\n\n"
         else:
             yield _encoded(state)
+            if state.finished:
+                await asyncio.sleep(END_LINGER_S)
         if time.monotonic() > ends_at:
             return
 
