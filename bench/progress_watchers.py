@@ -32,11 +32,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.processes (after django.setup())
+from tests.processes import postgres_database_create, postgres_database_drop  # noqa: E402
+
 WATCHERS, JOBS = 1000, 100
 UPDATE_EVERY_S, STEP = 0.5, 5.0
 P99_BAR_S = 1.0
 OPEN_TIMEOUT_S = 120.0
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def main() -> int:
@@ -62,13 +63,12 @@ def main() -> int:
         os.environ.pop("REDIS_URL", None)
         os.environ.pop("DATABASE_URL", None)
         if args.postgres:
-            _database("CREATE", database)
-            os.environ["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + f"/{database}"
+            os.environ["DATABASE_URL"] = postgres_database_create(database)
         try:
             figures = _bench(Path(folder), watchers=args.watchers)
         finally:
             if args.postgres:
-                _database("DROP", database)
+                postgres_database_drop(database)
     figures["backend"] = "postgres" if args.postgres else "sqlite"
     bars = {
         "every watcher saw the final event": figures["full"]["saw_end"] == figures["full"]["watchers"],
@@ -85,15 +85,6 @@ def _more_open_files() -> None:
     """A thousand sockets need more than the usual soft limit of 1,024 descriptors."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
-
-
-def _database(verb: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(
-            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" if verb == "DROP" else f"CREATE DATABASE {name}"
-        )
 
 
 # ---------------------------------------------------------------- this process: the server, the workers

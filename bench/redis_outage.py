@@ -45,9 +45,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.processes: the tests' own process starters
-from tests.processes import celery_worker_start, free_port, web_server_start  # noqa: E402
+from tests.processes import (  # noqa: E402
+    celery_worker_start,
+    free_port,
+    postgres_database_create,
+    postgres_database_drop,
+    web_server_start,
+)
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 SUBMIT_EVERY_S, SUBMIT_FOR_S = 2.0, 70.0
 DOWN_AT_S, UP_AT_S = 15.0, 45.0
 RENDER_EVERY = 4  # every 4th submission renders at once; the others stop after the script, for review
@@ -102,13 +107,13 @@ def _run(*, keep_logs: Path | None) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     try:
         redis.start()
-        _create_database(database)
+        database_url = postgres_database_create(database)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.local",
             "DEBUG": "false",
             "ANIMAGENIUS_VAR_DIR": str(folder),
-            "DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{database}",
+            "DATABASE_URL": database_url,
             "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
             "RENDER_QUEUE": f"bench-outage-{os.getpid()}",
             "JOB_REAP_EVERY_S": str(REAP_EVERY_S),
@@ -151,7 +156,7 @@ def _run(*, keep_logs: Path | None) -> dict[str, Any]:
             keep_logs.mkdir(parents=True, exist_ok=True)
             for log in folder.glob("*.log"):
                 shutil.copy(log, keep_logs / log.name)
-        _drop_database(database)
+        postgres_database_drop(database)
         shutil.rmtree(folder, ignore_errors=True)
     return figures
 
@@ -310,20 +315,6 @@ def _reconnected(log: Path, *, after: float) -> float | None:
 
 def _tail(log: Path, chars: int = 4000) -> str:
     return log.read_text(errors="replace")[-chars:] if log.exists() else "(no log)"
-
-
-def _create_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _child_run(part: str, *, env: dict[str, str], projects: Path | None = None) -> dict[str, Any]:

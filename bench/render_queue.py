@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for tests.processes, the tests' own /proc readers (after django.setup())
+sys.path.insert(0, str(ROOT))  # for tests.processes: the tests' own process starters and /proc readers
+from tests.processes import postgres_database_create, postgres_database_drop  # noqa: E402
+
 KILL_JOBS, THROUGHPUT_JOBS = 10, 20
 THROUGHPUT_BAR = 1.8
 JOB_TIMEOUT_S = 600
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/0"
 
 
@@ -88,8 +89,7 @@ def _part(part: str, workers: int, *, postgres_redis: bool) -> dict[str, Any]:
         env.pop("REDIS_URL", None)
         database = f"animagenius_bench_{os.getpid()}_{part}_{workers}"
         if postgres_redis:
-            _create_database(database)
-            env |= {"DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{database}", "REDIS_URL": REDIS}
+            env |= {"DATABASE_URL": postgres_database_create(database), "REDIS_URL": REDIS}
         try:
             subprocess.run(
                 [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -100,24 +100,10 @@ def _part(part: str, workers: int, *, postgres_redis: bool) -> dict[str, Any]:
             )  # fmt: skip
         finally:
             if postgres_redis:
-                _drop_database(database)
+                postgres_database_drop(database)
         if done.returncode != 0:
             raise RuntimeError(f"part {part} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def _create_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _bars(figures: dict[str, Any]) -> dict[str, bool]:

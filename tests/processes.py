@@ -1,5 +1,6 @@
-"""Celery worker and web server processes for the tests and the benches, and what they run (read from
-Linux /proc). Importable before Django is set up (the benches start their processes first)."""
+"""Celery worker and web server processes for the tests and the benches, what they run (read from Linux
+/proc), and the PostgreSQL databases the benches run on. Importable before Django is set up (the benches
+start their processes first)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,25 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"  # this machine's server, trust auth
+
+
+def postgres_database_create(name: str) -> str:
+    """A new, empty database `name`; its URL."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def postgres_database_drop(name: str) -> None:
+    """Drop `name`, whoever is still connected to it."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def running_ffmpegs(pid: int) -> list[int]:

@@ -93,11 +93,16 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
         if started and finished and length  # the query's filters guarantee them; the types do not know
     ]
     if not paces:
-        extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
-        resolutions = [project.resolution, *extras]
+        resolutions = project_resolutions(project=project)
         pace = sum(FIRST_GUESS_S_PER_VIDEO_S.get(resolution, 1.0) for resolution in resolutions)
         return RenderEstimate(video_s * pace, 0)
     return RenderEstimate(video_s * statistics.median(paces), len(paces))
+
+
+def project_resolutions(*, project: Project) -> list[str]:
+    """The resolution of each video a render of `project` makes: the main one, then its extra renditions."""
+    extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
+    return [project.resolution, *extras]
 
 
 def rendition_list(*, job: RenderJob) -> QuerySet[Rendition]:

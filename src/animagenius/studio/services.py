@@ -280,13 +280,11 @@ def _render_provider_choose(project: Project, version: ScriptVersion) -> RenderP
     """Which worker pool renders this (render_providers.py): by plan, weight and the primary's measured
     load."""
     providers = settings.RENDER_PROVIDERS
-    extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
+    resolutions = selectors.project_resolutions(project=project)
     choice = render_provider_choose(
         providers,
         tier=project.owner.subscription_tier,
-        heavy=render_is_heavy(
-            video_s=version.estimated_duration_s, resolutions=[project.resolution, *extras]
-        ),
+        heavy=render_is_heavy(video_s=version.estimated_duration_s, resolutions=resolutions),
         primary_load=selectors.render_provider_load(provider=providers.primary),
     )
     logger.info("project %s renders on %s (%s)", project.id, choice.provider.name, choice.reason)
@@ -294,9 +292,8 @@ def _render_provider_choose(project: Project, version: ScriptVersion) -> RenderP
 
 
 def _quota_check(owner: User, *, needed_s: float) -> None:
-    User.objects.select_for_update().filter(
-        id=owner.id
-    ).first()  # one person's jobs are counted one at a time
+    # the person's row is locked, so two renders queued at once are counted one after the other
+    User.objects.select_for_update().filter(id=owner.id).first()
     refusal = selectors.render_quota_get(user=owner).refusal(needed_s=needed_s)
     if refusal:
         raise QuotaExceeded(refusal)
@@ -370,9 +367,8 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
         # either way a slot is free, or a job waits
         _dispatch_wake(queue=settings.RENDER_PROVIDERS.queue_of(job.provider))
         reaped.append(job)
-    if (
-        not reaped
-    ):  # a startable job's wake-up may be lost: sent with the broker down, or held by a dead worker
+    if not reaped:
+        # a startable job's wake-up may be lost: sent with the broker down, or held by a dead worker
         for queue in selectors.render_job_startable_queues(now=now):
             _dispatch_wake(queue=queue)
     return reaped
