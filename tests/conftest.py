@@ -33,6 +33,21 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def process_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process (worker, server) that works on this test run's database, queue and
+    media, with `overrides`."""
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "RENDER_QUEUE": settings.RENDER_QUEUE,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **overrides,
+    }
+
+
 def _test_database_url() -> str:
     from django.db import connection
 
@@ -62,16 +77,13 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
     from django.conf import settings
 
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
-        "DATABASE_URL": _test_database_url(),
-        "RENDER_QUEUE": settings.RENDER_QUEUE,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
     try:
         process = celery_worker_start(
-            queue=settings.RENDER_QUEUE, hostname=f"test-{os.getpid()}@%h", log=log, cwd=ROOT, env=env
+            queue=settings.RENDER_QUEUE,
+            hostname=f"test-{os.getpid()}@%h",
+            log=log,
+            cwd=ROOT,
+            env=process_env(),
         )
     except RuntimeError as error:
         pytest.fail(str(error))
@@ -88,14 +100,8 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
 def events_server(settings, tmp_path: Path) -> Iterator[str]:
     """The progress stream server (uvicorn, as `make run` starts it) on the test database; its URL."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
-        "DATABASE_URL": _test_database_url(),
-        "RENDER_QUEUE": settings.RENDER_QUEUE,
-    }
     log = tmp_path / "events.log"
-    server = events_server_start(port=port, log=log, cwd=ROOT, env=env)
+    server = events_server_start(port=port, log=log, cwd=ROOT, env=process_env())
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=20)

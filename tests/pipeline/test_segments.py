@@ -4,7 +4,9 @@ re-render that redoes only what an edit touched."""
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +17,17 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.captions import AssEvent, captions_script
+from animagenius.pipeline.compose.farm import Elsewhere
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
-from animagenius.pipeline.compose.segments import Picture, cache_trim, render_picture, segments_for, shots_for
+from animagenius.pipeline.compose.segments import (
+    Picture,
+    RunPlan,
+    cache_trim,
+    render_picture,
+    run_render,
+    segments_for,
+    shots_for,
+)
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals import font_dir
@@ -163,6 +174,85 @@ def test_two_encoders_at_once_render_the_same_video(
         ours = _frame(tmp_path / "two.mp4", at)[100:260, 100:540].astype(int)
         single = _frame(folder / "first.mp4", at)[100:260, 100:540].astype(int)
         assert np.abs(ours.mean(axis=(0, 1)) - single.mean(axis=(0, 1))).max() <= 4, at
+
+
+class _ThreadFarm:
+    """A farm whose helper is a thread: it gets the plan as bytes, as a helper in another process would,
+    and renders the runs it claims; the render's own worker claims the rest."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.claimed: dict[int, str] = {}
+        self.finished: set[int] = set()
+        self.runs = 0
+        self.helper: threading.Thread | None = None
+        self.closed = False
+
+    def share(self, plan: RunPlan) -> _ThreadFarm:
+        self.runs = len(plan.runs)
+        self.helper = threading.Thread(target=self._help, args=(plan.dumps(),))
+        self.helper.start()
+        return self
+
+    def _help(self, data: bytes) -> None:
+        plan = RunPlan.loads(data)
+        while (number := self._claim("helper")) is not None:
+            run_render(plan, number, on_fraction=lambda _: None)
+            with self.lock:
+                self.finished.add(number)
+
+    def _claim(self, who: str) -> int | None:
+        with self.lock:
+            number = next((n for n in range(self.runs) if n not in self.claimed), None)
+            if number is not None:
+                self.claimed[number] = who
+            return number
+
+    def claim(self) -> int | None:
+        return self._claim("here")
+
+    def done(self, number: int) -> None:
+        with self.lock:
+            self.finished.add(number)
+
+    def elsewhere(self) -> Elsewhere:
+        with self.lock:
+            helpers = [number for number, who in self.claimed.items() if who != "here"]
+            theirs = {number: float(number in self.finished) for number in helpers}
+            return Elsewhere(fractions=theirs, left=self.runs - len(self.finished))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_runs_shared_with_a_helper_make_the_same_video(
+    rendered: tuple[Path, list[Path], list[bool]], tmp_path: Path, ffprobe: Callable[[Path], dict[str, Any]]
+) -> None:
+    folder, stills, _ = rendered
+    shots = shots_for(stills, STARTS, TOTAL, fps=FPS, crossfade_s=0.5, zoom_end=1.1)
+    picture = Picture(size=SIZE, fps=FPS, captions=None, fonts_dir=None)
+    farm, fractions = _ThreadFarm(), list[float]()
+
+    render_picture(
+        shots, picture, sound=_sound(tmp_path), workdir=tmp_path / "work", cache_dir=tmp_path / "cache",
+        out=tmp_path / "shared.mp4", on_fraction=fractions.append, farm=farm,
+    )  # fmt: skip
+
+    assert farm.closed and farm.helper is not None and not farm.helper.is_alive()
+    assert sorted(farm.claimed.values()).count("helper") >= 1, farm.claimed
+    assert "here" in farm.claimed.values()  # the render's own worker renders its share too
+    assert fractions[-1] == 1.0 and fractions == sorted(fractions)
+    video = next(s for s in ffprobe(tmp_path / "shared.mp4")["streams"] if s["codec_type"] == "video")
+    assert int(video["nb_frames"]) == round(TOTAL * FPS)
+    for at in (1.0, 2.25, 3.0, 5.5):
+        ours = _frame(tmp_path / "shared.mp4", at)[100:260, 100:540].astype(int)
+        single = _frame(folder / "first.mp4", at)[100:260, 100:540].astype(int)
+        assert np.abs(ours.mean(axis=(0, 1)) - single.mean(axis=(0, 1))).max() <= 4, at
+
+
+def test_a_run_plan_builds_nothing_but_its_own_classes() -> None:
+    with pytest.raises(pickle.UnpicklingError, match=r"subprocess\.Popen has no place in a run plan"):
+        RunPlan.loads(pickle.dumps(subprocess.Popen))
 
 
 def test_each_scene_shows_its_own_still_and_the_crossfade_blends_them(

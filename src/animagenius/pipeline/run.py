@@ -11,6 +11,7 @@ from animagenius.pipeline.brand import colour_parse
 from animagenius.pipeline.clips import scene_clips, with_generated
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
+from animagenius.pipeline.compose.farm import RunFarm
 from animagenius.pipeline.compose.gif import gif_from
 from animagenius.pipeline.compose.previews import poster, preview
 from animagenius.pipeline.compose.render import (
@@ -115,6 +116,7 @@ def run(
     video_generator: VideoGenerator | None = None,
     video_cache_dir: Path | None = None,
     encoders: int = 1,
+    farm: RunFarm | None = None,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -123,7 +125,7 @@ def run(
     to espeak-ng if it fails. Scene narrations are cached in `voice_cache_dir` and the video's segments in
     `segment_cache_dir` (both default to a folder next to `workdir`): a re-render redoes only what changed.
     `encoders` video encoders run at once (compose/segments.py: 2 is faster on two cores, with twice the
-    memory).
+    memory); a `farm` hands the video's segments to helpers on other workers too (compose/farm.py).
 
     `renditions` are more (options, path) pairs of the same video (another aspect, size or format): they
     share the script, the narration and the soundtrack; each is encoded on its own. Every rendition gets
@@ -175,7 +177,7 @@ def run(
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
         transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
         image_cache_dir=image_cache_dir, video_generator=video_generator, video_cache_dir=video_cache_dir,
-        encoders=encoders,
+        encoders=encoders, farm=farm,
     )  # fmt: skip
 
 
@@ -199,6 +201,7 @@ def _render(
     video_generator: VideoGenerator | None = None,
     video_cache_dir: Path | None = None,
     encoders: int = 1,
+    farm: RunFarm | None = None,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -246,7 +249,7 @@ def _render(
         encoded = encoded or stages.start("rendering video")
         rendition = _rendition(
             slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
-            clips=with_generated(clips, generated), on_fraction=share(encoded), encoders=encoders,
+            clips=with_generated(clips, generated), on_fraction=share(encoded), encoders=encoders, farm=farm,
         )  # fmt: skip
         made.append(rendition)
     stages.on_progress("done", 1.0)
@@ -309,13 +312,14 @@ def _rendition(
     on_fraction: Callable[[float], None],
     clips: Sequence[Clip | None] = (),
     encoders: int = 1,
+    farm: RunFarm | None = None,
 ) -> Rendition:
     """Encode one rendition to `out`, with its captions files, poster and preview beside it."""
     partial = folder / f"video.partial{encoding_for(options).suffix}"
     duration = compose(
         slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(), workdir=folder,
         out=partial, on_fraction=on_fraction, cache_dir=cache_dir, sound=sound, clips=clips,
-        encoders=encoders,
+        encoders=encoders, farm=farm,
     )  # fmt: skip
     if options.format == "gif":
         partial = gif_from(partial, folder / "video.partial.gif", duration_s=duration, workdir=folder)

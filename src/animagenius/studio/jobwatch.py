@@ -36,8 +36,10 @@ class JobCancelled(Exception):
 
 
 class JobWatch:
-    def __init__(self, job_id: uuid.UUID) -> None:
+    def __init__(self, job_id: uuid.UUID, *, beats: bool = True) -> None:
+        """`beats`: write the job's heartbeat (False for a helper rendering part of a job run elsewhere)."""
         self.job_id = job_id
+        self.beats = beats
         self.cancelled = threading.Event()
         self._stop = threading.Event()
         self._before = descendants(os.getpid())  # not the job's: never killed
@@ -64,7 +66,8 @@ class JobWatch:
             while not self._stop.wait(CANCEL_POLL_S):
                 try:
                     status = _status(self.job_id)
-                    if status == RenderJob.Status.RUNNING and time.monotonic() - beat_at >= HEARTBEAT_EVERY_S:
+                    due = self.beats and time.monotonic() - beat_at >= HEARTBEAT_EVERY_S
+                    if status == RenderJob.Status.RUNNING and due:
                         _beat(self.job_id)
                         beat_at = time.monotonic()
                 except DatabaseError:  # the database is away for a moment: the next poll tries again

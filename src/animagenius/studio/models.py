@@ -299,3 +299,38 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} ({', '.join(self.queues)})"
+
+
+class SegmentBatch(BaseModel):
+    """A render's runs of segments handed out to helpers on other workers as well as rendered by its own
+    (studio/segment_farm.py): the plan they render from, and how many runs are done, counted as each is."""
+
+    job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="segment_batches")
+    plan = models.BinaryField(help_text="the pickled compose.segments.RunPlan")
+    runs = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.done}/{self.runs} runs of job {self.job_id}"
+
+
+class SegmentRun(models.Model):
+    """One run of a batch: who renders it, how far it got, and when its renderer last said so."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+
+    batch = models.ForeignKey(SegmentBatch, on_delete=models.CASCADE, related_name="segment_runs")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the process rendering it")
+    progress = models.FloatField(default=0.0, help_text="0-1")
+    beat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="segment_run_once")]
+
+    def __str__(self) -> str:
+        return f"run {self.number} ({self.status})"

@@ -23,6 +23,7 @@ from animagenius.billing.plans import (
     PROMOTION_EVERY_S,
     QUEUE_PRIORITY,
 )
+from animagenius.pipeline.compose.farm import Elsewhere
 from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
 from animagenius.pipeline.voice import VoiceInfo
 from animagenius.studio.models import (
@@ -32,6 +33,8 @@ from animagenius.studio.models import (
     RenderJob,
     Rendition,
     ScriptVersion,
+    SegmentBatch,
+    SegmentRun,
     WorkerBeat,
 )
 from animagenius.studio.render_providers import RenderProvider
@@ -170,11 +173,42 @@ def render_job_position(*, job: RenderJob) -> int | None:
 def render_provider_load(*, provider: RenderProvider, now: datetime | None = None) -> float:
     """The provider's queued and running jobs over the slots of its live workers (their heartbeats); infinite
     when no worker of it has beaten lately."""
-    now = now or timezone.now()
-    live = WorkerBeat.objects.filter(beat_at__gte=now - timedelta(seconds=settings.WORKER_BEAT_STALE_S))
-    slots = sum(beat.slots for beat in live if provider.queue in beat.queues)
+    slots = worker_slots_live(queue=provider.queue, now=now)
     jobs = RenderJob.objects.filter(provider=provider.name).exclude(status__in=RenderJob.FINISHED).count()
     return jobs / slots if slots else math.inf
+
+
+def segment_batch_elsewhere(*, batch_id: uuid.UUID, worker: str) -> Elsewhere | None:
+    """How far the batch's runs that `worker` is not rendering got (done ones: all the way), and how many
+    runs are not done; None once the batch is gone."""
+    left = SegmentBatch.objects.filter(id=batch_id).values_list(F("runs") - F("done"), flat=True).first()
+    if left is None:
+        return None
+    runs = (
+        SegmentRun.objects.filter(batch_id=batch_id)
+        .exclude(status=SegmentRun.Status.RUNNING, worker=worker)
+        .values_list("number", "status", "progress")
+    )
+    fractions = {
+        number: 1.0 if status == SegmentRun.Status.DONE else progress for number, status, progress in runs
+    }
+    return Elsewhere(fractions=fractions, left=int(left))
+
+
+def worker_slots_live(*, queue: str, now: datetime | None = None) -> int:
+    """The slots of the workers on `queue` that beat lately."""
+    now = now or timezone.now()
+    live = WorkerBeat.objects.filter(beat_at__gte=now - timedelta(seconds=settings.WORKER_BEAT_STALE_S))
+    return sum(beat.slots for beat in live if queue in beat.queues)
+
+
+def worker_slots_idle(*, queue: str) -> int:
+    """Live slots on `queue` that run no job (a slot helping another job's segments still counts as idle:
+    a helper sent there waits its turn, then finds the work done and stops)."""
+    running = RenderJob.objects.filter(
+        provider__in=settings.RENDER_PROVIDERS.names_on(queue), status=RenderJob.Status.RUNNING
+    ).count()
+    return max(0, worker_slots_live(queue=queue) - running)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from animagenius.studio.models import (
     WorkerBeat,
 )
 from animagenius.studio.render_providers import RenderProvider, render_is_heavy, render_provider_choose
+from animagenius.studio.segment_farm import DatabaseFarm, segment_batches_clear
 
 logger = logging.getLogger(__name__)
 
@@ -354,7 +355,8 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
     the reason. Returns the jobs it re-queued or failed. Celery beat runs it every JOB_REAP_EVERY_S.
 
     It also wakes a worker whenever a job waits that could start: the wake-up sent when it was queued may
-    have been lost, so the database stays the queue even when the broker was away."""
+    have been lost, so the database stays the queue even when the broker was away; and deletes the segment
+    batches of jobs that ended without closing theirs."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_S)
     stale = RenderJob.objects.filter(status=RenderJob.Status.RUNNING).filter(
@@ -371,6 +373,7 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
         # a startable job's wake-up may be lost: sent with the broker down, or held by a dead worker
         for queue in selectors.render_job_startable_queues(now=now):
             _dispatch_wake(queue=queue)
+    segment_batches_clear()  # of jobs whose worker died while their segments were out with helpers
     return reaped
 
 
@@ -653,6 +656,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
         video_generator=configured_video_generator(settings.VIDEO_GENERATOR),
         video_cache_dir=settings.VIDEO_CACHE_DIR,
         encoders=settings.RENDER_ENCODERS,
+        farm=DatabaseFarm(job),
         limits=TIER_LIMITS[project.owner.subscription_tier],
         on_progress=_ProgressRecorder(job, watch=watch),
         script=script,

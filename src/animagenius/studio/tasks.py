@@ -2,6 +2,7 @@ import uuid
 
 from celery import Task, shared_task
 
+from animagenius.studio.segment_farm import segment_runs_help
 from animagenius.studio.services import job_run_next, render_jobs_reap
 
 
@@ -15,3 +16,11 @@ def job_dispatch(self: Task, queue: str | None = None) -> None:
 @shared_task(name="studio.jobs_reap")
 def jobs_reap() -> None:
     render_jobs_reap()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=False, name="studio.segments_help")
+def segments_help(batch_id: str) -> None:
+    """Help a render by encoding runs of its segments (studio/segment_farm.py). Acknowledged at the end, so
+    its worker takes no other message meanwhile; not redelivered when the worker dies: the render's own
+    worker takes the run over."""
+    segment_runs_help(batch_id=uuid.UUID(batch_id))

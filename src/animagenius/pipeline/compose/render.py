@@ -11,6 +11,7 @@ from pathlib import Path
 from animagenius.pipeline.compose.audio import soundtrack
 from animagenius.pipeline.compose.captions import AssScript, ass_script, caption_fonts
 from animagenius.pipeline.compose.encodings import encoding_for
+from animagenius.pipeline.compose.farm import RunFarm
 from animagenius.pipeline.compose.segments import Clip, Picture, render_picture, shots_for
 from animagenius.pipeline.compose.watermark import corner_image, corner_offset
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
@@ -49,6 +50,7 @@ def compose(
     sound: Path | None = None,
     clips: Sequence[Clip | None] = (),
     encoders: int = 1,
+    farm: RunFarm | None = None,
 ) -> float:
     """Render the video to `out`; returns its duration, which equals the narration's.
 
@@ -75,7 +77,7 @@ def compose(
     render_picture(
         shots, picture, sound=sound,
         workdir=workdir, cache_dir=cache_dir or workdir.parent / SEGMENT_CACHE_NAME, out=out,
-        on_fraction=on_fraction, encoders=encoders,
+        on_fraction=on_fraction, encoders=encoders, farm=farm,
     )  # fmt: skip
     return total
 

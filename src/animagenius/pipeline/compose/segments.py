@@ -11,7 +11,9 @@ forced at each segment's first frame, into the segments' files. One process and 
 per segment, saves the start-up of both (a crossfade is only 15 frames). Runs hold at most RUN_INPUTS
 moving pictures, so memory stays flat in the video's length. By default one encoder runs at a time, its
 slices threaded over the cores (the render then stays under 400 MB at 1080p); `encoders=2` is faster on two
-cores and takes about twice the memory (bench/README.md).
+cores and takes about twice the memory (bench/README.md). With a farm (compose/farm.py) the runs are handed
+out to helpers on other workers as well, this one rendering its share; the segment files are the same
+whoever renders them, so a run rendered twice (its helper died, or was slow) is only work lost.
 
 Ken Burns: the still is scaled up 2× once, and `zoompan` crops it about its focus (the subject of a picture,
 pipeline/focus.py; else the centre). zoompan places a yuv420p crop on even pixels: on the 2× still these are
@@ -23,19 +25,22 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+import io
 import itertools
 import os
+import pickle
 import shutil
 import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PosixPath
 
-from animagenius.pipeline.compose.captions import AssScript
+from animagenius.pipeline.compose.captions import AssEvent, AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
+from animagenius.pipeline.compose.farm import RunFarm, SharedRuns
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 from animagenius.pipeline.errors import RenderFailed
 from animagenius.pipeline.files import PARTIAL_MARK, is_partial, whole_file
@@ -154,8 +159,10 @@ def render_picture(
     out: Path,
     on_fraction: Callable[[float], None],
     encoders: int = 1,
+    farm: RunFarm | None = None,
 ) -> list[bool]:
-    """Render `shots` with `picture`'s captions, mux `sound`, write `out` (MP4, H.264 + AAC).
+    """Render `shots` with `picture`'s captions, mux `sound`, write `out` (MP4, H.264 + AAC); the runs
+    missing from the cache `encoders` at a time here, and on helpers too when `farm` takes them.
 
     Returns, per segment, whether it came from the cache.
     """
@@ -177,9 +184,12 @@ def render_picture(
     sound_cached = encoded_sound.is_file()
     if sound_cached:
         encoded_sound.touch()
-    _render_all(
-        _runs(todo), shots, picture, workdir=workdir / "segments", progress=progress, encoders=encoders
-    )  # fmt: skip
+    plan = RunPlan(tuple(_runs(todo)), tuple(shots), picture, workdir / "segments")
+    shared = farm.share(plan) if farm is not None and len(plan.runs) > 1 else None
+    if shared is None:
+        _render_all(plan, progress=progress, encoders=encoders)
+    else:
+        _render_shared(plan, shared, progress=progress, encoders=encoders)
     if not sound_cached:  # after the picture, not beside it: beside, it added 20-40 MB to the peak
         _encode_sound(
             sound, picture.encoding, seconds=total / picture.fps, workdir=workdir, out=encoded_sound
@@ -189,7 +199,7 @@ def render_picture(
 
 
 @dataclass(frozen=True)
-class _Run:
+class Run:
     """Segments next to one another in the video, rendered by one ffmpeg as one stream and cut at their
     boundaries (each starts on a keyframe) into their cache files."""
 
@@ -215,6 +225,48 @@ class _Run:
         return list(dict.fromkeys(_source_of(shown, shots) for shown in self.moving))
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """Runs to render and all they draw: what a helper on another worker is given. The files it names (the
+    stills, clips, fonts and mark in the work folder, the runs' cache files) must be on storage it shares."""
+
+    runs: tuple[Run, ...]
+    shots: tuple[Shot, ...]
+    picture: Picture
+    workdir: Path
+
+    def dumps(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def loads(data: bytes) -> RunPlan:
+        """The plan `dumps` wrote; only the plan's own classes are built (UnpicklingError otherwise)."""
+        plan = _PlanUnpickler(io.BytesIO(data)).load()
+        if not isinstance(plan, RunPlan):
+            raise pickle.UnpicklingError(f"a {type(plan).__name__}, not a run plan")
+        return plan
+
+
+_PLAN_CLASSES = {
+    cls.__module__ + "." + cls.__qualname__: cls
+    for cls in (RunPlan, Run, Segment, Shot, Clip, Picture, AssScript, AssEvent, Encoding, PosixPath)
+}
+
+
+class _PlanUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> type:
+        found = _PLAN_CLASSES.get(f"{module}.{name}")
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} has no place in a run plan")
+        return found
+
+
+def run_render(plan: RunPlan, number: int, *, on_fraction: Callable[[float], None]) -> None:
+    """Render run `number` of `plan` into its cache files: a helper's part (its encoder on all the cores).
+    Safe to repeat: each file is replaced whole."""
+    _render_run(plan, number, report=on_fraction, threads=os.cpu_count() or 1)
+
+
 def _source_of(shown: tuple[int, int], shots: Sequence[Shot]) -> tuple[int, int]:
     """The input a moving picture is drawn from: a still is decoded once for every segment of its run that
     shows it (offset -1); a clip is read from its own place."""
@@ -222,7 +274,7 @@ def _source_of(shown: tuple[int, int], shots: Sequence[Shot]) -> tuple[int, int]
     return (index, offset) if shots[index].clip is not None else (index, -1)
 
 
-def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[_Run]:
+def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[Run]:
     """`todo` as runs of neighbouring segments, each with at most RUN_INPUTS moving pictures (memory stays
     flat in the video's length; longer runs, with their stills shared, measured more memory, not less)."""
     runs: list[list[tuple[Segment, Path]]] = []
@@ -236,24 +288,18 @@ def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[_Run]:
             current.append((segment, file))
         else:
             runs.append([(segment, file)])
-    return [_Run(tuple(s for s, _ in run), tuple(f for _, f in run)) for run in runs]
+    return [Run(tuple(s for s, _ in run), tuple(f for _, f in run)) for run in runs]
 
 
-def _render_all(
-    runs: Sequence[_Run],
-    shots: Sequence[Shot],
-    picture: Picture,
-    *,
-    workdir: Path,
-    progress: _Progress,
-    encoders: int,
-) -> None:
+def _render_all(plan: RunPlan, *, progress: _Progress, encoders: int) -> None:
     """The runs, `encoders` at a time, each encoder sharing the cores."""
     threads = max(1, (os.cpu_count() or 1) // encoders)
     with ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool:
         pending = {
-            pool.submit(_render_run, run, shots, picture, workdir=workdir, progress=progress, threads=threads)
-            for run in runs
+            pool.submit(
+                _render_run, plan, number, report=progress.tracker(number, run.frames), threads=threads
+            )
+            for number, run in enumerate(plan.runs)
         }
         while pending:
             done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
@@ -264,10 +310,37 @@ def _render_all(
                 failed.result()
 
 
-def _render_run(
-    run: _Run, shots: Sequence[Shot], picture: Picture, *, workdir: Path, progress: _Progress, threads: int
-) -> None:
-    folder = workdir / f"{run.first_frame:07d}"
+def _render_shared(plan: RunPlan, shared: SharedRuns, *, progress: _Progress, encoders: int) -> None:
+    """The runs, rendered here (`encoders` at a time) as they are claimed, and by the farm's helpers, until
+    every one is done somewhere. The farm is only called from this thread (a database connection is)."""
+    threads = max(1, (os.cpu_count() or 1) // encoders)
+    try:
+        with ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool:
+            mine: dict[Future[None], int] = {}
+            while True:
+                for future in [future for future in mine if future.done()]:
+                    future.result()
+                    shared.done(mine.pop(future))
+                while len(mine) < encoders and (number := shared.claim()) is not None:
+                    report = progress.tracker(number, plan.runs[number].frames)
+                    mine[pool.submit(_render_run, plan, number, report=report, threads=threads)] = number
+                elsewhere = shared.elsewhere()
+                for number, fraction in elsewhere.fractions.items():
+                    progress.tracker(number, plan.runs[number].frames)(fraction)
+                progress.report()
+                if not mine and not elsewhere.left:
+                    return
+                if mine:
+                    wait(mine, timeout=PROGRESS_EVERY_S, return_when=FIRST_COMPLETED)
+                else:  # the last runs are the helpers': wait for them
+                    time.sleep(PROGRESS_EVERY_S)
+    finally:
+        shared.close()
+
+
+def _render_run(plan: RunPlan, number: int, *, report: Callable[[float], None], threads: int) -> None:
+    run, shots, picture = plan.runs[number], plan.shots, plan.picture
+    folder = plan.workdir / f"{run.first_frame:07d}-{uuid.uuid4().hex[:8]}"  # a run may render twice at once
     folder.mkdir(parents=True, exist_ok=True)
     inputs: list[str] = []
     sources = run.sources(shots)
@@ -283,10 +356,9 @@ def _render_run(
     bounds = list(itertools.accumulate((segment.frames for segment in run.segments), initial=0))
     cache_dir = run.files[0].parent
     name = f".run-{uuid.uuid4().hex}-{{}}{PARTIAL_MARK}{picture.encoding.suffix}"  # the segment muxer numbers
-    parts = [cache_dir / name.format(f"{number:04d}") for number in range(len(run.segments))]
+    parts = [cache_dir / name.format(f"{position:04d}") for position in range(len(run.segments))]
     pattern = f"{str(cache_dir).replace('%', '%%')}/{name.format('%04d')}"
     seconds = run.frames / picture.fps
-    report = progress.tracker(run.frames)
     try:
         args = [
             *inputs, "-filter_complex", _run_graph(run, sources, picture, shots, folder),
@@ -328,7 +400,7 @@ def _segment_options(picture: Picture, bounds: Sequence[int]) -> tuple[str, ...]
 
 
 def _run_graph(
-    run: _Run, sources: Sequence[tuple[int, int]], picture: Picture, shots: Sequence[Shot], folder: Path
+    run: Run, sources: Sequence[tuple[int, int]], picture: Picture, shots: Sequence[Shot], folder: Path
 ) -> str:
     """Each input prepared once (a still scaled for Ken Burns) and split among the moving pictures drawn
     from it; each segment's moving pictures (crossfaded into one another in a crossfade); the segments one
@@ -525,23 +597,21 @@ def _escape_path(path: Path) -> str:
 
 
 class _Progress:
-    """Frames encoded so far over all segments (cached ones count as done). The segments' threads record;
-    the calling thread reports, since `on_fraction` may write to a database connection of its own thread."""
+    """Frames encoded so far over all runs (cached segments count as done). The runs' threads record; the
+    calling thread reports, since `on_fraction` may write to a database connection of its own thread."""
 
     def __init__(self, total: int, on_fraction: Callable[[float], None], *, done: int) -> None:
         self.total, self.on_fraction = max(1, total), on_fraction
         self.frames: dict[int, float] = {-1: float(done)}
-        self.keys = itertools.count()
         self.lock = threading.Lock()
         self.report()
 
-    def tracker(self, frames: int) -> Callable[[float], None]:
-        """The `on_fraction` of one segment of `frames` frames."""
-        key = next(self.keys)
+    def tracker(self, number: int, frames: int) -> Callable[[float], None]:
+        """The `on_fraction` of run `number`, of `frames` frames (wherever it is rendered)."""
 
         def record(fraction: float) -> None:
             with self.lock:
-                self.frames[key] = min(1.0, fraction) * frames
+                self.frames[number] = min(1.0, fraction) * frames
 
         return record
 
