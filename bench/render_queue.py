@@ -12,8 +12,14 @@ a temporary SQLite file and the filesystem broker by default, or PostgreSQL and 
 2. `throughput`: THROUGHPUT_JOBS such jobs through one worker process, then (from empty caches) through two:
    seconds until all are done, jobs a minute, and the ratio two / one.
 
-Run: `.venv/bin/python bench/render_queue.py [--postgres-redis] [--json F]` (~10 min). Exits 1 when a check
-fails or a bar is missed (kill: 10/10 done exactly once, no leftovers; throughput ≥ 1.8× with two workers).
+3. `fanout`: one long render (a FANOUT_SCENES-scene article, 1080p, drafted and rendered at once) through one
+   worker, then (from empty caches) through two, where the second worker helps with the video's segments
+   (studio/segment_farm.py): seconds from submission to done and of the "rendering video" stage, the ratio
+   one / two, and how many runs each worker rendered (the job's `segments` log line).
+
+Run: `.venv/bin/python bench/render_queue.py [--postgres-redis] [--only kill|throughput|fanout] [--json F]`
+(~15 min). Exits 1 when a check fails or a bar is missed (kill: 10/10 done exactly once, no leftovers;
+throughput ≥ 1.8× with two workers). The fan-out figures have no bar.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.processes: the tests' own process starters and /proc readers
 from tests.processes import postgres_database_create, postgres_database_drop  # noqa: E402
 
-KILL_JOBS, THROUGHPUT_JOBS = 10, 20
+KILL_JOBS, THROUGHPUT_JOBS, FANOUT_SCENES = 10, 20, 8
 THROUGHPUT_BAR = 1.8
 JOB_TIMEOUT_S = 600
 REDIS = "redis://127.0.0.1:6379/0"
@@ -58,20 +64,33 @@ def main() -> int:
     )
     parser.add_argument("--postgres-redis", action="store_true")
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--only", choices=("kill", "throughput"), help="run one part")
+    parser.add_argument("--only", choices=("kill", "throughput", "fanout"), help="run one part")
+    parser.add_argument(
+        "--cores-per-worker",
+        type=int,
+        default=0,
+        help="pin worker i to cores i×N … i×N+N−1 (as if each were a machine of N cores); 0: no pinning",
+    )
     parser.add_argument("--part", help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.part:
         return _child(args.part, workers=args.workers)
-    figures: dict[str, Any] = {"backend": "postgres+redis" if args.postgres_redis else "sqlite+filesystem"}
-    if args.only != "throughput":
+    figures: dict[str, Any] = {"backend": "postgres+redis" if args.postgres_redis else "sqlite+filesystem",
+                               "cores_per_worker": args.cores_per_worker or "all"}  # fmt: skip
+    os.environ["BENCH_CORES_PER_WORKER"] = str(args.cores_per_worker)
+    if args.only in (None, "kill"):
         figures["kill"] = _part("kill", 1, postgres_redis=args.postgres_redis)
-    if args.only != "kill":
+    if args.only in (None, "throughput"):
         one = _part("throughput", 1, postgres_redis=args.postgres_redis)
         two = _part("throughput", 2, postgres_redis=args.postgres_redis)
         ratio = round(one["seconds"] / two["seconds"], 3)
         figures["throughput"] = {"one_worker": one, "two_workers": two, "ratio": ratio}
+    if args.only in (None, "fanout"):
+        one = _part("fanout", 1, postgres_redis=args.postgres_redis)
+        two = _part("fanout", 2, postgres_redis=args.postgres_redis)
+        ratios = {key: round(one[key] / two[key], 3) for key in ("seconds", "render_s")}
+        figures["fanout"] = {"one_worker": one, "two_workers": two, "ratio": ratios}
     bars = _bars(figures)
     _print(figures, bars)
     figures["bars"] = bars
@@ -118,7 +137,8 @@ def _bars(figures: dict[str, Any]) -> dict[str, bool]:
 
 
 def _print(figures: dict[str, Any], bars: dict[str, bool]) -> None:
-    print(f"# queue benchmark, {os.cpu_count()} cores, {figures['backend']}\n")
+    pinned = figures["cores_per_worker"]
+    print(f"# queue benchmark, {os.cpu_count()} cores ({pinned} a worker), {figures['backend']}\n")
     if "kill" in figures:
         kill = figures["kill"]
         print("| job | kill → running again s | kill → done s | attempts |\n|---|---:|---:|---:|")
@@ -132,6 +152,16 @@ def _print(figures: dict[str, Any], bars: dict[str, bool]) -> None:
         for label, run in (("1", throughput["one_worker"]), ("2", throughput["two_workers"])):
             print(f"| {label} | {run['jobs']} | {run['seconds']:.1f} | {run['per_minute']:.2f} |")
         print(f"\ntwo workers / one: {throughput['ratio']:.2f}×\n")
+    if "fanout" in figures:
+        fanout = figures["fanout"]
+        print("| workers | video s | submit → done s | rendering video s | runs by worker |")
+        print("|---|---:|---:|---:|---|")
+        for label, run in (("1", fanout["one_worker"]), ("2", fanout["two_workers"])):
+            print(f"| {label} | {run['video_s']:.1f} | {run['seconds']:.1f} | {run['render_s']:.1f} | "
+                  f"{run['segments'] or 'not shared'} |")  # fmt: skip
+        ratio = fanout["ratio"]
+        seconds, rendering = ratio["seconds"], ratio["render_s"]
+        print(f"\none worker / two: {seconds:.2f}× submit → done, {rendering:.2f}× rendering\n")
     for name, passed in bars.items():
         print(f"- {name}: {'pass' if passed else 'FAIL'}")
 
@@ -145,7 +175,9 @@ def _child(part: str, *, workers: int) -> int:
     django.setup()
     processes = [_start_worker(number) for number in range(workers)]
     try:
-        result = _kill_part(processes[0]) if part == "kill" else _throughput_part(workers)
+        parts = {"kill": lambda: _kill_part(processes[0]), "throughput": lambda: _throughput_part(workers),
+                 "fanout": lambda: _fanout_part(workers)}  # fmt: skip
+        result = parts[part]()
     finally:
         for process in processes:
             process.terminate()
@@ -161,14 +193,22 @@ def _child(part: str, *, workers: int) -> int:
 def _start_worker(number: int) -> subprocess.Popen[bytes]:
     from django.conf import settings
 
+    from animagenius.studio.jobwatch import descendants
     from tests.processes import celery_worker_start
 
     log = Path(settings.VAR_DIR) / f"worker-{number}.log"
     hostname = f"bench-{number}-{os.getpid()}@%h"
-    return celery_worker_start(queue=settings.RENDER_QUEUE, hostname=hostname, log=log, cwd=ROOT)
+    process = celery_worker_start(queue=settings.RENDER_QUEUE, hostname=hostname, log=log, cwd=ROOT)
+    per_worker = int(os.environ.get("BENCH_CORES_PER_WORKER", "0"))
+    if per_worker:  # the worker, its pool process, and (inherited) every encoder they start
+        first = number * per_worker
+        cores = {core % (os.cpu_count() or 1) for core in range(first, first + per_worker)}
+        for pid in {process.pid, *descendants(process.pid)}:
+            os.sched_setaffinity(pid, cores)
+    return process
 
 
-def _submit(owner: Any, number: int) -> Any:
+def _submit(owner: Any, number: int, *, text: str = "", resolution: str = "720p", duration: int = 30) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from animagenius.pipeline.domain import RenderOptions
@@ -177,8 +217,8 @@ def _submit(owner: Any, number: int) -> Any:
     project = services.project_create(
         owner=owner,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
-        uploads=[SimpleUploadedFile(f"harbour-{number}.md", article(number).encode())],
+        options=RenderOptions.parse(aspect="16:9", resolution=resolution, duration=duration),
+        uploads=[SimpleUploadedFile(f"harbour-{number}.md", (text or article(number)).encode())],
     )
     services.script_job_create(project=project, render_after=True)
     return project
@@ -261,6 +301,30 @@ def _throughput_part(workers: int) -> dict[str, Any]:
         raise RuntimeError(f"{done} of {THROUGHPUT_JOBS} renders done with {workers} worker(s)")
     return {"workers": workers, "jobs": done, "seconds": round(seconds, 2),
             "per_minute": round(done / seconds * 60, 2)}  # fmt: skip
+
+
+def _fanout_part(workers: int) -> dict[str, Any]:
+    from animagenius.studio.models import FileProcessingLog, RenderJob
+
+    text = "# The harbour year\n\n" + "".join(f"{article(number)}\n" for number in range(FANOUT_SCENES))
+    started = time.monotonic()
+    project = _submit(_owner(), 0, text=text, resolution="1080p", duration=120)
+    rendering_at = None
+    deadline = started + JOB_TIMEOUT_S * 2
+    while time.monotonic() < deadline:
+        job = _render_job(project)
+        if job is not None and rendering_at is None and job.stage == "rendering video":
+            rendering_at = time.monotonic()
+        if job is not None and job.is_finished:
+            break
+        time.sleep(0.1)
+    seconds = time.monotonic() - started
+    if job is None or job.status != RenderJob.Status.DONE:
+        raise RuntimeError(f"the long render did not finish with {workers} worker(s): {job and job.error}")
+    log = FileProcessingLog.objects.filter(render_job=job, step="segments").first()
+    return {"workers": workers, "video_s": job.video_s, "seconds": round(seconds, 2),
+            "render_s": round(time.monotonic() - (rendering_at or started), 2),
+            "segments": log.message if log else ""}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -156,3 +156,16 @@ def test_a_running_worker_writes_its_heartbeat_with_its_queue_and_slots(celery_w
     assert timezone.now() - row.beat_at < timedelta(seconds=settings.WORKER_BEAT_EVERY_S + 5)
     load = selectors.render_provider_load(provider=settings.RENDER_PROVIDERS.primary)
     assert load == 0.0  # measured against the live worker's slot, not infinite
+
+
+def test_the_reaper_forgets_workers_silent_for_an_hour_and_keeps_the_rest(settings):
+    WorkerBeat.objects.create(
+        hostname="gone@box", queues=["q"], slots=1, beat_at=timezone.now() - timedelta(hours=2)
+    )
+    WorkerBeat.objects.create(
+        hostname="slow@box", queues=["q"], slots=1, beat_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    services.render_jobs_reap()
+
+    assert list(WorkerBeat.objects.values_list("hostname", flat=True)) == ["slow@box"]

@@ -68,6 +68,7 @@ from animagenius.studio.segment_farm import DatabaseFarm, segment_batches_clear
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 0.5
+WORKER_BEAT_FORGET_S = 3600  # a worker silent this long died without stopping: its heartbeat row goes
 INTERNAL_ERROR = (
     "Something went wrong on our side while {doing} (reference {ref}). Please try again; "
     "if it keeps failing, contact support with that reference."
@@ -356,7 +357,7 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
 
     It also wakes a worker whenever a job waits that could start: the wake-up sent when it was queued may
     have been lost, so the database stays the queue even when the broker was away; and deletes the segment
-    batches of jobs that ended without closing theirs."""
+    batches of jobs that ended without closing theirs, and the heartbeat rows of workers gone for an hour."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_S)
     stale = RenderJob.objects.filter(status=RenderJob.Status.RUNNING).filter(
@@ -374,6 +375,7 @@ def render_jobs_reap(*, now: datetime | None = None) -> list[RenderJob]:
         for queue in selectors.render_job_startable_queues(now=now):
             _dispatch_wake(queue=queue)
     segment_batches_clear()  # of jobs whose worker died while their segments were out with helpers
+    worker_beats_forget(before=now - timedelta(seconds=WORKER_BEAT_FORGET_S))
     return reaped
 
 
@@ -432,6 +434,12 @@ def worker_beat_write(*, hostname: str, queues: Sequence[str], slots: int) -> No
 def worker_beat_end(*, hostname: str) -> None:
     """A worker shutting down no longer counts towards its providers' capacity."""
     WorkerBeat.objects.filter(hostname=hostname).delete()
+
+
+def worker_beats_forget(*, before: datetime) -> int:
+    """Delete the rows of workers silent since `before` (they died without stopping); returns how many."""
+    deleted, _ = WorkerBeat.objects.filter(beat_at__lt=before).delete()
+    return deleted
 
 
 def render_job_cancel(*, job: RenderJob) -> None:

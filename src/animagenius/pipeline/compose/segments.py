@@ -264,7 +264,12 @@ class _PlanUnpickler(pickle.Unpickler):
 def run_render(plan: RunPlan, number: int, *, on_fraction: Callable[[float], None]) -> None:
     """Render run `number` of `plan` into its cache files: a helper's part (its encoder on all the cores).
     Safe to repeat: each file is replaced whole."""
-    _render_run(plan, number, report=on_fraction, threads=os.cpu_count() or 1)
+    _render_run(plan, number, report=on_fraction, threads=_cores())
+
+
+def _cores() -> int:
+    """The cores this process may run on: all of the machine's, unless the worker was pinned to some."""
+    return len(os.sched_getaffinity(0))
 
 
 def _source_of(shown: tuple[int, int], shots: Sequence[Shot]) -> tuple[int, int]:
@@ -293,7 +298,7 @@ def _runs(todo: Sequence[tuple[Segment, Path]]) -> list[Run]:
 
 def _render_all(plan: RunPlan, *, progress: _Progress, encoders: int) -> None:
     """The runs, `encoders` at a time, each encoder sharing the cores."""
-    threads = max(1, (os.cpu_count() or 1) // encoders)
+    threads = max(1, _cores() // encoders)
     with ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool:
         pending = {
             pool.submit(
@@ -313,7 +318,7 @@ def _render_all(plan: RunPlan, *, progress: _Progress, encoders: int) -> None:
 def _render_shared(plan: RunPlan, shared: SharedRuns, *, progress: _Progress, encoders: int) -> None:
     """The runs, rendered here (`encoders` at a time) as they are claimed, and by the farm's helpers, until
     every one is done somewhere. The farm is only called from this thread (a database connection is)."""
-    threads = max(1, (os.cpu_count() or 1) // encoders)
+    threads = max(1, _cores() // encoders)
     try:
         with ThreadPoolExecutor(max_workers=encoders, thread_name_prefix="run") as pool:
             mine: dict[Future[None], int] = {}
