@@ -153,3 +153,22 @@ def test_a_render_fans_out_to_its_queue_s_idle_slots_only_when_long_enough(setti
     queued(person("free"), status=RenderJob.Status.RUNNING)
     queued(person("free"), status=RenderJob.Status.RUNNING)
     assert farm.share(plan(10, 10, 10, 10)) is None  # every slot runs a job now
+
+
+def test_the_admin_shows_a_shared_render_s_runs_and_the_live_workers(client, settings):
+    admin = person("enterprise")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    batch = segment_batch_create(job=running_job(), plan=plan(10, 10))
+    segment_run_claim(batch_id=batch.id, worker="helper-box:4242")
+    beating(2, settings)
+
+    batches = client.get("/admin/studio/segmentbatch/")
+    runs = client.get(f"/admin/studio/segmentbatch/{batch.id}/change/")
+    workers = client.get("/admin/studio/workerbeat/")
+
+    assert batches.status_code == runs.status_code == workers.status_code == 200
+    assert str(batch.job) in batches.content.decode()
+    assert "helper-box:4242" in runs.content.decode()
+    assert "w2@box" in workers.content.decode()

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, ScriptVersion
+from animagenius.studio.models import (
+    Asset,
+    FileProcessingLog,
+    Project,
+    RenderJob,
+    ScriptVersion,
+    SegmentBatch,
+    SegmentRun,
+    WorkerBeat,
+)
 
 
 class RenderJobInline(admin.TabularInline):
@@ -53,3 +62,28 @@ class ScriptVersionAdmin(admin.ModelAdmin):
     search_fields = ("project__title", "project__owner__email")
     raw_id_fields = ("project", "created_by", "restored_from")
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(admin.ModelAdmin):
+    """The render workers alive (a beat in the last 35 s) or lately gone."""
+
+    list_display = ("hostname", "queues", "slots", "beat_at")
+    readonly_fields = ("hostname", "queues", "slots", "beat_at")
+
+
+class SegmentRunInline(admin.TabularInline):
+    model = SegmentRun
+    extra = 0
+    fields = ("number", "status", "worker", "progress", "beat_at")
+    readonly_fields = fields
+
+
+@admin.register(SegmentBatch)
+class SegmentBatchAdmin(admin.ModelAdmin):
+    """Renders whose segments are out with helpers right now."""
+
+    list_display = ("job", "done", "runs", "created_at")
+    fields = ("job", "done", "runs", "created_at")
+    readonly_fields = fields
+    inlines = (SegmentRunInline,)
