@@ -172,3 +172,17 @@ def test_the_admin_shows_a_shared_render_s_runs_and_the_live_workers(client, set
     assert str(batch.job) in batches.content.decode()
     assert "helper-box:4242" in runs.content.decode()
     assert "w2@box" in workers.content.decode()
+
+
+def test_the_job_s_own_worker_keeps_its_runs_alive_so_no_helper_takes_them_over(settings):
+    batch = segment_batch_create(job=running_job(), plan=plan(10, 10))
+    here = BatchRuns(batch.id, worker="here:1")
+    assert here.claim() == 0
+    SegmentRun.objects.filter(batch=batch, number=0).update(
+        beat_at=timezone.now() - timedelta(seconds=settings.SEGMENT_RUN_STALE_S + 1)
+    )
+
+    here.elsewhere()  # called every 0.5 s while its encoder runs
+
+    assert segment_run_claim(batch_id=batch.id, worker="helper:2") == 1
+    assert segment_run_claim(batch_id=batch.id, worker="helper:2") is None

@@ -78,10 +78,8 @@ class BatchRuns:
         segment_run_done(batch_id=self.batch_id, number=number, worker=self.worker)
 
     def elsewhere(self) -> Elsewhere:
-        if time.monotonic() - self.beat_at >= BEAT_EVERY_S:  # the runs rendering here are alive
-            SegmentRun.objects.filter(
-                batch_id=self.batch_id, worker=self.worker, status=SegmentRun.Status.RUNNING
-            ).update(beat_at=timezone.now())
+        if time.monotonic() - self.beat_at >= BEAT_EVERY_S:
+            segment_runs_beat(batch_id=self.batch_id, worker=self.worker)
             self.beat_at = time.monotonic()
         elsewhere = selectors.segment_batch_elsewhere(batch_id=self.batch_id, worker=self.worker)
         if elsewhere is None:  # only a newer attempt of the job replaces it (this worker was taken for dead)
@@ -128,6 +126,13 @@ def segment_run_progress(*, batch_id: uuid.UUID, number: int, worker: str, fract
         SegmentRun.objects.filter(
             batch_id=batch_id, number=number, worker=worker, status=SegmentRun.Status.RUNNING
         ).update(progress=min(1.0, fraction), beat_at=timezone.now())
+    )
+
+
+def segment_runs_beat(*, batch_id: uuid.UUID, worker: str) -> None:
+    """The runs `worker` is rendering are alive (the job's own worker: its encoder reports to its thread)."""
+    SegmentRun.objects.filter(batch_id=batch_id, worker=worker, status=SegmentRun.Status.RUNNING).update(
+        beat_at=timezone.now()
     )
 
 
