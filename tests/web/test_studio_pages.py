@@ -132,3 +132,27 @@ def test_several_files_are_kept_in_the_order_chosen(signed_in: Client, user: Use
     assert [asset.original_name for asset in sources] == ["b-second.md", "a-first.md", "c-third.txt"]
     assert sources[0].file.read() == b"# Second\n\nThe second file comes next."
     assert project.display_title == "b-second.md and 2 more"
+
+
+def test_a_job_that_ends_between_reading_the_project_and_its_job_shows_the_video(
+    user: User, rf, settings, tmp_path
+):
+    """The status panel reads the project, then its latest job. A render that finishes in between (its job
+    and the project's video are written in one transaction) must show the video, not a 'Done' bar with no
+    video and no polling (seen once in CI)."""
+    from django.template.loader import render_to_string
+
+    from animagenius.studio.views import _status_context
+
+    settings.MEDIA_ROOT = tmp_path
+    project = Project.objects.create(owner=user, title="Race", status=Project.Status.RENDERING)
+    job = RenderJob.objects.create(project=project, status=RenderJob.Status.RUNNING, stage="rendering video")
+    as_read_first = Project.objects.get(id=project.id)  # what the view read before the job ended
+    project.video.save("v.mp4", ContentFile(b"video"))
+    RenderJob.objects.filter(id=job.id).update(status=RenderJob.Status.DONE, stage="done", progress=100)
+    job.refresh_from_db()
+
+    panel = render_to_string("studio/_job_status.html", _status_context(as_read_first, job), rf.get("/"))
+
+    assert 'id="result-video"' in panel
+    assert "Cancel the render" not in panel
