@@ -263,11 +263,11 @@ def _detail_page(
 
 def _status_context(project: Project, job: RenderJob | None) -> dict[str, Any]:
     """What the job status panel shows: the latest job and, once it is done, the videos it made."""
-    if job is not None and job.is_finished:
-        # the project was read before the job: a job that ended since then wrote its video onto the project
-        # in the same transaction, so read the project again, or the panel shows neither progress nor video
-        project.refresh_from_db()
     done = job is not None and job.status == RenderJob.Status.DONE
+    if done and not project.video:
+        # the project was read before the job: a render that finished in between wrote its video onto the
+        # project in the same transaction, so read it again, or the panel shows neither progress nor video
+        project.refresh_from_db()
     renditions = list(selectors.rendition_list(job=job)) if done and job is not None else []
     queued = job is not None and job.status == RenderJob.Status.QUEUED
     spot = selectors.render_job_queue_spot(job=job) if queued and job is not None else None
