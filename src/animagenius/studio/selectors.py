@@ -212,32 +212,35 @@ def worker_slots_idle(*, queue: str) -> int:
 
 
 @dataclass(frozen=True)
-class QueueSpot:
-    """Where a queued job waits, and whether it waits for the owner's other jobs (their plan's cap)."""
+class JobCap:
+    """How many of a person's jobs are running, and how many their plan lets run at once."""
 
-    position: int
-    running_own: int
+    running: int
     allowed: int
 
     @property
-    def waits_for_own(self) -> bool:
-        return self.running_own >= self.allowed
+    def reached(self) -> bool:
+        return self.running >= self.allowed
+
+
+def render_job_cap(*, user: User) -> JobCap:
+    running = RenderJob.objects.filter(project__owner=user, status=RenderJob.Status.RUNNING).count()
+    return JobCap(running=running, allowed=CONCURRENT_JOBS[user.subscription_tier])
+
+
+@dataclass(frozen=True)
+class QueueSpot:
+    """Where a queued job waits, and its owner's running jobs: at their plan's cap, it waits for those."""
+
+    position: int
+    own: JobCap
 
 
 def render_job_queue_spot(*, job: RenderJob) -> QueueSpot | None:
     position = render_job_position(job=job)
     if position is None:
         return None
-    owner = job.project.owner
-    return QueueSpot(
-        position=position,
-        running_own=render_job_running_count(user=owner),
-        allowed=CONCURRENT_JOBS[owner.subscription_tier],
-    )
-
-
-def render_job_running_count(*, user: User) -> int:
-    return RenderJob.objects.filter(project__owner=user, status=RenderJob.Status.RUNNING).count()
+    return QueueSpot(position=position, own=render_job_cap(user=job.project.owner))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
-from animagenius.billing.plans import CONCURRENT_JOBS, WATERMARKED_TIERS
+from animagenius.billing.plans import WATERMARKED_TIERS
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
     Brand,
@@ -336,7 +336,7 @@ def render_job_claim(*, task_id: str, queue: str | None = None) -> RenderJob | N
             continue  # backing off after a transient failure; its own wake-up comes when the wait is over
         with transaction.atomic():
             owner = User.objects.select_for_update().get(id=job.project.owner_id)  # one claim a person
-            if selectors.render_job_running_count(user=owner) >= CONCURRENT_JOBS[owner.subscription_tier]:
+            if selectors.render_job_cap(user=owner).reached:
                 continue
             claimed = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.QUEUED).update(
                 status=RenderJob.Status.RUNNING,
