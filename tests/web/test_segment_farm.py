@@ -30,7 +30,7 @@ from tests.web.test_render_queue import person, queued
 pytestmark = pytest.mark.django_db
 
 
-def plan(*seconds: float, fps: int = 30) -> RunPlan:
+def plan(*seconds: float, fps: int = 30, size: tuple[int, int] = (1920, 1080)) -> RunPlan:
     """A plan of one scene a run, each `seconds` long (never rendered here: its stills need not exist)."""
     firsts = list(itertools.accumulate((round(length * fps) for length in seconds), initial=0))
     shots = [
@@ -41,7 +41,7 @@ def plan(*seconds: float, fps: int = 30) -> RunPlan:
         Run(segments=(segment,), files=(Path(f"segment-{number}.mp4"),))
         for number, segment in enumerate(segments_for(shots))
     )
-    picture = Picture(size=(640, 360), fps=fps, captions=None, fonts_dir=None)
+    picture = Picture(size=size, fps=fps, captions=None, fonts_dir=None)
     return RunPlan(runs, tuple(shots), picture, Path("work"))
 
 
@@ -153,6 +153,15 @@ def test_a_render_fans_out_to_its_queue_s_idle_slots_only_when_long_enough(setti
     queued(person("free"), status=RenderJob.Status.RUNNING)
     queued(person("free"), status=RenderJob.Status.RUNNING)
     assert farm.share(plan(10, 10, 10, 10)) is None  # every slot runs a job now
+
+
+def test_the_fan_out_length_is_counted_in_seconds_of_1080p(settings):
+    settings.SEGMENT_FANOUT_MIN_S = 30
+    farm = DatabaseFarm(running_job())
+    beating(3, settings)
+
+    assert farm.share(plan(15, 15, 15, size=(1280, 720))) is None  # 45 s of 720p weigh 20 s of 1080p
+    assert farm.share(plan(5, 5, size=(3840, 2160))) is not None  # 10 s of 4K weigh 40 s
 
 
 def test_the_admin_shows_a_shared_render_s_runs_and_the_live_workers(client, settings):

@@ -1,7 +1,8 @@
 """A long render's segments spread over the workers: compose/farm.py's RunFarm, kept in the database.
 
-A render with at least SEGMENT_FANOUT_MIN_S of picture to encode writes its plan of runs to a SegmentBatch
-with one SegmentRun row a run, and sends a `studio.segments_help` message for each idle slot on its queue.
+A render with at least SEGMENT_FANOUT_MIN_S of picture to encode (counted in seconds of 1080p) writes its
+plan of runs to a SegmentBatch with one SegmentRun row a run, and sends a `studio.segments_help` message for
+each idle slot on its queue.
 Its own worker and the helpers then claim runs one at a time (an UPDATE only one of them wins), write their
 progress and a heartbeat on the run's row, and count each run done in the batch with one atomic UPDATE; the
 video is joined when the count reaches the runs. No Celery result backend: the batch row is the join.
@@ -52,8 +53,7 @@ class DatabaseFarm:
         self.job = job
 
     def share(self, plan: RunPlan) -> BatchRuns | None:
-        seconds = sum(run.frames for run in plan.runs) / plan.picture.fps
-        if seconds < settings.SEGMENT_FANOUT_MIN_S:
+        if _seconds_of_1080p(plan) < settings.SEGMENT_FANOUT_MIN_S:
             return None
         queue = settings.RENDER_PROVIDERS.queue_of(self.job.provider)
         helpers = min(len(plan.runs) - 1, selectors.worker_slots_idle(queue=queue))
@@ -62,6 +62,14 @@ class DatabaseFarm:
         batch = segment_batch_create(job=self.job, plan=plan)
         _helpers_send(batch_id=batch.id, queue=queue, count=helpers)
         return BatchRuns(batch.id, worker=worker_name())
+
+
+def _seconds_of_1080p(plan: RunPlan) -> float:
+    """The plan's picture to encode, in seconds of 1080p: encoding time grows with the pixels, so a second of
+    4K weighs four and a second of 720p under half."""
+    width, height = plan.picture.size
+    seconds = sum(run.frames for run in plan.runs) / plan.picture.fps
+    return seconds * width * height / (1920 * 1080)
 
 
 class BatchRuns:

@@ -203,7 +203,8 @@ VOICE_CACHE_DIR = env_path("VOICE_CACHE_DIR", VAR_DIR / "cache" / "voice")
 SEGMENT_CACHE_DIR = env_path("SEGMENT_CACHE_DIR", VAR_DIR / "cache" / "segments")
 SEGMENT_CACHE_MAX_MB = env_int("SEGMENT_CACHE_MAX_MB", 10240, minimum=100)
 RENDER_ENCODERS = env_int("RENDER_ENCODERS", 1, minimum=1)  # 2: faster on two cores, twice the memory
-# a render with at least this many seconds of picture to encode hands its runs to idle workers as well
+# a render with at least this many seconds of picture to encode (in seconds of 1080p) hands its runs to idle
+# workers as well
 SEGMENT_FANOUT_MIN_S = env_int("SEGMENT_FANOUT_MIN_S", 30, minimum=1)
 # a run whose renderer said nothing this long (renderers write every second) is taken over by another
 SEGMENT_RUN_STALE_S = env_int("SEGMENT_RUN_STALE_S", 20, minimum=3)
