@@ -26,7 +26,7 @@ RECORDINGS = Path(__file__).parent / "data"
 def kept_recording(name: str) -> tuple[Path, float, list[WordTiming]]:
     """A speech recording kept in tests/pipeline/data (`name`.m4a), its length and its words' known times
     (`name`.json). Piper read it with pauses (test_recording.speak_with_pauses): its synthesis is random
-    (see steady_speech), so timing tests hear a kept reading and give the same result on every run."""
+    (see steady_voice), so timing tests hear a kept reading and give the same result on every run."""
     audio = RECORDINGS / f"{name}.m4a"
     known = json.loads(audio.with_suffix(".json").read_text())
     return audio, known["length_s"], [WordTiming(**word) for word in known["words"]]

@@ -54,7 +54,7 @@ def server() -> Iterator[SpeechServer]:
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory: pytest.TempPathFactory) -> Speech:
     """What the server's voice says for TEXT at speed 1.25, with its own word timings; the same speech on
-    every run, since one random reading in a few hundred put a word past WORST_WORD_S."""
+    every run, since random readings put the worst word anywhere from 0.08 s to 0.37 s off."""
     return steady_voice(tmp_path_factory.mktemp("server-voice")).synthesize(TEXT, speed=1.25)
 
 
