@@ -11,6 +11,7 @@ EXPECTED = {
     ("get", "/api/v1/projects"): {"200", *CALLER},
     ("post", "/api/v1/projects"): {"201", "400", "403", "413", "415", *CALLER},
     ("get", "/api/v1/projects/{project_id}"): {"200", "404", *CALLER},
+    ("delete", "/api/v1/projects/{project_id}"): {"204", "400", "403", "404", *CALLER},
     ("post", "/api/v1/projects/{project_id}/renders"): {"202", "400", "402", "403", "404", "409", *CALLER},
     ("get", "/api/v1/jobs/{job_id}"): {"200", "404", *CALLER},
     ("post", "/api/v1/jobs/{job_id}/cancel"): {"200", "400", "403", "404", "409", *CALLER},

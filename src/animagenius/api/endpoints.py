@@ -128,6 +128,19 @@ def project_detail(request: HttpRequest, project_id: uuid.UUID) -> ProjectOut:
     return _project_out(request, _project(request, project_id))
 
 
+@router.delete(
+    "/projects/{project_id}",
+    response={204: None, **ONE, **UNSAFE},
+    url_name="project_delete",
+    summary="Delete a project with its videos and uploads",
+)
+def project_delete(request: HttpRequest, project_id: uuid.UUID) -> Status[None]:
+    """Its jobs, scripts, uploads and videos go with it; a running job stops within a second or two. The
+    render minutes its videos used stay used this month."""
+    studio_services.project_delete(project=_project(request, project_id))
+    return Status(204, None)
+
+
 @router.post(
     "/projects/{project_id}/renders",
     response={202: JobOut, 402: Error, 409: Error, **ONE, **UNSAFE},

@@ -3,9 +3,9 @@
 The worker runs the job in one thread and the pipeline starts child processes (ffmpeg, the reading sandbox).
 A `JobWatch` thread beside it writes the job's `heartbeat_at` every HEARTBEAT_EVERY_S (the reaper re-queues a
 job whose heartbeat stopped: its worker died), and reads the job's row every CANCEL_POLL_S; once the row says
-cancelled, it kills every process started since the job began, and keeps killing them until the job's code
-gives up, so nothing started after the cancel runs on. The job's own code then stops at its next progress
-report (`check`), or when the ffmpeg it waits for dies.
+cancelled, or is gone after it was seen (its project was deleted), it kills every process started since the
+job began, and keeps killing them until the job's code gives up, so nothing started after the cancel runs on.
+The job's own code then stops at its next progress report (`check`), or when the ffmpeg it waits for dies.
 """
 
 from __future__ import annotations
@@ -62,10 +62,13 @@ class JobWatch:
 
     def _watch(self) -> None:
         beat_at = time.monotonic()  # starting the job wrote the first heartbeat
+        seen = False  # a row not seen yet may only be invisible to this thread's connection, not deleted
         try:
             while not self._stop.wait(CANCEL_POLL_S):
+                gone = False
                 try:
                     status = _status(self.job_id)
+                    gone, seen = seen and status is None, seen or status is not None
                     due = self.beats and time.monotonic() - beat_at >= HEARTBEAT_EVERY_S
                     if status == RenderJob.Status.RUNNING and due:
                         _beat(self.job_id)
@@ -73,7 +76,7 @@ class JobWatch:
                 except DatabaseError:  # the database is away for a moment: the next poll tries again
                     logger.warning("job %s: could not read or beat", self.job_id, exc_info=True)
                     status = None
-                if status == RenderJob.Status.CANCELLED:
+                if status == RenderJob.Status.CANCELLED or gone:
                     self.cancelled.set()
                 if self.cancelled.is_set():
                     _kill(descendants(os.getpid()) - self._before)

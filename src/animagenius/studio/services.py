@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -461,6 +462,33 @@ def render_job_cancel(*, job: RenderJob) -> None:
         Project.objects.filter(id=job.project_id).update(status=_status_without_job(job.project))
         _log(job, step="cancelled", status=FileProcessingLog.Status.OK, message="Cancelled by the person.")
     job.refresh_from_db()
+
+
+def project_delete(*, project: Project) -> None:
+    """Delete a project and everything made from it: its jobs, script versions, logs, uploads and videos. A
+    running job's worker sees its row go and stops within a second, as on a cancel (jobwatch.py). What its
+    videos used of the month's render minutes stays used (UsageMetric rows are the person's, not the
+    project's)."""
+    with transaction.atomic():
+        _lock(project)
+        files = _project_files(project)
+        project.delete()
+        transaction.on_commit(lambda: _files_delete(files))
+
+
+def _project_files(project: Project) -> set[tuple[Storage, str]]:
+    fields = [project.video, *(asset.file for asset in project.assets.all())]
+    for rendition in Rendition.objects.filter(job__project=project):
+        fields += [rendition.video, rendition.poster, rendition.preview, rendition.captions]
+    return {(field.storage, field.name) for field in fields if field.name}
+
+
+def _files_delete(files: set[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:  # the rows are gone either way; a file left behind is only disk space
+            logger.warning("could not delete %s", name, exc_info=True)
 
 
 def _status_without_job(project: Project) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:project_id>/status/", views.project_status, name="project_status"),
     path("<uuid:project_id>/video.mp4", views.project_video, name="project_video"),
     path("<uuid:project_id>/render/", views.project_render, name="project_render"),
+    path("<uuid:project_id>/delete/", views.project_delete, name="project_delete"),
     path("renditions/<uuid:rendition_id>/<str:kind>", views.rendition_file, name="rendition_file"),
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job_cancel"),
     path("jobs/<uuid:job_id>/events/", views.job_events, name="job_events"),

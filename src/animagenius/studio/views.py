@@ -224,6 +224,16 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+def project_delete(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    title = project.display_title
+    services.project_delete(project=project)
+    messages.success(request, f"“{title}” was deleted, with its videos and uploads.")
+    return redirect("studio:project_list")
+
+
+@login_required
+@require_POST
 def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     try:
         job = selectors.render_job_get(user=_user(request), job_id=job_id)
