@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from animagenius.studio.models import Project, RenderJob
 from tests.e2e.test_script_editor import sign_in
@@ -20,7 +21,9 @@ ARTICLE = "# Rivers\n\n" + "".join(
 )
 
 
-def test_cancel_a_render_from_the_project_page(page: Page, live_server, celery_worker, tmp_path):
+def long_render_encoding(page: Page, live_server, celery_worker, tmp_path: Path) -> Locator:
+    """Sign in, make a 2-minute 1080p video of ARTICLE, and wait until the worker's ffmpeg encodes it; the
+    status panel while it runs."""
     sign_in(page, live_server.url)
     source = tmp_path / "rivers.md"
     source.write_text(ARTICLE)
@@ -38,6 +41,11 @@ def test_cancel_a_render_from_the_project_page(page: Page, live_server, celery_w
             break
         page.wait_for_timeout(100)
     assert running_ffmpegs(celery_worker.process.pid), "the render never started an encoder"
+    return running
+
+
+def test_cancel_a_render_from_the_project_page(page: Page, live_server, celery_worker, tmp_path):
+    long_render_encoding(page, live_server, celery_worker, tmp_path)
     page.get_by_role("button", name="Cancel the render").click()
     clicked = time.monotonic()
     while running_ffmpegs(celery_worker.process.pid) and time.monotonic() - clicked < 10:

@@ -10,30 +10,14 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from animagenius.studio.models import Asset, Project, RenderJob
-from tests.e2e.test_cancel import ARTICLE
-from tests.e2e.test_script_editor import sign_in
+from tests.e2e.test_cancel import long_render_encoding
 from tests.processes import running_ffmpegs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_delete_a_project_while_it_renders(page: Page, live_server, celery_worker, tmp_path):
-    sign_in(page, live_server.url)
-    source = tmp_path / "rivers.md"
-    source.write_text(ARTICLE)
-    page.set_input_files("input[name=source_file]", str(source))
-    page.select_option("select[name=resolution]", "1080p")
-    page.select_option("select[name=duration]", "120")
-    page.uncheck("input[name=review]")
-    page.get_by_role("button", name="Create video").click()
-    expect(page.get_by_role("heading", name="rivers.md")).to_be_visible()
-    running = page.locator("#job-status[data-kind=render][data-status=running]")
-    expect(running).to_be_visible(timeout=120_000)
-    for _ in range(600):
-        if running_ffmpegs(celery_worker.process.pid):
-            break
-        page.wait_for_timeout(100)
-    assert running_ffmpegs(celery_worker.process.pid), "the render never started an encoder"
+    running = long_render_encoding(page, live_server, celery_worker, tmp_path)
     upload = Path(Asset.objects.get(kind=Asset.Kind.SOURCE).file.path)
     assert upload.is_file()
 
