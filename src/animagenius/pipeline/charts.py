@@ -22,12 +22,17 @@ ChartKind = Literal["bar", "line", "pie"]
 MAX_ROWS, MAX_SERIES, MAX_PIE_SLICES = 12, 3, 6
 
 _NUMBER = re.compile(
-    r"^\s*(?P<prefix>[$€£¥]?)\s*(?P<sign>[-−]?)\s*(?P<digits>\d[\d,\s]*(?:\.\d+)?|\.\d+)\s*"
+    r"^\s*(?P<prefix>[$€£¥]?)\s*(?P<sign>[-−]?)\s*(?P<digits>\d[\d,.\s]*|\.\d+)\s*"
     r"(?P<suffix>%|[kKmMbB]n?|bn)?\s*$"
+)
+_POINT_DECIMALS = re.compile(r"^\d[\d,\s]*(?:\.\d+)?$|^\.\d+$")  # 1,234.5 · 1 234 · 0.5
+# 1.234,5 · 1.234.567 · 4,5 · 1 234,56: a comma before one, two or four-plus digits is no thousands mark
+_COMMA_DECIMALS = re.compile(
+    r"^\d{1,3}(?:\.\d{3})+,\d+$|^\d{1,3}(?:\.\d{3}){2,}$|^\d[\d\s]*,(?:\d\d?|\d{4,})$"
 )
 _SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "mn": 1e6}
 _TIME_LABEL = re.compile(
-    r"^(?:(?:19|20)\d\d(?:[-/]\d\d?)?|q[1-4]\b.*|.*\bq[1-4]|fy\s?\d{2,4}|h[12]\b.*|"
+    r"^(?:(?:19|20)\d\d(?:[-/]\d\d?){0,2}|q[1-4]\b.*|.*\bq[1-4]|fy\s?\d{2,4}|h[12]\b.*|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{2,4})?|week \d+|day \d+)$",
     re.IGNORECASE,
 )
@@ -48,20 +53,31 @@ class ChartData:
 
 
 def parse_number(cell: str) -> float | None:
-    """ "1,234" → 1234, "12.5%" → 12.5, "$3.4M" → 3400000, "−2" → -2; None for anything else."""
+    """ "1,234" → 1234, "12.5%" → 12.5, "$3.4M" → 3400000, "−2" → -2, "4,5" → 4.5; None for anything else."""
     match = _NUMBER.match(cell)
     if match is None:
         return None
-    digits = match["digits"].replace(",", "").replace(" ", "")
+    written = match["digits"].strip()
+    if _COMMA_DECIMALS.match(written):
+        digits = re.sub(r"[.\s]", "", written).replace(",", ".")
+    elif _POINT_DECIMALS.match(written):
+        digits = re.sub(r"[,\s]", "", written)
+    else:
+        return None
     value = float(digits) * _SCALE.get((match["suffix"] or "").lower(), 1.0)
     return -value if match["sign"] else value
 
 
-def chart_data(rows: Sequence[Sequence[str]]) -> ChartData | None:
-    """The chart a table makes (the first row is its header), or None when it holds no numbers to draw."""
+def chart_data(
+    rows: Sequence[Sequence[str]], *, max_rows: int = MAX_ROWS, max_series: int = MAX_SERIES
+) -> ChartData | None:
+    """The chart a table makes (the first row is its header), or None when it holds no numbers to draw.
+
+    At most `max_rows` rows and `max_series` series are kept: what fits a drawn chart by default.
+    """
     if len(rows) < 3:
         return None
-    header, body = rows[0], [row for row in rows[1 : MAX_ROWS + 1] if row and row[0].strip()]
+    header, body = rows[0], [row for row in rows[1 : max_rows + 1] if row and row[0].strip()]
     if len(body) < 2:
         return None
     series = []
@@ -76,7 +92,7 @@ def chart_data(rows: Sequence[Sequence[str]]) -> ChartData | None:
     if not series:
         return None
     categories = tuple(row[0].strip() for row in body)
-    return ChartData(_kind(categories, series), categories, tuple(series[:MAX_SERIES]))
+    return ChartData(_kind(categories, series), categories, tuple(series[:max_series]))
 
 
 def _kind(categories: Sequence[str], series: Sequence[Series]) -> ChartKind:

@@ -48,6 +48,10 @@ class Block(Frozen):
     source: Provenance
     rows: tuple[tuple[str, ...], ...] = Field((), description="table cells, first row = header if any")
     image: Path | None = Field(None, description="image file of a figure/photo/keyframe, if extracted")
+    chart: Literal["bar", "line", "pie"] | None = Field(
+        None,
+        description="for a table read from a chart: how the source drew it (area as line, doughnut as pie)",
+    )
 
 
 class MediaInfo(Frozen):

@@ -36,6 +36,7 @@ from pptx.slide import Slide
 
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.errors import CorruptFile, Encrypted, TooLarge, UnsupportedFormat
+from animagenius.pipeline.ingest.chart_cells import chart_formats, format_value
 from animagenius.pipeline.ingest.text import clean_inline, document_from, table_text
 
 MB = 1024 * 1024
@@ -773,28 +774,27 @@ def _chart_blocks(shape: GraphicFrame, context: _SlideContext) -> Iterator[Block
         categories = next((list(plot.categories) for plot in plots if len(plot.categories)), [])
         series = [(clean_inline(s.name or ""), list(s.values)) for plot in plots for s in plot.series]
         title = clean_inline(chart.chart_title.text_frame.text) if chart.has_title else ""
+        formats = chart_formats(chart.element)
     except NotImplementedError:  # chart kinds python-pptx cannot read: the rest of the slide still counts
         return
     if not series:
         return
     title = title or (series[0][0] if len(series) == 1 else "")
-    series = series[: MAX_COLUMNS - 1]
+    codes = formats.value_formats if len(formats.value_formats) == len(series) else ("General",) * len(series)
+    series, codes = series[: MAX_COLUMNS - 1], codes[: MAX_COLUMNS - 1]
+    if formats.category_cells is not None:  # numbers or dates: as the slide shows them, not as stored
+        categories = list(formats.category_cells)
     length = min(max(len(categories), *(len(values) for _, values in series)), MAX_TABLE_CELLS // MAX_COLUMNS)
     labels = [clean_inline(str(c)) for c in categories] + [str(i + 1) for i in range(len(categories), length)]
     header = ("", *(name or f"Series {i + 1}" for i, (name, _) in enumerate(series)))
-    body = [
-        (labels[i], *(_number(values[i]) if i < len(values) else "" for _, values in series))
-        for i in range(length)
+    columns = [
+        [format_value(v, code) for v in values[:length]]
+        for (_, values), code in zip(series, codes, strict=True)
     ]
+    body = [(labels[i], *(cells[i] if i < len(cells) else "" for cells in columns)) for i in range(length)]
     rows = [header, *body]
     text = f"Chart: {title}\n{table_text(rows)}" if title else f"Chart\n{table_text(rows)}"
-    yield Block(kind="table", text=text, rows=tuple(rows), source=context.source)
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:.15g}"
+    yield Block(kind="table", text=text, rows=tuple(rows), source=context.source, chart=formats.kind)
 
 
 def _notes_text(slide: Slide) -> str:
