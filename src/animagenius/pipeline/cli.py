@@ -112,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--voice",
         default="piper",
-        help="the narrating voice: piper, espeak, or openai / elevenlabs when keyed (default piper); a "
-        "script in a language it does not speak is read by a voice for that language, with a note",
+        help="the narrating voice: piper, hibari, espeak, or openai / elevenlabs when keyed (default "
+        "piper); a script in a language it does not speak is read by a voice for that language, with a note",
     )
     render.add_argument(
         "--script", type=Path, metavar="JSON", help="narrate this script (from `animagenius script`) as it is"
