@@ -172,6 +172,7 @@ class CountingVoice:
         self.voice = voice
         self.name, self.identity, self.language = voice.name, voice.identity, voice.language
         self.description, self.words_per_minute = voice.description, voice.words_per_minute
+        self.quality = voice.quality
         self.spoken: list[str] = []
 
     def synthesize(self, text: str, *, speed: float = 1.0) -> Speech:

@@ -144,10 +144,33 @@ def test_script_is_timed_for_the_chosen_voice_and_speed(user: User, media):
     assert version.script["words_per_minute"] == pytest.approx(espeak.words_per_minute * 1.5)
 
 
+def test_a_french_document_is_timed_for_the_french_voice_and_the_script_job_says_so(user: User, media):
+    project = services.project_create(
+        owner=user,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        pasted_text="# Les marées\n\nLa Lune attire les océans, et deux fois par jour la mer monte puis "
+        "descend le long des côtes.\n\nLes marées de vives-eaux sont les plus fortes du mois.\n",
+        voice="piper",
+    )
+
+    job = services.script_job_create(project=project, render_after=False)
+    services.script_job_execute(job_id=job.id)
+
+    job.refresh_from_db()
+    assert any("The script is in French" in notice and "espeak-ng" in notice for notice in job.notices)
+    version = project.script_versions.get()
+    french = next(voice for voice in voice_list() if voice.name == "espeak")  # same pace in every language
+    assert version.script["language"] == "fr"
+    assert version.script["words_per_minute"] == pytest.approx(french.words_per_minute)
+
+
 def test_new_video_form_offers_voices_with_a_preview_button(signed_in, media):
     page = signed_in.get(reverse("studio:project_list")).content.decode()
 
     assert '<option value="piper"' in page and '<option value="espeak"' in page
+    assert "piper — English (America), neural — " in page, "each voice shows its language and quality"
+    assert "espeak — English (America), synthetic — " in page
     assert 'id="voice-preview"' in page and 'data-url="/voices/__voice__/preview"' in page
     assert "studio/new-project.js" in page
     assert '<option value="calm"' in page and '<option value="file"' in page
@@ -163,6 +186,8 @@ def test_voice_list_is_json_with_each_voices_preview(signed_in, media):
     voices = {voice["name"]: voice for voice in json.loads(response.content)["voices"]}
     assert {"piper", "espeak"} <= voices.keys()
     assert voices["piper"]["language"] == "en-US" and voices["piper"]["description"]
+    assert voices["piper"]["language_name"] == "English (America)" and voices["piper"]["quality"] == "neural"
+    assert voices["espeak"]["quality"] == "synthetic"
     assert voices["piper"]["preview"] == "/voices/piper/preview"
 
 

@@ -116,7 +116,7 @@ def analyse(document: SourceDocument) -> Outline:
     flagged = _flagged_terms(document)
     return Outline(
         title=document.title,
-        language=document.language if document.language != "und" else detect_language(document),
+        language=document_language(document),
         sections=tuple(_outline_section(section) for section in sections),
         highlights=tuple(_highlights(document)),
         numbers=tuple(_chartable_numbers(sections)),
@@ -179,6 +179,11 @@ def _language_model() -> object:
     import py3langid
 
     return py3langid
+
+
+def document_language(document: SourceDocument) -> str:
+    """The language the document states (BCP 47), else the one its text is in; "und" if too short to tell."""
+    return document.language if document.language != "und" else detect_language(document)
 
 
 def detect_language(document: SourceDocument) -> str:

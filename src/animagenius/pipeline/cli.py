@@ -112,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--voice",
         default="piper",
-        help="the narrating voice: piper, espeak, or openai / elevenlabs when keyed (default piper)",
+        help="the narrating voice: piper, hibari, espeak, or openai / elevenlabs when keyed (default "
+        "piper); a script in a language it does not speak is read by a voice for that language, with a note",
     )
     render.add_argument(
         "--script", type=Path, metavar="JSON", help="narrate this script (from `animagenius script`) as it is"
@@ -272,7 +273,8 @@ def _video_format(output: Path) -> str:
 
 
 def _script(args: argparse.Namespace) -> int:
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.analyse import document_language
+    from animagenius.pipeline.providers.voices import voice_for_script
     from animagenius.pipeline.run import draft_script, read_sources
 
     output: Path = args.output
@@ -283,18 +285,19 @@ def _script(args: argparse.Namespace) -> int:
             f"duration {args.duration} s is out of range; choose {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
         )
     _check_files(args.inputs)
-    request = ScriptRequest(
-        target_duration_s=args.duration,
-        style=args.style,
-        call_to_action=args.call_to_action,
-        words_per_minute=VOICES.create("piper").words_per_minute,
-    )
     with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:
         document = read_sources(args.inputs, workdir=Path(workdir))
+        pick = voice_for_script(["piper"], language=document_language(document))
+        request = ScriptRequest(
+            target_duration_s=args.duration,
+            style=args.style,
+            call_to_action=args.call_to_action,
+            words_per_minute=pick.voice.words_per_minute,  # timed for the voice that will read it
+        )
         written = draft_script(document, request=request, writer=_writer_chain(args.writer))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(script_dump(written.script), encoding="utf-8")
-    _print_notices(written.notices)
+    _print_notices((*written.notices, *pick.notices))
     script = written.script
     print(
         f"wrote {output}: {len(script.scenes)} scenes, about {script.estimated_duration_s:.0f} s, "

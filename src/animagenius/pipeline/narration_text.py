@@ -7,7 +7,8 @@ by ear and by its phonemes: "1990s" ("nineteen hundred ninety z"), years ("ninet
 ("V S"), "Fig. 3" ("fig"), "No. 5" ("no five"), "2x" ("two ex") and ranges "5–10" ("five ten").
 
 Rules work word by word, so every written word keeps its own spoken form and captions can show the written
-words while the voice says the spoken ones.
+words while the voice says the spoken ones. They are English: a script in another language is read as written
+(espeak-ng reads "1990" or "12 %" in that language itself).
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ _RANGE = re.compile(r"^(\d[\d,.]*)[–-](\d[\d,.]*)$")  # en dash or hyphen
 _NUMBER = re.compile(r"^\d")
 
 
-def spoken_forms(text: str) -> list[tuple[str, str]]:
-    """(written word, what to say for it) for every whitespace-separated word of `text`."""
+def spoken_forms(text: str, *, language: str = "en") -> list[tuple[str, str]]:
+    """(written word, what to say for it) for every whitespace-separated word of `text` in `language`."""
     tokens = text.split()
+    if language.split("-")[0].lower() != "en":
+        return [(token, token) for token in tokens]
     forms = []
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else ""

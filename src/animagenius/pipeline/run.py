@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from animagenius.pipeline.analyse import analyse
+from animagenius.pipeline.analyse import analyse, document_language
 from animagenius.pipeline.brand import colour_parse
 from animagenius.pipeline.clips import scene_clips, with_generated
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
@@ -44,13 +45,15 @@ from animagenius.pipeline.providers.protocols import (
     ScriptWriter,
     Transcriber,
     VideoGenerator,
-    Voice,
     WrittenScript,
 )
 from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.themes import THEMES, with_accent
 from animagenius.pipeline.visuals import Layout, font_dir, render_scene
 from animagenius.pipeline.voice import narrate
+
+if TYPE_CHECKING:
+    from animagenius.pipeline.providers.voices import VoicePick
 
 # (stage, share of the whole job) — used to turn per-stage fractions into one overall percentage
 STAGES = (("reading", 0.04), ("writing script", 0.02), ("narrating", 0.24), ("designing slides", 0.08),
@@ -121,9 +124,11 @@ def run(
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
     With `script`, that script is narrated as it is (after checking its pointers into the document);
-    otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice falls back
-    to espeak-ng if it fails. Scene narrations are cached in `voice_cache_dir` and the video's segments in
-    `segment_cache_dir` (both default to a folder next to `workdir`): a re-render redoes only what changed.
+    otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice `voice_name`
+    reads it when it speaks the script's language; else a voice for that language does, and a notice says
+    so (providers/voices.voice_for_script). The voice falls back to espeak-ng if it fails. Scene narrations
+    are cached in `voice_cache_dir` and the video's segments in `segment_cache_dir` (both default to a
+    folder next to `workdir`): a re-render redoes only what changed.
     `encoders` video encoders run at once (compose/segments.py: 2 is faster on two cores, with twice the
     memory); a `farm` hands the video's segments to helpers on other workers too (compose/farm.py).
 
@@ -140,8 +145,6 @@ def run(
     from `video_generator`, each kept in its cache folder (`image_cache_dir`, `video_cache_dir`; default: next
     to `workdir`); without one, or when it fails, the scene shows a designed slide and a notice says why.
     """
-    from animagenius.pipeline.providers.voices import voice_chain
-
     if recording is not None and script is None:
         raise InvalidOption(
             f"a recording ({recording.name}) narrates the script it reads: give that script too "
@@ -160,20 +163,25 @@ def run(
     if script is not None:
         script_check_against(script, document)  # before any progress is shown: a bad edit is the only news
     stages.start("writing script")
-    voice = voice_chain([voice_name]) if recording is None else None
+    pick = None
+    if recording is None:
+        language = script.language if script is not None else document_language(document)
+        pick = _voice_for(voice_name, language=language)
     if script is None:
-        assert voice is not None
+        assert pick is not None
         request = ScriptRequest(
             target_duration_s=options.target_duration_s,
             style=style,
             call_to_action=call_to_action,
-            words_per_minute=voice.words_per_minute * options.speed,  # a faster voice fits more words
+            words_per_minute=pick.voice.words_per_minute * options.speed,  # a faster voice fits more words
         )
         written = draft_script(document, request=request, writer=writer)
+        if written.script.language != language:  # the writer wrote in another language than the document's
+            pick = _voice_for(voice_name, language=written.script.language)
     else:
         written = WrittenScript(script=script, writer="edited")
     return _render(
-        written, document, voice=voice, voice_cache_dir=voice_cache_dir, segment_cache_dir=segment_cache_dir,
+        written, document, pick=pick, voice_cache_dir=voice_cache_dir, segment_cache_dir=segment_cache_dir,
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
         transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
         image_cache_dir=image_cache_dir, video_generator=video_generator, video_cache_dir=video_cache_dir,
@@ -181,11 +189,17 @@ def run(
     )  # fmt: skip
 
 
+def _voice_for(voice_name: str, *, language: str) -> VoicePick:
+    from animagenius.pipeline.providers.voices import voice_for_script
+
+    return voice_for_script([voice_name], language=language)
+
+
 def _render(
     written: WrittenScript,
     document: SourceDocument,
     *,
-    voice: Voice | None,
+    pick: VoicePick | None,
     voice_cache_dir: Path | None,
     segment_cache_dir: Path | None,
     options: RenderOptions,
@@ -205,7 +219,7 @@ def _render(
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
-    voice_notices: tuple[str, ...] = ()
+    voice_notices: tuple[str, ...] = pick.notices if pick is not None else ()
     if recording is not None:
         from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
         from animagenius.pipeline.recording import recording_tracks
@@ -215,14 +229,16 @@ def _render(
             transcriber=transcriber or TRANSCRIBERS.create("whisper"), limits=limits, on_fraction=voiced,
         )  # fmt: skip
     else:
-        assert voice is not None
+        assert pick is not None
         narrations = narrate(
-            script.scenes, voice=voice, workdir=workdir, on_fraction=voiced, speed=options.speed,
+            script.scenes, voice=pick.voice, workdir=workdir, on_fraction=voiced, speed=options.speed,
             cache_dir=voice_cache_dir,
         )  # fmt: skip
         tracks = [narration.track for narration in narrations]
         voice_notices = tuple(
-            dict.fromkeys(notice for narration in narrations for notice in narration.notices)
+            dict.fromkeys(
+                (*voice_notices, *(notice for narration in narrations for notice in narration.notices))
+            )
         )
     tracks = frame_aligned(tracks, fps=options.fps, workdir=workdir / "aligned")
 

@@ -23,7 +23,7 @@ import numpy as np
 from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Scene, VoiceTrack, WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderError
 from animagenius.pipeline.narration_text import spoken_forms
-from animagenius.pipeline.providers.protocols import Speech, Voice
+from animagenius.pipeline.providers.protocols import Speech, Voice, VoiceQuality
 from animagenius.pipeline.wav import wav_write
 
 LEAD_IN_S = SCENE_LEAD_IN_S
@@ -45,7 +45,9 @@ class Narration:
 @dataclass(frozen=True)
 class VoiceInfo:
     name: str  # what VOICES.create takes
-    language: str
+    language: str  # BCP 47
+    language_name: str  # e.g. "English (America)"
+    quality: VoiceQuality
     description: str
     words_per_minute: float
 
@@ -79,7 +81,7 @@ def narrate_text(
     text: str, *, voice: Voice, out: Path, speed: float = 1.0, cache_dir: Path | None = None
 ) -> Narration:
     """`text` spoken into the WAV at `out`, lead-in and pause included, from the cache when it is there."""
-    forms = spoken_forms(text)
+    forms = spoken_forms(text, language=voice.language)
     spoken_text = " ".join(spoken for _, spoken in forms)
     key = narration_key(text, spoken_text, voice=voice, speed=speed)
     cached = _cache_read(cache_dir, key, out) if cache_dir else None
@@ -179,6 +181,7 @@ def _atomic(path: Path, mode: str) -> Iterator[IO]:
 
 def voice_list() -> list[VoiceInfo]:
     """Every voice the registry knows, for the voice picker of the UI and the API."""
+    from animagenius.pipeline.providers.local.espeak import language_name
     from animagenius.pipeline.providers.voices import VOICES
 
     infos = []
@@ -187,7 +190,12 @@ def voice_list() -> list[VoiceInfo]:
             voice = VOICES.create(name)
         except ProviderError:
             continue  # not set up here (a remote voice without its key): nothing to pick
-        infos.append(VoiceInfo(name, voice.language, voice.description, voice.words_per_minute))
+        infos.append(
+            VoiceInfo(
+                name, voice.language, language_name(voice.language), voice.quality, voice.description,
+                voice.words_per_minute,
+            )
+        )  # fmt: skip
     return infos
 
 

@@ -82,7 +82,11 @@ RECORDING_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg,.opus,.webm,.mp4,.mov,.mkv"
 
 
 def _voice_choices() -> list[tuple[str, str]]:
-    return [(voice.name, f"{voice.name} — {voice.description}") for voice in voice_list()]
+    """Each voice as the picker shows it: "piper — English (America), neural — Piper neural voice, …"."""
+    return [
+        (voice.name, f"{voice.name} — {voice.language_name}, {voice.quality} — {voice.description}")
+        for voice in voice_list()
+    ]
 
 
 def _music_choices() -> list[tuple[str, str]]:
@@ -167,7 +171,12 @@ class ProjectForm(forms.Form):
         required=False,
         initial=DEFAULT_THEME,
     )
-    voice = forms.ChoiceField(choices=_voice_choices, required=False, help_text="Press ▶ Preview to hear it.")
+    voice = forms.ChoiceField(
+        choices=_voice_choices,
+        required=False,
+        help_text="Press ▶ Preview to hear it. A document in a language this voice does not speak is read "
+        "by a voice that speaks it, and a note on the job says which.",
+    )
     speed = forms.TypedChoiceField(
         choices=SPEEDS, coerce=float, required=False, empty_value=None, initial=1.0, label="Voice speed"
     )

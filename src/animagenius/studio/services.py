@@ -7,6 +7,7 @@ queues the render of one saved version (`render_job_execute`, in the worker).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import shutil
@@ -528,7 +529,10 @@ def _usage_metadata(usage: TokenUsage, *, job: RenderJob, written: WrittenScript
 
 
 def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDocument, WrittenScript]:
-    from animagenius.pipeline.providers.voices import VOICES
+    """The document and a script for it, timed for the voice that will read it; if that is not the chosen
+    voice (the document is in another language), the notices say so already."""
+    from animagenius.pipeline.analyse import document_language
+    from animagenius.pipeline.providers.voices import voice_for_script
     from animagenius.pipeline.providers.writers import script_writer_chain
     from animagenius.pipeline.run import draft_script, read_sources
 
@@ -541,12 +545,14 @@ def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDoc
     limits = TIER_LIMITS[project.owner.subscription_tier]
     document = read_sources(sources, workdir=workdir / "read", limits=limits)
     progress("writing script", 0.5)
+    pick = voice_for_script([project.voice], language=document_language(document))
     request = ScriptRequest(
         target_duration_s=project.target_duration_s,
-        words_per_minute=VOICES.create(project.voice).words_per_minute * project.speed,
+        words_per_minute=pick.voice.words_per_minute * project.speed,
     )
     writer = script_writer_chain(settings.SCRIPT_WRITERS, settings=settings.SCRIPT_WRITER_SETTINGS)
-    return document, draft_script(document, request=request, writer=writer)
+    written = draft_script(document, request=request, writer=writer)
+    return document, dataclasses.replace(written, notices=(*written.notices, *pick.notices))
 
 
 def _script_job_succeed(job: RenderJob, *, document: SourceDocument, written: WrittenScript) -> None:

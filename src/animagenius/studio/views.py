@@ -377,6 +377,8 @@ def voice_list(request: HttpRequest) -> JsonResponse:
         {
             "name": voice.name,
             "language": voice.language,
+            "language_name": voice.language_name,
+            "quality": voice.quality,
             "description": voice.description,
             "preview": reverse("voice_preview", args=[voice.name]),
         }

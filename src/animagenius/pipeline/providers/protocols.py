@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -24,10 +24,14 @@ class Speech:
         return len(self.samples) / self.sample_rate
 
 
+VoiceQuality = Literal["neural", "synthetic"]  # a trained model that sounds human / rules that sound robotic
+
+
 class Voice(Protocol):
     name: str
     identity: str  # changes whenever the same text would sound different (model file, engine version)
-    language: str  # BCP 47, e.g. "en-US"
+    language: str  # BCP 47, e.g. "en-US": the one language it speaks (see providers/voices.speaks)
+    quality: VoiceQuality
     description: str  # one line for the voice picker
     words_per_minute: float  # usual pace at speed 1.0, used to time scripts before they are spoken
 

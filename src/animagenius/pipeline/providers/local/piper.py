@@ -12,7 +12,7 @@ import numpy as np
 from animagenius.pipeline.domain import DEFAULT_WORDS_PER_MINUTE
 from animagenius.pipeline.errors import ProviderError
 from animagenius.pipeline.providers.local.phoneme_words import TimedPhoneme, word_timings
-from animagenius.pipeline.providers.protocols import Speech
+from animagenius.pipeline.providers.protocols import Speech, VoiceQuality
 
 # (length_scale, duration relative to length_scale 1.0), measured on the joe voice over three paragraphs.
 # The audio does not stretch in proportion to length_scale (1/speed alone gives 1.41× for 1.5× and 0.82×
@@ -32,6 +32,7 @@ def _load(model: str) -> object:
 
 class PiperTTS:
     description = "Piper neural voice, natural and offline"
+    quality: VoiceQuality = "neural"
 
     def __init__(self, model: Path) -> None:
         self.model = model

@@ -19,7 +19,7 @@ from typing import Any
 from animagenius.pipeline.align import align_words
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderUnavailable
-from animagenius.pipeline.providers.protocols import Speech
+from animagenius.pipeline.providers.protocols import Speech, VoiceQuality
 from animagenius.pipeline.providers.remote.config import ElevenLabsConfig
 from animagenius.pipeline.providers.remote.http import preview
 from animagenius.pipeline.providers.remote.speech import Endpoint, mp3_samples, pcm16_samples, post
@@ -46,6 +46,7 @@ class ElevenLabsVoice:
         self.name = f"elevenlabs:{config.voice_id}"
         self.identity = f"elevenlabs:{config.base_url.rstrip('/')}:{config.model}:{config.voice_id}"
         self.language = "en-US"
+        self.quality: VoiceQuality = "neural"
         self.description = f"ElevenLabs voice {config.voice_id} ({config.model}), remote"
         self.words_per_minute = WORDS_PER_MINUTE
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from animagenius.pipeline.align import align_speech
 from animagenius.pipeline.errors import ProviderUnavailable
-from animagenius.pipeline.providers.protocols import Speech, Transcriber
+from animagenius.pipeline.providers.protocols import Speech, Transcriber, VoiceQuality
 from animagenius.pipeline.providers.remote.config import SpeechConfig
 from animagenius.pipeline.providers.remote.speech import Endpoint, pcm16_samples, post, wav_samples
 
@@ -45,6 +45,7 @@ class OpenAISpeechVoice:
         self.name = f"openai:{config.voice}"
         self.identity = f"openai:{config.base_url.rstrip('/')}:{config.model}:{config.voice}"
         self.language = "en-US"  # the bundled aligner (Whisper tiny.en) understands English
+        self.quality: VoiceQuality = "neural"
         self.description = f"{config.voice} ({config.model}), OpenAI-compatible speech, remote"
         self.words_per_minute = WORDS_PER_MINUTE
 
