@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser("render", help="render a document to MP4")
     render.add_argument(
-        "inputs", nargs="+", type=Path, metavar="FILE", help="Markdown, reStructuredText, text or PDF"
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="documents (PDF, Word, PowerPoint, Markdown, HTML, text), photos, recordings or videos",
     )
     render.add_argument("-o", "--output", type=Path, required=True, help="where to write the .mp4")
     render.add_argument("--aspect", default=Aspect.LANDSCAPE.value, help="16:9, 9:16 or 1:1 (default 16:9)")
