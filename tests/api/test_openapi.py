@@ -12,6 +12,7 @@ EXPECTED = {
     ("post", "/api/v1/projects"): {"201", "400", "403", "413", "415", *CALLER},
     ("get", "/api/v1/projects/{project_id}"): {"200", "404", *CALLER},
     ("delete", "/api/v1/projects/{project_id}"): {"204", "400", "403", "404", *CALLER},
+    ("post", "/api/v1/projects/{project_id}/script"): {"202", "400", "403", "404", "409", *CALLER},
     ("post", "/api/v1/projects/{project_id}/renders"): {"202", "400", "402", "403", "404", "409", *CALLER},
     ("get", "/api/v1/jobs/{job_id}"): {"200", "404", *CALLER},
     ("post", "/api/v1/jobs/{job_id}/cancel"): {"200", "400", "403", "404", "409", *CALLER},
@@ -36,6 +37,8 @@ def test_the_document_lists_each_endpoint_and_its_status_codes(client: Client):
     fields = form["schema"]["properties"]
     assert fields["source_file"]["items"]["format"] == "binary"
     assert fields["aspect"]["enum"] == ["16:9", "9:16", "1:1"] and "renditions" in fields
+    assert fields["about"]["maxLength"] == 3000 and "photos" in fields["about"]["description"]
+    assert "about" in document["components"]["schemas"]["ProjectOut"]["required"]
 
 
 def test_the_docs_page_is_served_from_our_own_files(client: Client):

@@ -121,5 +121,33 @@ def test_help_lists_the_options(animagenius: Path, tmp_path: Path) -> None:
     completed = cli(animagenius, "render", "--help", cwd=tmp_path)
 
     assert completed.returncode == EXIT_OK
-    for option in ("--aspect", "--resolution", "--duration", "--output", "16:9", "720p"):
+    for option in ("--aspect", "--resolution", "--duration", "--output", "16:9", "720p", "--about"):
         assert option in completed.stdout
+
+
+def test_a_photo_without_a_description_exits_2_saying_what_to_add(
+    animagenius: Path, corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.mp4"
+
+    completed = cli(animagenius, "render", corpus / "images/flower.jpg", "-o", out, "--quiet", cwd=tmp_path)
+
+    assert_one_line_error(
+        completed, "flower.jpg is a photo with no words to narrate", "describe what it shows", "--about"
+    )
+    assert not out.exists()
+
+
+def test_a_description_too_long_exits_2_before_any_work(
+    animagenius: Path, corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.mp4"
+    about = "A yellow rose from our garden. " * 200
+
+    completed = cli(
+        animagenius, "render", corpus / "images/flower.jpg", "-o", out, "--about", about, cwd=tmp_path
+    )
+
+    assert_one_line_error(completed, "the description of your files is 6,199 characters long", "3,000")
+    assert "%" not in completed.stderr
+    assert not out.exists()

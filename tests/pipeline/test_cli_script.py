@@ -29,6 +29,40 @@ def test_script_writes_json_that_loads_back(animagenius: Path, corpus: Path, tmp
     assert f"--script {out}" in last_line(completed.stderr), "it says how to render the edited script"
 
 
+ROSE = "A yellow rose from the garden behind our house. It opened this morning after a week of rain."
+
+
+def test_script_narrates_the_description_of_a_photo(animagenius: Path, corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rose.json"
+
+    completed = cli(
+        animagenius, "script", corpus / "images/flower.jpg", "-o", out, "--about", ROSE, cwd=tmp_path
+    )
+
+    assert completed.returncode == EXIT_OK, completed.stderr
+    narrated = " ".join(scene.narration for scene in script_load(out).scenes)
+    assert "A yellow rose from the garden behind our house." in narrated
+    assert f"--about '{ROSE}' --script {out}" in last_line(completed.stderr), "render needs the same text"
+
+
+@pytest.mark.slow
+def test_a_described_photo_renders_with_the_description_spoken(
+    animagenius: Path, corpus: Path, tmp_path: Path
+) -> None:
+    photo, written, out = corpus / "images/flower.jpg", tmp_path / "rose.json", tmp_path / "rose.mp4"
+    drafted = cli(animagenius, "script", photo, "-o", written, "--about", ROSE, cwd=tmp_path)
+    assert drafted.returncode == EXIT_OK, drafted.stderr
+
+    completed = cli(
+        animagenius, "render", photo, "--about", ROSE, "--script", written, "-o", out, "--quiet", cwd=tmp_path
+    )
+
+    assert completed.returncode == EXIT_OK, completed.stderr
+    cues = out.with_suffix(".srt").read_text().splitlines()
+    captions = " ".join(line for line in cues if line.strip() and not line.isdigit() and "-->" not in line)
+    assert "A yellow rose from the garden behind our house." in captions
+
+
 @pytest.mark.slow
 def test_render_uses_the_edited_script(
     animagenius: Path, corpus: Path, tmp_path: Path, ffprobe: Callable[[Path], dict[str, Any]]

@@ -25,10 +25,13 @@ from animagenius.api.schemas import (
     ProjectItemOut,
     ProjectOut,
     RenderIn,
+    ScriptIn,
     job_out,
     project_out,
 )
 from animagenius.core.http import ranged_file_response
+from animagenius.pipeline.about import about_check
+from animagenius.pipeline.errors import InvalidOption
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
 from animagenius.studio.forms import MAX_FILES, ProjectForm, project_form, upload_max_bytes
@@ -112,6 +115,7 @@ def project_create(request: HttpRequest) -> Status[ProjectOut]:
         voice=form.cleaned_data["voice"],
         music_upload=form.cleaned_data["music_file"],
         extra_renditions=form.cleaned_data["extra_renditions"],
+        about=form.cleaned_data["about"],
     )
     studio_services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
     project.refresh_from_db()  # the job's creation moved it to "queued"
@@ -139,6 +143,31 @@ def project_delete(request: HttpRequest, project_id: uuid.UUID) -> Status[None]:
     render minutes its videos used stay used this month."""
     studio_services.project_delete(project=_project(request, project_id))
     return Status(204, None)
+
+
+@router.post(
+    "/projects/{project_id}/script",
+    response={202: JobOut, 409: Error, **ONE, **UNSAFE},
+    url_name="project_script",
+    summary="Write the script again, after its job failed or was cancelled",
+)
+def project_script(
+    request: HttpRequest, project_id: uuid.UUID, payload: ScriptIn | None = None
+) -> Status[JobOut]:
+    """Queue the drafting of the script again, for review, with `about` as the project's text about its
+    files when given: what a photo or a silent clip refused for having nothing to narrate needs, without
+    uploading it again. 409 while a job of the project runs, or once it has a script."""
+    project = _project(request, project_id)
+    about = payload.about if payload is not None else None
+    try:
+        checked = about_check(about) if about is not None else None
+    except InvalidOption as error:
+        raise FormInvalid({"about": [f"{str(error)[:1].upper()}{str(error)[1:]}."]}) from None
+    try:
+        job = studio_services.script_draft_again(project=project, about=checked)
+    except studio_services.ScriptConflict as conflict:
+        raise HttpError(409, str(conflict)) from None
+    return Status(202, job_out(request, job, renditions=[]))
 
 
 @router.post(

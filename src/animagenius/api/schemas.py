@@ -12,6 +12,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from animagenius.pipeline.about import MAX_ABOUT_CHARS
 from animagenius.pipeline.domain import Aspect, Resolution
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
@@ -80,6 +81,7 @@ class ProjectItemOut(_ProjectFields):
 
 
 class ProjectOut(_ProjectFields):
+    about: str = Field(description="the person's own text about the files, narrated first")
     codec: str
     target_duration_s: int
     voice: str
@@ -91,6 +93,14 @@ class ProjectOut(_ProjectFields):
     job: JobOut | None = Field(description="the project's latest job")
     script_version: int | None = Field(description="the latest saved script version; none before drafting")
     renditions: list[RenditionOut] = Field(description="the videos of its latest finished render")
+
+
+class ScriptIn(Schema):
+    about: str | None = Field(
+        None,
+        description="replaces the project's text about its files (at most "
+        f"{MAX_ABOUT_CHARS:,} characters); leave it out to keep the one it has",
+    )
 
 
 class RenderIn(Schema):
@@ -111,6 +121,12 @@ class ProjectCreateForm(Schema):
         [], description="one or more documents, photos, recordings or videos, in order; or give `text`"
     )
     text: str = Field("", description="pasted text (Markdown works), instead of files")
+    about: str = Field(
+        "",
+        max_length=MAX_ABOUT_CHARS,
+        description="a sentence or two on what the files show, narrated first: photos and silent clips have "
+        "no words of their own, and without it such an upload's script job fails saying so",
+    )
     title: str = Field("", description="blank: taken from the document")
     aspect: str = _one_of("16:9", [a.value for a in Aspect])
     resolution: str = _one_of("720p", [r.value for r in Resolution], "4k is for paid plans")
@@ -195,6 +211,7 @@ def project_out(
         resolution=project.resolution,
         video_format=project.video_format,
         extra_renditions=list(project.extra_renditions),
+        about=project.about,
         codec=project.codec,
         target_duration_s=project.target_duration_s,
         voice=project.voice,

@@ -5,6 +5,7 @@
     animagenius script FILE… -o script.json        only write the script, to edit by hand
     animagenius render FILE… --script script.json -o out.mp4   render an edited script
     animagenius render FILE… --script script.json --narration me.m4a -o out.mp4   your own voice reads it
+    animagenius render photo.jpg --about "What it shows." -o out.mp4   photos and clips: say what they show
     animagenius inspect FILE…                      what AnimaGenius reads in the files, and its analysis
 
 Exit codes: 0 success, 2 bad input or options (one line on stderr saying what to change), 1 a bug.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -21,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from animagenius.pipeline.about import ABOUT, MAX_ABOUT_CHARS, about_check, with_about
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
     MAX_DURATION_S,
@@ -57,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser("render", help="render a document to MP4")
     render.add_argument(
-        "inputs", nargs="+", type=Path, metavar="FILE", help="Markdown, reStructuredText, text or PDF"
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="documents (PDF, Word, PowerPoint, Markdown, HTML, text), photos, recordings or videos",
     )
     render.add_argument("-o", "--output", type=Path, required=True, help="where to write the .mp4")
     render.add_argument("--aspect", default=Aspect.LANDSCAPE.value, help="16:9, 9:16 or 1:1 (default 16:9)")
@@ -132,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"background music ducked under the voice: a built-in track ({', '.join(TRACKS)}) "
         "or an audio file (default: none)",
     )
+    _add_about_option(render)
     _add_writing_options(render)
     render.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -146,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=60,
         help=f"target length in seconds, {MIN_DURATION_S}-{MAX_DURATION_S} (default 60)",
     )
+    _add_about_option(script)
     _add_writing_options(script)
 
     inspect = commands.add_parser("inspect", help="show what AnimaGenius reads in files, and its analysis")
@@ -154,7 +163,18 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument(
         "--assets", type=Path, help="keep extracted images and audio in this folder (default: discarded)"
     )
+    _add_about_option(inspect)
     return parser
+
+
+def _add_about_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--about",
+        default="",
+        metavar="TEXT",
+        help="a sentence or two on what the files show, narrated first: photos and silent clips have no "
+        f"words of their own (at most {MAX_ABOUT_CHARS:,} characters)",
+    )
 
 
 def _add_writing_options(command: argparse.ArgumentParser) -> None:
@@ -207,6 +227,7 @@ def _render(args: argparse.Namespace) -> int:
     music_check(options.music)
     output: Path = args.output
     renditions = [_rendition(text, options, output) for text in args.rendition]
+    about = about_check(args.about)
     _check_files(args.inputs)
     edited = script_load(args.script) if args.script else None
     if args.narration is not None and edited is None:
@@ -232,7 +253,7 @@ def _render(args: argparse.Namespace) -> int:
                     os.environ.get("VIDEO_GENERATOR", DEFAULT_VIDEO_GENERATOR)
                 ),
                 video_cache_dir=_user_cache_dir() / "generated-clips",
-                encoders=args.encoders,
+                encoders=args.encoders, about=about,
             )  # fmt: skip
     finally:
         bar.finish()
@@ -284,9 +305,10 @@ def _script(args: argparse.Namespace) -> int:
         raise InvalidOption(
             f"duration {args.duration} s is out of range; choose {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
         )
+    about = about_check(args.about)
     _check_files(args.inputs)
     with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:
-        document = read_sources(args.inputs, workdir=Path(workdir))
+        document = read_sources(args.inputs, workdir=Path(workdir), about=about)
         pick = voice_for_script(["piper"], language=document_language(document))
         request = ScriptRequest(
             target_duration_s=args.duration,
@@ -299,10 +321,11 @@ def _script(args: argparse.Namespace) -> int:
     output.write_text(script_dump(written.script), encoding="utf-8")
     _print_notices((*written.notices, *pick.notices))
     script = written.script
+    # the script points at blocks of the document read with the same text about it, so render needs it too
+    again = [*map(str, args.inputs), *(["--about", about] if about else []), "--script", str(output)]
     print(
         f"wrote {output}: {len(script.scenes)} scenes, about {script.estimated_duration_s:.0f} s, "
-        f"by the {written.writer} writer; edit it, then: animagenius render "
-        f"{' '.join(str(path) for path in args.inputs)} --script {output} -o video.mp4",
+        f"by the {written.writer} writer; edit it, then: animagenius render {shlex.join(again)} -o video.mp4",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -348,11 +371,12 @@ def _inspect(args: argparse.Namespace) -> int:
     from animagenius.pipeline.analyse import analyse
     from animagenius.pipeline.ingest import ingest
 
+    about = about_check(args.about)
     _check_files(args.inputs)
     with tempfile.TemporaryDirectory(prefix="animagenius-") as scratch:
         assets: Path = args.assets or Path(scratch)
         assets.mkdir(parents=True, exist_ok=True)
-        document = ingest(args.inputs, assets_dir=assets, isolated=True)
+        document = with_about(ingest(args.inputs, assets_dir=assets, isolated=True), about)
         outline = analyse(document)
     if args.json:
         payload = {"document": document.model_dump(mode="json"), "outline": outline.model_dump(mode="json")}
@@ -374,7 +398,10 @@ def _describe(document: SourceDocument, outline: Outline) -> str:
         lines.append(f"  needs review: {', '.join(outline.flagged_terms)}")
     for section in outline.sections:
         lines.append(f"\n## {section.heading or '(opening)'}")
-        lines.extend(f"  - {point.text}" for point in section.key_points)
+        lines.extend(
+            f"  - {point.text}" + (f" ({ABOUT.file})" if document.blocks[point.block].source == ABOUT else "")
+            for point in section.key_points
+        )
     if outline.highlights:
         lines.append("\nWorth showing:")
         for item in outline.highlights:

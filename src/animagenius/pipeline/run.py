@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from animagenius.pipeline.about import about_check, show_described, with_about
 from animagenius.pipeline.analyse import analyse, document_language
 from animagenius.pipeline.brand import colour_parse
 from animagenius.pipeline.clips import scene_clips, with_generated
@@ -77,21 +79,27 @@ class _Stages:
 
 
 def read_sources(
-    sources: Sequence[Path], *, workdir: Path, limits: IngestLimits = DEFAULT_LIMITS
+    sources: Sequence[Path], *, workdir: Path, limits: IngestLimits = DEFAULT_LIMITS, about: str = ""
 ) -> SourceDocument:
-    """Read files in a child process bounded by `limits` (time, memory, size, pages, pixels, duration)."""
+    """Read files in a child process bounded by `limits` (time, memory, size, pages, pixels, duration).
+
+    `about` is the person's own text about the files (pipeline/about.py): it comes first, as paragraphs.
+    """
+    about = about_check(about)  # a text too long is refused before any file is read
     assets = workdir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    return ingest(list(sources), limits=limits, assets_dir=assets, isolated=True)
+    return with_about(ingest(list(sources), limits=limits, assets_dir=assets, isolated=True), about)
 
 
 def draft_script(
     document: SourceDocument, *, request: ScriptRequest, writer: ScriptWriter | None = None
 ) -> WrittenScript:
-    """Analyse the document and write a script; the offline writer unless another is given."""
+    """Analyse the document and write a script; the offline writer unless another is given. Photos and
+    clips the person described (`read_sources(about=…)`) are shown on scenes the writer left as slides."""
     from animagenius.pipeline.script import OfflineWriter
 
     written = (writer or OfflineWriter()).write(document, analyse(document), request)
+    written = replace(written, script=show_described(written.script, document))
     script_check_against(written.script, document)
     return written
 
@@ -120,8 +128,12 @@ def run(
     video_cache_dir: Path | None = None,
     encoders: int = 1,
     farm: RunFarm | None = None,
+    about: str = "",
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
+
+    `about` is the person's own text about the files, put first in the document (`read_sources`); an
+    edited `script` must be given the same text it was drafted with, or its pointers miss their blocks.
 
     With `script`, that script is narrated as it is (after checking its pointers into the document);
     otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice `voice_name`
@@ -155,9 +167,9 @@ def run(
 
     stages.start("reading")
     document = (
-        sources
+        with_about(sources, about)
         if isinstance(sources, SourceDocument)
-        else read_sources(sources, workdir=workdir, limits=limits)
+        else read_sources(sources, workdir=workdir, limits=limits, about=about)
     )
 
     if script is not None:

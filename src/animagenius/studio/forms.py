@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from animagenius.accounts.models import User
 from animagenius.billing.plans import resolutions_for
+from animagenius.pipeline.about import MAX_ABOUT_CHARS, about_check
 from animagenius.pipeline.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
@@ -128,6 +129,45 @@ def project_form(*, user: User, data: QueryDict | None = None, files: Any = None
     )
 
 
+ABOUT_HELP = (
+    "Optional, and narrated first. Photos and silent clips have no words of their own: say in a sentence "
+    "or two what they show (or what a recording is about), as you would say it aloud."
+)
+
+
+def about_field() -> forms.CharField:
+    """The person's own words about their files; the pipeline's check gives the message if too long."""
+    return forms.CharField(
+        required=False,
+        label="About these files",
+        help_text=ABOUT_HELP,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "maxlength": MAX_ABOUT_CHARS,
+                "placeholder": "Our garden in May: the first roses opened after a week of rain.",
+            }
+        ),
+    )
+
+
+def _about_clean(value: str | None) -> str:
+    try:
+        return about_check(value or "")
+    except InvalidOption as error:
+        raise forms.ValidationError(_for_person(f"{error}.")) from error
+
+
+class AboutForm(forms.Form):
+    """The text about the files, changed where the script is written again (a failed or cancelled draft)."""
+
+    about = about_field()
+
+    def clean_about(self) -> str:
+        return _about_clean(self.cleaned_data.get("about"))
+
+
 class RenditionSpecsField(forms.MultipleChoiceField):
     """Rendition specs: the offered checkboxes, or any other spec; the form checks each against the
     main video's options and the plan."""
@@ -156,6 +196,7 @@ class ProjectForm(forms.Form):
         ),
         max_length=200_000,
     )
+    about = about_field()
     aspect = forms.ChoiceField(choices=[(a.value, a.value) for a in Aspect], initial=Aspect.LANDSCAPE.value)
     resolution = forms.ChoiceField(choices=[(r, r) for r in RESOLUTIONS], initial=Resolution.HD.value)
     duration = forms.TypedChoiceField(choices=DURATIONS, coerce=int, initial=60, label="Length")
@@ -227,6 +268,9 @@ class ProjectForm(forms.Form):
         resolution.choices = [
             (value, value if value in self.resolutions else f"{value} (paid plans)") for value in RESOLUTIONS
         ]
+
+    def clean_about(self) -> str:
+        return _about_clean(self.cleaned_data.get("about"))
 
     def clean_resolution(self) -> str:
         resolution: str = self.cleaned_data["resolution"]

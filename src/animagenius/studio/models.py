@@ -26,6 +26,11 @@ class Project(BaseModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects")
     title = models.CharField(max_length=200, blank=True, help_text="blank: taken from the document when read")
     source_name = models.CharField(max_length=255, blank=True, help_text="what the person uploaded")
+    about = models.TextField(
+        blank=True,
+        help_text="the person's own words about the uploads, narrated first (photos and silent clips have "
+        "none of their own); at most pipeline.about.MAX_ABOUT_CHARS characters",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     aspect = models.CharField(max_length=8, default="16:9")
     resolution = models.CharField(max_length=8, default="720p")

@@ -33,6 +33,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import WATERMARKED_TIERS
+from animagenius.pipeline.about import PASTED_TEXT_FILE
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
     Brand,
@@ -102,8 +103,10 @@ def project_create(
     voice: str = "",
     music_upload: UploadedFile | None = None,
     extra_renditions: Sequence[RenderOptions] = (),
+    about: str = "",
 ) -> Project:
-    """A project with its sources stored as assets, in order. Give `uploads` or `pasted_text`.
+    """A project with its sources stored as assets, in order. Give `uploads` or `pasted_text`; `about` is
+    the person's own text about them (already checked), narrated first.
 
     `voice` blank: the configured default voice. `music_upload` (already checked) becomes the project's
     `music` asset and replaces any built-in track named in `options`. Each render of the project also
@@ -111,7 +114,7 @@ def project_create(
     """
     sources: list[tuple[str, UploadedFile | ContentFile[bytes]]] = [
         (_safe_name(upload.name or "upload"), upload) for upload in uploads
-    ] or [("pasted-text.md", ContentFile(pasted_text.encode("utf-8")))]
+    ] or [(PASTED_TEXT_FILE, ContentFile(pasted_text.encode("utf-8")))]
     names = [name for name, _ in sources]
     summary = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
     with transaction.atomic():
@@ -119,6 +122,7 @@ def project_create(
             owner=owner,
             title=title.strip(),
             source_name=summary if uploads else "Pasted text",
+            about=about,
             aspect=options.aspect.value,
             resolution=options.resolution.value,
             target_duration_s=options.target_duration_s,
@@ -173,14 +177,21 @@ def script_job_create(*, project: Project, render_after: bool) -> RenderJob:
     return job
 
 
-def script_draft_again(*, project: Project) -> RenderJob:
-    """Queue the drafting of a project whose script job failed or was cancelled, for review this time."""
+def script_draft_again(*, project: Project, about: str | None = None) -> RenderJob:
+    """Queue the drafting of a project whose script job failed or was cancelled, for review this time.
+
+    `about` (already checked), when given, replaces the person's text about the files: what a photo-only
+    upload refused for having nothing to narrate needs, without uploading again.
+    """
     with transaction.atomic():
         _lock(project)
         if project.render_jobs.exclude(status__in=RenderJob.FINISHED).exists():
             raise ScriptConflict("This project is already being worked on; wait for it to finish.")
         if project.script_versions.exists():
             raise ScriptConflict("This project already has a script: edit it, or render it, below.")
+        if about is not None and about != project.about:
+            project.about = about
+            project.save(update_fields=["about", "updated_at"])
         return script_job_create(project=project, render_after=False)
 
 
@@ -543,7 +554,7 @@ def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDoc
     progress("reading", 0.0)
     sources = _copy_sources(project, workdir / "sources")
     limits = TIER_LIMITS[project.owner.subscription_tier]
-    document = read_sources(sources, workdir=workdir / "read", limits=limits)
+    document = read_sources(sources, workdir=workdir / "read", limits=limits, about=project.about)
     progress("writing script", 0.5)
     pick = voice_for_script([project.voice], language=document_language(document))
     request = ScriptRequest(
@@ -703,6 +714,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
         on_progress=_ProgressRecorder(job, watch=watch),
         script=script,
         recording=_asset_copy(job.recording, workdir / "recording") if job.recording else None,
+        about=project.about,  # the script's pointers count the blocks of this text, read first
     )
 
 

@@ -23,6 +23,7 @@ from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
     RECORDING_ACCEPT,
+    AboutForm,
     BrandKitForm,
     RenderForm,
     SceneCard,
@@ -69,6 +70,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             voice=form.cleaned_data["voice"],
             music_upload=form.cleaned_data["music_file"],
             extra_renditions=form.cleaned_data["extra_renditions"],
+            about=form.cleaned_data["about"],
         )
         services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
@@ -129,10 +131,15 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def script_draft(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
-    """Write the script again after its job failed or was cancelled."""
+    """Write the script again after its job failed or was cancelled, with the text about the files the
+    page sent (a photo-only upload needs one to have anything to narrate)."""
     project = _project(request, project_id)
+    form = AboutForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, project, about_form=form, status=400)
+    about = form.cleaned_data["about"] if "about" in request.POST else None
     try:
-        services.script_draft_again(project=project)
+        services.script_draft_again(project=project, about=about)
     except services.ScriptConflict as conflict:
         messages.error(request, str(conflict))
     return redirect("studio:project_detail", project_id=project.id)
@@ -255,13 +262,15 @@ def _detail_page(
     *,
     cards: Sequence[SceneCard] | None = None,
     error: str = "",
+    about_form: AboutForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The project page; `cards` are an edit the person sent back that could not be saved."""
+    """The project page; `cards` are an edit the person sent back that could not be saved, `about_form` a
+    text about the files that could not be used."""
     job = selectors.render_job_latest(project=project)
     latest = selectors.script_version_latest(project=project)
     context: dict[str, Any] = {
-        **_status_context(project, job),
+        **_status_context(project, job, about_form=about_form),
         "error": error,
         "music": selectors.project_music_name(project=project),
         "recording_accept": RECORDING_ACCEPT,
@@ -271,8 +280,11 @@ def _detail_page(
     return render(request, "studio/project_detail.html", context, status=status)
 
 
-def _status_context(project: Project, job: RenderJob | None) -> dict[str, Any]:
-    """What the job status panel shows: the latest job and, once it is done, the videos it made."""
+def _status_context(
+    project: Project, job: RenderJob | None, *, about_form: AboutForm | None = None
+) -> dict[str, Any]:
+    """What the job status panel shows: the latest job and, once it is done, the videos it made; after a
+    failed or cancelled script, the text about the files to write it again with."""
     done = job is not None and job.status == RenderJob.Status.DONE
     if done and not project.video:
         # the project was read before the job: a render that finished in between wrote its video onto the
@@ -287,6 +299,7 @@ def _status_context(project: Project, job: RenderJob | None) -> dict[str, Any]:
         "job": job,
         "renditions": renditions,
         "queue": spot,
+        "about_form": about_form or AboutForm(initial={"about": project.about}),
         "eta_s": selectors.render_job_eta_s(job=job) if live and job is not None else None,
         "events_url": (
             settings.EVENTS_URL + reverse("studio:job_events", args=[job.id])

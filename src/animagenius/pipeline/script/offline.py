@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from animagenius.pipeline.about import nothing_to_narrate
 from animagenius.pipeline.analyse import ProseSection, Sentence, content_words, prose_sections
 from animagenius.pipeline.charts import chart_data
 from animagenius.pipeline.domain import (
@@ -37,7 +38,6 @@ from animagenius.pipeline.domain import (
     Visual,
     speaking_time_s,
 )
-from animagenius.pipeline.errors import NoContent
 from animagenius.pipeline.providers.protocols import WrittenScript
 
 MAX_SCENES = 12
@@ -153,7 +153,7 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     captions = "\n".join(block.text for block in document.blocks if block.kind in ("figure", "table"))
     candidates = _candidates(sections, captions=captions, words_per_minute=request.words_per_minute)
     if not candidates:
-        raise NoContent("the document has no complete sentences to narrate; add some prose and try again")
+        raise nothing_to_narrate(document)
     parts = _plan(document, sections, candidates, request)
     _fill(parts, request)
     parts = [part for part in parts if part.picked or part.template]
