@@ -12,7 +12,7 @@ from animagenius.pipeline.charts import chart_data, parse_number
 from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, ScriptRequest, Visual
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
-from animagenius.pipeline.script import write_script
+from animagenius.pipeline.script.offline import write_script
 from animagenius.pipeline.themes import DARK
 from animagenius.pipeline.visuals import Layout, render_scene
 

@@ -26,7 +26,7 @@ from animagenius.pipeline.domain import (
 )
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.run import run
-from animagenius.pipeline.script import write_script
+from animagenius.pipeline.script.offline import write_script
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 CLIP_BLOCK = 2  # "Scene 3 of scene_cuts.mp4", 3.04–5.48 s

@@ -79,9 +79,39 @@ def test_rst_pep_title_and_prose_literal_lines_become_list_items(corpus: Path) -
     assert "Although never is often better than right now." in items, "inline *emphasis* markup is removed"
     paragraphs = [block.text for block in document.blocks if block.kind == "paragraph"]
     assert paragraphs[0].startswith("Long time Pythoneer Tim Peters succinctly channels")
-    assert not any(">>>" in block.text for block in document.blocks), "pycon code is not narrated"
+    prose = [block for block in document.blocks if block.kind != "code"]
+    assert not any(">>>" in block.text for block in prose), "pycon code is not narrated"
+    assert any(block.text.startswith(">>> import this") for block in document.blocks if block.kind == "code")
     assert not any("PEP: 20" in block.text or "Author:" in block.text for block in document.blocks)
     assert all(block.source.file == "pep-0020.rst" and block.source.page is None for block in document.blocks)
+
+
+def test_rst_code_is_kept_as_code_blocks_and_roles_read_as_words(tmp_path: Path) -> None:
+    path = tmp_path / "style.rst"
+    path.write_text(
+        "Style\n=====\n\n"
+        "See :pep:`the C style guide <7>` and :pep:`257` for more.\n\n"
+        "- Imports should usually be on separate lines::\n\n"
+        "      import os\n      import sys\n\n"
+        "  It's okay to say this though.\n\n"
+        ".. code-block:: python\n\n   x = 1  # a comment\n\n"
+        "Now the end.\n",
+        encoding="utf-8",
+    )
+
+    document = ingest([path])
+
+    assert [block.kind for block in document.blocks] == [
+        "heading",
+        "paragraph",
+        "list_item",
+        "code",
+        "code",
+        "paragraph",
+    ]
+    assert document.blocks[1].text == "See the C style guide and PEP 257 for more."
+    assert document.blocks[3].text == "import os\nimport sys"
+    assert document.blocks[4].text == "x = 1  # a comment"
 
 
 def test_rst_list_items_keep_their_continuation_lines(corpus: Path) -> None:
@@ -109,7 +139,9 @@ def test_markdown_readme(corpus: Path) -> None:
 
     assert document.title == "PDF.js"
     assert {"Contributing", "Getting Started", "Building PDF.js"} <= set(headings(document))
-    assert kinds(document) == {"heading", "paragraph", "list_item", "table"}
+    assert kinds(document) == {"heading", "paragraph", "list_item", "table", "code"}
+    code = [block.text for block in document.blocks if block.kind == "code"]
+    assert "$ npx gulp server" in code, "a fenced listing is kept whole, as code, and never narrated"
     tables = [block.rows for block in document.blocks if block.kind == "table"]
     assert ("Option", "Description", "Default") in [rows[0] for rows in tables]  # GFM tables are kept
     assert "Issue Reporting Guide" in [block.text for block in document.blocks if block.kind == "list_item"]

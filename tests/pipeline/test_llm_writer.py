@@ -514,7 +514,7 @@ def _missing_narration(draft: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("spoil", "problem"),
     [
-        (_pointing_nowhere, "points at source block 99, but the document has blocks 0-26"),
+        (_pointing_nowhere, "points at source block 99, but the document has blocks 0-27"),
         (_quoting_a_heading, "shows block 0 as a quote, but that block is a heading"),
         (_showing_a_missing_figure, "shows block 5 as a figure, but that block is a list_item"),
         (_twice_too_long, "remove about"),

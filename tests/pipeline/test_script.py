@@ -14,14 +14,15 @@ from animagenius.pipeline.errors import NoContent
 from animagenius.pipeline.ingest import ingest, ingest_text
 from animagenius.pipeline.providers.protocols import Voice
 from animagenius.pipeline.run import draft_script
-from animagenius.pipeline.script import write_script
+from animagenius.pipeline.script.language import phrases_for
+from animagenius.pipeline.script.offline import write_script
 from animagenius.pipeline.script_edit import script_check_against
+from tests.pipeline.script_helpers import without_framing
 
 _CLOSERS = '"\u201d\u2019)'  # a closing quote or bracket may follow the full stop
 _SENTENCE = re.compile(rf"(?<!\bi\.e\.)(?<!\be\.g\.)(?<=[.!?])[{_CLOSERS}]?\s+")
 _TOKEN = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_FRAMING = ("hook", "recap", "call_to_action")  # their first sentence is ours, the rest the source's
 DOCUMENTS = ("pdf/tracemonkey.pdf", "text/pep-0572.rst", "text/pdfjs-README.md")
 
 
@@ -54,24 +55,34 @@ def is_subsequence(needle: list[str], haystack: list[str]) -> bool:
 
 
 def source_sentences(script: Script) -> list[tuple[int, str]]:
-    """(scene index, sentence) for every narrated sentence taken from the document."""
+    """(scene index, sentence) for every narrated sentence taken from the document: all but the writer's
+    own framing phrases (questions, bridges, recap, closing)."""
+    phrases = phrases_for(script.language)
     found: list[tuple[int, str]] = []
     for index, scene in enumerate(script.scenes):
-        sentences = _SENTENCE.split(scene.narration)
-        found.extend((index, s) for s in (sentences[1:] if scene.role in _FRAMING else sentences))
+        narrated = without_framing(scene.narration, phrases)
+        found.extend((index, s) for s in _SENTENCE.split(narrated) if s)
     return found
 
 
-@pytest.mark.parametrize("name", DOCUMENTS)
-@pytest.mark.parametrize("seconds", [60, 180])
+LENGTHS = [(name, seconds) for name in DOCUMENTS for seconds in (60, 180)]
+SHORT_OF_PROSE = {("text/pdfjs-README.md", 180)}  # ~110 s of prose: the rest is commands, paths and links
+
+
+@pytest.mark.parametrize(("name", "seconds"), LENGTHS)
 def test_estimated_length_is_within_ten_percent_of_the_target(
     documents: dict[str, SourceDocument], name: str, seconds: int
 ) -> None:
-    script = write(documents[name], seconds)
+    written = draft_script(documents[name], request=ScriptRequest(target_duration_s=seconds))
+    estimate = written.script.estimated_duration_s
 
-    assert abs(script.estimated_duration_s - seconds) <= 0.1 * seconds, (
-        f"{name} at {seconds} s: the script runs {script.estimated_duration_s} s"
-    )
+    if (name, seconds) in SHORT_OF_PROSE:
+        assert 0.6 * seconds < estimate < 0.9 * seconds, f"{name}: {estimate} s"
+        assert any("only enough to say for about" in notice for notice in written.notices)
+    else:
+        assert abs(estimate - seconds) <= 0.1 * seconds, (
+            f"{name} at {seconds} s: the script runs {estimate} s"
+        )
 
 
 @pytest.mark.parametrize("seconds", [15, 600])
@@ -101,7 +112,7 @@ def test_structure_is_hook_sections_recap_call_to_action(scripts: dict[int, Scri
     assert roles[0] == "hook"
     assert roles[-1] == "call_to_action"
     assert roles.count("body") >= 3
-    assert ("recap" in roles) == (seconds >= 90), "a one-minute video has no time to recap"
+    assert "recap" in roles, "a video of 45 s or more ends with a recap of its key points"
     if "recap" in roles:
         assert roles.index("recap") == len(roles) - 2
 
@@ -112,7 +123,10 @@ def test_structure_and_closing_line_are_configurable(tracemonkey: SourceDocument
 
     assert {scene.role for scene in plain.scenes} == {"body"}
     assert abs(plain.estimated_duration_s - 60) <= 6
-    assert closing.scenes[-1].narration == "Subscribe for more compiler deep dives."
+    assert closing.scenes[-1].narration.endswith(". Subscribe for more compiler deep dives.")
+    assert closing.scenes[-1].narration.startswith("This paper described"), (
+        "the document's own conclusion first"
+    )
 
 
 def test_styles_change_the_framing(tracemonkey: SourceDocument) -> None:
@@ -232,12 +246,22 @@ def test_figures_shown_are_the_ones_the_narration_is_about(
 
 
 def test_a_figure_the_paragraph_names_is_the_one_shown(tracemonkey: SourceDocument) -> None:
-    script = write(tracemonkey, 180)
-    # the nested-trace-tree paragraph says "Figure 7 shows…", while Figure 5 is printed closer to it
-    scene = next(scene for scene in script.scenes if "becomes hot first" in scene.narration)
+    script = write(tracemonkey, 600)
+    figures = {
+        match[1]: index
+        for index, block in enumerate(tracemonkey.blocks)
+        if block.kind == "figure" and block.image and (match := re.match(r"Figure (\d+)\.", block.text))
+    }
+    naming = []
+    for scene in script.scenes:
+        paragraphs = " ".join(tracemonkey.blocks[block].text for block in scene.source_blocks)
+        named = [figures[n] for n in re.findall(r"\bFigure (\d+)", paragraphs) if n in figures]
+        if named:
+            naming.append((scene, named))
 
-    assert scene.visual.block is not None
-    assert tracemonkey.blocks[scene.visual.block].text.startswith("Figure 7.")
+    assert naming, "a ten-minute script narrates some paragraph that names one of the 13 figures"
+    for scene, named in naming:
+        assert scene.visual.block in named, f"{scene.title!r} names figures {named}, shows {scene.visual}"
 
 
 def test_captions_are_not_narrated(scripts: dict[int, Script], tracemonkey: SourceDocument) -> None:
@@ -257,11 +281,13 @@ def test_recap_names_what_the_body_scenes_covered(scripts: dict[int, Script]) ->
     assert not recap.endswith("at ."), recap
 
 
-def test_a_long_title_is_not_read_out_twice(scripts: dict[int, Script]) -> None:
+def test_a_long_title_is_not_read_out(scripts: dict[int, Script]) -> None:
+    """The first scene shows the title; the voice says what the paper is instead of reading it."""
     title = "Trace-based Just-in-Time Type Specialization for Dynamic Languages"
     for script in scripts.values():
-        assert title in script.scenes[0].narration
-        assert title not in script.scenes[-1].narration
+        narration = " ".join(scene.narration for scene in script.scenes)
+        assert title not in narration
+        assert script.scenes[0].narration.startswith("We present an alternative compilation technique")
 
 
 def test_first_scene_is_titled_with_the_document(scripts: dict[int, Script]) -> None:

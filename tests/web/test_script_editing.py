@@ -158,7 +158,7 @@ INVALID_EDITS = [
     pytest.param({"title": ""}, "Title: must not be blank", id="blank-title"),
     pytest.param({"bullet": ["1", "2", "3", "4"]}, "a scene has at most 3 bullets, not 4", id="4-bullets"),
     pytest.param(
-        {"visual": "figure:99"}, "shows source block 99, but the document has blocks 0-26", id="missing-block"
+        {"visual": "figure:99"}, "shows source block 99, but the document has blocks 0-27", id="missing-block"
     ),
     pytest.param(
         {"visual": "table:3"}, "shows block 3 as a table, but that block is a list_item", id="wrong-kind"

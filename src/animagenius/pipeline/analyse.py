@@ -9,9 +9,11 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from animagenius.pipeline.domain import (
+    Block,
     ChartableNumber,
     Highlight,
     KeyPoint,
@@ -19,26 +21,17 @@ from animagenius.pipeline.domain import (
     OutlineSection,
     SourceDocument,
 )
+from animagenius.pipeline.script.language import LANGUAGES
 
 READING_WORDS_PER_MINUTE = 238
 KEY_POINTS_PER_SECTION = 3
 
 _PROSE = frozenset({"paragraph", "list_item", "quote", "notes", "transcript"})
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
-_DANGLING_REFERENCE = re.compile(r"\b(?:fig(?:ure)?s?\.?|table|section|listing|equation|eq\.)\s*\(?\d", re.I)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’»)]?\s+(?=[\"“(«¿¡]?[A-Z0-9À-ÖØ-Þ])")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|\[\d+(?:[,–-]\s*\d+)*\]|[∗†‡•▪◦●■]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-_STOPWORDS = frozenset(
-    """
-    a about above after again all also an and any are as at be because been before being below between
-    both but by can could did do does doing down during each few for from further had has have having he
-    her here hers him his how i if in into is it its itself just me more most my no nor not now of off
-    on once only or other our ours out over own same she should so some such than that the their theirs
-    them then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours one two may might must shall us
-    """.split()  # noqa: SIM905 - a word list reads best as text
-)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]")
+_STOPWORDS = frozenset(word for phrases in LANGUAGES.values() for word in phrases.function_words)
 
 
 @dataclass
@@ -47,6 +40,8 @@ class Sentence:
     block: int
     position: int
     score: float = 0.0
+    after_code: bool = False  # the first sentence after a code listing (it may talk about the listing)
+    data: bool = False  # said of a table's or chart's numbers, not written in the document
 
 
 @dataclass
@@ -59,20 +54,29 @@ class ProseSection:
         return sum(sorted((s.score for s in self.sentences), reverse=True)[:3])
 
 
-def _collect(document: SourceDocument) -> list[ProseSection]:
+TableNarrator = Callable[[Block], list[str]]
+"""Spoken sentences that say what a table's or chart's data shows."""
+
+
+def _collect(document: SourceDocument, tables: TableNarrator | None) -> list[ProseSection]:
     sections: list[ProseSection] = [ProseSection(heading=None)]
     position = 0
+    previous = ""
     for index, block in enumerate(document.blocks):
         if block.kind == "heading":
             sections.append(ProseSection(heading=block.text))
-            continue
-        if block.kind not in _PROSE:
-            continue  # tables and figures are shown, not read aloud
-        # bullets and slide text are complete thoughts even without a full stop
-        terse = block.kind == "list_item" or block.source.slide is not None
-        for text in _sentences_of(block.text, terse=terse):
-            sections[-1].sentences.append(Sentence(text=text, block=index, position=position))
-            position += 1
+        elif block.kind in _PROSE:
+            # bullets and slide text are complete thoughts even without a full stop
+            terse = block.kind == "list_item" or block.source.slide is not None
+            for number, text in enumerate(_sentences_of(block.text, terse=terse)):
+                after_code = previous == "code" and number == 0
+                sections[-1].sentences.append(Sentence(text, index, position, after_code=after_code))
+                position += 1
+        elif block.kind == "table" and tables is not None:  # otherwise tables are shown, not read aloud
+            for text in tables(block):
+                sections[-1].sentences.append(Sentence(text, index, position, data=True))
+                position += 1
+        previous = block.kind
     return [section for section in sections if section.sentences]
 
 
@@ -88,7 +92,7 @@ def _narratable(sentence: str) -> bool:
     if not 3 <= len(words) <= 45 or sentence[-1] not in ".!?":
         return False
     letters = sum(char.isalpha() for char in sentence)
-    return letters > 0.6 * len(sentence) and not _DANGLING_REFERENCE.search(sentence)
+    return letters > 0.6 * len(sentence)
 
 
 def content_words(text: str) -> list[str]:
@@ -103,9 +107,10 @@ def _score(sentences: list[Sentence]) -> None:
             sentence.score = sum(math.log1p(frequency[w]) for w in words) / math.sqrt(len(words) + 4)
 
 
-def prose_sections(document: SourceDocument) -> list[ProseSection]:
-    """The document's narratable sentences grouped under their headings, each scored by importance."""
-    sections = _collect(document)
+def prose_sections(document: SourceDocument, *, tables: TableNarrator | None = None) -> list[ProseSection]:
+    """The document's narratable sentences grouped under their headings, each scored by importance; with
+    `tables`, what each table's data shows is narratable too."""
+    sections = _collect(document, tables)
     _score([sentence for section in sections for sentence in section.sentences])
     return sections
 

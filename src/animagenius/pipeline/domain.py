@@ -37,8 +37,11 @@ class Provenance(Frozen):
     end_s: float | None = Field(None, description="end time in the recording (audio/video)")
 
 
-BlockKind = Literal["heading", "paragraph", "list_item", "quote", "table", "figure", "notes", "transcript"]
-"""`notes` are a slide's speaker notes; `transcript` is recognised speech (with start_s/end_s)."""
+BlockKind = Literal[
+    "heading", "paragraph", "list_item", "quote", "table", "figure", "notes", "transcript", "code"
+]
+"""`notes` are a slide's speaker notes; `transcript` is recognised speech (with start_s/end_s); `code` is a
+listing, shown and never read aloud."""
 
 
 class Block(Frozen):

@@ -96,7 +96,7 @@ def draft_script(
 ) -> WrittenScript:
     """Analyse the document and write a script; the offline writer unless another is given. Photos and
     clips the person described (`read_sources(about=…)`) are shown on scenes the writer left as slides."""
-    from animagenius.pipeline.script import OfflineWriter
+    from animagenius.pipeline.script.offline import OfflineWriter
 
     written = (writer or OfflineWriter()).write(document, analyse(document), request)
     written = replace(written, script=show_described(written.script, document))

@@ -22,7 +22,6 @@ MAX_TABLE_CELLS = 100_000  # beyond this a table is kept in part: it is shown, n
 _DROPPED = {
     "script", "style", "nav", "footer", "aside", "form", "noscript", "template", "svg", "math", "iframe",
     "object", "embed", "canvas", "button", "select", "textarea", "input", "dialog", "head", "video", "audio",
-    "pre",  # code listings are shown, not narrated (as in the Markdown reader)
 }  # fmt: skip
 _FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
 _INLINE = {
@@ -143,6 +142,10 @@ def _element_blocks(element: Any, tag: str, context: _Context) -> Iterator[Block
         yield from _flow(element, _Context(context.source, "list_item", max(depth, 0)))
     elif tag == "blockquote":
         yield from _flow(element, _Context(context.source, "quote"))
+    elif tag == "pre":  # a code listing: shown, never read aloud
+        code = _raw_text(element).strip("\n")
+        if code.strip():
+            yield Block(kind="code", text=code, source=context.source)
     elif tag == "table":
         yield from _table_blocks(element, context)
     elif tag == "img":

@@ -102,6 +102,8 @@ def read_markdown(content: str, *, name: str) -> SourceDocument:
             if rows:
                 blocks.append(Block(kind="table", text=table_text(rows), rows=rows, source=source))
             table = None
+        elif token.type in ("fence", "code_block") and token.content.strip():
+            blocks.append(Block(kind="code", text=token.content.rstrip("\n"), source=source))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
@@ -138,14 +140,15 @@ _PROSE_LITERALS = {"", "text", "none"}
 
 
 def read_rst(content: str, *, name: str) -> SourceDocument:
-    """A pragmatic reader: sections, paragraphs, lists and prose literal blocks; code is skipped."""
+    """A pragmatic reader: sections, paragraphs, lists, prose literal blocks and code listings (kept as code
+    blocks: shown, never read aloud)."""
     lines = content.split("\n")
     fields, start = _rfc822_header(lines)
     source = Provenance(file=name)
     levels: list[str] = []
     blocks: list[Block] = []
     for kind, text, adornment in _rst_chunks(lines[start:]):
-        text = _strip_rst_markup(text)
+        text = text if kind == "code" else _strip_rst_markup(text)
         if not text:
             continue
         if kind == "heading":
@@ -171,7 +174,10 @@ def _rfc822_header(lines: list[str]) -> tuple[dict[str, str], int]:
     return fields, len(lines)
 
 
-def _rst_chunks(lines: list[str]) -> Iterator[tuple[Literal["heading", "paragraph", "list_item"], str, str]]:
+_RstKind = Literal["heading", "paragraph", "list_item", "code"]
+
+
+def _rst_chunks(lines: list[str]) -> Iterator[tuple[_RstKind, str, str]]:
     number = 0
     while number < len(lines):
         line = lines[number]
@@ -186,20 +192,27 @@ def _rst_chunks(lines: list[str]) -> Iterator[tuple[Literal["heading", "paragrap
             yield "heading", stripped, following.strip()[0]
             number += 2
         elif stripped.startswith(".. "):
-            body, number = _indented_body(lines, number + 1)
             directive = stripped[3:]
             language = directive.partition("::")[2].strip().lower()
-            if directive.startswith(("code-block::", "code::")) and language in _PROSE_LITERALS:
-                for literal in body:
-                    yield "list_item", literal, ""
+            if directive.startswith(("code-block::", "code::")):
+                literal, number = _literal_body(lines, number + 1)
+                if language in _PROSE_LITERALS:
+                    for text in literal.split("\n"):
+                        yield "list_item", text.strip(), ""
+                elif literal:
+                    yield "code", literal, ""
+            else:
+                _, number = _indented_body(lines, number + 1)
         elif line.startswith((" ", "\t")):
             _, number = _indented_body(lines, number)
         else:
-            paragraph, number = _paragraph(lines, number)
+            paragraph, literal, number = _paragraph(lines, number)
             kind: Literal["paragraph", "list_item"] = (
                 "list_item" if _LIST_ITEM.match(paragraph) else "paragraph"
             )
             yield kind, _LIST_ITEM.sub("", paragraph), ""
+            if literal:
+                yield "code", literal, ""
 
 
 def _indented_body(lines: list[str], number: int) -> tuple[list[str], int]:
@@ -211,8 +224,34 @@ def _indented_body(lines: list[str], number: int) -> tuple[list[str], int]:
     return body, number
 
 
-def _paragraph(lines: list[str], number: int) -> tuple[str, int]:
-    """A paragraph, or a list item with its continuation lines (indented to the item's text)."""
+def _literal_body(lines: list[str], number: int) -> tuple[str, int]:
+    """An indented literal block (code after "::" or in a code directive), dedented, options dropped."""
+    body, number = _indented_lines(lines, number)
+    while body and body[0].strip().startswith(":"):  # directive options such as ":linenos:"
+        body.pop(0)
+    indent = min((_indent(line) for line in body if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in body).strip("\n"), number
+
+
+def _indented_lines(lines: list[str], number: int) -> tuple[list[str], int]:
+    """Lines indented at least as deep as the first one (a list item's prose after its code ends it)."""
+    body: list[str] = []
+    depth = next((_indent(line) for line in lines[number:] if line.strip()), 0)
+    while number < len(lines) and (not lines[number].strip() or _indent(lines[number]) >= max(depth, 1)):
+        body.append(lines[number].rstrip())
+        number += 1
+    while body and not body[-1]:
+        body.pop()
+    return body, number
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _paragraph(lines: list[str], number: int) -> tuple[str, str, int]:
+    """A paragraph, or a list item with its continuation lines (indented to the item's text), and the
+    literal block it introduces with "::", if any."""
     marker = _LIST_ITEM.match(lines[number])
     hanging = " " * len(marker.group(0)) if marker else None
     parts: list[str] = []
@@ -223,14 +262,20 @@ def _paragraph(lines: list[str], number: int) -> tuple[str, int]:
         parts.append(line.strip())
         number += 1
     text = " ".join(parts)
+    literal = ""
     if text.endswith("::"):
         text = text[:-1]
-        _, number = _indented_body(lines, number)
-    return text, number
+        while number < len(lines) and not lines[number].strip():
+            number += 1
+        if number < len(lines) and lines[number].startswith((" ", "\t")):
+            literal, number = _literal_body(lines, number)
+    return text, literal, number
 
 
 def _strip_rst_markup(text: str) -> str:
     text = re.sub(r"`([^`<]+?)\s*<[^>]+>`_{1,2}", r"\1", text)  # `label <url>`_
+    text = re.sub(r":(pep|rfc):`(\d+)(?:#[^`]*)?`", lambda m: f"{m[1].upper()} {m[2]}", text)  # :pep:`8`
+    text = re.sub(r":[\w:-]+:`([^`<]+?)\s*<[^>]*>`", r"\1", text)  # :pep:`the C style guide <7>`
     text = re.sub(r":[\w:-]+:`([^`]+)`", r"\1", text)  # :role:`x`
     text = re.sub(r"``([^`]+)``", r"\1", text)
     text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)

@@ -34,7 +34,7 @@ SCRIPT_WRITERS: Registry[ScriptWriter] = Registry("script writer")
 
 @SCRIPT_WRITERS.register(OFFLINE)
 def _offline(*, settings: WriterSettings) -> ScriptWriter:
-    from animagenius.pipeline.script import OfflineWriter
+    from animagenius.pipeline.script.offline import OfflineWriter
 
     return OfflineWriter()
 

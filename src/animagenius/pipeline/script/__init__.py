@@ -1,5 +1,4 @@
-"""Writing the script: the offline writer and what it builds on."""
-
-from animagenius.pipeline.script.offline import OfflineWriter, write_script
-
-__all__ = ["OfflineWriter", "write_script"]
+"""Writing the script: the offline writer (`offline`) and what it builds on — the phrase book of each language
+(`language`), the cleaning of sentences for the ear (`clean`), key terms (`terms`), scored candidate sentences
+(`candidates`), timing (`fit`), the framing scenes (`framing`), bullets (`bullets`) and what data says
+(`data`)."""

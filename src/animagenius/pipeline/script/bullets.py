@@ -1,0 +1,70 @@
+"""On-screen bullets: the key terms a scene names, as the document writes them, never a clause cut in two.
+
+A bullet is one of the document's key terms (a word or short phrase it repeats: a noun phrase in practice)
+that the scene's narration says, or a name, acronym or number-bearing term; never the scene's title again,
+never an everyday word alone ("Code"), never a run of words that ends in a verb ("Andreas Gal launched").
+"""
+
+from __future__ import annotations
+
+import re
+
+from animagenius.pipeline.script.language import Phrases
+from animagenius.pipeline.script.terms import Term, common, stems_of
+
+MAX_BULLETS = 3
+MAX_BULLET_WORDS = 5
+MAX_BULLET_CHARS = 36
+
+_VERB_TAIL = re.compile(r"(?:ed|ing)$")
+
+
+def bullets(narration: str, *, title: str, terms: list[Term], phrases: Phrases) -> tuple[str, ...]:
+    """Up to three key terms of `narration`, in the order it says them."""
+    said = stems_of(narration, phrases)
+    lowered = narration.lower()
+    chosen: list[tuple[int, str]] = []
+    for term in terms:
+        if term.stems not in said or not complete(term.text, phrases):
+            continue
+        verb_like = not term.nominal or (phrases.code == "en" and _VERB_TAIL.search(term.text.lower()))
+        if term.words == 1 and not _name_like(term.text) and verb_like:
+            continue  # "Generate", "Containing": a verb or a participle, not a thing
+        text = _upper_first(term.text)
+        if _overlaps(text, [title, *(c for _, c in chosen)]):
+            continue
+        where = lowered.find(term.text.lower().split()[0])
+        chosen.append((where if where >= 0 else len(lowered), text))
+        if len(chosen) == MAX_BULLETS:
+            break
+    return tuple(text for _, text in sorted(chosen))
+
+
+def complete(phrase: str, phrases: Phrases) -> bool:
+    """A phrase that reads as a whole on a slide: short, not an everyday word alone, not starting or ending
+    on a function word, and (in English) not a subject followed by its verb."""
+    words = phrase.split()
+    if not words or len(words) > MAX_BULLET_WORDS or len(phrase) > MAX_BULLET_CHARS:
+        return False
+    if words[0].lower() in phrases.function_words or words[-1].lower() in phrases.function_words:
+        return False
+    if len(words) == 1:
+        return _name_like(words[0]) or not common(words[0], phrases.code)
+    if phrases.code == "en" and _VERB_TAIL.search(words[-1].lower()):
+        before = words[-2]
+        return not (words[-1].lower().endswith("ed") or before.endswith("s") or before.istitle())
+    return True
+
+
+def _name_like(word: str) -> bool:
+    """An acronym, a name with inner capitals or a technical token: "LIR", "TraceMonkey", "PDF.js"."""
+    return any(ch.isupper() for ch in word[1:]) or any(not ch.isalpha() for ch in word)
+
+
+def _overlaps(text: str, others: list[str]) -> bool:
+    low = text.lower()
+    return any(low in other.lower() or other.lower() in low for other in others if other)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

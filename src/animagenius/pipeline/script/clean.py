@@ -1,0 +1,155 @@
+"""Sentences as they should be heard: the debris of print and markup removed, or the sentence left out.
+
+`spoken(text, phrases)` returns the sentence ready for the voice, or None when no honest rewrite leaves a
+sentence a listener could follow. It rewrites before it drops: citation and footnote markers, form-field
+numbering, glyph names and "(see Figure 3)" asides are taken out; a trailing clause that holds code goes
+when the rest stands on its own. It never adds a word of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from animagenius.pipeline.script.language import Phrases
+
+MIN_WORDS = 5
+LONG_ASIDE_CHARS = 40
+
+_MARKERS = (
+    re.compile(r"\s?\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]"),  # [12], [1, 4–6]
+    re.compile(
+        r"\s?\[(?:citation needed|clarification needed|note \d+|[a-z]|\d+ ?[a-z]?|#?fn[\w-]*)\]", re.I
+    ),
+    re.compile(r"\s?\[[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? ?(?:19|20)\d\d[a-z]?\]"),  # [Gal 2009]
+    re.compile(r"\s?<\d{1,3}>"),  # "Python <7>": a reference target left by markup
+    re.compile(  # (Smith et al., 2019; Jones 2020)
+        r"\s?\((?:(?:see |cf\. )?[A-Z][\w'’-]+(?: et al\.?|,? (?:and|&) [A-Z][\w'’-]+)?,? "
+        r"(?:19|20)\d\d[a-z]?(?:, pp?\. ?\d+(?:[-–]\d+)?)?(?:; ?)?)+\)"
+    ),
+    re.compile(r"\s?\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\)"),  # "(37)", "(3, 4)": a citation or equation number
+    re.compile(r"(?<=\w)\d{1,3}\(\d{1,3}\)"),  # "9(37)" glued to a word
+    re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=\w)[*†‡§¶]+"),  # superscript footnote marks
+    re.compile(r"(?<![\w/])/[A-Za-z][\w.]*"),  # glyph names a PDF font left instead of letters: /g18
+    re.compile(r"[\ue000-\uf8ff\ufffd\U000f0000-\U0010fffd]"),  # private-use code points
+)
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d{1,2}(?=[.,;:](?:\s|$))")  # "languages12." → "languages."
+_ENUMERATION = re.compile(r"(?:^|(?<=\s))(?:\(?\d{1,2}\)|\(?[a-h]\))\s+")  # "must 1) sign and 2) date"
+_LEADING_NUMBER = re.compile(r"^(?:\d{1,2}[.)]|[a-h][.)]|[ivx]{1,4}[.)])\s+(?=[A-Z])")
+_FIGURE_ASIDE = re.compile(
+    r"\s?\((?:see |cf\. )?(?:fig(?:ure)?s?\.?|tables?|sections?|§|eq(?:uation)?s?\.?|listings?|appendix)"
+    r"\s*[\dA-Z][^()]*\)|,? (?:as (?:shown|illustrated|seen|listed|described|summari[sz]ed) in|"
+    r"see) (?:fig(?:ure)?s?\.?|tables?|sections?|listings?|appendix) ?[\dA-Z][\w.]*,?",
+    re.I,
+)
+_DANGLING = re.compile(  # "Figure 3 shows…": about a picture the viewer may not be seeing
+    r"\b(?:fig(?:ure)?s?\.?|tables?|sections?|listings?|equations?|eq\.|appendix|chapter|abbildung|"
+    r"tabelle|tableau|tabla|tabella|tabela|afbeelding|tabel)\s*\(?\d",
+    re.I,
+)
+_ASIDE = re.compile(
+    rf"\s?\((?:e\.g\.|i\.e\.|see|cf\.|for example|for instance|par exemple|z\.\s?B\.|por ejemplo|"
+    rf"ad esempio|por exemplo|bijvoorbeeld)[^()]*\)|\s?\([^()]{{{LONG_ASIDE_CHARS},}}\)",
+    re.I,
+)
+_ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)
+_CODE = re.compile(
+    r"`|[A-Za-z_][\w.]*\([^()\s]*\)|[A-Za-z_]\w*\[[^\]\s]*\]|:=|==|!=|<=|>=|->|=>|\+=|-=|\*=|\*\*|&&|\|\||"
+    r"::|\s#\s|^#|\b[a-z]+_[a-z0-9_]+\b|\b__\w+__\b|[{}]|\b[a-z_]\w*\s=\s\S|\\[a-z]|://|"
+    r"\b[a-z][\w-]*\.(?:js|json|py|txt|html?|md|cfg|ya?ml|toml|sh|info|css|xml|ts|rs|go|java|cpp)\b|"
+    r"(?:\b|/)[\w.-]+/[\w.-]+/[\w.-]*|"  # a file name, or a path of two or more folders
+    r"\b[a-z_]\w*\.[a-z_]\w+\b(?<!\be\.g)(?<!\bi\.e)|(?<![\w.])\.[a-z_]\w+"  # fp.readline, .match
+)
+_CODE_CLAUSE = re.compile(  # a clause that only adds an example or a spelling: it can go
+    r"(?:(?:,|;|\s—|\s–)\s*(?:such as|like|using|with|including|for example|for instance|e\.g\.|as in|"
+    r"via|namely|written|spelled|as|which is|where)|\s(?:using|with|written as|spelled|such as|e\.g\.|via)"
+    r"(?: the (?:notation|syntax|form|command|call|expression))?)\b[^,;—–]*$",
+    re.I,
+)
+_REFERENCE = re.compile(  # a bibliography entry, not a sentence
+    r"\bpp?\.\s?\d|\bvol\.\s?\d|\bdoi\b|\bISBN\b|\bISSN\b|\bIn Proceedings\b|\bProc\.\s|"
+    r"\bJournal of\b.*\d{4}|"
+    r"\b\d+\(\d+\)|\bet al\.,? (?:19|20)\d\d|\barXiv\b|\bRetrieved\b|\bAccessed\b",
+    re.I,
+)
+_FORM = re.compile(r"_{3,}|\.{4,}|…{2,}|\bn°|☐|☑|□|■|\b[A-Z]{2,}\(E\)", re.I)
+_POINTS_ELSEWHERE = re.compile(
+    r"\b(?:this|that|the following|the next|the previous) "
+    r"(?:page|link|wiki|example|listing|code|snippet|command|figure|table|diagram|screenshot)s?\b|"
+    r"\bclick here\b|\bas follows\b|\b(?:this|these|those) lines?\b|\bthe (?:above|below)\b|"
+    r"\b(?:see|shown|listed|described|given|mentioned|defined|discussed|explained|as) (?:below|above)\b|"
+    r"\b(?:below|above)[.:]?$|\bci-dessous\b|\bci-dessus\b|\bsuivant(?:e|es|s)? :|"
+    r"\b(?:siehe|wie) (?:unten|oben)\b|\b(?:véase|ver|se muestra) (?:a continuación|más abajo|más arriba)\b|"
+    r"\b(?:qui sotto|qui sopra|come segue)\b|\b(?:veja|ver) (?:abaixo|acima)\b|\b(?:hieronder|hierboven)\b",
+    re.I,
+)
+_AFTER_CODE = re.compile(  # a sentence about the listing just before it
+    r"^(?:now|here|this|that|these|those|the above|in this example|in the example|the code|this code|"
+    r"the output|the result|it|then|again|similarly|likewise|note that|notice)\b|\b(?:this|the) (?:code|"
+    r"example|snippet|listing|function|program|call|line)s?\b",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:keywords|key words|index terms|categories and subject descriptors|general terms|copyright|"
+    r"permission to make|all rights reserved|this work is licensed|licensed under|"
+    r"this document has been placed in the public domain|mots[- ]clés|schlüsselwörter|palabras clave)\b",
+    re.I,
+)
+_UNSPEAKABLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]*|https?://|www\.|\S+@\S+\.\w")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?](?:\s|$))")
+
+
+def spoken(text: str, phrases: Phrases, *, after_code: bool = False) -> str | None:
+    """`text` as the voice should say it, or None. `after_code`: the sentence comes right after a listing
+    that the video does not read, so one that talks about "this code" or "now" cannot be followed."""
+    if _BOILERPLATE.match(text) or _REFERENCE.search(text) or _FORM.search(text):
+        return None
+    text = _without_markers(text)
+    text = _FIGURE_ASIDE.sub("", text)
+    text = _ADMONITION.sub("", _ASIDE.sub("", text))
+    text = _tidy(text)
+    if _CODE.search(text):
+        text = _without_code_clause(text) or ""
+    if not text or _UNSPEAKABLE.search(text) or _POINTS_ELSEWHERE.search(text) or _DANGLING.search(text):
+        return None
+    if after_code and _AFTER_CODE.search(text):
+        return None
+    text = phrases.connective.sub("", text, count=1)
+    text = text[:1].upper() + text[1:]
+    return text if _whole(text) else None
+
+
+def looks_like_code(text: str) -> bool:
+    """ "sysconfig.py", "__init__", "f(x)": a heading or phrase that is code, not words."""
+    return bool(_CODE.search(text))
+
+
+def _without_markers(text: str) -> str:
+    for marker in _MARKERS:
+        text = marker.sub("", text)
+    text = _GLUED_FOOTNOTE.sub("", text)
+    text = _LEADING_NUMBER.sub("", text)
+    return _ENUMERATION.sub("", text)
+
+
+def _without_code_clause(text: str) -> str | None:
+    """The sentence without its last clause when only that clause holds code ("…, such as `x := 1`.")."""
+    body, end = text[:-1], text[-1]
+    trimmed = _CODE_CLAUSE.sub("", body).rstrip(" ,;")
+    if trimmed == body or _CODE.search(trimmed):
+        return None
+    return trimmed + end
+
+
+def _tidy(text: str) -> str:
+    text = _SPACE_BEFORE_PUNCTUATION.sub("", _SPACES.sub(" ", text)).strip()
+    return re.sub(r"\(\s*\)|\[\s*\]", "", text).replace(" ,", ",").strip()
+
+
+def _whole(text: str) -> bool:
+    """Enough words, ends like a sentence, mostly letters."""
+    words = text.split()
+    if len(words) < MIN_WORDS or text[-1] not in ".!?":
+        return False
+    letters = sum(char.isalpha() for char in text)
+    return letters > 0.6 * len(text)
