@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from animagenius.pipeline.script.language import Phrases
-from animagenius.pipeline.script.terms import Term, common, stems_of
+from animagenius.pipeline.script.terms import Term, common
 
 MAX_BULLETS = 3
 MAX_BULLET_WORDS = 5
@@ -20,12 +20,11 @@ _VERB_TAIL = re.compile(r"(?:ed|ing)$")
 
 
 def bullets(narration: str, *, title: str, terms: list[Term], phrases: Phrases) -> tuple[str, ...]:
-    """Up to three key terms of `narration`, in the order it says them."""
-    said = stems_of(narration, phrases)
+    """Up to three key terms of `narration`, in the order it says them, as it says them."""
     lowered = narration.lower()
     chosen: list[tuple[int, str]] = []
     for term in terms:
-        if term.stems not in said or not complete(term.text, phrases):
+        if not _said_as_written(term.text, lowered) or not complete(term.text, phrases):
             continue
         verb_like = not term.nominal or (phrases.code == "en" and _VERB_TAIL.search(term.text.lower()))
         if term.words == 1 and not _name_like(term.text) and verb_like:
@@ -54,6 +53,12 @@ def complete(phrase: str, phrases: Phrases) -> bool:
         before = words[-2]
         return not (words[-1].lower().endswith("ed") or before.endswith("s") or before.istitle())
     return True
+
+
+def _said_as_written(text: str, narration: str) -> bool:
+    """The narration says the term in the very form the bullet would show ("annotated" is not
+    "Annotation")."""
+    return re.search(rf"(?<!\w){re.escape(text.lower())}(?!\w)", narration) is not None
 
 
 def _name_like(word: str) -> bool:

@@ -29,7 +29,7 @@ _MARKERS = (
     re.compile(r"\s?\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\)"),  # "(37)", "(3, 4)": a citation or equation number
     re.compile(r"(?<=\w)\d{1,3}\(\d{1,3}\)"),  # "9(37)" glued to a word
     re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=\w)[*†‡§¶]+"),  # superscript footnote marks
-    re.compile(r"(?<![\w/])/[A-Za-z][\w.]*"),  # glyph names a PDF font left instead of letters: /g18
+    re.compile(r"(?<![\w/])(?:/[A-Za-z]\w*(?:\.\w+)*)+"),  # glyph names a PDF font left instead of letters
     re.compile(r"[\ue000-\uf8ff\ufffd\U000f0000-\U0010fffd]"),  # private-use code points
 )
 _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d{1,2}(?=[.,;:](?:\s|$))")  # "languages12." → "languages."
@@ -54,7 +54,8 @@ _ASIDE = re.compile(
 _ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)
 _CODE = re.compile(
     r"`|[A-Za-z_][\w.]*\([^()\s]*\)|[A-Za-z_]\w*\[[^\]\s]*\]|:=|==|!=|<=|>=|->|=>|\+=|-=|\*=|\*\*|&&|\|\||"
-    r"::|\s#\s|^#|\b[a-z]+_[a-z0-9_]+\b|\b__\w+__\b|[{}]|\b[a-z_]\w*\s=\s\S|\\[a-z]|://|"
+    r"::|\s#\s|^#|\b[a-z]+_[a-z0-9_]+\b|(?<![\w.])_+[A-Za-z]\w*|\bimport \*|\bfrom [\w.]+ import\b|[{}]|\b[a-z_]\w*\s=\s\S|\\[a-z]|://|"
+    r"\b\w+=\S|<\w+>|"  # a keyword argument, a <placeholder>
     r"\b[a-z][\w-]*\.(?:js|json|py|txt|html?|md|cfg|ya?ml|toml|sh|info|css|xml|ts|rs|go|java|cpp)\b|"
     r"(?:\b|/)[\w.-]+/[\w.-]+/[\w.-]*|"  # a file name, or a path of two or more folders
     r"\b[a-z_]\w*\.[a-z_]\w+\b(?<!\be\.g)(?<!\bi\.e)|(?<![\w.])\.[a-z_]\w+"  # fp.readline, .match
@@ -75,7 +76,8 @@ _FORM = re.compile(r"_{3,}|\.{4,}|…{2,}|\bn°|☐|☑|□|■|\b[A-Z]{2,}\(E\)
 _POINTS_ELSEWHERE = re.compile(
     r"\b(?:this|that|the following|the next|the previous) "
     r"(?:page|link|wiki|example|listing|code|snippet|command|figure|table|diagram|screenshot)s?\b|"
-    r"\bclick here\b|\bas follows\b|\b(?:this|these|those) lines?\b|\bthe (?:above|below)\b|"
+    r"^(?:please )?(?:see|refer to|read|check out|visit|consult)\b|\bclick here\b|\bas follows\b|"
+    r"\b(?:this|these|those) lines?\b|\bthe (?:above|below)\b|"
     r"\b(?:see|shown|listed|described|given|mentioned|defined|discussed|explained|as) (?:below|above)\b|"
     r"\b(?:below|above)[.:]?$|\bci-dessous\b|\bci-dessus\b|\bsuivant(?:e|es|s)? :|"
     r"\b(?:siehe|wie) (?:unten|oben)\b|\b(?:véase|ver|se muestra) (?:a continuación|más abajo|más arriba)\b|"
@@ -102,10 +104,12 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?](?:\s|$))")
 def spoken(text: str, phrases: Phrases, *, after_code: bool = False) -> str | None:
     """`text` as the voice should say it, or None. `after_code`: the sentence comes right after a listing
     that the video does not read, so one that talks about "this code" or "now" cannot be followed."""
-    if _BOILERPLATE.match(text) or _REFERENCE.search(text) or _FORM.search(text):
+    if _BOILERPLATE.match(text) or _FORM.search(text):
         return None
-    text = _without_markers(text)
     text = _FIGURE_ASIDE.sub("", text)
+    text = _without_markers(text)
+    if _REFERENCE.search(text):  # what is left is a bibliography entry, not a sentence
+        return None
     text = _ADMONITION.sub("", _ASIDE.sub("", text))
     text = _tidy(text)
     if _CODE.search(text):

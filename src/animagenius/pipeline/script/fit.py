@@ -102,15 +102,20 @@ def _merit(candidate: Candidate, part: Part, parts: list[Part], coverage: Covera
     """Importance and new key terms; a sentence that needs the one before it is worth less, unless that one
     is already in the scene."""
     worth = candidate.score + COVERAGE_WEIGHT * coverage.gain(candidate, parts)
-    return worth * (CONTEXT_PENALTY if candidate.needs_context and not _follows(candidate, part) else 1.0)
+    alone = candidate.needs_context and not _follows(candidate, part, parts)
+    return worth * (CONTEXT_PENALTY if alone else 1.0)
 
 
-def _follows(candidate: Candidate, part: Part) -> bool:
-    """The sentence before it is in the scene, with no code sample or picture between them."""
+def _follows(candidate: Candidate, part: Part, parts: list[Part] | None = None) -> bool:
+    """The sentence before it is in the scene, with no code sample or picture between them. What a table
+    shows may go on in the next scene, as the chart stays on screen."""
     sentence = candidate.sentence
+    before = list(part.picked)
+    if sentence.data and parts is not None:
+        before = [c for other in parts for c in other.picked]
     return any(
         c.sentence.position == sentence.position - 1 and sentence.block - c.sentence.block <= 1
-        for c in part.picked
+        for c in before
     )
 
 
@@ -127,7 +132,9 @@ def _can_pick(parts: list[Part], part: Part, candidate: Candidate) -> bool:
         return False
     if any(_similar(candidate.text, c.text) for other in parts for c in other.picked):
         return False
-    return not candidate.needs_context or _follows(candidate, part)  # "It also…" needs what came before
+    return not candidate.needs_context or _follows(
+        candidate, part, parts
+    )  # "It also…" needs what came before
 
 
 def _similar(a: str, b: str) -> bool:

@@ -28,6 +28,7 @@ HOOK_SHARE, HOOK_MAX_S = 0.2, 14.0
 CLOSING_SHARE, CLOSING_MAX_S = 0.12, 10.0
 RECAP_MIN_S = 45  # videos this long or longer end with a recap of their key points
 RECAP_ITEMS, GOAL_ITEMS = 4, 3
+CENTRAL_TERMS = 5
 SUBJECT_MAX_WORDS = 6
 HOOK_OPENING_SENTENCES = 12  # documents state their subject early
 
@@ -187,7 +188,7 @@ def _best_conclusions(conclusions: list[Candidate], phrases: Phrases) -> list[Ca
 def _closing_line(frame: Frame) -> str:
     subject = frame.subject or ""
     if not subject and len(frame.title.split()) <= SUBJECT_MAX_WORDS:
-        subject = _topic(frame.title, frame, set())
+        subject = frame.title  # a title is a name: said as it is written
     if frame.style == "lesson" and not subject:
         subject = frame.phrases.these_ideas
     if not subject:
@@ -281,10 +282,13 @@ def _key_points(topics: list[str], said: list[Term], frame: Frame) -> list[str]:
     """What the recap names: the body's topics, then the key terms it said, as the document says them in a
     list ("the trace tree"), longer ones first."""
     items = list(dict.fromkeys(topics))
+    central = said[:CENTRAL_TERMS]  # a single word is a key point only if it is one of the central terms
     for term in sorted(said, key=lambda t: (-t.words, -t.weight)):
         if len(items) >= RECAP_ITEMS:
             break
-        if term.words == 1 and (not term.nominal or common(term.text, frame.phrases.code)):
+        if term.words == 1 and (
+            term not in central or not term.nominal or common(term.text, frame.phrases.code)
+        ):
             continue
         text = term.named if term.nominal and not _name_like(term.text) else term.text
         if not any(term.text.lower() in item.lower() or item.lower() in text.lower() for item in items):
@@ -317,15 +321,15 @@ def _topic(heading: str, frame: Frame, names: set[str]) -> str:
 
 
 def _names(sentences: Iterable[str]) -> set[str]:
-    """Words the document capitalises mid-sentence at least twice and never writes in lower case: "Chrome",
+    """Words the document capitalises mid-sentence at least twice and more often than not: "Chrome",
     "Python" (not the "Building" of a link text "see Building PDF.js")."""
     capitalised: Counter[str] = Counter()
-    lower: set[str] = set()
+    lower: Counter[str] = Counter()
     for sentence in sentences:
         words = re.findall(r"[^\W\d_]+", sentence)
         capitalised.update(word for word in words[1:] if word.istitle())
-        lower.update(word for word in words if word.islower())
-    return {word for word, count in capitalised.items() if count >= 2 and word.lower() not in lower}
+        lower.update(word.title() for word in words if word.islower())
+    return {word for word, count in capitalised.items() if count >= 2 and count > lower[word]}
 
 
 def clean_heading(heading: str) -> str:

@@ -23,6 +23,7 @@ from collections import Counter
 from animagenius.pipeline.about import nothing_to_narrate
 from animagenius.pipeline.analyse import ProseSection, prose_sections
 from animagenius.pipeline.domain import (
+    Block,
     Outline,
     Scene,
     Script,
@@ -33,7 +34,7 @@ from animagenius.pipeline.providers.protocols import WrittenScript
 from animagenius.pipeline.script.bullets import MAX_BULLET_CHARS, bullets
 from animagenius.pipeline.script.candidates import Candidate, candidates
 from animagenius.pipeline.script.clean import looks_like_code
-from animagenius.pipeline.script.data import table_narration
+from animagenius.pipeline.script.data import table_narration, table_title
 from animagenius.pipeline.script.fit import Coverage, Part, fill, fit
 from animagenius.pipeline.script.framing import (
     Frame,
@@ -88,7 +89,7 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     coverage = Coverage({term.stems: term.weight for term in terms[:COVERED_TERMS]})
     fill(parts, target_s=request.target_duration_s, coverage=coverage)
     parts = [part for part in parts if part.spoken]
-    _title_bodies(parts, sections, terms, phrases)
+    _title_bodies(parts, sections, terms, phrases, document.blocks)
     frame_after_fill(frame, parts, sections, terms)
     fit(parts, target_s=request.target_duration_s, coverage=coverage)  # the framing words took some time
     for part in parts:
@@ -203,7 +204,11 @@ def _strength(group: list[Candidate]) -> float:
 
 
 def _title_bodies(
-    parts: list[Part], sections: list[ProseSection], terms: list[Term], phrases: Phrases
+    parts: list[Part],
+    sections: list[ProseSection],
+    terms: list[Term],
+    phrases: Phrases,
+    blocks: tuple[Block, ...],
 ) -> None:
     """A body scene is titled by the heading of the section it mostly narrates, if that reads as a heading
     (and then its bridge names it); a long section's second scene, or one without a usable heading, by its
@@ -215,8 +220,12 @@ def _title_bodies(
         counts = Counter(c.section for c in part.picked)
         heading = sections[counts.most_common(1)[0][0]].heading if counts else None
         title = clean_heading(heading) if heading and len(heading.split()) <= TITLE_MAX_WORDS else ""
+        charted = next((c.block for c in part.picked if c.sentence.data), None)
+        shown = table_title(blocks[charted]) if charted is not None else ""
         if title and title not in used and not looks_like_code(title):
             part.title = part.heading = title
+        elif shown and shown not in used:
+            part.title = shown  # the chart the scene narrates, by its own title
         else:
             part.title = _term_title(part, terms, used, phrases)
         used.add(part.title)

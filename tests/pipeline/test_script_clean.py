@@ -1,0 +1,101 @@
+"""Sentences are cleaned for the ear before they are spoken: the debris of print and markup that was read
+aloud before (citation markers, footnote and enumeration numbers, glyph names, code) is taken out, or the
+sentence is left out when no honest rewrite remains; nothing is ever added."""
+
+from __future__ import annotations
+
+import pytest
+
+from animagenius.pipeline.script.clean import spoken
+from animagenius.pipeline.script.language import phrases_for
+
+EN = phrases_for("en")
+
+
+@pytest.mark.parametrize(
+    ("written", "heard"),
+    [
+        (
+            "Python was created by Guido van Rossum [12] and first released in 1991 [3, 4].",
+            "Python was created by Guido van Rossum and first released in 1991.",
+        ),
+        (
+            "It mirrors the style guidelines for the C code in the C implementation of Python <7>.",
+            "It mirrors the style guidelines for the C code in the C implementation of Python.",
+        ),
+        (
+            "Street trees lower summer temperatures by up to 3 °C (Smith et al., 2019; Chen 2021).",
+            "Street trees lower summer temperatures by up to 3 °C.",
+        ),
+        (
+            "The shade of mature trees reduces the energy used for cooling (37) in most cities.",
+            "The shade of mature trees reduces the energy used for cooling in most cities.",
+        ),
+        (
+            "To apply, you must 1) sign the form and 2) date it before sending it back.",
+            "To apply, you must sign the form and date it before sending it back.",
+        ),
+        (
+            "The interpreter records the loop as a trace tree (see Figure 3) before compiling it.",
+            "The interpreter records the loop as a trace tree before compiling it.",
+        ),
+        (
+            "Every page was typeset with care by /g18/g152 the printers of the journal.",
+            "Every page was typeset with care by the printers of the journal.",
+        ),
+        (
+            "This is a proposal for creating a way to assign to variables within an expression using the "
+            "notation NAME := expr.",
+            "This is a proposal for creating a way to assign to variables within an expression.",
+        ),
+        (
+            "A type variable may specify an upper bound using bound=<type>.",
+            "A type variable may specify an upper bound.",
+        ),
+        (
+            "However, the compiler specialises each trace for the types it actually observes.",
+            "The compiler specialises each trace for the types it actually observes.",
+        ),
+    ],
+)
+def test_debris_is_taken_out_and_the_rest_kept_word_for_word(written: str, heard: str) -> None:
+    assert spoken(written, EN) == heard
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Code:int # No space after colon.",  # a code comment from a table of examples
+        "Use the call spam(ham[1], {eggs: 2}) in your examples.",
+        "The report is written to build/coverage in the lcov.info format.",
+        "Calling fp.readline in the while condition makes the code more compact.",
+        "Gal, A., Eich, B. Trace-based compilation. In Proceedings of PLDI 2009, pp. 465-478.",
+        "Journal of Urban Forestry 9(37), 2019, doi 10.1000/182.",
+        "Date de naissance ______ n° d'immatriculation.",
+        "Figure 3 shows how the trace tree grows as new paths are recorded.",
+        "The results are listed below.",
+        "Please see the companion PEP describing style guidelines for the C code.",
+        "Please contact @harbour-archive for a copy of the full log.",
+    ],
+)
+def test_a_sentence_made_of_debris_is_left_out(written: str) -> None:
+    assert spoken(written, EN) is None
+
+
+def test_a_sentence_about_the_listing_just_before_it_is_left_out() -> None:
+    """After a dropped code sample, "Now LinkedList[int] is a valid type" points at what is not shown; the
+    same words elsewhere stand on their own."""
+    after = "Now the generic class is a valid type that the checker accepts everywhere."
+
+    assert spoken(after, EN, after_code=True) is None
+    assert spoken(after, EN, after_code=False) == after
+    assert spoken("Now LinkedList[int] is a valid type.", EN) is None
+
+
+def test_other_languages_have_their_own_connectives() -> None:
+    french = phrases_for("fr")
+
+    assert spoken("Cependant, le viaduc reste ouvert par grand vent [4].", french) == (
+        "Le viaduc reste ouvert par grand vent."
+    )
+    assert spoken("Voir le tableau ci-dessous pour les détails du chantier.", french) is None
