@@ -129,11 +129,12 @@ def test_sections_are_bridged_in_order(pep8: SourceDocument) -> None:
 
 
 def test_styles_differ_in_structure(pep8: SourceDocument) -> None:
-    explainer, summary, lesson, promo = (
-        draft(pep8, 90, style) for style in ("explainer", "summary", "lesson", "promo")
-    )
-    body = {name: [s for s in script.scenes if s.role == "body"] for name, script in
-            (("explainer", explainer), ("summary", summary))}  # fmt: skip
+    styles: tuple[ScriptStyle, ...] = ("explainer", "summary", "lesson", "promo")
+    explainer, summary, lesson, promo = (draft(pep8, 90, style) for style in styles)
+    body = {
+        name: [scene for scene in script.scenes if scene.role == "body"]
+        for name, script in (("explainer", explainer), ("summary", summary))
+    }
 
     assert len(body["summary"]) < len(body["explainer"]), "a summary is denser: fewer, fuller scenes"
     assert not any(scene.narration.startswith(("Let’s start", "Next,")) for scene in body["summary"])
