@@ -126,6 +126,10 @@ SCENE_LEAD_IN_S = 0.3
 SCENE_PAUSE_S = 0.5
 """Silence after a scene's narration, before the next scene."""
 DEFAULT_WORDS_PER_MINUTE = 165.0
+RECAP_MIN_S = 45
+"""Videos this long or longer have a recap of their key points (when the structure asks for one)."""
+CLOSING_MIN_S = 30
+"""Videos this long or longer have a closing scene; shorter ones only when the person wrote the line."""
 
 SceneRole = Literal["hook", "body", "recap", "call_to_action"]
 ScriptStyle = Literal["explainer", "summary", "lesson", "promo"]
@@ -315,6 +319,19 @@ class ScriptRequest(Frozen):
         if "body" not in structure:
             raise ValueError("the structure needs a 'body' part where the document's content goes")
         return structure
+
+    @property
+    def planned_structure(self) -> tuple[SceneRole, ...]:
+        """The roles of `structure` that this length earns, which every writer follows: the hook and the
+        body always, a recap from RECAP_MIN_S, a closing from CLOSING_MIN_S or when the person wrote it."""
+        return tuple(role for role in self.structure if self._earns_its_time(role))
+
+    def _earns_its_time(self, role: SceneRole) -> bool:
+        if role == "recap":
+            return self.target_duration_s >= RECAP_MIN_S
+        if role == "call_to_action":
+            return self.target_duration_s >= CLOSING_MIN_S or bool(self.call_to_action.strip())
+        return True
 
 
 # ---------------------------------------------------------------- voice

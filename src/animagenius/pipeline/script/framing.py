@@ -26,7 +26,6 @@ from animagenius.pipeline.script.terms import Term, common
 
 HOOK_SHARE, HOOK_MAX_S = 0.2, 14.0
 CLOSING_SHARE, CLOSING_MAX_S = 0.12, 10.0
-RECAP_MIN_S = 45  # videos this long or longer end with a recap of their key points
 RECAP_ITEMS, GOAL_ITEMS = 4, 3
 CENTRAL_TERMS = 5
 SUBJECT_MAX_WORDS = 6
@@ -216,10 +215,6 @@ def _check_question(frame: Frame) -> str:
         frame.phrases.question(frame.subject, plural=frame.plural) if frame.subject else frame.phrases.recall
     )
     return frame.phrases.check.format(question=question)
-
-
-def wants_recap(request: ScriptRequest) -> bool:
-    return request.target_duration_s >= RECAP_MIN_S
 
 
 def frame_after_fill(

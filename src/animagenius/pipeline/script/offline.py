@@ -44,7 +44,6 @@ from animagenius.pipeline.script.framing import (
     frame_for,
     hook,
     recap,
-    wants_recap,
 )
 from animagenius.pipeline.script.language import LANGUAGES, Phrases, phrases_for
 from animagenius.pipeline.script.terms import Term, common, key_terms
@@ -125,13 +124,14 @@ def _notices(script: Script, language: str) -> tuple[str, ...]:
 
 def _plan(sections: list[ProseSection], found: list[Candidate], frame: Frame) -> list[Part]:
     request = frame.request
-    framing = [role for role in request.structure if role != "body" and _fits(role, frame)]
+    planned = request.planned_structure  # short videos keep only the framing that earns its time
+    framing = [role for role in planned if role != "body"]
     body = _body_parts(found, frame, scenes_left=MAX_SCENES - len(framing))
     parts: list[Part] = []
-    for role in request.structure:
+    for role in planned:
         if role == "body":
             parts.extend(body)
-        elif role in framing:
+        else:
             parts.append(_framing_part(role, frame, sections, found))
     return parts
 
@@ -142,16 +142,6 @@ def _framing_part(role: str, frame: Frame, sections: list[ProseSection], found: 
     if role == "recap":
         return recap(frame)
     return closing(frame, sections, found)
-
-
-def _fits(role: str, frame: Frame) -> bool:
-    """Short videos keep the framing that earns its time: a hook always, a recap from 45 s, a closing from
-    30 s (or when the person wrote one)."""
-    if role == "recap":
-        return wants_recap(frame.request)
-    if role == "call_to_action":
-        return frame.request.target_duration_s >= 30 or bool(frame.request.call_to_action.strip())
-    return True
 
 
 def _body_parts(found: list[Candidate], frame: Frame, *, scenes_left: int) -> list[Part]:
