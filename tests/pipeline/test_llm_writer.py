@@ -24,14 +24,13 @@ from animagenius.pipeline.errors import ProviderBadOutput, ProviderRateLimited, 
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.providers.remote.chat import retry_after_s
 from animagenius.pipeline.providers.remote.config import LlmConfig
-from animagenius.pipeline.providers.remote.llm_writer import (
+from animagenius.pipeline.providers.remote.llm_prompt import (
     DOCUMENT_BUDGET_CHARS,
-    DRAFT_SCHEMA,
     DURATION_TOLERANCE,
     KEY_POINTS_BUDGET_CHARS,
-    LlmScriptWriter,
     document_listing,
 )
+from animagenius.pipeline.providers.remote.llm_writer import DRAFT_SCHEMA, LlmScriptWriter
 from animagenius.pipeline.providers.writers import WriterSettings, script_writer_chain
 from animagenius.pipeline.script_edit import script_check_against
 from tests.pipeline.chat_server import (
@@ -94,7 +93,7 @@ def zen_draft(document: SourceDocument) -> dict[str, Any]:
 def _scene(
     role: str, title: str, narration: str, blocks: list[int], visual: dict[str, Any]
 ) -> dict[str, Any]:
-    bullets = [title.split()[0] + " matters"] if role == "body" else []
+    bullets = ["Guiding principles"] if role == "body" else []
     return {
         "role": role,
         "title": title,

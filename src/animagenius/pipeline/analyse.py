@@ -84,7 +84,12 @@ def _sentences_of(text: str, *, terse: bool) -> list[str]:
     text = re.sub(r"\s+", " ", _NOISE.sub("", text)).strip()
     if terse and text and text[-1] not in ".!?:":  # a colon introduces what follows: not a whole thought
         text += "."
-    return [sentence for sentence in _SENTENCE_SPLIT.split(text) if _narratable(sentence)]
+    return [sentence for sentence in split_sentences(text) if _narratable(sentence)]
+
+
+def split_sentences(text: str) -> list[str]:
+    """`text` cut after each ".", "!" or "?" that a capital (or a digit) follows."""
+    return [sentence for sentence in _SENTENCE_SPLIT.split(text.strip()) if sentence]
 
 
 def _narratable(sentence: str) -> bool:

@@ -99,28 +99,34 @@ _BOILERPLATE = re.compile(
 _UNSPEAKABLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]*|https?://|www\.|\S+@\S+\.\w")
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?](?:\s|$))")
+_SPACE_BEFORE_STOP = re.compile(r"\s+(?=[.,](?:\s|$))")  # French keeps its space before ; : ! ?
 
 
-def spoken(text: str, phrases: Phrases, *, after_code: bool = False) -> str | None:
+def spoken(text: str, phrases: Phrases, *, after_code: bool = False, own_words: bool = False) -> str | None:
     """`text` as the voice should say it, or None. `after_code`: the sentence comes right after a listing
-    that the video does not read, so one that talks about "this code" or "now" cannot be followed."""
-    if _BOILERPLATE.match(text) or _FORM.search(text):
+    that the video does not read, so one that talks about "this code" or "now" cannot be followed.
+    `own_words`: a writer's sentence (an LLM's), not one lifted from the page: it is not page furniture (a
+    licence, a bibliography entry, a form), so "Researchers accessed the data…" stays; it follows the
+    writer's own sentence before it, so it keeps its leading connective ("Next, …"); and it may be short
+    ("Readability counts.")."""
+    if not own_words and (_BOILERPLATE.match(text) or _FORM.search(text)):
         return None
     text = _FIGURE_ASIDE.sub("", text)
     text = _without_markers(text)
-    if _REFERENCE.search(text):  # what is left is a bibliography entry, not a sentence
+    if not own_words and _REFERENCE.search(text):  # what is left is a bibliography entry, not a sentence
         return None
     text = _ADMONITION.sub("", _ASIDE.sub("", text))
-    text = _tidy(text)
+    text = _tidy(text, french=phrases.code == "fr")
     if _CODE.search(text):
         text = _without_code_clause(text) or ""
     if not text or _UNSPEAKABLE.search(text) or _POINTS_ELSEWHERE.search(text) or _DANGLING.search(text):
         return None
     if after_code and _AFTER_CODE.search(text):
         return None
-    text = phrases.connective.sub("", text, count=1)
+    if not own_words:
+        text = phrases.connective.sub("", text, count=1)
     text = text[:1].upper() + text[1:]
-    return text if _whole(text) else None
+    return text if _whole(text, min_words=1 if own_words else MIN_WORDS) else None
 
 
 def looks_like_code(text: str) -> bool:
@@ -145,15 +151,16 @@ def _without_code_clause(text: str) -> str | None:
     return trimmed + end
 
 
-def _tidy(text: str) -> str:
-    text = _SPACE_BEFORE_PUNCTUATION.sub("", _SPACES.sub(" ", text)).strip()
+def _tidy(text: str, *, french: bool) -> str:
+    before_punctuation = _SPACE_BEFORE_STOP if french else _SPACE_BEFORE_PUNCTUATION
+    text = before_punctuation.sub("", _SPACES.sub(" ", text)).strip()
     return re.sub(r"\(\s*\)|\[\s*\]", "", text).replace(" ,", ",").strip()
 
 
-def _whole(text: str) -> bool:
+def _whole(text: str, *, min_words: int) -> bool:
     """Enough words, ends like a sentence, mostly letters."""
     words = text.split()
-    if len(words) < MIN_WORDS or text[-1] not in ".!?":
+    if len(words) < min_words or text.rstrip("\"'”’»)")[-1:] not in (".", "!", "?", "…"):  # 'It says "No."'
         return False
     letters = sum(char.isalpha() for char in text)
     return letters > 0.6 * len(text)

@@ -1,14 +1,19 @@
 """The script writer that asks an LLM (any OpenAI-compatible chat-completions endpoint).
 
-1. The prompt explains the job: structure, style, a word budget from the target length, on-screen limits,
-   and which source blocks each kind of visual may show. The document goes in as numbered blocks
-   (`[12] paragraph: …`), shortened to a character budget by keeping the start of every section.
+1. The prompt (`llm_prompt`) asks for what the offline writer delivers: the planned structure (a hook that
+   says what the subject is in the document's own defining sentence, body scenes in the document's order
+   opening with a bridge, a recap from 45 s, a closing takeaway), the style's shape, the document's
+   language, a word budget from the target length, whole key phrases as bullets, and which source blocks
+   each kind of visual may show.
 2. The answer is constrained by a JSON schema (strict mode) generated from the `Draft` model below.
-3. The answer is checked like an edited script: it parses, its pointers resolve to blocks of the right kind,
-   its roles follow the requested structure, and its spoken length is within ±15 % of the target. If not,
-   the model gets one chance to repair it, told exactly what is wrong; then we give up with
-   ProviderBadOutput so the fallback chain can answer.
-4. Accepted scripts are cached on disk, keyed by everything that shaped the request.
+3. The answer passes the offline writer's cleaning: every narration sentence is cleaned for the ear
+   (`script.clean.spoken`: markers, asides, code and pointers at what the viewer cannot see are taken out,
+   or the sentence is), and bullets that are not whole key phrases (`script.bullets.complete`) are left off.
+4. It is then checked like an edited script: no scene left without narration, pointers resolve to blocks of
+   the right kind, roles follow the planned structure, and the cleaned script's spoken length is within
+   ±15 % of the target. If not, the model gets one chance to repair it, told exactly what is wrong; then we
+   give up with ProviderBadOutput so the fallback chain can answer.
+5. Accepted scripts are cached on disk, keyed by everything that shaped the request.
 """
 
 from __future__ import annotations
@@ -23,41 +28,32 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from animagenius.pipeline.charts import chart_data
+from animagenius.pipeline.analyse import split_sentences
 from animagenius.pipeline.domain import (
-    SCENE_LEAD_IN_S,
-    SCENE_PAUSE_S,
     SOURCE_VISUALS,
-    KeyPoint,
     Outline,
     SceneRole,
     Script,
     ScriptRequest,
-    ScriptStyle,
     SourceDocument,
 )
 from animagenius.pipeline.errors import InvalidScript, ProviderBadOutput, ProviderError
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.remote.chat import ChatClient, ChatReply, Message
 from animagenius.pipeline.providers.remote.config import LlmConfig
+from animagenius.pipeline.providers.remote.llm_prompt import (
+    DURATION_TOLERANCE,
+    TITLE_MAX_WORDS,
+    system_prompt,
+    user_prompt,
+)
+from animagenius.pipeline.script.bullets import MAX_BULLET_WORDS, MAX_BULLETS, complete
+from animagenius.pipeline.script.clean import looks_like_code, spoken
+from animagenius.pipeline.script.language import Phrases, phrases_for
 from animagenius.pipeline.script_edit import script_check_against, script_parse
 
-PROMPT_VERSION = "script-v1"  # change whenever the prompt or the schema changes: it invalidates the cache
-DOCUMENT_BUDGET_CHARS = 40_000
-KEY_POINTS_BUDGET_CHARS = 5_000
-BLOCK_MAX_CHARS = 1_500
-DURATION_TOLERANCE = 0.15
-SECONDS_PER_BODY_SCENE = 15
-MAX_BODY_SCENES = 10
-MAX_LISTED_VISUALS = 30
-SCENE_PAUSES_S = SCENE_LEAD_IN_S + SCENE_PAUSE_S
-
-STYLE_GUIDANCE: dict[ScriptStyle, str] = {
-    "explainer": "explain clearly to a curious newcomer, in plain words, defining any term you need",
-    "summary": "a neutral, compact summary of the main points, in the document's order",
-    "lesson": "teach step by step, as a teacher to learners, ending with what to remember",
-    "promo": "energetic and persuasive, benefits first, never claiming more than the document says",
-}
+PROMPT_VERSION = "script-v2"  # change whenever the prompt or the schema changes: it invalidates the cache
+QUOTED_SENTENCES = 3  # cut sentences quoted back to the model in a repair request
 
 # ---------------------------------------------------------------- the answer's shape
 
@@ -77,8 +73,11 @@ class DraftVisual(_Strict):
 
 class DraftScene(_Strict):
     role: SceneRole
-    title: str = Field(description="on-screen title, at most 8 words")
-    bullets: list[str] = Field(description="0 to 3 on-screen bullets of at most 9 words each")
+    title: str = Field(description=f"on-screen title, at most {TITLE_MAX_WORDS} words")
+    bullets: list[str] = Field(
+        description=f"0 to {MAX_BULLETS} on-screen bullets, each a complete key phrase of at most "
+        f"{MAX_BULLET_WORDS} words"
+    )
     narration: str = Field(description="what the voice says: full spoken sentences")
     visual: DraftVisual
     source_blocks: list[int] = Field(description="indexes of the blocks this scene's narration comes from")
@@ -118,155 +117,6 @@ def _make_strict(node: object) -> None:
 
 DRAFT_SCHEMA = strict_json_schema(Draft)
 
-# ---------------------------------------------------------------- the prompt
-
-
-def scene_plan(request: ScriptRequest) -> tuple[int, int]:
-    """How many scenes to suggest, and the narration words they share, for the requested length."""
-    body_scenes = max(1, min(MAX_BODY_SCENES, round(request.target_duration_s / SECONDS_PER_BODY_SCENE)))
-    scenes = body_scenes + sum(1 for role in request.structure if role != "body")
-    speaking_s = max(5.0, request.target_duration_s - scenes * SCENE_PAUSES_S)
-    return scenes, round(speaking_s * request.words_per_minute / 60)
-
-
-def system_prompt(document: SourceDocument, request: ScriptRequest, *, language: str) -> str:
-    scenes, words = scene_plan(request)
-    low, high = round(words * (1 - DURATION_TOLERANCE / 2)), round(words * (1 + DURATION_TOLERANCE / 2))
-    roles = " → ".join("body (one or more scenes)" if role == "body" else role for role in request.structure)
-    lines = [
-        "You write the script of a narrated video made from the document the user sends.",
-        "",
-        f"Structure: scenes in this order of roles: {roles}. Body scenes follow the document's order and "
-        f"together cover all of it, not just its beginning; skip back matter such as references and "
-        f"copyright. Plan about {scenes} scenes.",
-    ]
-    if request.call_to_action and "call_to_action" in request.structure:
-        lines.append(f'The call_to_action scene\'s narration is exactly: "{request.call_to_action}"')
-    lines += [
-        f"Style: {request.style}: {STYLE_GUIDANCE[request.style]}.",
-        f"Length: the video lasts {request.target_duration_s:g} seconds. Spoken at "
-        f"{request.words_per_minute:g} words a minute with a short pause between scenes, all narrations "
-        f"together must have about {words} words (between {low} and {high}). Count them.",
-        f"Narration: full spoken sentences in the language {language!r}, as a presenter says them. Never "
-        'mention figures, tables, pages, links or code the viewer cannot see ("see below", "Figure 3"). '
-        "Keep numbers, names and quotations exactly as in the document. Do not invent facts.",
-        "On screen: a title of at most 8 words, and 0 to 3 bullets of at most 9 words each.",
-        "Visuals, one per scene:",
-        '- "slide": shows the title and bullets; block null.',
-        *_visual_choices(document),
-        '- "generated": an illustration made from "prompt" (one sentence, no text in the picture); '
-        "block null. Use it rarely.",
-        '"prompt" is "" unless the visual is generated.',
-        "source_blocks: the [index] of each block the scene's narration draws on; only indexes that appear "
-        "in the document.",
-        "Answer with the JSON object only.",
-    ]
-    return "\n".join(lines)
-
-
-def _visual_choices(document: SourceDocument) -> list[str]:
-    figures = [i for i, block in enumerate(document.blocks) if block.kind == "figure" and block.image]
-    tables = [i for i, block in enumerate(document.blocks) if block.kind == "table"]
-    charts = [i for i in tables if chart_data(document.blocks[i].rows) is not None]
-    clips = [i for i in figures if document.blocks[i].source.start_s is not None]
-    *others, last = [kind.replace("_", " ") for kind in SOURCE_VISUALS["quote"]]
-    return [
-        _indexed_choice("figure", "a picture from the document", figures, document),
-        _indexed_choice("table", "a table from the document, drawn as a grid", tables, document),
-        _indexed_choice("chart", "a table's numbers drawn as a bar, line or pie chart", charts, document),
-        _indexed_choice("clip", "a scene of an uploaded video, playing muted", clips, document),
-        f'- "quote": shows one short block verbatim as a pull-quote; block is the index of a '
-        f"{', '.join(others)} or {last} block.",
-    ]
-
-
-def _indexed_choice(kind: str, what: str, indexes: list[int], document: SourceDocument) -> str:
-    if not indexes:
-        return f'- "{kind}": not available: the document has no {kind} blocks.'
-    listed = [
-        f"  [{i}] {_one_line(document.blocks[i].text, 80) or '(no caption)'}"
-        for i in indexes[:MAX_LISTED_VISUALS]
-    ]
-    return f'- "{kind}": shows {what}; block must be one of these:\n' + "\n".join(listed)
-
-
-def user_prompt(document: SourceDocument, outline: Outline, *, language: str) -> str:
-    return (
-        f"Title: {document.title}\nLanguage: {language}\n\n"
-        f"Document, as numbered blocks ({len(document.blocks)} in all):\n"
-        f"{document_listing(document)}\n\n"
-        f"Key points found by analysis:\n{key_points(outline)}"
-    )
-
-
-def document_listing(document: SourceDocument, *, budget_chars: int = DOCUMENT_BUDGET_CHARS) -> str:
-    """`[index] kind: text` lines; a long document keeps the start of every section within the budget."""
-    sections: list[list[str]] = []
-    for index, block in enumerate(document.blocks):
-        if block.kind == "heading" or not sections:
-            sections.append([])
-        kind = f"heading {block.level or 1}" if block.kind == "heading" else block.kind
-        sections[-1].append(f"[{index}] {kind}: {_one_line(block.text, BLOCK_MAX_CHARS)}")
-    shares = fair_shares([sum(len(line) + 1 for line in section) for section in sections], budget_chars)
-    listing: list[str] = []
-    for section, share in zip(sections, shares, strict=True):
-        used = 0
-        for position, line in enumerate(section):
-            if position and used + len(line) + 1 > share:
-                listing.append(f"… ({len(section) - position} more blocks of this section left out)")
-                break
-            listing.append(line)
-            used += len(line) + 1
-    return "\n".join(listing)
-
-
-def fair_shares(sizes: list[int], budget: int) -> list[int]:
-    """Split `budget` so that small sections get all they need and large ones share the rest equally."""
-    shares = [0] * len(sizes)
-    remaining = budget
-    open_sections = set(range(len(sizes)))
-    while open_sections:
-        share = remaining // len(open_sections)
-        fitting = {i for i in open_sections if sizes[i] <= share}
-        if not fitting:
-            for i in open_sections:
-                shares[i] = share
-            break
-        for i in fitting:
-            shares[i] = sizes[i]
-            remaining -= sizes[i]
-        open_sections -= fitting
-    return shares
-
-
-def key_points(outline: Outline, *, budget_chars: int = KEY_POINTS_BUDGET_CHARS) -> str:
-    """The outline's key points within the budget: every section's best first, in document order."""
-    by_rank = sorted(
-        ((rank, number, _key_point_line(section.heading, point))
-         for number, section in enumerate(outline.sections)
-         for rank, point in enumerate(section.key_points)),
-        key=lambda entry: (entry[0], entry[1]),
-    )  # fmt: skip
-    chosen: list[tuple[int, int, str]] = []
-    used = 0
-    for rank, number, line in by_rank:
-        used += len(line) + 1
-        if used > budget_chars:
-            break
-        chosen.append((number, rank, line))
-    return "\n".join(line for _, _, line in sorted(chosen)) or "- (none)"
-
-
-def _key_point_line(heading: str | None, point: KeyPoint) -> str:
-    section = _one_line(heading or "(untitled section)", 80)
-    return f"- {section}: {_one_line(point.text, 300)} [{point.block}]"
-
-
-def _one_line(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 # ---------------------------------------------------------------- checking the answer
 
 
@@ -277,11 +127,11 @@ class _Rejected(Exception):
 def script_from_answer(
     reply: ChatReply, document: SourceDocument, request: ScriptRequest, *, language: str
 ) -> Script:
-    """The script in `reply`, or _Rejected naming the first thing that makes it unusable."""
-    draft = _parse_draft(reply)
+    """The script in `reply`, cleaned, or _Rejected naming the first thing that makes it unusable."""
+    draft, cut = clean_draft(_parse_draft(reply), request, phrases_for(language))
     script = _build_script(draft, document, request, language=language)
     _check_structure(script, request)
-    _check_duration(script, request)
+    _check_duration(script, request, cut=cut)
     return script
 
 
@@ -303,6 +153,72 @@ def _parse_draft(reply: ChatReply) -> Draft:
             for problem in error.errors()[:3]
         )
         raise _Rejected(f"the JSON does not match the schema: {problems}{cut_off}") from None
+
+
+def clean_draft(draft: Draft, request: ScriptRequest, phrases: Phrases) -> tuple[Draft, list[str]]:
+    """The draft as the offline writer lets a script be heard and shown: every narration sentence cleaned
+    for the ear (the person's own call to action is said as written), and bullets that are not whole key
+    phrases left off; with the sentences that were cut. _Rejected names the scenes left with nothing to
+    say."""
+    as_written = {_unstopped(s) for s in split_sentences(" ".join(request.call_to_action.split()))}
+    scenes, cut, emptied = [], [], []
+    for number, scene in enumerate(draft.scenes, start=1):
+        kept, dropped = _cleaned_narration(scene.narration, phrases, as_written=as_written)
+        cut += dropped
+        if not kept:
+            emptied.append(_emptied(number, scene, dropped))
+        bullets = [text for text in (b.strip() for b in scene.bullets) if _key_phrase(text, phrases)]
+        scenes.append(scene.model_copy(update={"narration": " ".join(kept), "bullets": bullets}))
+    if emptied:
+        raise _Rejected(f"{'; '.join(emptied)}. Say what such a scene says in plain spoken sentences")
+    return draft.model_copy(update={"scenes": scenes}), cut
+
+
+def _cleaned_narration(
+    narration: str, phrases: Phrases, *, as_written: set[str]
+) -> tuple[list[str], list[str]]:
+    """The narration's sentences as the voice should say them, and those that cannot be said."""
+    text = " ".join(narration.split())
+    if text and not _ends_a_sentence(text):
+        text += "."
+    kept, dropped = [], []
+    for sentence in split_sentences(text):
+        said = sentence if _unstopped(sentence) in as_written else spoken(sentence, phrases, own_words=True)
+        if said:
+            kept.append(said)
+        else:
+            dropped.append(sentence)
+    return kept, dropped
+
+
+def _ends_a_sentence(text: str) -> bool:
+    return text.rstrip("\"'”’»)")[-1:] in (".", "!", "?", "…")
+
+
+def _unstopped(sentence: str) -> str:
+    return sentence.rstrip(".!?… ")
+
+
+def _key_phrase(text: str, phrases: Phrases) -> bool:
+    return complete(text, phrases) and not looks_like_code(text)
+
+
+def _emptied(number: int, scene: DraftScene, dropped: list[str]) -> str:
+    named = f'scene {number} ({scene.role}, "{scene.title}")'
+    if not dropped:
+        return f"{named} has no narration"
+    return (
+        f"{named} has nothing left to say once its narration is cleaned for the ear: "
+        f"{_quoted(dropped)} cannot be spoken (citation markers, code, links and mentions of figures, "
+        "tables, pages or code the viewer cannot see are cut, and so is a sentence left incomplete "
+        "without them)"
+    )
+
+
+def _quoted(sentences: list[str]) -> str:
+    shown = " ".join(f'"{sentence}"' for sentence in sentences[:QUOTED_SENTENCES])
+    more = len(sentences) - QUOTED_SENTENCES
+    return shown + (f" (and {more} more)" if more > 0 else "")
 
 
 def _build_script(draft: Draft, document: SourceDocument, request: ScriptRequest, *, language: str) -> Script:
@@ -344,7 +260,7 @@ def _visual(draft: DraftVisual) -> dict[str, Any]:
 
 
 def _check_structure(script: Script, request: ScriptRequest) -> None:
-    wanted = [role for role, _ in groupby(request.structure)]
+    wanted = [role for role, _ in groupby(request.planned_structure)]
     written = [role for role, _ in groupby(scene.role for scene in script.scenes)]
     if written != wanted:
         raise _Rejected(
@@ -353,16 +269,17 @@ def _check_structure(script: Script, request: ScriptRequest) -> None:
         )
 
 
-def _check_duration(script: Script, request: ScriptRequest) -> None:
+def _check_duration(script: Script, request: ScriptRequest, *, cut: list[str]) -> None:
     target = request.target_duration_s
     estimate = script.estimated_duration_s
     if abs(estimate - target) <= DURATION_TOLERANCE * target:
         return
     words = round(abs(estimate - target) * request.words_per_minute / 60)
     change = f"remove about {words} words" if estimate > target else f"add about {words} words"
+    why = f" (these sentences were cut because they cannot be spoken: {_quoted(cut)})" if cut else ""
     raise _Rejected(
         f"spoken, the narration lasts about {estimate:.0f} s but the video must last {target:g} s "
-        f"(±{DURATION_TOLERANCE:.0%}); {change} of narration in all"
+        f"(±{DURATION_TOLERANCE:.0%}){why}; {change} of narration in all"
     )
 
 
