@@ -88,7 +88,7 @@ def test_drafted_script_is_version_one_waiting_for_review(zen: Project, signed_i
     assert (job.kind, job.status, job.script_version) == ("script", "done", None)
     assert zen.status == Project.Status.REVIEW and zen.title == "The Zen of Python"
     assert zen.ai_script == version.script
-    assert len(zen.source_blocks) == 27 and zen.source_blocks[3]["kind"] == "list_item"
+    assert len(zen.source_blocks) == 28 and zen.source_blocks[3]["kind"] == "list_item"  # with its code block
     assert not UsageMetric.objects.filter(action="script").exists()  # the offline writer costs nothing
 
     page = signed_in.get(reverse("studio:project_detail", args=[zen.id])).content.decode()
@@ -97,7 +97,7 @@ def test_drafted_script_is_version_one_waiting_for_review(zen: Project, signed_i
     first = version.script["scenes"][0]
     assert f'value="{first["title"]}"' in page and first["narration"] in page
     assert f"of {round(version.script['target_duration_s'])} s" in page
-    assert 'value="quote:3"' in page  # the hook was written from block 3, so it can quote it
+    assert f'value="quote:{first["source_blocks"][0]}"' in page  # the hook's own block can be quoted
 
 
 def test_without_review_the_render_of_version_one_is_queued(
