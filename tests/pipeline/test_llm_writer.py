@@ -257,7 +257,13 @@ def test_a_paper_offers_its_figures_and_tables_and_a_script_may_show_them(
                 _shows("table", table),
             ),
             _scene("recap", "In short", "Tracing compiles the hot loops of dynamic programs.", [4], _slide()),
-            _scene("call_to_action", "Read the paper", "Read the full paper to learn more.", [], _slide()),
+            _scene(
+                "call_to_action",
+                "Key takeaway",
+                "Tracing makes dynamic languages fast to run.",
+                [4],
+                _slide(),
+            ),
         ],
     }
     chat_server.queue(answer(draft))

@@ -115,6 +115,21 @@ def test_a_scene_that_cleaning_leaves_silent_is_sent_back_naming_it(chat_server:
     assert written.script.scenes[2].narration == good["scenes"][2]["narration"]
 
 
+def test_a_closing_that_sends_the_viewer_to_the_original_is_sent_back(chat_server: ChatServer, zen, tmp_path):
+    document, outline = zen
+    good = zen_draft(document)
+    bad = copied(good)
+    bad["scenes"][-1]["narration"] = "Read the original PEP to learn more."
+    chat_server.queue(answer(bad), answer(good))
+
+    LlmScriptWriter(llm_config(chat_server), cache_dir=tmp_path).write(
+        document, outline, fitting_request(good)
+    )
+
+    repair = chat_server.requests[1].messages[-1]["content"]
+    assert 'scene 7 (call_to_action, "Read it yourself") has nothing left to say' in repair
+
+
 def test_a_script_that_cleaning_leaves_too_short_is_sent_back_with_what_was_cut(
     chat_server: ChatServer, zen, tmp_path
 ):
