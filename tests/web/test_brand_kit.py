@@ -90,4 +90,4 @@ def test_the_next_render_carries_the_brand(signed_in: Client, user: User, media:
     frame = np.frombuffer(raw, dtype=np.uint8).reshape(720, 1280, 3).astype(np.int16)
     green = np.abs(frame - np.array(GREEN)).max(axis=2) <= 24
     assert green[:200, 640:].sum() > 3000, "the logo in the top right corner"
-    assert green[200:].sum() > 100, "the accent on the slide below: rule and bullets"
+    assert green[:200, :640].sum() > 100, "the accent rule under the scene counter, in the brand's colour"
