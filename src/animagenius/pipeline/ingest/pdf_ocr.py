@@ -29,7 +29,10 @@ MAX_RENDER_SIDE = 2400  # pixels: a poster-size page is rendered smaller rather 
 # A page of a few paragraphs, until this run has measured its own pace: 2.9 s measured on 2 busy cores
 # (bench/README.md). A dense two-column page takes 10-40 s; the pace measured after the first page tells.
 OCR_SECONDS_PER_PAGE = 3.0
-OCR_SHARE_OF_TIMEOUT = 0.75  # of the time allowed to read one file; the rest is for its text and figures
+# Of the time allowed to read one file: the rest starts the reader, reads the text layer and finds the figures
+# (about 3 s for 25 pages, measured).
+OCR_SHARE_OF_TIMEOUT = 0.85
+PACE_PAGES = 3  # pages read before their pace, not OCR_SECONDS_PER_PAGE, says whether the rest will fit
 # A row this much taller than the page's typical row is a heading. Rows of body text measured within
 # ±12% of their page's median (descenders, capitals); a 20 pt heading over 11 pt text ~1.45×.
 HEADING_HEIGHT = 1.25
@@ -102,8 +105,9 @@ class RenderedPages:
         return sized_rows(rows, points_per_pixel=1 / scale)
 
     def _check_budget(self, pages_left: int, *, elapsed_s: float, durations: list[float]) -> None:
-        # the median page: the first one also loads the OCR models
-        pace = statistics.median(durations) * 1.1 if durations else OCR_SECONDS_PER_PAGE
+        # the median page (the first one also loads the OCR models), once a few have been read: one page read
+        # while the machine is busy with something else says little
+        pace = statistics.median(durations) * 1.1 if len(durations) >= PACE_PAGES else OCR_SECONDS_PER_PAGE
         if elapsed_s + pages_left * pace <= self.budget_s:
             return
         total = pages_left + len(durations)
