@@ -2,7 +2,9 @@
 
 Prints one row per file: outcome, wall time, peak RSS of the reading process, and the ratio of our time to a
 reference measured in the same run (the bare parser in-process: pypdf text extraction for PDFs, reading
-the file's bytes for everything else). Run: `.venv/bin/python bench/ingest.py [--corpus ../shared/corpus]`.
+the file's bytes for everything else). Then the OCR fallback's seconds per page (the 25-page PDF whose fonts
+do not map to letters, tests/pipeline/data) against the text layer's (the 100-page text PDF), same run.
+Run: `.venv/bin/python bench/ingest.py [--corpus ../shared/corpus]`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+UNMAPPED = [ROOT / "tests/pipeline/data" / name for name in ("unmapped-fonts.pdf", "unmapped-25-pages.pdf")]
 
 
 def main() -> int:
@@ -31,7 +34,7 @@ def main() -> int:
         return _measure_one(args.one)
     with tempfile.TemporaryDirectory() as scratch:
         files = sorted(p for p in args.corpus.rglob("*") if p.is_file() and p.name != "README.md")
-        files += _generated(Path(scratch))
+        files += _generated(Path(scratch)) + UNMAPPED
         rows = [_run_one(path) for path in files]
     _print_table(rows)
     crashes = [row for row in rows if row["outcome"] == "crash"]
@@ -126,6 +129,7 @@ def _measure_one(path: Path) -> int:
         "seconds": round(seconds, 3),
         "reference_s": round(reference_s, 4),
         "peak_mb": round(peak_kb / 1024, 1),
+        "pages": _pages(path),
     }
     print(json.dumps(row))
     return 0
@@ -149,6 +153,16 @@ def _reference_seconds(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def _pages(path: Path) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return len(PdfReader(path).pages) if path.read_bytes()[:5] == b"%PDF-" else 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return 0
+
+
 def _print_table(rows: list[dict[str, object]]) -> None:
     print(f"# ingest benchmark, {os.cpu_count()} cores — our time / reference time in the same run\n")
     print("| file | outcome | seconds | reference s | ratio | peak RSS MB | detail |")
@@ -161,6 +175,15 @@ def _print_table(rows: list[dict[str, object]]) -> None:
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
     worst = max(rows, key=lambda r: float(r["peak_mb"]))  # type: ignore[arg-type]
     print(f"\npeak RSS of any single file: {worst['peak_mb']} MB ({worst['file']})")
+    by_name = {row["file"]: row for row in rows}
+    ocr, text = by_name.get("unmapped-25-pages.pdf"), by_name.get("hundred-pages.pdf")
+    if ocr and text and ocr["outcome"] == text["outcome"] == "read":
+        ocr_s = float(ocr["seconds"]) / int(ocr["pages"])  # type: ignore[arg-type, call-overload]
+        text_s = float(text["seconds"]) / int(text["pages"])  # type: ignore[arg-type, call-overload]
+        print(
+            f"OCR fallback: {ocr_s:.2f} s a page (unmapped-25-pages.pdf, every page rendered and OCR'd) vs "
+            f"text layer {text_s:.3f} s a page (hundred-pages.pdf), {ocr_s / text_s:.0f}× — same run"
+        )
 
 
 if __name__ == "__main__":

@@ -132,8 +132,9 @@ def analyse(document: SourceDocument) -> Outline:
         numbers=tuple(_chartable_numbers(sections)),
         word_count=words,
         reading_time_s=round(words / READING_WORDS_PER_MINUTE * 60, 1),
-        needs_review=bool(flagged),
+        needs_review=bool(flagged or document.unreadable_pages),
         flagged_terms=flagged,
+        unreadable_pages=document.unreadable_pages,
     )
 
 
@@ -197,7 +198,12 @@ def document_language(document: SourceDocument) -> str:
 
 
 def detect_language(document: SourceDocument) -> str:
-    sample = " ".join(block.text for block in document.blocks if block.kind != "table")[:20_000]
+    return language_of(" ".join(block.text for block in document.blocks if block.kind != "table"))
+
+
+def language_of(text: str) -> str:
+    """The ISO 639-1 code of the text's language (py3langid), 'und' for fewer than three words."""
+    sample = text[:20_000]
     if len(sample.split()) < 3:
         return "und"
     code, _ = _language_model().classify(sample)  # type: ignore[attr-defined]

@@ -387,6 +387,8 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _describe(document: SourceDocument, outline: Outline) -> str:
+    from animagenius.pipeline.ingest.legibility import unreadable_pages_notices
+
     kinds = Counter(block.kind for block in document.blocks)
     lines = [
         f"{document.title}",
@@ -394,8 +396,9 @@ def _describe(document: SourceDocument, outline: Outline) -> str:
         f"{outline.reading_time_s / 60:.1f} min · blocks: "
         + ", ".join(f"{count} {kind}" for kind, count in kinds.most_common()),
     ]
-    if outline.needs_review:
+    if outline.flagged_terms:
         lines.append(f"  needs review: {', '.join(outline.flagged_terms)}")
+    lines.extend(f"  needs review: {notice}" for notice in unreadable_pages_notices(outline.unreadable_pages))
     for section in outline.sections:
         lines.append(f"\n## {section.heading or '(opening)'}")
         lines.extend(

@@ -73,6 +73,9 @@ class SourceDocument(Frozen):
     language: str = Field("und", description="BCP 47 code of the main language, 'und' if unknown")
     media: tuple[MediaInfo, ...] = ()
     words: tuple[WordTiming, ...] = Field((), description="timed words of recognised speech, if any")
+    unreadable_pages: tuple[Provenance, ...] = Field(
+        (), description="pages left out because they have no readable text, even by OCR"
+    )
 
     @property
     def word_count(self) -> int:
@@ -115,8 +118,13 @@ class Outline(Frozen):
     numbers: tuple[ChartableNumber, ...] = Field(description="quantities worth charting")
     word_count: int
     reading_time_s: float
-    needs_review: bool = Field(description="content-safety flag for the moderation queue")
+    needs_review: bool = Field(
+        description="a person should look before it is published: flagged terms, or pages left unread"
+    )
     flagged_terms: tuple[str, ...] = ()
+    unreadable_pages: tuple[Provenance, ...] = Field(
+        (), description="source pages with no readable text, even by OCR, so absent from the outline"
+    )
 
 
 # ---------------------------------------------------------------- script

@@ -42,6 +42,7 @@ from animagenius.pipeline.domain import (
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.generated import generated_clips, generated_pictures
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
+from animagenius.pipeline.ingest.legibility import unreadable_pages_notices
 from animagenius.pipeline.providers.protocols import (
     ImageGenerator,
     ScriptWriter,
@@ -101,7 +102,8 @@ def draft_script(
     written = (writer or OfflineWriter()).write(document, analyse(document), request)
     written = replace(written, script=show_described(written.script, document))
     script_check_against(written.script, document)
-    return written
+    left_out = unreadable_pages_notices(document.unreadable_pages)
+    return replace(written, notices=(*left_out, *written.notices)) if left_out else written
 
 
 def run(

@@ -6,7 +6,7 @@ import logging
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
@@ -14,6 +14,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.errors import CorruptFile, Encrypted, TooLarge
+from animagenius.pipeline.ingest.legibility import legibility, without_debris
 from animagenius.pipeline.ingest.text import clean_inline, document_from
 
 MAX_PAGES = 500
@@ -21,34 +22,78 @@ SCANNED_PAGE_WORDS = 20  # fewer words in the text layer than this: try reading 
 
 ScanReader = Callable[[PageObject], list[str]]
 """Paragraphs read (by OCR) from the largest picture on a page; [] when it has none."""
+SizedLine = tuple[float, str]
+"""A line of text and the size (points) most of it is set in."""
+PageReader = Callable[[Sequence[int]], dict[int, list[SizedLine]]]
+"""The lines read (by OCR) from renderings of the given 1-based pages."""
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+([A-Z][^.!?]{2,70})$")
 _SENTENCE_END = (".", "!", "?", ":", '."', ".”")
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
-def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, scans: ScanReader | None = None) -> SourceDocument:
-    """`scans` reads pages that are pictures (OCR); without it such pages contribute nothing."""
+def read_pdf(
+    path: Path,
+    *,
+    max_pages: int = MAX_PAGES,
+    scans: ScanReader | None = None,
+    rendered: PageReader | None = None,
+) -> SourceDocument:
+    """`scans` reads pages that are pictures (OCR); without it such pages contribute nothing.
+
+    A page whose text layer does not read as words (`legibility`) is read by `rendered` instead; pages that
+    still do not read as words, or that cannot be read without it, are left out and listed in the
+    document's `unreadable_pages`. Debris in pages that do read (glyph names, shifted words) is dropped.
+    """
     reader = _open(path, max_pages=max_pages)
-    blocks: list[Block] = []
-    title: str | None = None
     try:
-        for number, page in enumerate(reader.pages, start=1):
-            lines = _sized_lines(page)
-            if number == 1:
-                title = _largest_text(lines)
-            source = Provenance(file=path.name, page=number)
-            page_blocks = _page_blocks(lines, source)
-            if scans is not None and _words(page_blocks) < SCANNED_PAGE_WORDS:
-                page_blocks = max(page_blocks, _scanned_blocks(scans(page), source), key=_words)
-            blocks.extend(page_blocks)
-        title = _metadata_title(reader) or title
+        pages = [(number, page, _sized_lines(page)) for number, page in enumerate(reader.pages, start=1)]
+        title = _metadata_title(reader)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise CorruptFile(
             f"{path.name} is damaged and its text cannot be read ({type(error).__name__}); "
             "open it in a PDF viewer and save or export it again"
         ) from error
-    return document_from(blocks, name=path.name, title=title)
+    verdicts = {number: legibility(_text(lines)) for number, _, lines in pages}
+    unreadable = {number for number, verdict in verdicts.items() if not verdict.readable}
+    read_again = rendered(sorted(unreadable)) if rendered is not None and unreadable else {}
+    blocks: list[Block] = []
+    left_out: list[int] = []
+    for number, page, lines in pages:
+        source = Provenance(file=path.name, page=number)
+        if number in unreadable:
+            lines = read_again.get(number, [])
+            if not lines or not legibility(_text(lines)).readable:
+                left_out.append(number)
+                continue
+        else:
+            language = verdicts[number].language
+            lines = [
+                (size, clean) for size, text in lines if (clean := without_debris(text, language=language))
+            ]
+        if number == 1:
+            title = title or _largest_text(lines)
+        page_blocks = _page_blocks(lines, source)
+        if scans is not None and number not in unreadable and _words(page_blocks) < SCANNED_PAGE_WORDS:
+            page_blocks = max(page_blocks, _scanned_blocks(_scan(scans, page, path), source), key=_words)
+        blocks.extend(page_blocks)
+    document = document_from(blocks, name=path.name, title=title)
+    pages_left_out = tuple(Provenance(file=path.name, page=number) for number in left_out)
+    return document.model_copy(update={"unreadable_pages": pages_left_out})
+
+
+def _scan(scans: ScanReader, page: PageObject, path: Path) -> list[str]:
+    try:
+        return scans(page)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise CorruptFile(
+            f"{path.name} is damaged and its text cannot be read ({type(error).__name__}); "
+            "open it in a PDF viewer and save or export it again"
+        ) from error
+
+
+def _text(lines: list[SizedLine]) -> str:
+    return " ".join(text for _, text in lines)
 
 
 def _open(path: Path, *, max_pages: int) -> PdfReader:

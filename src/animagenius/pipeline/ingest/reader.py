@@ -56,6 +56,7 @@ def ingest(
         language=first.language,
         media=tuple(media for document in documents for media in document.media),
         words=tuple(word for document in documents for word in document.words),
+        unreadable_pages=tuple(page for document in documents for page in document.unreadable_pages),
     )
 
 
@@ -91,13 +92,17 @@ def read_file(
 def _read_pdf(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     from animagenius.pipeline.ingest.images import ocr_pdf_page_images
     from animagenius.pipeline.ingest.pdf_figures import find_figures_and_tables
+    from animagenius.pipeline.ingest.pdf_ocr import OCR_SHARE_OF_TIMEOUT, RenderedPages
 
     def read_scan(page: PageObject) -> list[str]:
         return ocr_pdf_page_images(
             page, ocr=_ocr(), workdir=_assets(assets_dir), name=path.name, max_pixels=limits.max_pixels
         )
 
-    document = pdf.read_pdf(path, max_pages=limits.max_pages, scans=read_scan)
+    rendered = RenderedPages(
+        path, ocr=_ocr, workdir=_assets(assets_dir), budget_s=limits.timeout_s * OCR_SHARE_OF_TIMEOUT
+    )
+    document = pdf.read_pdf(path, max_pages=limits.max_pages, scans=read_scan, rendered=rendered)
     found = find_figures_and_tables(path, assets_dir=_assets(assets_dir), max_pages=limits.max_pages)
     return _with_page_extras(document, found)
 
@@ -228,6 +233,11 @@ def _require_content(document: SourceDocument, name: str) -> SourceDocument:
     if not showable and (
         document.word_count < 3 or not any(block.kind != "heading" for block in document.blocks)
     ):
+        if document.unreadable_pages:
+            raise NoContent(
+                f"{name} has no readable text, even by OCR: its fonts do not map to letters and its pages "
+                "do not read as words; export it again as PDF from the program that made it"
+            )
         raise NoContent(
             f"{name} has no readable text to narrate and nothing to show; "
             "upload a version with text in it (or add a few sentences of your own)"
