@@ -40,13 +40,21 @@ EN = phrases_for("en")
             "The interpreter records the loop as a trace tree before compiling it.",
         ),
         (
-            "Every page was typeset with care by /g18/g152 the printers of the journal.",
-            "Every page was typeset with care by the printers of the journal.",
-        ),
-        (
             "This is a proposal for creating a way to assign to variables within an expression using the "
             "notation NAME := expr.",
             "This is a proposal for creating a way to assign to variables within an expression.",
+        ),
+        (
+            "The viewer's history [edit] began in 2011 as a Mozilla Labs project.",
+            "The viewer's history began in 2011 as a Mozilla Labs project.",
+        ),
+        (
+            "We ask (i) how much shade trees give and (ii) how much energy they save in summer.",
+            "We ask how much shade trees give and how much energy they save in summer.",
+        ),
+        (
+            "S 3706 Quiconque se rend coupable de fraude est passible de pénalités financières.",
+            "Quiconque se rend coupable de fraude est passible de pénalités financières.",
         ),
         (
             "A type variable may specify an upper bound using bound=<type>.",
@@ -75,6 +83,11 @@ def test_debris_is_taken_out_and_the_rest_kept_word_for_word(written: str, heard
         "Figure 3 shows how the trace tree grows as new paths are recorded.",
         "The results are listed below.",
         "Please see the companion PEP describing style guidelines for the C code.",
+        # glyph names a PDF font left instead of letters: taking them out would leave a hole ("a of heat")
+        "Every page was typeset with care by /g18/g152 the printers of the journal.",
+        "The laundry supplies a fixed o/g21ce of heat all year round.",
+        "5. ^ a b pdfjs-dist. npm registry.",
+        "* Corresponding author.",
         "Please contact @harbour-archive for a copy of the full log.",
     ],
 )

@@ -219,14 +219,25 @@ def test_a_table_of_words_is_listed_briefly() -> None:
         ("Test", "Lin", "July"),
     )
 
-    assert table_narration(table(rows), language="en") == [
-        "This table has 3 rows: Design, Build and Test.",
-        "Its columns are Task, Owner and Due.",
-    ]
+    assert table_narration(table(rows), language="en") == ["This table has 3 rows: Design, Build and Test."]
     assert table_narration(table(rows, caption="Table 1: Plan"), language="es") == [
         "Esta tabla se titula Plan.",
         "Tiene 3 filas: Design, Build y Test.",
-        "Sus columnas son Task, Owner y Due.",
+    ]
+
+
+def test_a_table_of_labels_and_values_is_read_row_by_row() -> None:
+    rows = (
+        ("Caractéristique", "Valeur"),
+        ("Longueur totale du tablier", "2 460 m"),
+        ("Nombre de piles", "sept"),
+        ("Hauteur de la plus haute pile", "245 m"),
+    )
+
+    assert table_narration(table(rows), language="fr") == [
+        "Longueur totale du tablier : 2 460 m.",
+        "Nombre de piles : sept.",
+        "Hauteur de la plus haute pile : 245 m.",
     ]
 
 

@@ -28,7 +28,8 @@ KEY_POINTS_PER_SECTION = 3
 
 _PROSE = frozenset({"paragraph", "list_item", "quote", "notes", "transcript"})
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’»)]?\s+(?=[\"“(«¿¡]?[A-Z0-9À-ÖØ-Þ])")
+# not after an initial or an abbreviation such as "L." in "articles L. 161-15" or "F. Štrba"
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)[\"”’»)]?\s+(?=[\"“(«¿¡]?[A-Z0-9À-ÖØ-Þ])")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|\[\d+(?:[,–-]\s*\d+)*\]|[∗†‡•▪◦●■]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]")
 _STOPWORDS = frozenset(word for phrases in LANGUAGES.values() for word in phrases.function_words)

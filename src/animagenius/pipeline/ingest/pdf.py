@@ -27,6 +27,9 @@ SizedLine = tuple[float, str]
 PageReader = Callable[[Sequence[int]], dict[int, list[SizedLine]]]
 """The lines read (by OCR) from renderings of the given 1-based pages."""
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+([A-Z][^.!?]{2,70})$")
+_FILE_NAME_TITLE = re.compile(
+    r"_|\.(?:docx?|pdf|indd|odt|pptx?|rtf|tex|qxp)\b|^Microsoft \w+ - |^untitled", re.I
+)
 _SENTENCE_END = (".", "!", "?", ":", '."', ".”")
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -129,8 +132,13 @@ def _short(error: Exception) -> str:
 
 
 def _metadata_title(reader: PdfReader) -> str | None:
+    """The title the PDF's metadata gives, unless it is a file name the authoring tool left there
+    ("RNIAM-MODELE_DOUBLE_RATTACHT 1", "Microsoft Word - report.docx")."""
     title = reader.metadata.title if reader.metadata else None
-    return clean_inline(str(title)) if title and len(str(title).strip()) > 3 else None
+    text = clean_inline(str(title)) if title else ""
+    if len(text) <= 3 or _FILE_NAME_TITLE.search(text):
+        return None
+    return text
 
 
 class _Line:

@@ -39,13 +39,17 @@ def bullets(narration: str, *, title: str, terms: list[Term], phrases: Phrases) 
     return tuple(text for _, text in sorted(chosen))
 
 
-def complete(phrase: str, phrases: Phrases) -> bool:
-    """A phrase that reads as a whole on a slide: short, not an everyday word alone, not starting or ending
-    on a function word, and (in English) not a subject followed by its verb."""
+def complete(phrase: str, phrases: Phrases, *, opening_article: bool = False) -> bool:
+    """A phrase that reads as a whole on a slide: short, not an everyday word alone, not starting (but with
+    `opening_article`, on an article: "The meaning of annotations") or ending on a function word, and (in
+    English) not a subject followed by its verb."""
     words = phrase.split()
     if not words or len(words) > MAX_BULLET_WORDS or len(phrase) > MAX_BULLET_CHARS:
         return False
-    if words[0].lower() in phrases.function_words or words[-1].lower() in phrases.function_words:
+    first = words[0].lower()
+    if first in phrases.function_words and not (opening_article and first in phrases.determiners):
+        return False
+    if words[-1].lower() in phrases.function_words:
         return False
     if len(words) == 1:
         return _name_like(words[0]) or not common(words[0], phrases.code)
@@ -62,8 +66,9 @@ def _said_as_written(text: str, narration: str) -> bool:
 
 
 def _name_like(word: str) -> bool:
-    """An acronym, a name with inner capitals or a technical token: "LIR", "TraceMonkey", "PDF.js"."""
-    return any(ch.isupper() for ch in word[1:]) or any(not ch.isalpha() for ch in word)
+    """An acronym, a name with inner capitals or a technical token: "LIR", "TraceMonkey", "PDF.js", "HTML5"
+    (not a hyphenated word such as "au-dessus")."""
+    return any(ch.isupper() for ch in word[1:]) or any(not ch.isalpha() and ch not in "-'’" for ch in word)
 
 
 def _overlaps(text: str, others: list[str]) -> bool:

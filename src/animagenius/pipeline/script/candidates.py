@@ -9,12 +9,14 @@ opening sentence gets a bonus (it tends to state the point), a long one a penalt
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from animagenius.pipeline.about import ABOUT
 from animagenius.pipeline.analyse import ProseSection, Sentence, content_words
 from animagenius.pipeline.domain import Block, speaking_time_s
 from animagenius.pipeline.script.clean import spoken
+from animagenius.pipeline.script.headings import clean_heading
 from animagenius.pipeline.script.language import Phrases
 from animagenius.pipeline.script.terms import Term, stems_of
 
@@ -50,7 +52,7 @@ def candidates(
 ) -> list[Candidate]:
     """Every sentence worth narrating, scored. Figure and table captions, which PDFs often repeat as
     paragraphs, describe a picture rather than tell the story: they are left out."""
-    captions = "\n".join(block.text for block in blocks if block.kind in ("figure", "table"))
+    captions = _captions(blocks)
     sentences = [s for section in sections for s in section.sentences]
     central = _textrank(sentences)
     top_frequency = max((s.score for s in sentences), default=1.0) or 1.0
@@ -63,7 +65,7 @@ def candidates(
             # what a table shows is said in order: its first sentence introduces the rest
             opens_block = rank == 0 or section.sentences[rank - 1].block != sentence.block
             described = blocks[sentence.block].source == ABOUT  # the person's own words about their files
-            if not sentence.data and sentence.text in captions:
+            if not sentence.data and _is_caption(sentence.text, captions):
                 continue
             text = spoken(sentence.text, phrases, after_code=sentence.after_code)
             if text is None:
@@ -92,6 +94,20 @@ def candidates(
     return found
 
 
+_CAPTION_LABEL = re.compile(r"^\s*(?:fig(?:ure)?|table|chart|graph)\.?\s*\d+[.:]?\s*", re.I)
+
+
+def _captions(blocks: tuple[Block, ...]) -> list[str]:
+    """The figures' and tables' captions without their "Figure 13." label, one line each."""
+    lines = (line for block in blocks if block.kind in ("figure", "table") for line in block.text.split("\n"))
+    return [caption for line in lines if len((caption := _CAPTION_LABEL.sub("", line)).split()) >= 4]
+
+
+def _is_caption(sentence: str, captions: list[str]) -> bool:
+    """A caption, or a paragraph that starts with one (PDFs print the caption beside the table's cells)."""
+    return any(sentence in caption or sentence.startswith(caption.rstrip(".")) for caption in captions)
+
+
 def _leans_back(text: str, phrases: Phrases) -> bool:
     """ "It also…", "These cases…": the sentence needs the one before it, unless it introduces the document
     itself ("This paper presents…")."""
@@ -110,8 +126,7 @@ _BACK_MATTER_WORDS = (
 
 
 def _back_matter(heading: str) -> bool:
-    words = heading.strip().rstrip(".:").lower()
-    words = words.split(" ", 1)[1] if words[:1].isdigit() and " " in words else words
+    words = clean_heading(heading).lower()
     return words in _BACK_MATTER_WORDS or words.startswith("appendix")
 
 

@@ -18,7 +18,9 @@ LONG_ASIDE_CHARS = 40
 _MARKERS = (
     re.compile(r"\s?\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]"),  # [12], [1, 4–6]
     re.compile(
-        r"\s?\[(?:citation needed|clarification needed|note \d+|[a-z]|\d+ ?[a-z]?|#?fn[\w-]*)\]", re.I
+        r"\s?\[(?:citation needed|clarification needed|needs? update|dubious|edit|update|note \d+|[a-z]|"
+        r"\d+ ?[a-z]?|#?fn[\w-]*)\]",
+        re.I,
     ),
     re.compile(r"\s?\[[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? ?(?:19|20)\d\d[a-z]?\]"),  # [Gal 2009]
     re.compile(r"\s?<\d{1,3}>"),  # "Python <7>": a reference target left by markup
@@ -29,11 +31,17 @@ _MARKERS = (
     re.compile(r"\s?\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\)"),  # "(37)", "(3, 4)": a citation or equation number
     re.compile(r"(?<=\w)\d{1,3}\(\d{1,3}\)"),  # "9(37)" glued to a word
     re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=\w)[*†‡§¶]+"),  # superscript footnote marks
-    re.compile(r"(?<![\w/])(?:/[A-Za-z]\w*(?:\.\w+)*)+"),  # glyph names a PDF font left instead of letters
-    re.compile(r"[\ue000-\uf8ff\ufffd\U000f0000-\U0010fffd]"),  # private-use code points
+    re.compile(r"[\ue000-\uf8ff\U000f0000-\U0010fffd]"),  # private-use code points (list bullets)
 )
+_GLYPH_NAME = re.compile(r"/[A-Za-z][A-Za-z]*\d|(?<![\w/])/(?:uni[0-9A-F]{4}|[a-z]+(?:sans|inv)\w*)\b|\ufffd")
+_FOOTNOTE = re.compile(
+    r"^(?:[*†‡§¶]|\d{1,2}\s+[A-Z][a-z]+ (?:author|address|e-?mail))|^corresponding author\b", re.I
+)
+_FORM_CODE = re.compile(r"^[A-Z]{1,4} ?\d{3,}[A-Z]?\s+(?=[A-ZÀ-Ý])")  # "S 3706 Quiconque…": a form's number
 _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d{1,2}(?=[.,;:](?:\s|$))")  # "languages12." → "languages."
-_ENUMERATION = re.compile(r"(?:^|(?<=\s))(?:\(?\d{1,2}\)|\(?[a-h]\))\s+")  # "must 1) sign and 2) date"
+_ENUMERATION = re.compile(  # "must 1) sign and 2) date", "(i) … (ii) …"
+    r"(?:^|(?<=\s))(?:\(?\d{1,2}\)|\(?[a-h]\)|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+"
+)
 _LEADING_NUMBER = re.compile(r"^(?:\d{1,2}[.)]|[a-h][.)]|[ivx]{1,4}[.)])\s+(?=[A-Z])")
 _FIGURE_ASIDE = re.compile(
     r"\s?\((?:see |cf\. )?(?:fig(?:ure)?s?\.?|tables?|sections?|§|eq(?:uation)?s?\.?|listings?|appendix)"
@@ -69,7 +77,7 @@ _CODE_CLAUSE = re.compile(  # a clause that only adds an example or a spelling: 
 _REFERENCE = re.compile(  # a bibliography entry, not a sentence
     r"\bpp?\.\s?\d|\bvol\.\s?\d|\bdoi\b|\bISBN\b|\bISSN\b|\bIn Proceedings\b|\bProc\.\s|"
     r"\bJournal of\b.*\d{4}|"
-    r"\b\d+\(\d+\)|\bet al\.,? (?:19|20)\d\d|\barXiv\b|\bRetrieved\b|\bAccessed\b",
+    r"\b\d+\(\d+\)|\bet al\.,? (?:19|20)\d\d|\barXiv\b|\bRetrieved\b|\bAccessed\b|(?:^|\s)\^(?:\s|$)",
     re.I,
 )
 _FORM = re.compile(r"_{3,}|\.{4,}|…{2,}|\bn°|☐|☑|□|■|\b[A-Z]{2,}\(E\)", re.I)
@@ -109,7 +117,9 @@ def spoken(text: str, phrases: Phrases, *, after_code: bool = False, own_words: 
     licence, a bibliography entry, a form), so "Researchers accessed the data…" stays; it follows the
     writer's own sentence before it, so it keeps its leading connective ("Next, …"); and it may be short
     ("Readability counts.")."""
-    if not own_words and (_BOILERPLATE.match(text) or _FORM.search(text)):
+    if _GLYPH_NAME.search(text):  # a word whose letters a PDF font did not map: no honest rewrite
+        return None
+    if not own_words and (_BOILERPLATE.match(text) or _FORM.search(text) or _FOOTNOTE.match(text)):
         return None
     text = _FIGURE_ASIDE.sub("", text)
     text = _without_markers(text)
@@ -138,6 +148,7 @@ def _without_markers(text: str) -> str:
     for marker in _MARKERS:
         text = marker.sub("", text)
     text = _GLUED_FOOTNOTE.sub("", text)
+    text = _FORM_CODE.sub("", text)
     text = _LEADING_NUMBER.sub("", text)
     return _ENUMERATION.sub("", text)
 

@@ -377,22 +377,23 @@ def _shares(points: Sequence[_Point], say: _Speaker) -> list[str]:
 
 
 def _listing(block: Block, words: Phrases) -> list[str]:
-    """ "This table has 3 rows: Design, Build and Test." and its columns, when it has a header and rows."""
+    """What a table of words says: each row of a two-column table as "Label: value." ("Nombre de piles :
+    7."), else the rows it lists ("This table has 3 rows: Design, Build and Test."). A bare count of rows
+    or a list of column names says nothing a viewer needs, so neither is said."""
     rows = [row for row in block.rows if any(cell.strip() for cell in row)]
     if len(rows) < 3:
         return []
     header, body = rows[0], rows[1:]
+    if len(header) == 2 and all(len(row) == 2 for row in body):
+        pairs = [(label.strip(), value.strip()) for label, value in body if label.strip() and value.strip()]
+        facts = [_finished(f"{_capital(label)}{words.colon}{value}.", words) for label, value in pairs]
+        return [fact for fact in facts if len(fact.split()) <= MAX_WORDS][:MAX_SENTENCES]
     title = table_title(block)
     sentences = [words.titled.format(subject=_capital(words.this_table), title=title)] if title else []
     subject = _capital(words.it_table if title else words.this_table)
     labels = list(dict.fromkeys(row[0].strip() for row in body if row and row[0].strip()))
     if labels and len(labels) == len(body) and all(len(label.split()) <= MAX_LABEL_WORDS for label in labels):
         rows_sentence = words.rows_listed.format(subject=subject, n=len(body), items=_joined(labels, words))
-    else:
-        rows_sentence = words.rows_count.format(subject=subject, n=len(body))
-    sentences.append(_capital(rows_sentence.strip()))  # "Tiene 3 filas": Spanish drops the pronoun
-    columns = [cell.strip() for cell in header if cell.strip()]
-    if len(columns) >= 2 and all(len(column.split()) <= MAX_LABEL_WORDS for column in columns):
-        sentences.append(words.columns.format(items=_joined(columns, words)))
+        sentences.append(_capital(rows_sentence.strip()))  # "Tiene 3 filas": Spanish drops the pronoun
     kept = [_finished(sentence, words) for sentence in sentences]
     return [sentence for sentence in kept if len(sentence.split()) <= MAX_WORDS][:MAX_SENTENCES]

@@ -66,8 +66,7 @@ class Phrases:
     shares: str
     share_of_total: str
     rows_listed: str
-    rows_count: str
-    columns: str
+    colon: str  # between a row's label and its value: ": ", or " : " in French
     contractions: tuple[tuple[str, str], ...] = ()  # (pattern, replacement) the language's spelling needs
 
 
@@ -104,8 +103,8 @@ ENGLISH = Phrases(
     overall_low="The lowest, {v}, is for {a} {where}.",
     shares="The largest share, {v}, goes to {names}, and the smallest, {v2}, to {names2}.",
     share_of_total="The largest share is about {p} of the total.",
-    rows_listed="{subject} has {n} rows: {items}.", rows_count="{subject} has {n} rows.",
-    columns="Its columns are {items}.",
+    rows_listed="{subject} has {n} rows: {items}.",
+    colon=": ",
 )  # fmt: skip
 
 FRENCH = Phrases(
@@ -142,8 +141,8 @@ FRENCH = Phrases(
     overall_low="La plus basse, {v}, est celle de {a} {where}.",
     shares="La plus grande part, {v}, revient à {names}, et la plus petite, {v2}, à {names2}.",
     share_of_total="La plus grande part représente environ {p} du total.",
-    rows_listed="{subject} compte {n} lignes : {items}.", rows_count="{subject} compte {n} lignes.",
-    columns="Ses colonnes sont {items}.",
+    rows_listed="{subject} compte {n} lignes : {items}.",
+    colon=" : ",
     contractions=((r"\b(le|du|au) 1 (?=[a-zé])", r"\1 1er "),),
 )  # fmt: skip
 
@@ -180,8 +179,8 @@ GERMAN = Phrases(
     overall_low="Den niedrigsten, {v}, hat {a} {where}.",
     shares="Der größte Anteil, {v}, entfällt auf {names}, der kleinste, {v2}, auf {names2}.",
     share_of_total="Der größte Anteil macht etwa {p} der Summe aus.",
-    rows_listed="{subject} hat {n} Zeilen: {items}.", rows_count="{subject} hat {n} Zeilen.",
-    columns="Ihre Spalten sind {items}.",
+    rows_listed="{subject} hat {n} Zeilen: {items}.",
+    colon=": ",
 )  # fmt: skip
 
 SPANISH = Phrases(
@@ -217,8 +216,8 @@ SPANISH = Phrases(
     overall_low="El más bajo, {v}, es el de {a} {where}.",
     shares="La mayor parte, {v}, corresponde a {names}, y la menor, {v2}, a {names2}.",
     share_of_total="La mayor parte supone alrededor del {p} del total.",
-    rows_listed="{subject} tiene {n} filas: {items}.", rows_count="{subject} tiene {n} filas.",
-    columns="Sus columnas son {items}.",
+    rows_listed="{subject} tiene {n} filas: {items}.",
+    colon=": ",
 )  # fmt: skip
 
 ITALIAN = Phrases(
@@ -254,8 +253,8 @@ ITALIAN = Phrases(
     overall_low="Il più basso, {v}, è quello di {a} {where}.",
     shares="La quota più grande, {v}, va a {names}, e la più piccola, {v2}, a {names2}.",
     share_of_total="La quota più grande vale circa il {p} del totale.",
-    rows_listed="{subject} ha {n} righe: {items}.", rows_count="{subject} ha {n} righe.",
-    columns="Le sue colonne sono {items}.",
+    rows_listed="{subject} ha {n} righe: {items}.",
+    colon=": ",
     contractions=(
         (r"\b(il|dal|al) 1 (?=[a-z])", r"\1 1º "),  # "il primo gennaio", before "l'" takes the article
         (rf"\bil (?={_SAID_WITH_A_VOWEL})", "l'"),
@@ -297,8 +296,8 @@ PORTUGUESE = Phrases(
     overall_low="O mais baixo, {v}, é o de {a} {where}.",
     shares="A maior parte, {v}, cabe a {names}, e a menor, {v2}, a {names2}.",
     share_of_total="A maior parte representa cerca de {p} do total.",
-    rows_listed="{subject} tem {n} linhas: {items}.", rows_count="{subject} tem {n} linhas.",
-    columns="As suas colunas são {items}.",
+    rows_listed="{subject} tem {n} linhas: {items}.",
+    colon=": ",
 )  # fmt: skip
 
 DUTCH = Phrases(
@@ -334,8 +333,8 @@ DUTCH = Phrases(
     overall_low="De laagste, {v}, is die van {a} {where}.",
     shares="Het grootste aandeel, {v}, gaat naar {names}, het kleinste, {v2}, naar {names2}.",
     share_of_total="Het grootste aandeel is ongeveer {p} van het totaal.",
-    rows_listed="{subject} heeft {n} rijen: {items}.", rows_count="{subject} heeft {n} rijen.",
-    columns="De kolommen zijn {items}.",
+    rows_listed="{subject} heeft {n} rijen: {items}.",
+    colon=": ",
 )  # fmt: skip
 
 PHRASES = {"en": ENGLISH, "fr": FRENCH, "de": GERMAN, "es": SPANISH, "it": ITALIAN, "pt": PORTUGUESE,

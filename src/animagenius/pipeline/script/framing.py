@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from animagenius.pipeline.analyse import ProseSection
 from animagenius.pipeline.domain import ScriptRequest, ScriptStyle, speaking_time_s
+from animagenius.pipeline.script.bullets import complete
 from animagenius.pipeline.script.candidates import Candidate
 from animagenius.pipeline.script.clean import looks_like_code
 from animagenius.pipeline.script.fit import Part
+from animagenius.pipeline.script.headings import clean_heading
 from animagenius.pipeline.script.language import Phrases
 from animagenius.pipeline.script.terms import Term, common
 
@@ -31,7 +33,6 @@ CENTRAL_TERMS = 5
 SUBJECT_MAX_WORDS = 6
 HOOK_OPENING_SENTENCES = 12  # documents state their subject early
 
-_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
 _QUESTION_WORD = re.compile(
     r"(?:why|how|what|when|where|which|who|pourquoi|comment|quand|quoi|warum|wie|was|wann|wo|welche|"
     r"por ?qué|cómo|qué|cuándo|perché|come|cosa|quando|porque|como|quando|waarom|hoe|wat|wanneer)\b",
@@ -89,7 +90,7 @@ def _definition(
         defines = any(
             (found := p.match(candidate.text))
             and _names_a_subject(found["subject"], phrases)
-            and any(phrases.stem(word) in telling for word in found["subject"].split())
+            and _opens_with(found["subject"], telling, phrases)
             for p in phrases.defining
         )
         introduces = bool(phrases.self_introduction.match(candidate.text))
@@ -99,6 +100,13 @@ def _definition(
         if best is None or value > best[0]:
             best = (value, candidate)
     return best[1] if best else None
+
+
+def _opens_with(subject: str, telling: set[str], phrases: Phrases) -> bool:
+    """The subject's first word after any article is one the title or a key term uses ("Hoje Lisboa", with
+    "today" first, is not the subject of "História de Lisboa")."""
+    words = [word for word in subject.split() if word.lower() not in phrases.determiners]
+    return bool(words) and phrases.stem(words[0].strip('«»"“”')) in telling
 
 
 def _names_a_subject(subject: str, phrases: Phrases) -> bool:
@@ -116,7 +124,7 @@ def _names_a_subject(subject: str, phrases: Phrases) -> bool:
 def _mid_sentence(subject: str, phrases: Phrases) -> str:
     """ "The Zen of Python" said after "What is": the article in lower case, names as written."""
     first, _, rest = subject.partition(" ")
-    if first.lower() in phrases.articles and rest:
+    if first.lower() in phrases.determiners and rest:
         return f"{first.lower()} {rest}"
     return subject
 
@@ -229,7 +237,7 @@ def frame_after_fill(
     if frame.style != "summary" and len(body) > 1:
         for number, (part, topic) in enumerate(zip(body, _first_mentions(topics), strict=True)):
             step = 0 if number == 0 else 2 if number == len(body) - 1 else 1
-            bridge = frame.phrases.transitions[step].format(topic=topic) if topic else ""
+            bridge = frame.phrases.elide(frame.phrases.transitions[step].format(topic=topic)) if topic else ""
             _set_lead(part, f"{part.title}" if part.title.endswith("?") else bridge, frame)
     said = {term for part in parts for c in part.picked for term in c.terms}
     items = _key_points([t for t in topics if t], [t for t in terms[:12] if t.stems in said], frame)
@@ -240,10 +248,12 @@ def frame_after_fill(
                 break
             recap_text = frame.phrases.recap.format(items=frame.phrases.join(items[:RECAP_ITEMS]))
             part.tail, part.tail_s = recap_text, frame.seconds(recap_text)
-            part.points = [item[:1].upper() + item[1:] for item in items[:RECAP_ITEMS]]
+            shown = [item[:1].upper() + item[1:] for item in items[:RECAP_ITEMS]]
+            part.points = [point for point in shown if complete(point, frame.phrases, opening_article=True)]
     for part in parts:
         if part.role == "hook" and frame.style == "lesson" and items:
-            _set_lead(part, frame.phrases.goals.format(items=frame.phrases.join(items[:GOAL_ITEMS])), frame)
+            goals = frame.phrases.goals.format(items=frame.phrases.join(items[:GOAL_ITEMS]))
+            _set_lead(part, frame.phrases.elide(goals), frame)
         elif part.role == "hook" and frame.definition not in part.picked:
             _set_lead(part, "", frame)  # "What is X?" only before the sentence that answers it
         elif part.role == "call_to_action" and not part.picked and not part.tail:
@@ -307,6 +317,9 @@ def _topic(heading: str, frame: Frame, names: set[str]) -> str:
     if _QUESTION_WORD.match(heading) or looks_like_code(heading):
         return ""  # "Why the idea was rejected" cannot follow "Next, let's look at"
     heading = heading.rstrip("?").rstrip()
+    first, _, rest = heading.partition(" ")
+    if first.lower() in frame.phrases.determiners and rest:
+        heading = f"{first.lower()} {rest}"  # "Die Entdeckungen …" said mid-sentence
     if frame.phrases.code == "de":
         return heading
     return " ".join(
@@ -325,10 +338,6 @@ def _names(sentences: Iterable[str]) -> set[str]:
         capitalised.update(word for word in words[1:] if word.istitle())
         lower.update(word.title() for word in words if word.islower())
     return {word for word, count in capitalised.items() if count >= 2 and count > lower[word]}
-
-
-def clean_heading(heading: str) -> str:
-    return _HEADING_NUMBER.sub("", heading).strip().rstrip(".:") or heading
 
 
 def _sentence(text: str) -> str:

@@ -33,18 +33,18 @@ from animagenius.pipeline.domain import (
 from animagenius.pipeline.providers.protocols import WrittenScript
 from animagenius.pipeline.script.bullets import MAX_BULLET_CHARS, bullets
 from animagenius.pipeline.script.candidates import Candidate, candidates
-from animagenius.pipeline.script.clean import looks_like_code
+from animagenius.pipeline.script.clean import looks_like_code, spoken
 from animagenius.pipeline.script.data import table_narration, table_title
 from animagenius.pipeline.script.fit import Coverage, Part, fill, fit
 from animagenius.pipeline.script.framing import (
     Frame,
-    clean_heading,
     closing,
     frame_after_fill,
     frame_for,
     hook,
     recap,
 )
+from animagenius.pipeline.script.headings import clean_heading
 from animagenius.pipeline.script.language import LANGUAGES, Phrases, phrases_for
 from animagenius.pipeline.script.terms import Term, common, key_terms
 from animagenius.pipeline.script.visual import visual_for
@@ -72,7 +72,14 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     phrases = phrases_for(language)
     sections = prose_sections(document, tables=lambda block: table_narration(block, language=phrases.code))
     headings = [section.heading for section in sections if section.heading]
-    sentences = [s.text for section in sections for s in section.sentences if not s.data]
+    # the terms of what can be said: sentences as cleaned for the ear, not the data's own wording
+    said = (
+        spoken(s.text, phrases, after_code=s.after_code)
+        for section in sections
+        for s in section.sentences
+        if not s.data
+    )
+    sentences = [text for text in said if text]
     terms = key_terms(sentences, title=document.title, headings=headings, phrases=phrases, limit=BULLET_TERMS)
     found = candidates(
         sections,
@@ -89,8 +96,12 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     fill(parts, target_s=request.target_duration_s, coverage=coverage)
     parts = [part for part in parts if part.spoken]
     _title_bodies(parts, sections, terms, phrases, document.blocks)
-    frame_after_fill(frame, parts, sections, terms)
-    fit(parts, target_s=request.target_duration_s, coverage=coverage)  # the framing words took some time
+    for _ in range(2):  # the framing words take time; fitting may drop a scene the recap named
+        scenes = len(parts)
+        frame_after_fill(frame, parts, sections, terms)
+        fit(parts, target_s=request.target_duration_s, coverage=coverage)
+        if len(parts) == scenes:
+            break
     for part in parts:
         part.visual = visual_for(document, part)
     return Script(

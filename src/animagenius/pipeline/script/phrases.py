@@ -42,7 +42,7 @@ class Phrases:
     refers_back: re.Pattern[str] = re.compile(r"(?!)")  # "…that this assumes…": names something said before
     determiners: frozenset[str] = field(default_factory=frozenset)  # words before a noun: "the", "cette"
     articles: frozenset[str] = field(default_factory=frozenset)  # definite: "the", "la", "die"
-    elisions: tuple[tuple[re.Pattern[str], str], ...] = ()  # "que Apache" → "qu’Apache"
+    elisions: tuple[tuple[re.Pattern[str], str], ...] = ()  # "que Apache" → "qu’Apache", "da le" → "dalle"
 
     def join(self, items: list[str]) -> str:
         if len(items) <= 1:

@@ -11,18 +11,18 @@ PHRASES = Phrases(
     and_word="und",
     what_is=("Was ist {subject}?", "Was sind {subject}?"),
     transitions=(
-        "Zuerst geht es um {topic}.",
-        "Als Nächstes geht es um {topic}.",
-        "Zum Schluss geht es um {topic}.",
+        "Zuerst zum Thema {topic}.",
+        "Weiter geht es mit dem Thema {topic}.",
+        "Zum Schluss das Thema {topic}.",
     ),
     recap="Zusammengefasst: {items}.",
-    goals="In dieser Lektion lernen Sie {items} kennen.",
+    goals="In dieser Lektion geht es um diese Themen: {items}.",
     check="Kurze Frage: {question} Überlegen Sie sich die Antwort vor der Zusammenfassung.",
     closings={
-        "explainer": "Das ist {subject} auf den Punkt gebracht.",
-        "summary": "Das war {subject} in Kürze.",
-        "lesson": "Erklären Sie {subject} jetzt in eigenen Worten.",
-        "promo": "Entdecken Sie {subject} noch heute.",
+        "explainer": "Damit kennen Sie das Wichtigste zum Thema {subject}.",
+        "summary": "Soweit die Kurzfassung zum Thema {subject}.",
+        "lesson": "Erklären Sie das Thema {subject} jetzt in eigenen Worten.",
+        "promo": "Entdecken Sie jetzt mehr zum Thema {subject}.",
     },
     titles={"recap": "Kurz gesagt", "check": "Testen Sie sich", "closing": "Das Wichtigste"},
     function_words=words(
@@ -31,7 +31,8 @@ PHRASES = Phrases(
         wurde wurden hat haben hatte hatten sein seine ihr ihre es er sie wir ihr ich du man sich nicht kein
         keine in im an am auf aus bei mit nach von vom zu zum zur für über unter vor hinter zwischen durch
         gegen ohne um bis seit während dieser diese dieses diesem diesen jener alle alles jede jeder jedes
-        kann können muss müssen soll sollen darf dürfen damit dazu dabei dadurch daher deshalb also"""
+        kann können muss müssen soll sollen darf dürfen damit dazu dabei dadurch daher deshalb also hier
+        dort"""
     ),
     leans_back=opening(
         r"er|dies|diese|dieser|dieses|diesem|diesen|aber|und|oder|daher|deshalb|dadurch|damit|dazu|"

@@ -15,8 +15,8 @@ PHRASES = Phrases(
     goals="En esta lección aprenderá sobre {items}.",
     check="Una pregunta rápida: {question} Piense su respuesta antes del resumen.",
     closings={
-        "explainer": "Eso es {subject}, en pocas palabras.",
-        "summary": "Eso es {subject}, en breve.",
+        "explainer": "Y esto es lo esencial sobre {subject}.",
+        "summary": "Ese es el resumen sobre {subject}.",
         "lesson": "Ahora intente explicar {subject} con sus propias palabras.",
         "promo": "Descubra {subject} hoy mismo.",
     },
@@ -69,4 +69,8 @@ PHRASES = Phrases(
         "el la los las un una unos unas este esta estos estas ese esa su sus nuestro nuestra cada"
     ),
     articles=words("el la los las"),
+    elisions=(
+        (re.compile(r"\bde el\b"), "del"),
+        (re.compile(r"\ba el\b"), "al"),
+    ),
 )

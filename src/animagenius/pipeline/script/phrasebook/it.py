@@ -16,7 +16,7 @@ PHRASES = Phrases(
     check="Una domanda veloce: {question} Pensa alla risposta prima del riepilogo.",
     closings={
         "explainer": "Ecco {subject}, in poche parole.",
-        "summary": "Questo è {subject}, in breve.",
+        "summary": "Ecco {subject}, in breve.",
         "lesson": "Ora prova a spiegare {subject} con parole tue.",
         "promo": "Scopri {subject} oggi stesso.",
     },
@@ -69,4 +69,13 @@ PHRASES = Phrases(
         "il lo la i gli le l’ l' un uno una un’ questo questa questi queste suo sua suoi sue loro ogni"
     ),
     articles=words("il lo la i gli le l’ l'"),
+    elisions=(
+        (re.compile(r"\bda il\b"), "dal"),
+        (re.compile(r"\bda lo\b"), "dallo"),
+        (re.compile(r"\bda la\b"), "dalla"),
+        (re.compile(r"\bda i\b"), "dai"),
+        (re.compile(r"\bda gli\b"), "dagli"),
+        (re.compile(r"\bda le\b"), "dalle"),
+        (re.compile(r"\bda l['’]"), "dall’"),
+    ),
 )

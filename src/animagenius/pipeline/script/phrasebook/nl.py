@@ -19,8 +19,8 @@ PHRASES = Phrases(
     goals="In deze les leer je over {items}.",
     check="Een korte vraag: {question} Denk na over je antwoord voor de samenvatting.",
     closings={
-        "explainer": "Dat is {subject}, in een notendop.",
-        "summary": "Dat is {subject}, in het kort.",
+        "explainer": "Dat is in een notendop het verhaal van {subject}.",
+        "summary": "Dat was in het kort het verhaal van {subject}.",
         "lesson": "Probeer {subject} nu in je eigen woorden uit te leggen.",
         "promo": "Ontdek {subject} vandaag nog.",
     },

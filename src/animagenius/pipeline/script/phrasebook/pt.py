@@ -15,8 +15,8 @@ PHRASES = Phrases(
     goals="Nesta lição, você vai aprender sobre {items}.",
     check="Uma pergunta rápida: {question} Pense na resposta antes do resumo.",
     closings={
-        "explainer": "Isso é {subject}, em poucas palavras.",
-        "summary": "Isso é {subject}, em resumo.",
+        "explainer": "Esse é o essencial sobre {subject}.",
+        "summary": "Esse é o resumo sobre {subject}.",
         "lesson": "Agora tente explicar {subject} com suas próprias palavras.",
         "promo": "Conheça {subject} hoje mesmo.",
     },
@@ -67,4 +67,10 @@ PHRASES = Phrases(
         "o a os as um uma uns umas este esta estes estas esse essa seu sua seus suas nosso nossa cada"
     ),
     articles=words("o a os as"),
+    elisions=(
+        (re.compile(r"\bpor o\b"), "pelo"),
+        (re.compile(r"\bpor a\b"), "pela"),
+        (re.compile(r"\bpor os\b"), "pelos"),
+        (re.compile(r"\bpor as\b"), "pelas"),
+    ),
 )
