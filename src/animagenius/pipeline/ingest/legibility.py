@@ -27,6 +27,9 @@ MIN_WORDS_TO_JUDGE = 12
 # Below this share of known words a page is unreadable (measured: 0.72 and more on real text, 0.67 on a
 # font specimen; 0.00 on shifted or shuffled letters and 0.01 on made-up words read by OCR).
 MIN_KNOWN_SHARE = 0.5
+# This many words with a glyph name inside them ("o/g21ces", "di/g20erence": a ligature the font did not
+# map) and the page's words cannot be trusted, however few they are (real pages: none).
+MAX_BROKEN_WORDS = 2
 
 # "/g18/g152", "/onesansinv", "/uni0041": glyph names pypdf gives for codes it cannot map. Not after a
 # letter, dot or colon, so "and/or" and the paths of URLs stay.
@@ -37,6 +40,7 @@ _GLUED_GLYPH_NAME = re.compile(r"(?<=\w)/(?:[A-Za-z]{1,3}\d{2,}|uni[0-9A-Fa-f]{4
 _DEBRIS_CHARACTERS = re.compile(
     "[\U000f0000-\U000ffffd\U00100000-\U0010fffd\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
 )
+_INSIDE_WORD = re.compile(r"(?<=[^\W\d_])/[A-Za-z]{1,3}\d+(?=[^\W\d_])")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[^\W\d_]+")
 _SHIFT = 29  # a glyph number in the Macintosh standard order is the ASCII code less 29
@@ -57,6 +61,7 @@ class Legibility:
     words: int  # words of three or more letters
     known: int  # of them, words of the page's language (or English)
     language: str
+    broken_words: int = 0  # words with a glyph name inside them
 
     @property
     def debris_share(self) -> float:
@@ -68,7 +73,7 @@ class Legibility:
 
     @property
     def readable(self) -> bool:
-        if self.debris_share > MAX_DEBRIS_SHARE:
+        if self.debris_share > MAX_DEBRIS_SHARE or self.broken_words >= MAX_BROKEN_WORDS:
             return False
         return self.words < MIN_WORDS_TO_JUDGE or self.known_share >= MIN_KNOWN_SHARE
 
@@ -83,7 +88,12 @@ def legibility(text: str) -> Legibility:
     # too few words to judge: not looked up (a cover, a chart's labels)
     known, language = _known_words(words) if len(words) >= MIN_WORDS_TO_JUDGE else (len(words), "und")
     return Legibility(
-        characters=characters, debris=names + stray, words=len(words), known=known, language=language
+        characters=characters,
+        debris=names + stray,
+        words=len(words),
+        known=known,
+        language=language,
+        broken_words=len(_INSIDE_WORD.findall(text)),
     )
 
 

@@ -62,7 +62,7 @@ def complete(phrase: str, phrases: Phrases, *, opening_article: bool = False) ->
 def _said_as_written(text: str, narration: str) -> bool:
     """The narration says the term in the very form the bullet would show ("annotated" is not
     "Annotation")."""
-    return re.search(rf"(?<!\w){re.escape(text.lower())}(?!\w)", narration) is not None
+    return re.search(rf"(?<![\w-]){re.escape(text.lower())}(?![\w-])", narration) is not None
 
 
 def _name_like(word: str) -> bool:

@@ -37,6 +37,9 @@ _GLYPH_NAME = re.compile(r"/[A-Za-z][A-Za-z]*\d|(?<![\w/])/(?:uni[0-9A-F]{4}|[a-
 _FOOTNOTE = re.compile(
     r"^(?:[*†‡§¶]|\d{1,2}\s+[A-Z][a-z]+ (?:author|address|e-?mail))|^corresponding author\b", re.I
 )
+_TRAILING_FOOTNOTE = re.compile(
+    r"(?<=[.!?])\s+[*†‡§¶∗]\s*[A-Z][^*†‡§¶∗]*$"
+)  # "… cities. * Corresponding author."
 _FORM_CODE = re.compile(r"^[A-Z]{1,4} ?\d{3,}[A-Z]?\s+(?=[A-ZÀ-Ý])")  # "S 3706 Quiconque…": a form's number
 _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d{1,2}(?=[.,;:](?:\s|$))")  # "languages12." → "languages."
 _ENUMERATION = re.compile(  # "must 1) sign and 2) date", "(i) … (ii) …"
@@ -148,6 +151,7 @@ def _without_markers(text: str) -> str:
     for marker in _MARKERS:
         text = marker.sub("", text)
     text = _GLUED_FOOTNOTE.sub("", text)
+    text = _TRAILING_FOOTNOTE.sub("", text)
     text = _FORM_CODE.sub("", text)
     text = _LEADING_NUMBER.sub("", text)
     return _ENUMERATION.sub("", text)

@@ -16,8 +16,9 @@ from animagenius.pipeline.script.candidates import Candidate
 
 FIT_TOLERANCE = 0.04  # aim within ±4 % of the target, leaving room for the voice's own variation
 SCENE_PAUSES_S = SCENE_LEAD_IN_S + SCENE_PAUSE_S
-COVERAGE_WEIGHT = 0.6  # how much a sentence's new key terms count against its own importance
+COVERAGE_WEIGHT = 1.2  # how much a sentence's new key terms count against its own importance
 CONTEXT_PENALTY = 0.35  # a sentence that needs the one before it, without it
+SAID_SECTION_PENALTY = 0.6  # a body sentence from the section the hook drew on
 MUST_HAVE_STRETCH = 1.6  # how far a hook's defining sentence may run over the hook's share of time
 
 _Move = Callable[[], None]
@@ -100,10 +101,14 @@ def _fill_part(parts: list[Part], part: Part, budget: float, coverage: Coverage)
 
 def _merit(candidate: Candidate, part: Part, parts: list[Part], coverage: Coverage) -> float:
     """Importance and new key terms; a sentence that needs the one before it is worth less, unless that one
-    is already in the scene."""
+    is already in the scene; a body sentence from the section the hook opened with is worth less too (the
+    hook has said what the document is: the body moves on to what it says)."""
     worth = candidate.score + COVERAGE_WEIGHT * coverage.gain(candidate, parts)
     alone = candidate.needs_context and not _follows(candidate, part, parts)
-    return worth * (CONTEXT_PENALTY if alone else 1.0)
+    opened = part.role == "body" and any(
+        c.section == candidate.section for other in parts if other.role == "hook" for c in other.picked
+    )
+    return worth * (CONTEXT_PENALTY if alone else 1.0) * (SAID_SECTION_PENALTY if opened else 1.0)
 
 
 def _follows(candidate: Candidate, part: Part, parts: list[Part] | None = None) -> bool:

@@ -52,9 +52,10 @@ from animagenius.pipeline.script.visual import visual_for
 MAX_SCENES = 12
 SECONDS_PER_BODY_SCENE = {"summary": 18.0}  # a summary is denser: fewer, fuller scenes
 DEFAULT_SECONDS_PER_BODY_SCENE = 14.0
-COVERED_TERMS = 12  # the key terms the writer tries to say
+COVERED_TERMS = 20  # the key terms the writer tries to say
 BULLET_TERMS = 60  # the terms a bullet may name
 TITLE_MAX_WORDS = 8
+FRAMING_ROUNDS = 3
 
 
 class OfflineWriter:
@@ -95,13 +96,18 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     coverage = Coverage({term.stems: term.weight for term in terms[:COVERED_TERMS]})
     fill(parts, target_s=request.target_duration_s, coverage=coverage)
     parts = [part for part in parts if part.spoken]
-    _title_bodies(parts, sections, terms, phrases, document.blocks)
-    for _ in range(2):  # the framing words take time; fitting may drop a scene the recap named
-        scenes = len(parts)
+    # titles, bridges and the recap name what the scenes say, and take time; fitting that time may change
+    # what a scene says, so they are written again until they agree (twice is enough in practice)
+    for _ in range(FRAMING_ROUNDS):
+        said = [[id(c) for c in part.picked] for part in parts]
+        _title_bodies(parts, sections, terms, phrases, document.blocks)
         frame_after_fill(frame, parts, sections, terms)
         fit(parts, target_s=request.target_duration_s, coverage=coverage)
-        if len(parts) == scenes:
+        if said == [[id(c) for c in part.picked] for part in parts]:
             break
+    else:
+        _title_bodies(parts, sections, terms, phrases, document.blocks)
+        frame_after_fill(frame, parts, sections, terms)
     for part in parts:
         part.visual = visual_for(document, part)
     return Script(

@@ -33,7 +33,8 @@ PHRASES = Phrases(
         out over own same shall she should so some such than that the their theirs them themselves then there
         these they this those through to too under until up upon us very via was we were what when where
         which while who whom why will with within without would you your yours also even still yet however
-        thus therefore hence etc per since although though whether whose onto unless"""
+        thus therefore hence etc per since although though whether whose onto unless every
+        another several"""
     ),
     leans_back=opening(
         r"this|that|these|those|it|its|they|their|them|he|she|his|her|such|here|there|the latter|the former|"
