@@ -99,11 +99,11 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     # titles, bridges and the recap name what the scenes say, and take time; fitting that time may change
     # what a scene says, so they are written again until they agree (twice is enough in practice)
     for _ in range(FRAMING_ROUNDS):
-        said = [[id(c) for c in part.picked] for part in parts]
+        picked = [[id(c) for c in part.picked] for part in parts]
         _title_bodies(parts, sections, terms, phrases, document.blocks)
         frame_after_fill(frame, parts, sections, terms)
         fit(parts, target_s=request.target_duration_s, coverage=coverage)
-        if said == [[id(c) for c in part.picked] for part in parts]:
+        if picked == [[id(c) for c in part.picked] for part in parts]:
             break
     else:
         _title_bodies(parts, sections, terms, phrases, document.blocks)
