@@ -30,6 +30,9 @@ _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+([A-Z][^.!?]{2,70})$")
 _FILE_NAME_TITLE = re.compile(
     r"_|\.(?:docx?|pdf|indd|odt|pptx?|rtf|tex|qxp)\b|^Microsoft \w+ - |^untitled", re.I
 )
+_SITE_SUFFIX = re.compile(
+    r"\s+[-–—|]\s+(?:Wikipedia|[\w ]*Encyclop\w+|Britannica|GitHub|Medium|[\w-]+\.(?:com|org|net|io))$", re.I
+)
 _SENTENCE_END = (".", "!", "?", ":", '."', ".”")
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -138,7 +141,7 @@ def _metadata_title(reader: PdfReader) -> str | None:
     text = clean_inline(str(title)) if title else ""
     if len(text) <= 3 or _FILE_NAME_TITLE.search(text):
         return None
-    return text
+    return _SITE_SUFFIX.sub("", text)  # "PDF.js - Encyclopedia", a page printed from a browser
 
 
 class _Line:

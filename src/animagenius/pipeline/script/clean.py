@@ -104,7 +104,9 @@ _AFTER_CODE = re.compile(  # a sentence about the listing just before it
 _BOILERPLATE = re.compile(
     r"^(?:keywords|key words|index terms|categories and subject descriptors|general terms|copyright|"
     r"permission to make|all rights reserved|this work is licensed|licensed under|"
-    r"this document has been placed in the public domain|mots[- ]clés|schlüsselwörter|palabras clave)\b",
+    r"this document has been placed in the public domain|mots[- ]clés|schlüsselwörter|palabras clave|"
+    r"not to be confused with|for other uses|this article is about|main article|further information|"
+    r"\S+ redirects here)\b",
     re.I,
 )
 _UNSPEAKABLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]*|https?://|www\.|\S+@\S+\.\w")
@@ -122,6 +124,7 @@ def spoken(text: str, phrases: Phrases, *, after_code: bool = False, own_words: 
     ("Readability counts.")."""
     if _GLYPH_NAME.search(text):  # a word whose letters a PDF font did not map: no honest rewrite
         return None
+    text = _SITE_FURNITURE.sub("", text)  # a printed wiki page's tagline runs into its first sentence
     if not own_words and (_BOILERPLATE.match(text) or _FORM.search(text) or _FOOTNOTE.match(text)):
         return None
     text = _FIGURE_ASIDE.sub("", text)
@@ -145,6 +148,9 @@ def spoken(text: str, phrases: Phrases, *, after_code: bool = False, own_words: 
 def looks_like_code(text: str) -> bool:
     """ "sysconfig.py", "__init__", "f(x)": a heading or phrase that is code, not words."""
     return bool(_CODE.search(text))
+
+
+_SITE_FURNITURE = re.compile(r"^From (?:Wikipedia, )?the free encyclopedia\s*", re.I)
 
 
 def _without_markers(text: str) -> str:

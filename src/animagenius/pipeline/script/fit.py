@@ -14,7 +14,7 @@ from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, SceneRole, Visual
 from animagenius.pipeline.script.candidates import Candidate
 
-FIT_TOLERANCE = 0.04  # aim within ±4 % of the target, leaving room for the voice's own variation
+FIT_TOLERANCE = 0.03  # aim within ±3 % of the target, leaving room for the voice's own variation
 SCENE_PAUSES_S = SCENE_LEAD_IN_S + SCENE_PAUSE_S
 COVERAGE_WEIGHT = 1.2  # how much a sentence's new key terms count against its own importance
 CONTEXT_PENALTY = 0.35  # a sentence that needs the one before it, without it

@@ -82,7 +82,8 @@ PHRASES = Phrases(
         r"\b(?:this|that) (?:assumes|means|implies|requires|allows|lets|ensures|gives|makes|will|"
         r"would)\b|\bin (?:both|either|each of these|these|those|such) cases\b|\b(?:the|this|that|"
         r"these|those) (?:former|latter)\b"
-        r"|\b(?:this|these|such) (?!paper|papers|document|pep|article|report|proposal|guide|book|chapter|"
+        r"|\b(?:this|these|such) (?!as\b|a\b|an\b|paper|papers|document|pep|article|report|proposal|guide|"
+        r"book|chapter|"
         r"section|study|work|project|library|tool|page|video|year|time|way)[a-z]+",
         CI,
     ),
