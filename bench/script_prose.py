@@ -13,7 +13,8 @@ _CLOSERS = "\"')]}”’»"
 _BOUNDARY = re.compile(r"[.!?]+[" + re.escape(_CLOSERS) + r"]*\s+")
 _ENDS_WELL = re.compile(r"[.!?][" + re.escape(_CLOSERS) + r"]*$")
 _ABBREVIATIONS = {
-    "e.g.", "i.e.", "etc.", "vs.", "cf.", "al.", "fig.", "figs.", "no.", "mr.", "mrs.", "dr.", "(a.k.a.", "a.k.a."
+    "e.g.", "i.e.", "etc.", "vs.", "cf.", "al.", "fig.", "figs.", "no.", "mr.", "mrs.", "dr.",
+    "(a.k.a.", "a.k.a.",
 }  # fmt: skip
 _DANGLING_WORDS = {
     "a", "an", "the", "and", "or", "but", "nor", "of", "to", "with", "for", "from", "in", "on", "at", "by",
