@@ -30,6 +30,7 @@ HOOK_SHARE, HOOK_MAX_S = 0.2, 14.0
 CLOSING_SHARE, CLOSING_MAX_S = 0.12, 10.0
 RECAP_ITEMS, GOAL_ITEMS = 4, 3
 CENTRAL_TERMS = 5
+RECAP_TERMS = 12  # the heaviest key terms a recap may name
 SUBJECT_MAX_WORDS = 6
 HOOK_OPENING_SENTENCES = 12  # documents state their subject early
 
@@ -238,9 +239,9 @@ def frame_after_fill(
         for number, (part, topic) in enumerate(zip(body, _first_mentions(topics), strict=True)):
             step = 0 if number == 0 else 2 if number == len(body) - 1 else 1
             bridge = frame.phrases.elide(frame.phrases.transitions[step].format(topic=topic)) if topic else ""
-            _set_lead(part, f"{part.title}" if part.title.endswith("?") else bridge, frame)
+            _set_lead(part, part.title if part.title.endswith("?") else bridge, frame)
     said = {term for part in parts for c in part.picked for term in c.terms}
-    items = _key_points([t for t in topics if t], [t for t in terms[:12] if t.stems in said], frame)
+    items = _key_points([t for t in topics if t], [t for t in terms[:RECAP_TERMS] if t.stems in said], frame)
     for part in parts:
         if part.role == "recap":
             if len(items) < 2:

@@ -112,7 +112,7 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
         part.visual = visual_for(document, part)
     return Script(
         title=document.title,
-        language=phrases.code if phrases.code == language.split("-")[0] else language or "en",
+        language=language if language not in ("", "und") else "en",
         target_duration_s=request.target_duration_s,
         style=request.style,
         words_per_minute=request.words_per_minute,
