@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from animagenius.pipeline.script.clean import spoken
+from animagenius.pipeline.script.clean import spoken, with_its_name
 from animagenius.pipeline.script.language import phrases_for
 
 EN = phrases_for("en")
@@ -112,3 +112,23 @@ def test_other_languages_have_their_own_connectives() -> None:
         "Le viaduc reste ouvert par grand vent."
     )
     assert spoken("Voir le tableau ci-dessous pour les détails du chantier.", french) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "after", "heard"),
+    [
+        (
+            "It is developed by Mozilla together with volunteers.",
+            "PDF.js is an open-source JavaScript library and viewer.",
+            "PDF.js is developed by Mozilla together with volunteers.",
+        ),
+        ("It was released in 2011.", "Git is a version control system.", "Git was released in 2011."),
+        ("It is important to note that lines wrap.", "PDF.js is a viewer.", None),  # an "it" for nothing
+        ("It is developed by Mozilla.", "The library is a viewer.", None),  # "the library": not a name
+        ("It is developed by Mozilla.", "We present a viewer.", None),
+    ],
+)
+def test_it_is_said_by_its_name_when_the_sentence_before_names_it(
+    sentence: str, after: str, heard: str | None
+) -> None:
+    assert with_its_name(sentence, after, EN) == heard

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from animagenius.pipeline.about import ABOUT
 from animagenius.pipeline.analyse import ProseSection, Sentence, content_words
 from animagenius.pipeline.domain import Block, speaking_time_s
-from animagenius.pipeline.script.clean import spoken
+from animagenius.pipeline.script.clean import spoken, with_its_name
 from animagenius.pipeline.script.headings import clean_heading
 from animagenius.pipeline.script.language import Phrases
 from animagenius.pipeline.script.terms import Term, stems_of
@@ -70,6 +70,10 @@ def candidates(
             text = spoken(sentence.text, phrases, after_code=sentence.after_code)
             if text is None:
                 continue
+            if not opens_block and (
+                resolved := with_its_name(text, section.sentences[rank - 1].text, phrases)
+            ):
+                text = resolved  # "It is developed by Mozilla" → "PDF.js is developed by Mozilla"
             named = stems_of(text, phrases)
             covered = frozenset(term.stems for term in terms if term.stems in named)
             weight = sum(term.weight for term in terms if term.stems in covered) / heaviest

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from animagenius.pipeline.script.language import Phrases
+from animagenius.pipeline.script.terms import common
 
 MIN_WORDS = 5
 LONG_ASIDE_CHARS = 40
@@ -143,6 +144,35 @@ def spoken(text: str, phrases: Phrases, *, after_code: bool = False, own_words: 
         text = phrases.connective.sub("", text, count=1)
     text = text[:1].upper() + text[1:]
     return text if _whole(text, min_words=1 if own_words else MIN_WORDS) else None
+
+
+_NAMED_SUBJECT = re.compile(  # "PDF.js is …", "Git was …": a sentence whose subject is a name
+    r"^(?P<name>[A-Z][\w.+#-]*(?: [A-Z][\w.+#-]*){0,2}) (?:is|was|has|had|can|could|will|uses|runs|"
+    r"supports|provides|lets|allows|began|became|remains)\b"
+)
+_PRONOUN = re.compile(r"^It (?=[a-z])")
+_EXPLETIVE = re.compile(  # "It is important to …", "It seems that …": an "it" that stands for nothing
+    r"^It (?:is|was|has been|would be|will be|can be|may be|might be|could be|seems|seemed|appears|"
+    r"appeared|turns out|turned out|follows|remains|takes|took|rains|snows)\b(?: \w+)?"
+    r"(?: (?:to|that|whether|if|how|what|when|why)\b|[.!?]?$| (?:important|possible|impossible|necessary|"
+    r"likely|unlikely|clear|worth|common|easy|hard|difficult|true|false|better|best|useful|recommended|advisable|"
+    r"time|enough|not)\b)"
+)
+
+
+def with_its_name(text: str, previous: str, phrases: Phrases) -> str | None:
+    """ "It is developed by Mozilla." after "PDF.js is a viewer …" → "PDF.js is developed by Mozilla.": the
+    sentence standing alone, its pronoun replaced by the name it stands for. None when that is not certain:
+    only in English, only "It" opening the sentence, only when the sentence before names its subject (a
+    name, not "The …" or an everyday word)."""
+    found = _NAMED_SUBJECT.match(previous)
+    if phrases.code != "en" or not _PRONOUN.match(text) or _EXPLETIVE.match(text) or found is None:
+        return None
+    name = found["name"]
+    first = name.split()[0]
+    if first.lower() in phrases.function_words or (first.istitle() and common(first, phrases.code)):
+        return None
+    return _PRONOUN.sub(f"{name} ", text, count=1)
 
 
 def looks_like_code(text: str) -> bool:
