@@ -23,6 +23,7 @@ from django.urls import reverse
 from animagenius.accounts.models import User
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.providers.local.espeak import EspeakTTS
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import services
 from animagenius.studio.models import Asset, Project, RenderJob
@@ -160,9 +161,10 @@ def test_a_french_document_is_timed_for_the_french_voice_and_the_script_job_says
     job.refresh_from_db()
     assert any("The script is in French" in notice and "espeak-ng" in notice for notice in job.notices)
     version = project.script_versions.get()
-    french = next(voice for voice in voice_list() if voice.name == "espeak")  # same pace in every language
+    french = EspeakTTS.for_language("fr")  # espeak-ng's French voice, at its measured pace
     assert version.script["language"] == "fr"
     assert version.script["words_per_minute"] == pytest.approx(french.words_per_minute)
+    assert french.words_per_minute != next(v for v in voice_list() if v.name == "espeak").words_per_minute
 
 
 def test_new_video_form_offers_voices_with_a_preview_button(signed_in, media):
