@@ -239,7 +239,8 @@ def issue17_figures(judged: Judged, script: Any, target_s: float) -> dict[str, A
         "top_terms": judged.terms,
         "term_coverage": share,
         "terms_missed": missed,
-        "recap_due": target_s >= RECAP_THRESHOLD_S and body >= 2,
+        # a video of 45 s or more: asked for, and long enough once written (a one-chart deck has 24 s to say)
+        "recap_due": min(target_s, script.estimated_duration_s) >= RECAP_THRESHOLD_S and body >= 2,
         "recap": any(scene.role == "recap" for scene in script.scenes),
         "framing": quality.framing_language(script.scenes, judged.language),
         "charts": [labels_said(chart, narration) for chart in judged.charts],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from animagenius.pipeline.script.language import Phrases
-from animagenius.pipeline.script.terms import Term, common
+from animagenius.pipeline.script.terms import Term, common, zipf
 
 MAX_BULLETS = 3
 MAX_BULLET_WORDS = 5
@@ -53,10 +53,21 @@ def complete(phrase: str, phrases: Phrases, *, opening_article: bool = False) ->
         return False
     if len(words) == 1:
         return _name_like(words[0]) or not common(words[0], phrases.code)
+    if phrases.code == "en" and _adverb(words[-1].lower()):
+        return False  # "the reef safely"
     if phrases.code == "en" and _VERB_TAIL.search(words[-1].lower()):
         before = words[-2]
         return not (words[-1].lower().endswith("ed") or before.endswith("s") or before.istitle())
     return True
+
+
+def _adverb(word: str) -> bool:
+    """ "safely" (from "safe"), not "family" or "supply"."""
+    return word.endswith("ly") and len(word) > 4 and _known(word[:-2])
+
+
+def _known(word: str) -> bool:
+    return zipf(word, "en") >= 3.0
 
 
 def _said_as_written(text: str, narration: str) -> bool:

@@ -135,7 +135,7 @@ def _can_pick(parts: list[Part], part: Part, candidate: Candidate) -> bool:
     """Not narrated yet, not a repeat of a sentence already said, and understandable where it would go."""
     if any(candidate in other.picked for other in parts):
         return False
-    if any(_similar(candidate.text, c.text) for other in parts for c in other.picked):
+    if any(_similar(candidate.text, c.text) for c in part.picked):  # parallel sections may say alike
         return False
     return not candidate.needs_context or _follows(
         candidate, part, parts

@@ -292,10 +292,10 @@ def _key_points(topics: list[str], said: list[Term], frame: Frame) -> list[str]:
     for term in sorted(said, key=lambda t: (-t.words, -t.weight)):
         if len(items) >= RECAP_ITEMS:
             break
-        if term.words == 1 and (
-            term not in central or not term.nominal or common(term.text, frame.phrases.code)
-        ):
+        if term.words == 1 and (term not in central or common(term.text, frame.phrases.code)):
             continue
+        if not (term.nominal or _name_like(term.text)) or not complete(term.text, frame.phrases):
+            continue  # "keeper climbed", "lit lamp": words of a sentence, not a point to recap
         text = term.named if term.nominal and not _name_like(term.text) else term.text
         if not any(term.text.lower() in item.lower() or item.lower() in text.lower() for item in items):
             items.append(text)

@@ -179,6 +179,11 @@ def _known_languages() -> frozenset[str]:
     return frozenset(wordfreq.available_languages())
 
 
+def zipf(word: str, language: str) -> float:
+    """How common a word is in everyday text of the language, on wordfreq's Zipf scale (0: unknown)."""
+    return _zipf(word.lower(), language)
+
+
 def common(word: str, language: str) -> bool:
     """An everyday word of the language ("code", "results"): alone, it says little on a slide."""
     return _zipf(word.lower(), language) >= 4.5
