@@ -42,16 +42,27 @@ class Candidate:
         return self.sentence.block
 
 
+def cleaned(sections: list[ProseSection], phrases: Phrases) -> dict[int, str | None]:
+    """Every sentence as the voice would say it (`clean.spoken`), by position; None: not to be said."""
+    return {
+        s.position: spoken(s.text, phrases, after_code=s.after_code)
+        for section in sections
+        for s in section.sentences
+    }
+
+
 def candidates(
     sections: list[ProseSection],
     *,
+    said: dict[int, str | None],
     blocks: tuple[Block, ...],
     terms: list[Term],
     phrases: Phrases,
     words_per_minute: float,
 ) -> list[Candidate]:
-    """Every sentence worth narrating, scored. Figure and table captions, which PDFs often repeat as
-    paragraphs, describe a picture rather than tell the story: they are left out."""
+    """Every sentence worth narrating, scored; `said` is `cleaned(sections, phrases)`. Figure and table
+    captions, which PDFs often repeat as paragraphs, describe a picture rather than tell the story: they are
+    left out."""
     captions = _captions(blocks)
     sentences = [s for section in sections for s in section.sentences]
     central = _textrank(sentences)
@@ -67,7 +78,7 @@ def candidates(
             described = blocks[sentence.block].source == ABOUT  # the person's own words about their files
             if not sentence.data and _is_caption(sentence.text, captions):
                 continue
-            text = spoken(sentence.text, phrases, after_code=sentence.after_code)
+            text = said[sentence.position]
             if text is None:
                 continue
             if not opens_block and (

@@ -66,7 +66,8 @@ _ASIDE = re.compile(
 _ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.I)
 _CODE = re.compile(
     r"`|[A-Za-z_][\w.]*\([^()\s]*\)|[A-Za-z_]\w*\[[^\]\s]*\]|:=|==|!=|<=|>=|->|=>|\+=|-=|\*=|\*\*|&&|\|\||"
-    r"::|\s#\s|^#|\b[a-z]+_[a-z0-9_]+\b|(?<![\w.])_+[A-Za-z]\w*|\bimport \*|\bfrom [\w.]+ import\b|[{}]|\b[a-z_]\w*\s=\s\S|\\[a-z]|://|"
+    r"::|\s#\s|^#|\b[a-z]+_[a-z0-9_]+\b|(?<![\w.])_+[A-Za-z]\w*|\bimport \*|\bfrom [\w.]+ import\b|"
+    r"[{}]|\b[a-z_]\w*\s=\s\S|\\[a-z]|://|"
     r"\b\w+=\S|<\w+>|"  # a keyword argument, a <placeholder>
     r"\b[a-z][\w-]*\.(?:js|json|py|txt|html?|md|cfg|ya?ml|toml|sh|info|css|xml|ts|rs|go|java|cpp)\b|"
     r"(?:\b|/)[\w.-]+/[\w.-]+/[\w.-]*|"  # a file name, or a path of two or more folders

@@ -36,7 +36,7 @@ HOOK_OPENING_SENTENCES = 12  # documents state their subject early
 
 _QUESTION_WORD = re.compile(
     r"(?:why|how|what|when|where|which|who|pourquoi|comment|quand|quoi|warum|wie|was|wann|wo|welche|"
-    r"por ?qué|cómo|qué|cuándo|perché|come|cosa|quando|porque|como|quando|waarom|hoe|wat|wanneer)\b",
+    r"por ?qué|cómo|qué|cuándo|perché|come|cosa|quando|porque|como|waarom|hoe|wat|wanneer)\b",
     re.I,
 )
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|this|that|these|those|they|he|she|we|there|here|which)\b", re.I)

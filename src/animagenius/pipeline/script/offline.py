@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 
 from animagenius.pipeline.about import nothing_to_narrate
-from animagenius.pipeline.analyse import ProseSection, prose_sections
+from animagenius.pipeline.analyse import ProseSection, Sentence, prose_sections
 from animagenius.pipeline.domain import (
     Block,
     Outline,
@@ -32,8 +32,8 @@ from animagenius.pipeline.domain import (
 )
 from animagenius.pipeline.providers.protocols import WrittenScript
 from animagenius.pipeline.script.bullets import MAX_BULLET_CHARS, bullets
-from animagenius.pipeline.script.candidates import Candidate, candidates
-from animagenius.pipeline.script.clean import looks_like_code, spoken
+from animagenius.pipeline.script.candidates import Candidate, candidates, cleaned
+from animagenius.pipeline.script.clean import looks_like_code
 from animagenius.pipeline.script.data import table_narration, table_title
 from animagenius.pipeline.script.fit import Coverage, Part, fill, fit
 from animagenius.pipeline.script.framing import (
@@ -73,17 +73,13 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
     phrases = phrases_for(language)
     sections = prose_sections(document, tables=lambda block: table_narration(block, language=phrases.code))
     headings = [section.heading for section in sections if section.heading]
+    said = cleaned(sections, phrases)
     # the terms of what can be said: sentences as cleaned for the ear, not the data's own wording
-    said = (
-        spoken(s.text, phrases, after_code=s.after_code)
-        for section in sections
-        for s in section.sentences
-        if not s.data
-    )
-    sentences = [text for text in said if text]
+    sentences = [text for s in _sentences(sections) if not s.data and (text := said[s.position])]
     terms = key_terms(sentences, title=document.title, headings=headings, phrases=phrases, limit=BULLET_TERMS)
     found = candidates(
         sections,
+        said=said,
         blocks=document.blocks,
         terms=terms[:COVERED_TERMS],
         phrases=phrases,
@@ -118,6 +114,10 @@ def write_script(document: SourceDocument, *, request: ScriptRequest, language: 
         words_per_minute=request.words_per_minute,
         scenes=tuple(_scene(part, terms, phrases) for part in parts if part.spoken),
     )
+
+
+def _sentences(sections: list[ProseSection]) -> list[Sentence]:
+    return [sentence for section in sections for sentence in section.sentences]
 
 
 def _notices(script: Script, language: str) -> tuple[str, ...]:
