@@ -54,7 +54,7 @@ from PIL import Image, ImageDraw, ImageFont
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.music import music_cache_dir, music_loop
 from animagenius.pipeline.providers.voices import VOICES
-from animagenius.pipeline.visuals import font_file
+from animagenius.pipeline.visuals.layout import font_file
 
 SIZE = (1920, 1080)
 FPS = 30

@@ -25,7 +25,7 @@ from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
 from animagenius.pipeline.music import SAMPLE_RATE, TRACKS, music_file, music_loop, music_tracks, synthesise
-from animagenius.pipeline.visuals import font_dir
+from animagenius.pipeline.visuals.layout import font_dir
 from tests.conftest import Probe
 
 pytestmark = pytest.mark.slow

@@ -11,14 +11,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.compose.watermark import corner_offset
 from animagenius.pipeline.domain import Aspect, Brand, RenderOptions, Scene, WordTiming
 from animagenius.pipeline.errors import CorruptFile, TooLarge, UnsupportedFormat
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
-from animagenius.pipeline.themes import DARK, with_accent
-from animagenius.pipeline.visuals import Layout, font_dir, render_scene
+from animagenius.pipeline.visuals.brand import colour_parse, font_check, logo_check
+from animagenius.pipeline.visuals.layout import Layout, font_dir
+from animagenius.pipeline.visuals.slides import render_scene
+from animagenius.pipeline.visuals.themes import DARK, with_accent
 from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]
@@ -129,7 +130,7 @@ def test_the_logo_is_in_the_top_right_corner_of_every_frame(
     Image.new("RGBA", (300, 100), (*GREEN, 255)).save(logo)  # a wide green badge
     options = RenderOptions(captions="none", watermark=with_mark, brand=Brand(logo=logo))
     video = clip(tmp_path, options)
-    right, top = corner_offset((1280, 720))
+    right, top = corner_offset((1280, 720), Aspect.LANDSCAPE)
 
     for at_s in (0.2, 1.5):
         frame = np.asarray(grab_frame(video, at_s), dtype=np.int16)

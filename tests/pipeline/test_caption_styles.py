@@ -31,7 +31,7 @@ from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.domain import Aspect, CaptionStyle, RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
-from animagenius.pipeline.visuals import font_dir
+from animagenius.pipeline.visuals.layout import font_dir
 from tests.pipeline.test_captions import LONG_SENTENCE, ZEN, evenly_timed
 
 FrameGrabber = Callable[[Path, float], Image.Image]

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.charts import chart_data, parse_number
 from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, ScriptRequest, Visual
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.script.offline import write_script
-from animagenius.pipeline.themes import DARK
-from animagenius.pipeline.visuals import Layout, render_scene
+from animagenius.pipeline.visuals.charts import chart_data, parse_number
+from animagenius.pipeline.visuals.layout import Layout
+from animagenius.pipeline.visuals.slides import render_scene
+from animagenius.pipeline.visuals.themes import DARK
 
 SOURCE = Provenance(file="report.md")
 STARS = (

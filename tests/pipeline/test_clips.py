@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.clips import scene_clips
+from animagenius.pipeline.compose.clips import scene_clips
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import (
     Block,

@@ -11,8 +11,9 @@ from PIL import Image, ImageDraw
 
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.domain import Aspect, Block, Provenance, RenderOptions, Scene, Visual
-from animagenius.pipeline.focus import CENTRE, focus_of, salient_point
-from animagenius.pipeline.visuals import Layout, font_dir, render_scene
+from animagenius.pipeline.visuals.focus import CENTRE, focus_of, salient_point
+from animagenius.pipeline.visuals.layout import Layout, font_dir
+from animagenius.pipeline.visuals.slides import render_scene
 from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]

@@ -18,13 +18,13 @@ from PIL import Image
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script, Visual
 from animagenius.pipeline.errors import InvalidOption, ProviderBadOutput, ProviderUnavailable
-from animagenius.pipeline.generated import generated_clips
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.providers.remote import replicate_videos
 from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.replicate_videos import ReplicateVideos
 from animagenius.pipeline.providers.videos import VIDEO_GENERATORS, configured_video_generator
 from animagenius.pipeline.run import run
+from animagenius.pipeline.visuals.generated import generated_clips
 from tests.pipeline.chat_server import Answer, ChatServer, json_answer, prediction, raw, status
 
 FrameGrabber = Callable[[Path, float], Image.Image]

@@ -20,7 +20,7 @@ from PIL import Image
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import RenderOptions, RenderResult
 from animagenius.pipeline.run import run
-from animagenius.pipeline.visuals import Layout
+from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.voice import LEAD_IN_S
 from tests.conftest import Probe
 
@@ -229,7 +229,7 @@ def test_progress_rises_to_done(rendered: Rendered) -> None:
 
 def test_mid_scene_frames_show_distinct_slides(rendered: Rendered, grab_frame: FrameGrabber) -> None:
     starts = rendered.result.scene_starts_s
-    slide_rows = rendered.options.size[1] - rendered.layout.caption_band
+    slide_rows = rendered.layout.content_bottom
 
     first = pixels(grab_frame(rendered.result.video, starts[0] + 1.0))[:slide_rows]
     second = pixels(grab_frame(rendered.result.video, starts[1] + 1.0))[:slide_rows]
@@ -243,7 +243,7 @@ def test_mid_scene_frames_show_distinct_slides(rendered: Rendered, grab_frame: F
 
 
 def test_caption_on_screen_while_each_scene_is_spoken(rendered: Rendered, grab_frame: FrameGrabber) -> None:
-    band_rows = rendered.layout.caption_band
+    band_rows = rendered.options.size[1] - rendered.layout.zones.captions.top
     for index, start in enumerate(rendered.result.scene_starts_s):
         spoken_at = start + loudest_moment_s(rendered.workdir / f"scene-{index:02d}.wav")
         silent_at = start + LEAD_IN_S / 2

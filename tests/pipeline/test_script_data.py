@@ -14,12 +14,12 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 
-from animagenius.pipeline.charts import chart_data, parse_number
 from animagenius.pipeline.domain import Block, Provenance
 from animagenius.pipeline.ingest.chart_cells import format_value
 from animagenius.pipeline.ingest.office import read_docx, read_pptx
 from animagenius.pipeline.ingest.text import table_text
 from animagenius.pipeline.script.data import table_narration, table_title
+from animagenius.pipeline.visuals.charts import chart_data, parse_number
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
 SOURCE = Provenance(file="report.md")

@@ -30,7 +30,7 @@ from animagenius.pipeline.compose.segments import (
 )
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
 from animagenius.pipeline.run import run
-from animagenius.pipeline.visuals import font_dir
+from animagenius.pipeline.visuals.layout import font_dir
 from tests.conftest import FFPROBE
 
 SIZE, FPS = (640, 360), 30

@@ -13,7 +13,7 @@ from PIL import Image
 from animagenius.pipeline.compose.render import CROSSFADE_S, compose
 from animagenius.pipeline.domain import RenderOptions, WordTiming
 from animagenius.pipeline.errors import InvalidOption
-from animagenius.pipeline.visuals import font_dir
+from animagenius.pipeline.visuals.layout import font_dir
 from tests.pipeline.media_helpers import silent_track
 
 FrameGrabber = Callable[[Path, float], Image.Image]

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, Visual
-from animagenius.pipeline.visuals import Layout, render_scene
+from animagenius.pipeline.visuals.layout import Layout
+from animagenius.pipeline.visuals.slides import render_scene
 
 SOURCE = Provenance(file="doc.md")
 LAYOUT = Layout.for_frame((1280, 720), Aspect.LANDSCAPE)
@@ -40,7 +41,7 @@ def test_figure_visual_shows_the_source_picture(tmp_path: Path) -> None:
 
     assert share_of(shown, (230, 90, 20)) > 0.1, "the figure is shown at full size"
     assert share_of(slide, (230, 90, 20)) == 0
-    caption_band = shown.crop((0, 720 - LAYOUT.caption_band, 1280, 720))
+    caption_band = shown.crop((0, LAYOUT.zones.captions.top, 1280, 720))
     assert share_of(caption_band, (230, 90, 20)) == 0, "the figure stays clear of the captions"
 
 

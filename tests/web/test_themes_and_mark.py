@@ -18,7 +18,7 @@ from PIL import Image
 from animagenius.accounts.models import User
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
-from animagenius.pipeline.themes import LIGHT
+from animagenius.pipeline.visuals.themes import LIGHT
 from animagenius.studio import services
 from animagenius.studio.models import Project, RenderJob
 from tests.web.test_render_choices import TEXT, rendered

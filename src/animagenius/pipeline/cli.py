@@ -44,7 +44,7 @@ from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
 from animagenius.pipeline.music import TRACKS, music_check
 from animagenius.pipeline.providers.protocols import ScriptWriter
 from animagenius.pipeline.script_edit import script_dump, script_load
-from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
+from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 MAX_ENCODERS = 8

@@ -11,7 +11,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from animagenius.pipeline.errors import InvalidOption
-from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
+from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 
 
 class Frozen(BaseModel):
@@ -51,9 +51,9 @@ class Block(Frozen):
     source: Provenance
     rows: tuple[tuple[str, ...], ...] = Field((), description="table cells, first row = header if any")
     image: Path | None = Field(None, description="image file of a figure/photo/keyframe, if extracted")
-    chart: Literal["bar", "line", "pie"] | None = Field(
+    chart: Literal["bar", "line", "pie", "area"] | None = Field(
         None,
-        description="for a table read from a chart: how the source drew it (area as line, doughnut as pie)",
+        description="for a table read from a chart: how the source drew it (doughnut as pie)",
     )
 
 
@@ -75,6 +75,9 @@ class SourceDocument(Frozen):
     words: tuple[WordTiming, ...] = Field((), description="timed words of recognised speech, if any")
     unreadable_pages: tuple[Provenance, ...] = Field(
         (), description="pages left out because they have no readable text, even by OCR"
+    )
+    files: tuple[Path, ...] = Field(
+        (), description="the source files as read, for visuals that show a page or slide itself"
     )
 
     @property
@@ -142,8 +145,9 @@ CLOSING_MIN_S = 30
 SceneRole = Literal["hook", "body", "recap", "call_to_action"]
 ScriptStyle = Literal["explainer", "summary", "lesson", "promo"]
 VisualKind = Literal[
-    "slide", "figure", "table", "chart", "quote", "image", "clip", "generated", "generated-clip"
-]
+    "slide", "figure", "table", "chart", "quote", "image", "clip", "generated", "generated-clip",
+    "page", "code", "number", "definition", "diagram",
+]  # fmt: skip
 GENERATED_VISUALS: dict[str, str] = {"generated": "picture", "generated-clip": "clip"}
 """Visual kinds made by a provider from the visual's `prompt`, and what each makes."""
 SOURCE_VISUALS: dict[str, tuple[BlockKind, ...]] = {
@@ -153,6 +157,12 @@ SOURCE_VISUALS: dict[str, tuple[BlockKind, ...]] = {
     "chart": ("table",),
     "clip": ("figure",),  # a scene of a source video: it plays, from the scene's start
     "quote": ("quote", "paragraph", "list_item", "notes", "transcript"),
+    # the source page or slide itself, cropped to the block and the block highlighted
+    "page": ("heading", "paragraph", "list_item", "quote", "table", "figure", "notes", "code"),
+    "code": ("code",),  # a listing as a syntax-highlighted card
+    "number": ("paragraph", "list_item", "quote", "table", "notes", "transcript", "heading"),
+    "definition": ("paragraph", "list_item", "quote", "notes", "transcript"),
+    "diagram": ("list_item",),  # the list that starts at the block, as steps, a comparison or a timeline
 }
 """Visual kinds that show a source block, and the block kinds each can show."""
 
@@ -178,6 +188,15 @@ class Visual(Frozen):
     )
     prompt: str = Field(
         "", max_length=500, description="what to generate, for kinds 'generated' and 'generated-clip'"
+    )
+    text: str = Field(
+        "",
+        max_length=200,
+        description="what a 'number' or 'definition' card shows (the key number, the term); blank: taken "
+        "from the narration and the block",
+    )
+    icon: str = Field(
+        "", max_length=60, description="a bundled icon's name shown on a card; blank: matched to the scene"
     )
 
     @model_validator(mode="before")

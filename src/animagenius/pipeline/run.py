@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 from animagenius.pipeline.about import about_check, show_described, with_about
 from animagenius.pipeline.analyse import analyse, document_language
-from animagenius.pipeline.brand import colour_parse
-from animagenius.pipeline.clips import scene_clips, with_generated
 from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
+from animagenius.pipeline.compose.clips import scene_clips, with_generated
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.farm import RunFarm
 from animagenius.pipeline.compose.gif import gif_from
@@ -40,7 +39,6 @@ from animagenius.pipeline.domain import (
     no_progress,
 )
 from animagenius.pipeline.errors import InvalidOption
-from animagenius.pipeline.generated import generated_clips, generated_pictures
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
 from animagenius.pipeline.ingest.legibility import unreadable_pages_notices
 from animagenius.pipeline.providers.protocols import (
@@ -51,8 +49,11 @@ from animagenius.pipeline.providers.protocols import (
     WrittenScript,
 )
 from animagenius.pipeline.script_edit import script_check_against
-from animagenius.pipeline.themes import THEMES, with_accent
-from animagenius.pipeline.visuals import Layout, font_dir, render_scene
+from animagenius.pipeline.visuals.brand import colour_parse
+from animagenius.pipeline.visuals.generated import generated_clips, generated_pictures
+from animagenius.pipeline.visuals.layout import Layout, font_dir
+from animagenius.pipeline.visuals.slides import render_scene
+from animagenius.pipeline.visuals.themes import THEMES, with_accent
 from animagenius.pipeline.voice import narrate
 
 if TYPE_CHECKING:

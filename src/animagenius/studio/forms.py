@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from animagenius.accounts.models import User
 from animagenius.billing.plans import resolutions_for
 from animagenius.pipeline.about import MAX_ABOUT_CHARS, about_check
-from animagenius.pipeline.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
     GENERATED_VISUALS,
@@ -42,7 +41,8 @@ from animagenius.pipeline.script_edit import (
     scene_update,
     script_check_against,
 )
-from animagenius.pipeline.themes import DEFAULT_THEME, THEMES
+from animagenius.pipeline.visuals.brand import colour_parse, font_check, logo_check
+from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import selectors
 from animagenius.studio.selectors import RenderQuota

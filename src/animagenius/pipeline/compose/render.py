@@ -71,7 +71,8 @@ def compose(
     )
     picture = Picture(
         size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts,
-        encoding=encoding_for(options), watermark=corner, mark_offset=corner_offset(options.size),
+        encoding=encoding_for(options), watermark=corner,
+        mark_offset=corner_offset(options.size, options.aspect),
         transition=XFADE_TRANSITIONS.get(options.transition, "fade"),
     )  # fmt: skip
     render_picture(

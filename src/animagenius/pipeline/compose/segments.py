@@ -44,7 +44,7 @@ from animagenius.pipeline.compose.farm import RunFarm, SharedRuns
 from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 from animagenius.pipeline.errors import RenderFailed
 from animagenius.pipeline.files import PARTIAL_MARK, is_partial, whole_file
-from animagenius.pipeline.focus import focus_of
+from animagenius.pipeline.visuals.focus import focus_of
 
 RENDERER_VERSION = 5  # part of every segment's cache key: raise it when the same inputs would look different
 PROGRESS_EVERY_S = 0.5

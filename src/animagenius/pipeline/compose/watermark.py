@@ -8,7 +8,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from animagenius.pipeline.domain import Aspect
-from animagenius.pipeline.visuals import Layout, font_of
+from animagenius.pipeline.visuals.layout import font_of
+from animagenius.pipeline.visuals.zones import frame_zones
 
 MARK_TEXT = "AnimaGenius"
 HEIGHT_OF_SHORT_SIDE = 0.036  # the letters' size: readable at 720p, small beside the slide's own text
@@ -59,8 +60,8 @@ def _mark(frame_size: tuple[int, int]) -> Image.Image:
     return mark
 
 
-def corner_offset(frame_size: tuple[int, int]) -> tuple[int, int]:
+def corner_offset(frame_size: tuple[int, int], aspect: Aspect) -> tuple[int, int]:
     """Pixels from the right edge and from the top to the corner image: on the slides' header row,
-    opposite the scene counter, where no slide puts its text."""
-    margin = Layout.for_frame(frame_size, Aspect.LANDSCAPE).margin
-    return margin, margin
+    opposite the scene counter, where no slide puts its text (below a phone app's header at 9:16)."""
+    content = frame_zones(frame_size, aspect).content
+    return frame_size[0] - content.right, content.top

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from animagenius.pipeline.charts import parse_number
+from animagenius.pipeline.visuals.charts import parse_number
 
 SourceChart = Literal["bar", "line", "pie"]
 

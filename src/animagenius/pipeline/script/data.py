@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from animagenius.pipeline.charts import ChartData, Series, chart_data, parse_number
 from animagenius.pipeline.domain import Block
 from animagenius.pipeline.script.data_phrases import Phrases, phrases_for
+from animagenius.pipeline.visuals.charts import ChartData, Series, chart_data, parse_number
 
 MAX_SENTENCES = 4
 MAX_WORDS = 25  # a sentence longer than this (long labels) is dropped rather than read out

@@ -47,7 +47,7 @@ from animagenius.pipeline.script.framing import (
 from animagenius.pipeline.script.headings import clean_heading
 from animagenius.pipeline.script.language import LANGUAGES, Phrases, phrases_for
 from animagenius.pipeline.script.terms import Term, common, key_terms
-from animagenius.pipeline.script.visual import visual_for
+from animagenius.pipeline.visuals.planning import visual_for
 
 MAX_SCENES = 12
 SECONDS_PER_BODY_SCENE = {"summary": 18.0}  # a summary is denser: fewer, fuller scenes

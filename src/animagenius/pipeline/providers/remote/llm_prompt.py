@@ -11,7 +11,6 @@ outline's key points.
 
 from __future__ import annotations
 
-from animagenius.pipeline.charts import chart_data
 from animagenius.pipeline.domain import (
     SCENE_LEAD_IN_S,
     SCENE_PAUSE_S,
@@ -24,6 +23,7 @@ from animagenius.pipeline.domain import (
 )
 from animagenius.pipeline.script.bullets import MAX_BULLET_CHARS, MAX_BULLET_WORDS, MAX_BULLETS
 from animagenius.pipeline.script.language import LANGUAGES, Phrases, phrases_for
+from animagenius.pipeline.visuals.charts import chart_data
 
 DOCUMENT_BUDGET_CHARS = 40_000
 KEY_POINTS_BUDGET_CHARS = 5_000

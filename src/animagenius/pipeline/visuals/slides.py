@@ -7,77 +7,22 @@ shrinks to a smallest legible size, and what still does not fit ends in an ellip
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from animagenius.pipeline.charts import ChartData, ChartStyle, chart_data, draw_chart
-from animagenius.pipeline.domain import Aspect, Block, Scene
-from animagenius.pipeline.focus import salient_point, save_with_focus
-from animagenius.pipeline.themes import DARK, Theme
-from animagenius.pipeline.typeset import truncate, wrap
-
-SMALLEST_TITLE, SMALLEST_BODY = 0.034, 0.024  # of the frame's short side: still legible at 720p
-
-
-def font_file() -> Path:
-    import fontpkg
-
-    return Path(fontpkg.path("inter", 400))
-
-
-def font_dir() -> Path:
-    return font_file().parent
-
-
-@functools.lru_cache(maxsize=64)
-def font_of(size: int, weight: int) -> ImageFont.FreeTypeFont:
-    """Inter at `size` pixels and `weight` (100-900), optical size set for display or text."""
-    font = ImageFont.truetype(str(font_file()), size)
-    font.set_variation_by_axes([32 if size > 40 else 14, weight])
-    return font
-
-
-@functools.lru_cache(maxsize=64)
-def _brand_font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, size)
-
-
-@dataclass(frozen=True)
-class Layout:
-    width: int
-    height: int
-    margin: int
-    caption_band: int  # bottom pixels kept free for burned-in captions
-    theme: Theme = DARK
-    font: Path | None = None  # the brand's typeface (one style, any weight asked is drawn in it); None: Inter
-
-    @classmethod
-    def for_frame(
-        cls, size: tuple[int, int], aspect: Aspect, theme: Theme = DARK, font: Path | None = None
-    ) -> Layout:
-        width, height = size
-        band = {Aspect.LANDSCAPE: 0.22, Aspect.SQUARE: 0.24, Aspect.PORTRAIT: 0.32}[aspect]
-        margin, caption_band = round(min(size) * 0.08), round(height * band)
-        return cls(width, height, margin=margin, caption_band=caption_band, theme=theme, font=font)
-
-    def typeface(self, size: int, weight: int) -> ImageFont.FreeTypeFont:
-        return _brand_font(str(self.font), size) if self.font is not None else font_of(size, weight)
-
-    @property
-    def text_width(self) -> int:
-        return self.width - 2 * self.margin
-
-    @property
-    def unit(self) -> int:
-        return min(self.width, self.height)
-
-    @property
-    def content_bottom(self) -> int:
-        return self.height - self.caption_band
-
+from animagenius.pipeline.domain import Block, Scene
+from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
+from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
+from animagenius.pipeline.visuals.layout import (
+    Layout,
+    background,
+    clipped,
+    header,
+    titled,
+)
+from animagenius.pipeline.visuals.typeset import truncate, wrap
 
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
 MAX_QUOTE_WORDS = 45
@@ -102,44 +47,10 @@ def render_scene(
     return render_slide(scene, number=number, total=total, layout=layout, out=out)
 
 
-def _header(draw: ImageDraw.ImageDraw, *, number: int, total: int, layout: Layout) -> int:
-    """The scene counter and accent rule; returns the y where content starts."""
-    unit, theme = layout.unit, layout.theme
-    x, y = layout.margin, layout.margin
-    draw.text(
-        (x, y),
-        f"{number:02d} / {total:02d}",
-        font=layout.typeface(round(unit * 0.028), 600),
-        fill=theme.muted,
-    )
-    y += round(unit * 0.07)
-    draw.rectangle((x, y, x + round(unit * 0.08), y + max(4, unit // 160)), fill=theme.accent)
-    return y + round(unit * 0.05)
-
-
-def _titled(
-    scene: Scene, *, number: int, total: int, layout: Layout
-) -> tuple[Image.Image, ImageDraw.ImageDraw, int]:
-    """A still with its background, header and the scene's title; and the y where the content goes."""
-    image = _background(layout)
-    draw = ImageDraw.Draw(image)
-    y = _header(draw, number=number, total=total, layout=layout)
-    return image, draw, _title(draw, scene.title, y=y, layout=layout, size=round(layout.unit * 0.05))
-
-
-def _title(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, size: int) -> int:
-    """The title above a picture or table: two lines at most, the second ending in … if it goes on."""
-    font = layout.typeface(size, layout.theme.title_weight)
-    for line in _clipped(wrap(title, font, layout.text_width), font, layout.text_width, max_lines=2):
-        draw.text((layout.margin, y), line, font=font, fill=layout.theme.title)
-        y += round(size * 1.18)
-    return y + round(size * 0.4)
-
-
 def _render_picture(
     scene: Scene, picture: Path, *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image, draw, y = _titled(scene, number=number, total=total, layout=layout)
+    image, draw, y = titled(scene, number=number, total=total, layout=layout)
     unit = layout.unit
     box = (layout.text_width, layout.content_bottom - y)
     with Image.open(picture) as source:
@@ -168,7 +79,7 @@ def _render_picture(
 def _render_table(
     scene: Scene, rows: tuple[tuple[str, ...], ...], *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image, draw, y = _titled(scene, number=number, total=total, layout=layout)
+    image, draw, y = titled(scene, number=number, total=total, layout=layout)
     unit, theme = layout.unit, layout.theme
     shown = [row[:MAX_TABLE_COLUMNS] for row in rows[:MAX_TABLE_ROWS]]
     columns = max(len(row) for row in shown)
@@ -194,28 +105,28 @@ def _render_table(
 def _render_chart(
     scene: Scene, data: ChartData, *, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
-    image, draw, y = _titled(scene, number=number, total=total, layout=layout)
+    image, draw, y = titled(scene, number=number, total=total, layout=layout)
     unit, theme = layout.unit, layout.theme
     style = ChartStyle(
         colours=theme.chart, text=theme.body, muted=theme.muted,
         font=layout.typeface(max(14, round(unit * 0.034)), 500),
         bold=layout.typeface(max(14, round(unit * 0.038)), 750),
     )  # fmt: skip
-    draw_chart(draw, data, (layout.margin, y, layout.width - layout.margin, layout.content_bottom), style)
+    draw_chart(draw, data, (layout.margin, y, layout.content.right, layout.content_bottom), style)
     image.save(out, optimize=False, compress_level=1)
     return out
 
 
 def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: Layout, out: Path) -> Path:
-    image = _background(layout)
+    image = background(layout)
     draw = ImageDraw.Draw(image)
     unit, theme = layout.unit, layout.theme
-    y = _header(draw, number=number, total=total, layout=layout)
+    y = header(draw, number=number, total=total, layout=layout)
     words = text.split()
     quote = " ".join(words[:MAX_QUOTE_WORDS]) + ("…" if len(words) > MAX_QUOTE_WORDS else "")
     available = layout.content_bottom - y
     size = round(unit * 0.06)
-    smallest = round(unit * SMALLEST_BODY)
+    smallest = layout.body_min
     while (
         size > smallest
         and len(wrap(quote, layout.typeface(size, 500), layout.text_width)) * size * 1.3
@@ -229,7 +140,7 @@ def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: L
     attribution = layout.typeface(round(size * 0.6), 600)
     room = int((available * 0.85 - size * 1.2) // (size * 1.3))
     body = layout.typeface(size, 500)
-    for line in _clipped(
+    for line in clipped(
         wrap(quote, body, layout.text_width), body, layout.text_width, max_lines=max(1, room)
     ):
         draw.text((layout.margin, y), line, font=body, fill=theme.title)
@@ -241,10 +152,10 @@ def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: L
 
 
 def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: Path) -> Path:
-    image = _background(layout)
+    image = background(layout)
     draw = ImageDraw.Draw(image)
     theme = layout.theme
-    x, y = layout.margin, _header(draw, number=number, total=total, layout=layout)
+    x, y = layout.margin, header(draw, number=number, total=total, layout=layout)
     title_size, bullet_size = _fit(scene, layout, layout.content_bottom - y)
     title_font, bullet_font = (
         layout.typeface(title_size, theme.title_weight),
@@ -296,11 +207,11 @@ class _Line:
 def _fit(scene: Scene, layout: Layout, available: int) -> tuple[int, int]:
     """The largest title and bullet sizes at which everything fits above the caption band, never smaller
     than the smallest legible ones."""
-    unit, theme = layout.unit, layout.theme
+    theme = layout.theme
     scale = 1.0
     while True:
-        title_size = max(round(unit * SMALLEST_TITLE), round(unit * 0.075 * scale))
-        bullet_size = max(round(unit * SMALLEST_BODY), round(unit * 0.042 * scale))
+        title_size = max(layout.title_min, round(layout.title_min * 1.25 * scale))
+        bullet_size = max(layout.body_min, round(layout.body_min * 1.3 * scale))
         title_lines = len(
             wrap(scene.title, layout.typeface(title_size, theme.title_weight), layout.text_width)
         )
@@ -316,24 +227,7 @@ def _fit(scene: Scene, layout: Layout, available: int) -> tuple[int, int]:
         )
         needed = title_lines * title_size * 1.18 + title_size * 0.5 + bullet_lines * bullet_size * 1.3
         needed += len(scene.bullets) * bullet_size * 0.45
-        smallest = title_size <= unit * SMALLEST_TITLE and bullet_size <= unit * SMALLEST_BODY
+        smallest = title_size <= layout.title_min and bullet_size <= layout.body_min
         if needed <= available or smallest:
             return title_size, bullet_size
         scale *= 0.9
-
-
-def _clipped(lines: list[str], font: ImageFont.FreeTypeFont, width: int, *, max_lines: int) -> list[str]:
-    if len(lines) <= max_lines:
-        return lines
-    kept = lines[:max_lines]
-    kept[-1] = truncate(f"{kept[-1]} …", font, width, force=True)
-    return kept
-
-
-def _background(layout: Layout) -> Image.Image:
-    top, bottom = layout.theme.background_top, layout.theme.background_bottom
-    column = Image.new("RGB", (1, layout.height))
-    for row in range(layout.height):
-        mix = row / max(1, layout.height - 1)
-        column.putpixel((0, row), tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)))
-    return column.resize((layout.width, layout.height))

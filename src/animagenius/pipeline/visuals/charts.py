@@ -16,7 +16,7 @@ from typing import Literal
 
 from PIL import ImageDraw, ImageFont
 
-from animagenius.pipeline.typeset import truncate
+from animagenius.pipeline.visuals.typeset import truncate
 
 ChartKind = Literal["bar", "line", "pie"]
 MAX_ROWS, MAX_SERIES, MAX_PIE_SLICES = 12, 3, 6

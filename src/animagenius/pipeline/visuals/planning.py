@@ -7,9 +7,9 @@ import math
 import re
 
 from animagenius.pipeline.analyse import content_words
-from animagenius.pipeline.charts import chart_data
 from animagenius.pipeline.domain import Block, SourceDocument, Visual
 from animagenius.pipeline.script.fit import Part
+from animagenius.pipeline.visuals.charts import chart_data
 
 VISUAL_REACH_BLOCKS = 12  # a figure further than this from the narration is about something else
 
