@@ -26,8 +26,8 @@ from animagenius.pipeline.compose.segments import (
     render_picture,
     run_render,
     segments_for,
-    shots_for,
 )
+from animagenius.pipeline.compose.shots import shots_for
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals.layout import font_dir

@@ -192,8 +192,8 @@ class Visual(Frozen):
     text: str = Field(
         "",
         max_length=200,
-        description="what a 'number' or 'definition' card shows (the key number, the term); blank: taken "
-        "from the narration and the block",
+        description="what a 'number', 'definition' or 'quote' card shows (the key number, the term, the "
+        "quoted sentence); blank: taken from the narration and the block",
     )
     icon: str = Field(
         "", max_length=60, description="a bundled icon's name shown on a card; blank: matched to the scene"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -24,6 +25,7 @@ from animagenius.pipeline.compose.render import (
     timeline_words,
 )
 from animagenius.pipeline.compose.segments import Clip
+from animagenius.pipeline.compose.shots import SceneStills
 from animagenius.pipeline.domain import (
     Block,
     Progress,
@@ -50,9 +52,12 @@ from animagenius.pipeline.providers.protocols import (
 )
 from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.visuals.brand import colour_parse
+from animagenius.pipeline.visuals.focus import focus_of
 from animagenius.pipeline.visuals.generated import generated_clips, generated_pictures
 from animagenius.pipeline.visuals.layout import Layout, font_dir
-from animagenius.pipeline.visuals.slides import render_scene
+from animagenius.pipeline.visuals.planning import plan_visuals
+from animagenius.pipeline.visuals.reveal import reveal_times
+from animagenius.pipeline.visuals.slides import render_scene, scene_reveals
 from animagenius.pipeline.visuals.themes import THEMES, with_accent
 from animagenius.pipeline.voice import narrate
 
@@ -101,7 +106,7 @@ def draft_script(
     from animagenius.pipeline.script.offline import OfflineWriter
 
     written = (writer or OfflineWriter()).write(document, analyse(document), request)
-    written = replace(written, script=show_described(written.script, document))
+    written = replace(written, script=plan_visuals(show_described(written.script, document), document))
     script_check_against(written.script, document)
     left_out = unreadable_pages_notices(document.unreadable_pages)
     return replace(written, notices=(*left_out, *written.notices)) if left_out else written
@@ -276,7 +281,9 @@ def _render(
             cache_dir=video_cache_dir or workdir.parent / GENERATED_CLIPS_CACHE_NAME,
         )  # fmt: skip
         design_notices += [notice for notice in (*notices, *clip_notices) if notice not in design_notices]
-        slides = _design(script, document, chosen, pictures, folder=folder, on_fraction=share(designed))
+        slides = design_stills(
+            script, document, chosen, pictures, tracks, folder=folder, on_fraction=share(designed)
+        )
         encoded = encoded or stages.start("rendering video")
         rendition = _rendition(
             slides, tracks, chosen, sound=sound, folder=folder, out=target, cache_dir=segment_cache_dir,
@@ -301,38 +308,48 @@ def _share(number: int, count: int) -> Callable[[Callable[[float], None]], Calla
     return lambda report: lambda fraction: report((number + fraction) / count)
 
 
-def _design(
+def design_stills(
     script: Script,
     document: SourceDocument,
     options: RenderOptions,
     pictures: Mapping[int, Path],
+    tracks: Sequence[VoiceTrack],
     *,
     folder: Path,
     on_fraction: Callable[[float], None],
-) -> list[Path]:
-    """One designed still per scene, laid out for the rendition's frame; `pictures` are the generated ones."""
+) -> list[SceneStills]:
+    """Each scene's stills, laid out for the rendition's frame: the whole visual, and before it one still
+    per step of what appears as the voice says it (`pictures` are the generated ones)."""
     folder.mkdir(parents=True, exist_ok=True)
     theme = THEMES[options.theme]
     if options.brand.accent:
         theme = with_accent(theme, colour_parse(options.brand.accent))
     layout = Layout.for_frame(options.size, options.aspect, theme, font=options.brand.font)
-    slides = []
+    designed = []
     for index, scene in enumerate(script.scenes):
         shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None
         if index in pictures:
             shown = Block(kind="figure", text=scene.visual.prompt, source=GENERATED, image=pictures[index])
-        slides.append(
-            render_scene(
-                scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout,
-                out=folder / f"slide-{index:02d}.png",
-            )
-        )  # fmt: skip
+        draw = functools.partial(
+            render_scene, scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout
+        )
+        whole = draw(out=folder / f"slide-{index:02d}.png")
+        cues = scene_reveals(scene, shown)
+        if cues:
+            steps = [
+                draw(out=folder / f"slide-{index:02d}-{step}.png", stage=step) for step in range(len(cues))
+            ]
+            track = tracks[index]
+            at = reveal_times(cues, track.words, duration_s=track.duration_s)
+            designed.append(SceneStills((*steps, whole), at_s=(0.0, *at), focus=focus_of(whole)))
+        else:
+            designed.append(SceneStills.of(whole))
         on_fraction((index + 1) / len(script.scenes))
-    return slides
+    return designed
 
 
 def _rendition(
-    slides: Sequence[Path],
+    slides: Sequence[SceneStills],
     tracks: Sequence[VoiceTrack],
     options: RenderOptions,
     *,

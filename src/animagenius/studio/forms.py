@@ -586,6 +586,9 @@ class ScriptEditForm:
 def _apply_card(script: Script, card: SceneCard) -> tuple[Script, str]:
     visual = _visual(card)
     if card.scene_id:
+        kept = next((scene.visual for scene in script.scenes if scene.id == card.scene_id), None)
+        if kept is not None and (kept.kind, kept.block) == (visual.kind, visual.block) and not visual.prompt:
+            visual = kept  # unchanged: what the planner chose to show on it (a quote's sentence) stays
         edited = scene_update(
             script,
             card.scene_id,

@@ -417,7 +417,7 @@ def project_document(*, project: Project) -> SourceDocument:
         Block(
             kind=block["kind"],
             text=block["text"],
-            source=Provenance(file=block["file"]),
+            source=Provenance(file=block["file"], page=block.get("page")),
             image=Path(block["image"]) if block["image"] else None,
         )
         for block in project.source_blocks
@@ -434,35 +434,64 @@ class VisualChoice:
 SLIDE = VisualChoice("slide", "Designed slide")
 GENERATED = VisualChoice("generated", "Generated image (describe it below)")
 GENERATED_CLIP = VisualChoice("generated-clip", "Generated video clip (describe it below)")
-_SHOWN_AS = {"figure": ("figure",), "table": ("table", "chart"), "quote": ("quote",)}
+_SHOWN_AS = {
+    "figure": ("figure",),
+    "table": ("table", "chart"),
+    "quote": ("quote",),
+    "code": ("code",),
+}
 """Block kinds offered to every scene, and the visual kinds that show them (a table without numbers to
 chart is drawn as a table even when a chart is chosen)."""
-_QUOTABLE = ("paragraph", "list_item", "notes", "transcript")
-"""Block kinds offered as a quote only to the scenes that were written from them."""
+_OWN = {
+    "paragraph": ("quote", "number", "definition"),
+    "list_item": ("quote", "number"),
+    "notes": ("quote", "number", "definition"),
+    "transcript": ("quote", "number"),
+}
+"""Block kinds offered only to the scenes written from them, and how each can be shown."""
+_KIND_LABELS = {"number": "Key number", "definition": "Definition", "diagram": "Diagram"}
+DIAGRAM_MIN_ITEMS = 3
 LABEL_CHARS = 60
 
 
 def visual_choices(
     *, blocks: Sequence[dict[str, Any]], scene_blocks: Sequence[int] = (), current: str = ""
 ) -> list[VisualChoice]:
-    """What a scene can show: a slide, the document's figures, tables and quotes, its own source text
-    as a quote, or a generated image or video clip. The scene's current visual is always among them."""
+    """What a scene can show: a slide, the document's figures, tables, listings and lists (as diagrams);
+    its own source text as a quote, a key-number or definition card, or its page; or a generated image or
+    video clip. The scene's current visual is always among them."""
     offered = [
         (kind, index)
         for index, block in enumerate(blocks)
         if block["kind"] in _SHOWN_AS and (block["kind"] != "figure" or block["image"])
         for kind in _SHOWN_AS[block["kind"]]
     ]
-    offered += [
-        ("quote", index)
-        for index in scene_blocks
-        if 0 <= index < len(blocks) and blocks[index]["kind"] in _QUOTABLE
-    ]
+    offered += [("diagram", index) for index in _list_starts(blocks)]
+    own = [index for index in scene_blocks if 0 <= index < len(blocks)]
+    offered += [("page", index) for index in own if _on_pdf_page(blocks[index])][:1]
+    offered += [(kind, index) for index in own for kind in _OWN.get(blocks[index]["kind"], ())]
     shown = [_block_choice(kind, index, blocks) for kind, index in dict.fromkeys(offered)]
     choices = [SLIDE, *shown, GENERATED, GENERATED_CLIP]
     if current and current not in {choice.value for choice in choices}:
         choices.insert(1, _current_choice(current, blocks))
     return choices
+
+
+def _list_starts(blocks: Sequence[dict[str, Any]]) -> list[int]:
+    """The first item of each run of DIAGRAM_MIN_ITEMS list items or more."""
+    starts, run = [], 0
+    for index, block in enumerate([*blocks, {"kind": ""}]):
+        if block["kind"] == "list_item":
+            run += 1
+            continue
+        if run >= DIAGRAM_MIN_ITEMS:
+            starts.append(index - run)
+        run = 0
+    return starts
+
+
+def _on_pdf_page(block: dict[str, Any]) -> bool:
+    return bool(block.get("page")) and str(block["file"]).lower().endswith(".pdf")
 
 
 def _current_choice(value: str, blocks: Sequence[dict[str, Any]]) -> VisualChoice:
@@ -476,4 +505,7 @@ def _block_choice(kind: str, index: int, blocks: Sequence[dict[str, Any]]) -> Vi
     caption = " ".join(blocks[index]["text"].split()) or f"block {index}"
     if len(caption) > LABEL_CHARS:
         caption = caption[: LABEL_CHARS - 1].rstrip() + "…"
-    return VisualChoice(f"{kind}:{index}", f"{kind.capitalize()}: {caption}")
+    if kind == "page":
+        return VisualChoice(f"page:{index}", f"Page {blocks[index].get('page')} itself: {caption}")
+    label = _KIND_LABELS.get(kind, kind.capitalize())
+    return VisualChoice(f"{kind}:{index}", f"{label}: {caption}")

@@ -606,12 +606,14 @@ def _script_share_of_video() -> float:
 
 
 def source_blocks_outline(document: SourceDocument) -> list[dict[str, Any]]:
-    """What the studio keeps of a read document: each block's kind, the start of its text, its picture."""
+    """What the studio keeps of a read document: each block's kind, the start of its text, its page, its
+    picture."""
     return [
         {
             "kind": block.kind,
             "text": block.text[:BLOCK_TEXT_CHARS],
             "file": block.source.file,
+            "page": block.source.page,
             "image": block.image.name if block.image is not None else None,
         }
         for block in document.blocks

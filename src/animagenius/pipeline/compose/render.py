@@ -12,13 +12,15 @@ from animagenius.pipeline.compose.audio import soundtrack
 from animagenius.pipeline.compose.captions import AssScript, ass_script, caption_fonts
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.farm import RunFarm
-from animagenius.pipeline.compose.segments import Clip, Picture, render_picture, shots_for
+from animagenius.pipeline.compose.segments import Clip, Picture, render_picture
+from animagenius.pipeline.compose.shots import SceneStills, scene_shots
 from animagenius.pipeline.compose.watermark import corner_image, corner_offset
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.music import music_cache_dir, music_file
+from animagenius.pipeline.visuals.themes import THEMES
 
 CROSSFADE_S = 0.5
-XFADE_TRANSITIONS = {"crossfade": "fade", "slide": "slideleft", "wipe": "wipeleft"}  # ffmpeg xfade names
+XFADE_TRANSITIONS = {"slide": "slideleft", "wipe": "wipeleft"}  # ffmpeg xfade names: a push, a wipe
 ZOOM = 0.06  # Ken Burns: each slide grows by 6% over its scene
 SEGMENT_CACHE_NAME = "segment-cache"
 
@@ -38,7 +40,7 @@ def timeline_words(tracks: Sequence[VoiceTrack]) -> list[WordTiming]:
 
 def compose(
     *,
-    slides: Sequence[Path],
+    slides: Sequence[Path | SceneStills],
     tracks: Sequence[VoiceTrack],
     options: RenderOptions,
     font_name: str,
@@ -52,7 +54,8 @@ def compose(
     encoders: int = 1,
     farm: RunFarm | None = None,
 ) -> float:
-    """Render the video to `out`; returns its duration, which equals the narration's.
+    """Render the video to `out`; returns its duration, which equals the narration's. Each scene shows its
+    still, or its stills one after another (`SceneStills`), or plays its clip.
 
     The picture is rendered in segments cached in `cache_dir` (default: next to `workdir`); `sound` is the
     finished soundtrack if it was already made (`compose_sound`), for another rendition of the same video.
@@ -62,10 +65,12 @@ def compose(
     sound = sound or compose_sound(tracks, options, workdir=workdir)
     words = timeline_words(tracks)
     captions, fonts = _captions(words, options, font_name=font_name, font_dir=font_dir, workdir=workdir)
-    crossfade_s = 0.0 if options.transition == "cut" else CROSSFADE_S
-    shots = shots_for(
-        slides, starts, total, fps=options.fps, crossfade_s=crossfade_s, zoom_end=1 + ZOOM, clips=clips
-    )
+    shown = list(clips) + [None] * (len(slides) - len(clips))
+    scenes = [SceneStills.of(still, clip) for still, clip in zip(slides, shown, strict=True)]
+    shots = scene_shots(
+        scenes, starts, total, fps=options.fps, transitions=scene_transitions(scenes, options),
+        transition_s=CROSSFADE_S, zoom_end=1 + ZOOM,
+    )  # fmt: skip
     corner = corner_image(
         options.size, logo=options.brand.logo, mark=options.watermark, out=workdir / "corner.png"
     )
@@ -73,7 +78,6 @@ def compose(
         size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts,
         encoding=encoding_for(options), watermark=corner,
         mark_offset=corner_offset(options.size, options.aspect),
-        transition=XFADE_TRANSITIONS.get(options.transition, "fade"),
     )  # fmt: skip
     render_picture(
         shots, picture, sound=sound,
@@ -81,6 +85,22 @@ def compose(
         on_fraction=on_fraction, encoders=encoders, farm=farm,
     )  # fmt: skip
     return total
+
+
+def scene_transitions(scenes: Sequence[SceneStills], options: RenderOptions) -> list[str | None]:
+    """How each scene comes in over the one before (xfade names; None: a cut). A crossfade between two
+    scenes that show text would lay one text over the other: it dips through the background's darkness
+    instead (black for dark themes, white for light ones); only two clips crossfade."""
+    if options.transition == "cut":
+        return [None] * len(scenes)
+    if options.transition in XFADE_TRANSITIONS:
+        return [XFADE_TRANSITIONS[options.transition]] * len(scenes)
+    dark = sum(THEMES[options.theme].background_top) < 3 * 128
+    dip = "fadeblack" if dark else "fadewhite"
+    return [
+        "fade" if index and scene.clip is not None and scenes[index - 1].clip is not None else dip
+        for index, scene in enumerate(scenes)
+    ]
 
 
 def compose_sound(tracks: Sequence[VoiceTrack], options: RenderOptions, *, workdir: Path) -> Path:

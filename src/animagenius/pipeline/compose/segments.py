@@ -46,7 +46,7 @@ from animagenius.pipeline.errors import RenderFailed
 from animagenius.pipeline.files import PARTIAL_MARK, is_partial, whole_file
 from animagenius.pipeline.visuals.focus import focus_of
 
-RENDERER_VERSION = 5  # part of every segment's cache key: raise it when the same inputs would look different
+RENDERER_VERSION = 6  # part of every segment's cache key: raise it when the same inputs would look different
 PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
@@ -66,14 +66,19 @@ class Clip:
 
 @dataclass(frozen=True)
 class Shot:
-    """One scene's still on the timeline: shown from `first_frame` for `frames` frames (its crossfade into
-    the next scene included), growing from 1 to `zoom_end` about the centre; or its `clip` playing."""
+    """One still on the timeline: shown from `first_frame` for `frames` frames (its transition into the next
+    shot included), growing from `zoom_start` to `zoom_end` about its focus (the still's own, `focus.py`,
+    unless given); or its `clip` playing. `transition` is ffmpeg xfade's name for how it comes in over the
+    shot before it, in their overlap."""
 
     still: Path
     first_frame: int
     frames: int
     zoom_end: float
     clip: Clip | None = None
+    zoom_start: float = 1.0
+    transition: str = "fade"
+    focus: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,35 +101,6 @@ class Picture:
     encoding: Encoding = H264
     watermark: Path | None = None
     mark_offset: tuple[int, int] = (0, 0)
-    transition: str = "fade"  # ffmpeg xfade's name for what happens in the overlap of two scenes
-
-
-def shots_for(
-    stills: Sequence[Path],
-    starts_s: Sequence[float],
-    total_s: float,
-    *,
-    fps: int,
-    crossfade_s: float,
-    zoom_end: float,
-    clips: Sequence[Clip | None] = (),
-) -> list[Shot]:
-    """Scene i from its start to the start of scene i+1 plus the crossfade; the last to the end."""
-    firsts = [round(start * fps) for start in starts_s]
-    total = round(total_s * fps)
-    fade = crossfade_frames(firsts, total, fps=fps, crossfade_s=crossfade_s)
-    ends = [first + fade for first in firsts[1:]] + [total]
-    shown = list(clips) + [None] * (len(stills) - len(clips))
-    return [
-        Shot(still=still, first_frame=first, frames=end - first, zoom_end=zoom_end, clip=clip)
-        for still, first, end, clip in zip(stills, firsts, ends, shown, strict=True)
-    ]
-
-
-def crossfade_frames(firsts: Sequence[int], total: int, *, fps: int, crossfade_s: float) -> int:
-    """The crossfade in frames, never more than half the shortest scene."""
-    lengths = [b - a for a, b in zip(firsts, [*firsts[1:], total], strict=True)]
-    return max(0, min(round(crossfade_s * fps), min(lengths, default=0) // 2)) if len(firsts) > 1 else 0
 
 
 def segments_for(shots: Sequence[Shot]) -> list[Segment]:
@@ -429,8 +405,9 @@ def _run_graph(
             position += 1
         if len(moving) == 2:
             seconds = segment.frames / picture.fps
+            transition = shots[segment.shots[1][0]].transition
             chains.append(
-                f"{moving[0]}{moving[1]}xfade=transition={picture.transition}:duration={seconds:.6f}:offset=0"
+                f"{moving[0]}{moving[1]}xfade=transition={transition}:duration={seconds:.6f}:offset=0"
                 f"[s{number}]"
             )
             ends.append(f"[s{number}]")
@@ -474,8 +451,10 @@ def _ken_burns(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
     """Frames `offset` … `offset + frames` of the shot's zoom, at the picture's size and rate, from the
     still `_supersampled`."""
     width, height = picture.size
-    zoom = f"1+{shot.zoom_end - 1:.5f}*(on+{offset})/{max(1, shot.frames - 1)}"
-    focus_x, focus_y = focus_of(shot.still)  # the point that stays put while the picture grows around it
+    growth = shot.zoom_end - shot.zoom_start
+    zoom = f"{shot.zoom_start:.5f}+{growth:.5f}*(on+{offset})/{max(1, shot.frames - 1)}"
+    # the point that stays put while the picture grows around it
+    focus_x, focus_y = shot.focus if shot.focus is not None else focus_of(shot.still)
     return (
         f"zoompan=z='{zoom}':x='{focus_x:.4f}*(iw-iw/zoom)':y='{focus_y:.4f}*(ih-ih/zoom)':d={frames}"
         f":s={width}x{height}:fps={picture.fps},setsar=1,format=yuv420p"
@@ -504,10 +483,13 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
     )
     digest.update(f"frames {segment.frames}".encode())
     if len(segment.shots) == 2:
-        digest.update(f"transition {picture.transition}".encode())
+        digest.update(f"transition {shots[segment.shots[1][0]].transition}".encode())
     for index, offset in segment.shots:
         shot = shots[index]
-        digest.update(f"shot {_file_digest(shot.still)} {shot.frames} {shot.zoom_end} {offset}".encode())
+        zoom = f"{shot.zoom_start} {shot.zoom_end}"
+        digest.update(f"shot {_file_digest(shot.still)} {shot.frames} {zoom} {offset}".encode())
+        if shot.focus is not None:
+            digest.update(f"focus {shot.focus[0]:.4f} {shot.focus[1]:.4f}".encode())
         if shot.clip is not None:
             digest.update(f"clip {_file_digest(shot.clip.video)} {shot.clip.start_s:.3f}".encode())
     if picture.watermark is not None:

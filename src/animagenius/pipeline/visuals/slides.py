@@ -28,10 +28,30 @@ MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
 MAX_QUOTE_WORDS = 45
 
 
+def scene_reveals(scene: Scene, shown: Block | None) -> tuple[str, ...]:
+    """What appears on the scene's still one step at a time, each as the words whose being said reveals it
+    (visuals/reveal.py times them): a slide's bullets. Stills with nothing to reveal have none."""
+    if _shows_slide(scene, shown):
+        return scene.bullets
+    return ()
+
+
+def _shows_slide(scene: Scene, shown: Block | None) -> bool:
+    return shown is None or scene.visual.kind in ("slide", "generated-clip")
+
+
 def render_scene(
-    scene: Scene, *, shown: Block | None, number: int, total: int, layout: Layout, out: Path
+    scene: Scene,
+    *,
+    shown: Block | None,
+    number: int,
+    total: int,
+    layout: Layout,
+    out: Path,
+    stage: int | None = None,
 ) -> Path:
-    """The scene's still. `shown` is the source block its visual points at, if any."""
+    """The scene's still. `shown` is the source block its visual points at, if any. With `stage`, only the
+    first `stage` of its `scene_reveals` steps are drawn (0: none yet); otherwise all of them."""
     if (
         shown is not None
         and scene.visual.kind in ("figure", "image", "clip", "generated")
@@ -43,8 +63,9 @@ def render_scene(
     if shown is not None and scene.visual.kind in ("table", "chart") and shown.rows:
         return _render_table(scene, shown.rows, number=number, total=total, layout=layout, out=out)
     if shown is not None and scene.visual.kind == "quote" and shown.text.strip():
-        return _render_quote(scene, shown.text, number=number, total=total, layout=layout, out=out)
-    return render_slide(scene, number=number, total=total, layout=layout, out=out)
+        quoted = scene.visual.text or shown.text
+        return _render_quote(scene, quoted, number=number, total=total, layout=layout, out=out)
+    return render_slide(scene, number=number, total=total, layout=layout, out=out, stage=stage)
 
 
 def _render_picture(
@@ -151,41 +172,72 @@ def _render_quote(scene: Scene, text: str, *, number: int, total: int, layout: L
     return out
 
 
-def render_slide(scene: Scene, *, number: int, total: int, layout: Layout, out: Path) -> Path:
+def render_slide(
+    scene: Scene, *, number: int, total: int, layout: Layout, out: Path, stage: int | None = None
+) -> Path:
+    """The title and bullets, as large as fits, a little above the middle of the content box; with
+    `stage`, only the first `stage` bullets (their places kept, so nothing moves as the others appear)."""
     image = background(layout)
     draw = ImageDraw.Draw(image)
     theme = layout.theme
-    x, y = layout.margin, header(draw, number=number, total=total, layout=layout)
-    title_size, bullet_size = _fit(scene, layout, layout.content_bottom - y)
-    title_font, bullet_font = (
-        layout.typeface(title_size, theme.title_weight),
-        layout.typeface(bullet_size, theme.body_weight),
-    )
-    indent = round(bullet_size * 1.1)
+    top = header(draw, number=number, total=total, layout=layout)
+    for line in slide_lines(scene, layout, top=top):
+        if stage is not None and line.item >= stage:
+            continue
+        if line.dot:
+            centre_y = line.y + round(line.font.size * 0.62)
+            left = layout.margin
+            draw.ellipse(
+                (left, centre_y - line.dot, left + 2 * line.dot, centre_y + line.dot), fill=theme.accent
+            )
+            if line.numbered:
+                label = layout.typeface(round(line.dot * 1.2), 750)
+                centre = (left + line.dot, centre_y)
+                draw.text(centre, str(line.item + 1), font=label, fill=theme.on_accent, anchor="mm")
+        draw.text((line.x, line.y), line.text, font=line.font, fill=line.colour)
+    image.save(out, optimize=False, compress_level=1)
+    return out
 
-    lines: list[_Line] = []  # laid out first, so whatever does not fit can end in an ellipsis
-    for text in wrap(scene.title, title_font, layout.text_width):
-        lines.append(_Line(x, y, text, title_font, theme.title, layout.text_width))
-        y += round(title_size * 1.18)
-    y += round(title_size * 0.5)
-    for bullet in scene.bullets:
-        for position, text in enumerate(wrap(bullet, bullet_font, layout.text_width - indent)):
-            dot = round(bullet_size * 0.22) if position == 0 else 0
-            lines.append(_Line(x + indent, y, text, bullet_font, theme.body, layout.text_width - indent, dot))
-            y += round(bullet_size * 1.3)
-        y += round(bullet_size * 0.45)
 
+def slide_lines(scene: Scene, layout: Layout, *, top: int) -> list[_Line]:
+    """The lines a slide draws below `top`: as large as fits, a little above the middle of the room left;
+    what does not fit is left out, and the last line kept ends in an ellipsis."""
+    title_size, bullet_size = _fit(scene, layout, layout.content_bottom - top)
+    lines = _slide_lines(scene, layout, title_size, bullet_size)
+    used = max(line.bottom for line in lines)
+    top += max(0, round((layout.content_bottom - top - used) * 0.4))
+    lines = [replace(line, y=line.y + top) for line in lines]
     kept = [line for line in lines if line.bottom <= layout.content_bottom] or lines[:1]
     if len(kept) < len(lines):
         last = kept[-1]
         kept[-1] = replace(last, text=truncate(f"{last.text} …", last.font, last.width, force=True))
-    for line in kept:
-        if line.dot:
-            centre_y = line.y + round(line.font.size * 0.62)
-            draw.ellipse((x, centre_y - line.dot, x + 2 * line.dot, centre_y + line.dot), fill=theme.accent)
-        draw.text((line.x, line.y), line.text, font=line.font, fill=line.colour)
-    image.save(out, optimize=False, compress_level=1)
-    return out
+    return kept
+
+
+def _slide_lines(scene: Scene, layout: Layout, title_size: int, bullet_size: int) -> list[_Line]:
+    """The slide's lines from y = 0, laid out first so whatever does not fit can end in an ellipsis."""
+    theme = layout.theme
+    title_font = layout.typeface(title_size, theme.title_weight)
+    bullet_font = layout.typeface(bullet_size, theme.body_weight)
+    numbered = scene.role == "recap"  # the recap counts its points: it looks unlike the slides before it
+    x, y, indent = layout.margin, 0, _indent(scene, bullet_size)
+    lines: list[_Line] = []
+    for text in wrap(scene.title, title_font, layout.text_width):
+        lines.append(_Line(x, y, text, title_font, theme.title, layout.text_width))
+        y += round(title_size * 1.18)
+    y += round(title_size * 0.5)
+    for item, bullet in enumerate(scene.bullets):
+        for position, text in enumerate(wrap(bullet, bullet_font, layout.text_width - indent)):
+            dot = round(bullet_size * (0.62 if numbered else 0.22)) if position == 0 else 0
+            width = layout.text_width - indent
+            lines.append(_Line(x + indent, y, text, bullet_font, theme.body, width, dot, item, numbered))
+            y += round(bullet_size * 1.3)
+        y += round(bullet_size * 0.45)
+    return lines
+
+
+def _indent(scene: Scene, bullet_size: int) -> int:
+    return round(bullet_size * (1.9 if scene.role == "recap" else 1.1))
 
 
 @dataclass(frozen=True)
@@ -197,6 +249,8 @@ class _Line:
     colour: tuple[int, int, int]
     width: int
     dot: int = 0  # radius of the bullet before the line; 0 for none
+    item: int = -1  # the bullet the line belongs to; -1 for the title
+    numbered: bool = False  # the bullet's mark is its number
 
     @property
     def bottom(self) -> int:
@@ -220,7 +274,7 @@ def _fit(scene: Scene, layout: Layout, available: int) -> tuple[int, int]:
                 wrap(
                     b,
                     layout.typeface(bullet_size, theme.body_weight),
-                    layout.text_width - round(bullet_size * 1.1),
+                    layout.text_width - _indent(scene, bullet_size),
                 )
             )
             for b in scene.bullets
