@@ -247,7 +247,35 @@ def test_a_table_of_the_document_can_be_shown(db: None, user: User, signed_in: C
     form[f"{form['scene'][0]}-visual"] = f"table:{TABLE_BLOCK}"
     assert save(signed_in, project, form).status_code == 302
     shown = latest(project).script["scenes"][0]["visual"]
-    assert shown == {"kind": "table", "block": TABLE_BLOCK, "prompt": ""}
+    assert shown == {"kind": "table", "block": TABLE_BLOCK, "prompt": "", "text": "", "icon": ""}
+
+
+SETUP = (
+    "# Setting up\n\nA virtual environment keeps a project's packages apart from the system's own.\n\n"
+    "- Create the environment\n- Activate it\n- Install the requirements\n\n"
+    "The whole setup takes three commands:\n\n```\npython -m venv .venv\n. .venv/bin/activate\n"
+    "pip install -r requirements.txt\n```\n\nA virtual environment is a folder with its own interpreter.\n"
+)
+
+
+def test_the_picker_offers_listings_lists_and_cards_and_a_planned_visual_survives_a_save(
+    db: None, user: User, signed_in: Client, settings, tmp_path
+):
+    settings.MEDIA_ROOT, settings.RENDER_WORKDIR = tmp_path / "media", tmp_path / "work"
+    project = drafted_project(user, "setup.md", SETUP.encode())
+    blocks = [block["kind"] for block in project.source_blocks]
+    code, first_item = blocks.index("code"), blocks.index("list_item")
+    page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
+    assert f'<option value="code:{code}">Code: python -m venv .venv' in page
+    assert f'<option value="diagram:{first_item}">Diagram: Create the environment</option>' in page
+
+    script = latest(project).script
+    planned = [scene["visual"] for scene in script["scenes"]]
+    assert any(visual["kind"] not in ("slide", "quote") for visual in planned), planned
+    assert save(signed_in, project, editor_form(script, version=1)).status_code == 302
+    assert [scene["visual"] for scene in latest(project).script["scenes"]] == planned, (
+        "saving unchanged scenes keeps what the planner chose, a quote's sentence included"
+    )
 
 
 def test_restore_saves_a_copy_as_the_newest_version(zen: Project, signed_in: Client):
