@@ -231,3 +231,12 @@ def test_an_unknown_icon_is_refused_with_the_closest_names_and_a_card_falls_back
     assert definition_card(scene, PARAGRAPH).icon == "list-tree"
     named = DEFINITION_SCENE.model_copy(update={"visual": Visual(kind="definition", block=0, icon="Rocket")})
     assert definition_card(named, PARAGRAPH).icon == "rocket"
+
+
+def test_a_number_card_with_no_number_to_show_is_drawn_as_a_slide(tmp_path: Path) -> None:
+    scene = Scene(
+        title="Why tracing works", narration="Hot loops dominate.", visual=Visual(kind="number", block=0)
+    )
+    layout = Layout.for_frame(SIZES[Aspect.LANDSCAPE], Aspect.LANDSCAPE)
+    assert "Why tracing works" in ocr(card(scene, PARAGRAPH, layout, tmp_path), tmp_path)
+    assert card_reveals(scene, PARAGRAPH) == ()

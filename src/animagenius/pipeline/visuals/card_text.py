@@ -73,7 +73,9 @@ _DEFINING = re.compile(
 _NOT_A_TERM = re.compile(
     r"^(?:it|this|that|these|those|there|he|she|they|we|you|i|which|what|here|one|each|all|such)\b", re.I
 )
-_DEFINITION_END = re.compile(r";|\s[—–]\s|, which\b|, and\b|, but\b|, so\b|\.\s|\.$")
+_DEFINITION_END = re.compile(
+    r";|\s[—–]\s|, which\b|, and\b|, but\b|, so\b|\.\s|\.$|,? (?:while|whereas|because|although|though)\b"
+)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,17 @@ class DefinitionCard:
     icon: str | None
 
 
+def has_card(scene: Scene, shown: Block | None) -> bool:
+    """Whether the scene's card has something to show: a listing, a number, a term (else it is a slide)."""
+    kind = scene.visual.kind
+    if kind == "code":
+        return shown is not None and bool(shown.text.strip())
+    if kind == "number":
+        block_text = shown.text if shown is not None else ""
+        return number_in(scene.visual.text) is not None or key_number(scene.narration, block_text) is not None
+    return kind == "definition"
+
+
 def render_card(
     scene: Scene,
     shown: Block | None,
@@ -62,7 +73,7 @@ def render_card(
     """The still of a card scene (`scene.visual.kind` in CARD_KINDS) with its first `stage` steps shown."""
     kind = scene.visual.kind
     if kind == "code":
-        code = shown.text if shown is not None and shown.text.strip() else scene.narration
+        code = shown.text if shown is not None else ""
         return render_code(scene, code, number=number, total=total, layout=layout, out=out, stage=stage)
     if kind == "number":
         card = number_card(scene, shown)
@@ -86,7 +97,7 @@ def number_card(scene: Scene, shown: Block | None) -> NumberCard:
     elif found is not None:
         number, label = found
     else:
-        number, label = scene.visual.text.strip() or "—", scene.title
+        raise ValueError(f"scene {scene.title!r} holds no number to show (see has_card)")
     return NumberCard(number, label or scene.title, _icon(scene, (label, number), block_text))
 
 
@@ -114,6 +125,8 @@ def _icon(scene: Scene, first: Sequence[str], block_text: str) -> str | None:
 def card_reveals(scene: Scene, shown: Block | None) -> tuple[str, ...]:
     """One cue per step of the card: the narration phrase whose being spoken reveals that step."""
     kind = scene.visual.kind
+    if not has_card(scene, shown):
+        return ()
     if kind == "number":
         card = number_card(scene, shown)
         spoken = spoken_number(scene.narration, card.number)

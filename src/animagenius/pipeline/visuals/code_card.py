@@ -30,6 +30,7 @@ from animagenius.pipeline.visuals.themes import Colour
 DARK_STYLE, LIGHT_STYLE = "one-dark", "xcode"
 WINDOW_DOTS: tuple[Colour, ...] = ((255, 95, 86), (255, 189, 46), (39, 201, 63))
 LINE_HEIGHT = 1.42
+LANGUAGE_NAMES = {"console": "shell", "bash": "shell", "javascript": "javascript", "c": "c"}
 NARROW_COLUMNS = 48  # a panel this narrow indents by 2 spaces, not 4
 # Lines that give a language away, each worth one point; the language with most points wins
 _SIGNALS: dict[str, re.Pattern[str]] = {
@@ -105,15 +106,16 @@ def listing_lines(code: str, *, indent: int = 4) -> list[str]:
     while lines and not lines[-1].strip():
         lines.pop()
     lines = [line.rstrip() for line in lines]
-    step = min((len(line) - len(line.lstrip(" ")) for line in lines if line.startswith(" ")), default=0)
-    if step and step != indent:
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.startswith(" ")]
+    step = min(indents, default=0)
+    if step and step != indent and all(spaces % step == 0 for spaces in indents):
         lines = [_reindented(line, step, indent) for line in lines]
     return lines
 
 
 def _reindented(line: str, step: int, indent: int) -> str:
     spaces = len(line) - len(line.lstrip(" "))
-    return " " * (spaces // step * indent + spaces % step) + line.lstrip(" ")
+    return " " * (spaces // step * indent) + line.lstrip(" ")
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def _panel(layout: Layout, top: int, lines: list[str]) -> _Panel:
     shadow = max(8, round(layout.unit * 0.018))  # room under the panel for its shadow, inside the content
     box = (layout.margin, top, layout.content.right, layout.content_bottom - shadow)
     pad = max(12, round(layout.unit * 0.03))
-    smallest, largest = round(layout.body_min / 1.2), round(layout.body_min * 1.05)
+    smallest, largest = round(layout.body_min / 1.2), round(layout.body_min * 1.4)
     longest = max((len(line) for line in lines), default=1)
     for size in range(largest, smallest - 1, -1):
         panel = _sized(box, pad, size)
@@ -208,7 +210,7 @@ def _window_bar(draw: ImageDraw.ImageDraw, panel: _Panel, language: str, style: 
     if language != "text":
         font = mono_font(max(12, round(panel.size * 0.62)), 500)
         muted = _mix(_colour_of(style, Token.Text), _hex(style.background_color), 0.45)
-        name = get_lexer_by_name(language).name.lower()
+        name = LANGUAGE_NAMES.get(language, get_lexer_by_name(language).name.lower())
         draw.text(
             (right - panel.pad - font.getlength(name), centre_y - radius * 0.4), name, font=font, fill=muted
         )

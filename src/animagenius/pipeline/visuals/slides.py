@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Block, Scene
-from animagenius.pipeline.visuals.cards import CARD_KINDS, render_card
+from animagenius.pipeline.visuals.cards import CARD_KINDS, has_card, render_card
 from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
@@ -33,7 +33,7 @@ def render_scene(
     scene: Scene, *, shown: Block | None, number: int, total: int, layout: Layout, out: Path
 ) -> Path:
     """The scene's still. `shown` is the source block its visual points at, if any."""
-    if scene.visual.kind in CARD_KINDS:
+    if scene.visual.kind in CARD_KINDS and has_card(scene, shown):
         return render_card(scene, shown, number=number, total=total, layout=layout, out=out)
     if (
         shown is not None
