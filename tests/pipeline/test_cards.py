@@ -240,3 +240,28 @@ def test_a_number_card_with_no_number_to_show_is_drawn_as_a_slide(tmp_path: Path
     layout = Layout.for_frame(SIZES[Aspect.LANDSCAPE], Aspect.LANDSCAPE)
     assert "Why tracing works" in ocr(card(scene, PARAGRAPH, layout, tmp_path), tmp_path)
     assert card_reveals(scene, PARAGRAPH) == ()
+
+
+def test_a_listing_in_parts_appears_part_by_part_as_the_narration_names_them(tmp_path: Path) -> None:
+    listing = "\n".join(  # pep-0572.rst, the shared corpus
+        (
+            "# Handle a matched regex",
+            "if (match := pattern.search(data)) is not None:",
+            "    # Do something with match",
+            "",
+            "# A loop that can't be trivially rewritten using 2-arg iter()",
+            "while chunk := file.read(8192):",
+            "   process(chunk)",
+        )
+    )
+    block = Block(kind="code", text=listing, source=SOURCE)
+    scene = CODE_SCENE.model_copy(
+        update={"narration": "When a regex matches, the match is handled at once. A loop reads each chunk."}
+    )
+    assert card_reveals(scene, block) == ("When a regex matches,", "chunk.")
+    layout = Layout.for_frame(SIZES[Aspect.LANDSCAPE], Aspect.LANDSCAPE)
+    first = ocr(card(scene, block, layout, tmp_path, stage=1), tmp_path)
+    assert "pattern.search" in first and "chunk" not in first, first
+    assert "chunk" in ocr(card(scene, block, layout, tmp_path, stage=2), tmp_path)
+    unnamed = scene.model_copy(update={"narration": "Regular expressions get shorter."})
+    assert card_reveals(unnamed, block) == (), "a part the narration never names: the listing is whole"

@@ -8,6 +8,7 @@ shown (0: before anything appears; None: everything).
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from animagenius.pipeline.visuals.card_text import (
     shortened,
     spoken_number,
 )
-from animagenius.pipeline.visuals.code_card import render_code
+from animagenius.pipeline.visuals.code_card import code_parts, listing_lines, render_code
 from animagenius.pipeline.visuals.focus import save_with_focus
 from animagenius.pipeline.visuals.icons import icon_for, icon_image, known_icon
 from animagenius.pipeline.visuals.layout import Layout, background, header
@@ -32,7 +33,18 @@ from animagenius.pipeline.visuals.typeset import truncate, wrap
 
 CARD_KINDS = ("code", "number", "definition")
 CUE_WORDS = 4  # a cue is this many words of the narration from where the step is said
-_WORD = re.compile(r"[\w'’.,%$€£×-]+")
+_NAME = re.compile(r"[A-Za-z_]\w{2,}")
+_COMMENT = re.compile(r"(?:#|//).*$", re.M)
+_KEYWORDS = frozenset(word.lower() for word in keyword.kwlist) | {
+    "self",
+    "print",
+    "true",
+    "false",
+    "null",
+    "none",
+    "return",
+    "function",
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,10 @@ def render_card(
     kind = scene.visual.kind
     if kind == "code":
         code = shown.text if shown is not None else ""
-        return render_code(scene, code, number=number, total=total, layout=layout, out=out, stage=stage)
+        steps = [row for _, row in _code_steps(scene.narration, code)]
+        return render_code(
+            scene, code, number=number, total=total, layout=layout, out=out, stage=stage, steps=steps
+        )
     if kind == "number":
         card = number_card(scene, shown)
         return _render_number(card, number=number, total=total, layout=layout, out=out, stage=stage)
@@ -138,7 +153,39 @@ def card_reveals(scene: Scene, shown: Block | None) -> tuple[str, ...]:
         if meaning_cue and meaning_cue != term_cue:
             return (term_cue, meaning_cue)
         return (term_cue,)
-    return ()  # a code card is whole from the start: the listing is read as one
+    return tuple(cue for cue, _ in _code_steps(scene.narration, shown.text if shown is not None else ""))
+
+
+def _code_steps(narration: str, code: str) -> list[tuple[str, int]]:
+    """A listing in parts (split by blank lines) appears part by part, each when the narration names
+    something first written in it (a name of three letters or more): each step's cue and first row. The
+    parts after the last one named appear with it; a listing whose second part is not named is one step
+    less than that: whole from the start (no steps)."""
+    lines = listing_lines(code)
+    starts = code_parts(code)
+    spoken = [_plain(word) for word in narration.split()]
+    ends = [*starts[1:], len(lines)]
+    seen: set[str] = set()
+    steps = [(" ".join(narration.split()[:CUE_WORDS]), starts[0])]
+    position = 0
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        part = _COMMENT.sub("", "\n".join(lines[start:end]))
+        names = [name.lower() for name in _NAME.findall(part)]
+        fresh = [name for name in dict.fromkeys(names) if name not in seen and name not in _KEYWORDS]
+        seen.update(names)
+        if index == 0:
+            continue
+        said = [at for at in range(position, len(spoken)) if _said_in(spoken[at], fresh)]
+        if not said:
+            break
+        position = said[0]
+        steps.append((" ".join(narration.split()[position : position + CUE_WORDS]), start))
+    return steps if len(steps) > 1 else []
+
+
+def _said_in(word: str, names: list[str]) -> bool:
+    """ "file.read()" or "chunk," in the narration says `chunk` / `read`."""
+    return word in names or any(part in names for part in re.split(r"\W+", word) if part)
 
 
 def _cue(narration: str, phrase: str | None, *, fallback: bool = True) -> str:

@@ -12,6 +12,7 @@ import functools
 import json
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,9 @@ from animagenius.pipeline.visuals.themes import Colour
 DARK_STYLE, LIGHT_STYLE = "one-dark", "xcode"
 WINDOW_DOTS: tuple[Colour, ...] = ((255, 95, 86), (255, 189, 46), (39, 201, 63))
 LINE_HEIGHT = 1.42
-LANGUAGE_NAMES = {"console": "shell", "bash": "shell", "javascript": "javascript", "c": "c"}
+LANGUAGE_NAMES = {"console": "shell", "bash": "shell"}
 NARROW_COLUMNS = 48  # a panel this narrow indents by 2 spaces, not 4
+MAX_CODE_PARTS = 3  # a listing appears in up to this many parts, as the narration reaches each
 # Lines that give a language away, each worth one point; the language with most points wins
 _SIGNALS: dict[str, re.Pattern[str]] = {
     "console": re.compile(r"^\s*[$>] \S", re.M),
@@ -159,9 +161,18 @@ def _sized(box: tuple[int, int, int, int], pad: int, size: int) -> _Panel:
 
 
 def render_code(
-    scene: Scene, code: str, *, number: int, total: int, layout: Layout, out: Path, stage: int | None = None
+    scene: Scene,
+    code: str,
+    *,
+    number: int,
+    total: int,
+    layout: Layout,
+    out: Path,
+    stage: int | None = None,
+    steps: Sequence[int] = (),
 ) -> Path:
-    """The code card; `stage` 0 is the panel before the code appears (the card has one step)."""
+    """The code card. `steps` are the rows where each reveal step's part of the listing starts; `stage`
+    k < len(steps) shows the rows before steps[k] (0: the empty panel), anything else the whole listing."""
     image, draw, y = titled(scene, number=number, total=total, layout=layout)
     lines = listing_lines(code) or [code.strip()]
     panel = _panel(layout, y, lines)
@@ -178,12 +189,24 @@ def render_code(
     _shadow(image, (left, top, right, bottom), radius)
     draw.rounded_rectangle((left, top, right - 1, bottom - 1), radius=radius, fill=background)
     _window_bar(draw, panel, language, style, top)
-    if stage is None or stage >= 1:
-        _draw_code(draw, lines, panel, get_lexer_by_name(language), style)
-        if len(lines) > panel.rows:
-            _fade_last_line(image, panel, background)
+    rows = panel.rows if stage is None or stage >= len(steps) else min(panel.rows, steps[stage])
+    _draw_code(draw, lines[:rows], panel, get_lexer_by_name(language), style)
+    if rows == panel.rows and len(lines) > panel.rows:
+        _fade_last_line(image, panel, background)
     centre_y = (panel.code_top + min(bottom, panel.code_top + panel.size * 8)) / 2
     return save_with_focus(image, out, (0.5, centre_y / layout.height))
+
+
+def code_parts(code: str) -> list[int]:
+    """Where each part of the listing starts (a row of `listing_lines`): parts are split by blank lines,
+    at most MAX_CODE_PARTS of them (the last takes the rest)."""
+    starts: list[int] = []
+    blank = True
+    for row, line in enumerate(listing_lines(code)):
+        if line.strip() and blank:
+            starts.append(row)
+        blank = not line.strip()
+    return starts[:MAX_CODE_PARTS] or [0]
 
 
 def _shadow(image: Image.Image, box: tuple[int, int, int, int], radius: int) -> None:
@@ -224,6 +247,8 @@ def _draw_code(
     y = panel.code_top
     column = 0
     row = 0
+    if not lines:
+        return
     for token_type, value in lexer.get_tokens("\n".join(lines[: panel.rows])):
         for index, piece in enumerate(value.split("\n")):
             if index:
