@@ -16,7 +16,7 @@ from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.cards import card_reveals, definition_card, number_card, render_card
 from animagenius.pipeline.visuals.code_card import guess_language
 from animagenius.pipeline.visuals.focus import focus_of
-from animagenius.pipeline.visuals.icons import check_icon, icon_for, icon_image
+from animagenius.pipeline.visuals.icons import CURATED, check_icon, icon_for, icon_image, known_icon
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.slides import render_scene
 from animagenius.pipeline.visuals.themes import DARK, LIGHT
@@ -217,6 +217,8 @@ def test_icons_are_matched_to_terms_and_drawn_in_the_theme() -> None:
     assert icon_for(["Revenue"]) == "chart-column-increasing"
     assert icon_for(["sirens"]) == "siren"
     assert icon_for(["the", "of"]) is None
+    assert all(known_icon(name) is not None for name in CURATED.values()), "every curated icon is bundled"
+    assert icon_for(["flood"]) == "waves-horizontal", "a curated icon by its former name (an alias) is found"
     picture = icon_image("rocket", 96, (37, 99, 235))
     assert picture.size == (96, 96) and picture.mode == "RGBA"
     ink = np.asarray(picture)

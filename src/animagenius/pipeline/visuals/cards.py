@@ -323,12 +323,16 @@ def _draw_icon(image: Image.Image, piece: _Piece, centre: int, top: int, layout:
     image.paste(halo, (centre - disc // 2, top), halo)
 
 
+def _icon_pieces(icon: str | None, size: int, *, gap: int, layout: Layout) -> list[_Piece]:
+    """The card's icon on its disc, shown from the start; none if the card has no icon."""
+    return [_Piece((), None, layout.theme.accent, 0, gap, icon, size)] if icon else []
+
+
 def _render_number(
     card: NumberCard, *, number: int, total: int, layout: Layout, out: Path, stage: int | None
 ) -> Path:
     image, _, top = _card_frame(layout, number=number, total=total)
     theme, room = layout.theme, layout.content_bottom - top
-    icon_size = round(room * 0.13)
     label_size = max(layout.body_min, round(layout.title_min * 0.72))
     number_font, number_lines = _fitted(
         card.number, layout, 800, start=round(room * 0.36), smallest=layout.title_min, max_lines=1
@@ -337,7 +341,7 @@ def _render_number(
         card.label, layout, theme.body_weight + 50, start=label_size, smallest=layout.body_min, max_lines=2
     )
     pieces = [
-        *([_Piece((), None, theme.accent, 0, round(room * 0.07), card.icon, icon_size)] if card.icon else []),
+        *_icon_pieces(card.icon, round(room * 0.13), gap=round(room * 0.07), layout=layout),
         _Piece(tuple(number_lines), number_font, theme.title, 1, round(room * 0.07), figure=True),
         _Piece(tuple(label_lines), label_font, theme.body, 1, 0),
     ]
@@ -351,7 +355,6 @@ def _render_definition(
 ) -> Path:
     image, draw, top = _card_frame(layout, number=number, total=total)
     theme, room = layout.theme, layout.content_bottom - top
-    icon_size = round(room * 0.11)
     term_size = round(layout.title_min * 1.35)
     term_font, term_lines = _fitted(
         card.term, layout, theme.title_weight, start=term_size, smallest=layout.title_min, max_lines=2
@@ -362,7 +365,7 @@ def _render_definition(
     )  # fmt: skip
     rule = max(4, layout.unit // 160)
     pieces = [
-        *([_Piece((), None, theme.accent, 0, round(room * 0.04), card.icon, icon_size)] if card.icon else []),
+        *_icon_pieces(card.icon, round(room * 0.11), gap=round(room * 0.04), layout=layout),
         _Piece(tuple(term_lines), term_font, theme.title, 1, round(room * 0.09) + rule),
         _Piece(tuple(meaning_lines), meaning_font, theme.body, 2, 0),
     ]

@@ -62,6 +62,9 @@ CURATED: dict[str, str] = {
     "lighthouse": "lamp", "warning": "triangle-alert", "sensor": "radio", "flood": "waves",
     "syntax": "braces", "expression": "square-function", "variable": "variable", "loop": "repeat",
     "trace": "route", "javascript": "file-code", "python": "file-code", "interpreter": "terminal",
+    "beach": "tree-palm", "coast": "waves", "coastline": "waves", "volunteer": "hand-heart",
+    "benchmark": "gauge", "speedup": "zap", "viewer": "eye", "unemployment": "briefcase",
+    "docstring": "file-text", "vote": "vote", "voter": "vote", "election": "vote",
 }  # fmt: skip
 _TOO_GENERIC_TAG = 12  # a tag on more icons than this says little about any one of them
 _STOP = frozenset(
@@ -128,12 +131,11 @@ def _stem(word: str) -> str:
 
 
 def _match(word: str) -> str | None:
-    catalogue = _catalogue()
     for candidate in dict.fromkeys((word.lower(), _stem(word))):
         if candidate in _STOP or len(candidate) < 3:
             continue
-        if candidate in CURATED and CURATED[candidate] in catalogue.svgs:
-            return CURATED[candidate]
+        if candidate in CURATED and (curated := known_icon(CURATED[candidate])) is not None:
+            return curated
         if (named := known_icon(candidate)) is not None:
             return named
         if (tagged := _tagged(candidate)) is not None:
