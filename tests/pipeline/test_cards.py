@@ -173,6 +173,13 @@ def test_key_number_keeps_units_and_years_and_skips_references() -> None:
         "The team shipped the first tracing compiler",
     )
     assert key_number("As Figure 12 and section 3 show, it works.", "") is None
+    assert key_number("PEP 572 was accepted for Python 3.8 after 2 crossings.", "") is None, (
+        "versions, counts"
+    )
+    assert key_number("PLDI’09, June 15–20, 2009, Dublin, Ireland. Then v13 = 3000.", "") == (
+        "2009",
+        "Dublin Ireland",
+    )
     spoken_and_shown = key_number("Tracing is fast.", "Unemployment reached 25 percent in the town.")
     assert spoken_and_shown is not None and spoken_and_shown[0] == "25%"
 
@@ -194,6 +201,7 @@ def test_definition_reads_the_subject_of_a_defining_sentence(corpus: Path) -> No
     text = " ".join(block.text for block in document.blocks if block.kind == "paragraph")
     assert definition("", text) == ("PDF.js", "A Portable Document Format viewer that is built with HTML5")
     assert definition("This is a test of nothing.", "") is None
+    assert definition("Augmented assignment is not supported. Section 3 is a general overview.", "") is None
 
 
 def test_cards_reveal_in_steps_cued_by_the_narration(tmp_path: Path) -> None:

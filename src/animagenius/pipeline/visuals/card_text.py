@@ -12,6 +12,7 @@ from dataclasses import dataclass
 MAX_LABEL_WORDS = 8
 MAX_DEFINITION_WORDS = 20
 MAX_TERM_WORDS = 6
+MIN_WORTH = 1.0  # a bare number under 10 ("2 crossings") is not worth a card
 
 
 def _words(text: str) -> list[str]:
@@ -21,7 +22,7 @@ def _words(text: str) -> list[str]:
 _UNITS = (
     r"%|per ?cent\b|percent\b|×|x\b|times\b|-?fold\b|k\b|bn\b|million\b|billion\b|trillion\b|thousand\b|"
     r"km\b|kg\b|mb\b|gb\b|tb\b|kb\b|ms\b|mph\b|kwh\b|mw\b|gw\b|ghz\b|mhz\b|hz\b|°[cf]\b|"
-    r"seconds?\b|minutes?\b|hours?\b|days?\b|weeks?\b|months?\b|years?\b|m\b|s\b"
+    r"-?bits?\b|seconds?\b|minutes?\b|hours?\b|days?\b|weeks?\b|months?\b|years?\b|m\b|s\b"
 )
 _VALUE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER = re.compile(
@@ -42,6 +43,10 @@ _QUALIFIERS = (
     (re.compile(r"\bat least\s*$", re.I), "≥"),
     (re.compile(r"\b(?:about|around|nearly|almost|roughly|approximately|some)\s*$", re.I), "~"),
 )
+_MONTH = re.compile(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$", re.I)
+_VERSION = re.compile(r"\b[A-Z][\w+-]*\s$")
+_OPERATOR = re.compile(r"[=<>+*]")
 _SHOWN_UNIT = {"percent": "%", "per cent": "%", "percent.": "%", "percent,": "%", "times": "×", "x": "×"}
 _FUNCTION_WORDS = frozenset(
     _words(
@@ -67,11 +72,14 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[—–-]\s|\bbut\b|\bwhile\b|\bwhere
 _BEFORE_BREAK = re.compile(r"\s*(?:\band\b|\bwhere\b|\bwhen\b|\bbecause\b|\bif\b)\s*")
 _PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _DEFINING = re.compile(
-    r"^(?P<term>[^,;:]{1,80}?)\s*(?:,[^,]{1,80},\s*)?\b(?:is|are|refers to|means|denotes|stands for)\s+"
-    r"(?P<definition>.+)$"
+    r"^(?P<term>[^,;:]{1,80}?)\s*(?:,[^,]{1,80},\s*)?\b(?:is|are)\s+(?P<definition>(?:a|an|the|one)\s.+)$"
+    r"|^(?P<named>[^,;:]{1,80}?)\s+(?:refers to|means|denotes|stands for)\s+(?P<meaning>.+)$"
 )
 _NOT_A_TERM = re.compile(
-    r"^(?:it|this|that|these|those|there|he|she|they|we|you|i|which|what|here|one|each|all|such)\b", re.I
+    r"^(?:it|this|that|these|those|there|he|she|they|we|you|i|which|what|here|one|each|all|such|in|since|"
+    r"where|while|when|below|above|yet|if|as|so|but|and|or|because|although|for|to|of|at|on|by|with|"
+    r"section|figure|table|chapter|appendix)\b",
+    re.I,
 )
 _DEFINITION_END = re.compile(
     r";|\s[—–]\s|, which\b|, and\b|, but\b|, so\b|\.\s|\.$|,? (?:while|whereas|because|although|though)\b"
@@ -82,7 +90,8 @@ _DEFINITION_END = re.compile(
 class _Found:
     shown: str  # as the card shows it: "25×", "10%", "$3.4 million", "2–20×"
     spoken: str  # as the text wrote it
-    score: float
+    worth: float  # how much it says on its own: a unit, a year, a size
+    score: float  # its worth, more if the narration says it
     sentence: str
     start: int  # in the sentence
     end: int
@@ -95,14 +104,28 @@ def sentences(text: str) -> list[str]:
 def key_number(narration: str, block_text: str) -> tuple[str, str] | None:
     """The number a key-number card shows big, and a short label saying what it counts; None if the text
     holds no number worth showing. Units, currency and % are kept; a year is a number too."""
-    found = _numbers(narration, bonus=1.0) + _numbers(block_text, bonus=0.0)
+    found = [
+        item
+        for item in _numbers(narration, bonus=1.0) + _numbers(block_text, bonus=0.0)
+        if item.worth >= MIN_WORTH
+    ]
     if not found:
         return None
     in_both = {item.shown for item in _numbers(narration, bonus=0)} & {
         item.shown for item in _numbers(block_text, bonus=0)
     }
-    best = max(found, key=lambda item: item.score + (2.0 if item.shown in in_both else 0.0))
-    return best.shown, label_for(best.sentence, best.start, best.end)
+    ranked = sorted(found, key=lambda item: -(item.score + (2.0 if item.shown in in_both else 0.0)))
+    for best in ranked:
+        label = label_for(best.sentence, best.start, best.end)
+        if _readable(label):
+            return best.shown, label
+    return None
+
+
+def _readable(label: str) -> bool:
+    """A label of words, not a bibliography's or a table's run of numbers and signs."""
+    letters = sum(character.isalpha() or character == " " for character in label)
+    return bool(label) and letters >= len(label) * 0.85
 
 
 def number_in(text: str) -> tuple[str, str] | None:
@@ -125,13 +148,21 @@ def _numbers(text: str, *, bonus: float) -> list[_Found]:
     found: list[_Found] = []
     for order, sentence in enumerate(sentences(_PARENTHESES.sub("", text))):
         for match in _NUMBER.finditer(sentence):
-            if _REFERENCE.search(sentence[: match.start()]):
-                continue  # "Figure 12", "section 3": a reference, not a quantity
-            shown, score = _shown(match)
-            shown = _qualified(sentence[: match.start()]) + shown
-            found.append(
-                _Found(shown, match.group(0).strip(), score + bonus - order * 0.01, sentence, *match.span())
-            )
+            before, after = sentence[: match.start()], sentence[match.end() :]
+            if _REFERENCE.search(before) or _MONTH.match(after) or _MONTH_BEFORE.search(before):
+                continue  # "Figure 12", "section 3", "15–20 June": a reference or a date, not a quantity
+            if _OPERATOR.search(before[-3:] + after[:3]):
+                continue  # "v13 = 3000": code, not prose
+            if (
+                _VERSION.search(before)
+                and "." in match["first"]
+                and not (match["unit"] or match["first_unit"])
+            ):
+                continue  # "Python 3.8", "Firefox 3.5": a version
+            shown, worth = _shown(match)
+            shown = _qualified(before) + shown
+            score = worth + bonus - order * 0.01
+            found.append(_Found(shown, match.group(0).strip(), worth, score, sentence, *match.span()))
     return found
 
 
@@ -146,7 +177,7 @@ def _shown(match: re.Match[str]) -> tuple[str, float]:
     value = float(first.replace(",", ""))
     year = not prefix and not unit and not second and first.isdigit() and 1000 <= value <= 2100
     number = f"{prefix}{first}–{second}" if second else f"{prefix}{first}"
-    joined = "" if shown_unit in ("%", "×") or not shown_unit else " "
+    joined = "" if shown_unit in ("%", "×") or not shown_unit or shown_unit.startswith("-") else " "
     shown = f"{number}{joined}{shown_unit}"
     score = 1.0 if year else (0.5 if value < 10 and "." not in first else 1.0)
     if prefix or shown_unit:
@@ -199,10 +230,11 @@ def definition(narration: str, block_text: str, term: str = "") -> tuple[str, st
             match = _DEFINING.match(sentence)
             if match is None:
                 continue
-            subject = _term(match["term"])
-            if not subject or (term and term.lower() not in match["term"].lower()):
+            named, meaning = match["term"] or match["named"], match["definition"] or match["meaning"]
+            subject = _term(named)
+            if not subject or (term and term.lower() not in named.lower()):
                 continue
-            clause = _clause(match["definition"])
+            clause = _clause(meaning)
             if clause:
                 return (term or subject), clause
     return None
