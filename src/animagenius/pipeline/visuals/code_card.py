@@ -184,14 +184,16 @@ def render_code(
     background = _hex(style.background_color)
     left, top, right, bottom = panel.box
     used = min(len(lines), panel.rows)
+    while used > 1 and not lines[used - 1].strip():
+        used -= 1  # a cut at a blank line ends the panel at the part before it
     bottom = min(bottom, panel.code_top + round(used * panel.size * LINE_HEIGHT) + panel.pad)
     radius = max(8, round(layout.unit * 0.018))
     _shadow(image, (left, top, right, bottom), radius)
     draw.rounded_rectangle((left, top, right - 1, bottom - 1), radius=radius, fill=background)
     _window_bar(draw, panel, language, style, top)
-    rows = panel.rows if stage is None or stage >= len(steps) else min(panel.rows, steps[stage])
+    rows = used if stage is None or stage >= len(steps) else min(used, steps[stage])
     _draw_code(draw, lines[:rows], panel, get_lexer_by_name(language), style)
-    if rows == panel.rows and len(lines) > panel.rows:
+    if rows == used == panel.rows and len(lines) > panel.rows:
         _fade_last_line(image, panel, background)
     centre_y = (panel.code_top + min(bottom, panel.code_top + panel.size * 8)) / 2
     return save_with_focus(image, out, (0.5, centre_y / layout.height))
