@@ -64,8 +64,8 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="e2e-") as temporary:
         reference = Path(temporary) / "reference"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(reference), args.reference],
-                       check=True, capture_output=True)  # fmt: skip
+        add = ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(reference), args.reference]
+        subprocess.run(add, check=True, capture_output=True)
         try:
             for document in args.documents:
                 for label, source in (("reference", reference / "src"), ("now", ROOT / "src")):

@@ -53,7 +53,7 @@ from animagenius.pipeline.compose.shots import scene_shots
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, ScriptRequest, SourceDocument
 from animagenius.pipeline.providers.voices import voice_for_script
 from animagenius.pipeline.run import design_stills, draft_script, read_sources
-from animagenius.pipeline.visuals.facts import definition, key_number
+from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.planning import layout_of
 from animagenius.pipeline.visuals.themes import THEMES
 from animagenius.pipeline.visuals.zones import frame_zones
@@ -202,10 +202,10 @@ def _unrelated(scene: Scene, document: SourceDocument) -> str:
     visual = scene.visual
     said = " ".join(scene.narration.split())
     if visual.kind == "number":
-        found = key_number(said)
+        found = key_number(said, "")
         return "" if found is not None else f"{scene.id}: a key-number card over narration with none"
     if visual.kind == "definition":
-        return "" if definition(said) is not None else f"{scene.id}: a definition card over no definition"
+        return "" if definition(said, "") is not None else f"{scene.id}: a definition card over no definition"
     if visual.kind == "quote" and visual.text:
         quoted = set(content_words(visual.text))
         overlap = len(quoted & set(content_words(said))) / max(1, len(quoted))

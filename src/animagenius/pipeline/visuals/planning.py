@@ -11,8 +11,8 @@ from collections.abc import Callable
 from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.domain import SOURCE_VISUALS, Block, Scene, Script, SourceDocument, Visual
 from animagenius.pipeline.script.fit import Part
+from animagenius.pipeline.visuals.card_text import definition, key_number, sentences
 from animagenius.pipeline.visuals.charts import chart_data
-from animagenius.pipeline.visuals.facts import definition, key_number, sentences_of
 
 VISUAL_REACH_BLOCKS = 12  # a figure further than this from the narration is about something else
 
@@ -229,23 +229,23 @@ def _diagrams(document: SourceDocument, narrated: list[int]) -> list[Visual]:
 def _facts(scene: Scene, document: SourceDocument, narrated: list[int]) -> list[Visual]:
     """A key-number or a definition card, when the narration says one, pointing at the block it comes from."""
     found = []
-    number, defined = key_number(scene.narration), definition(scene.narration)
+    number, defined = key_number(scene.narration, ""), definition(scene.narration, "")
     if number is not None:
-        found.append(Visual(kind="number", block=_block_saying(document, narrated, number.sentence)))
+        found.append(Visual(kind="number", block=_block_saying(document, narrated, number[0])))
     if defined is not None:
-        found.append(Visual(kind="definition", block=_block_saying(document, narrated, defined.sentence)))
+        found.append(Visual(kind="definition", block=_block_saying(document, narrated, defined[0])))
     return [visual for visual in found if visual.block is not None]
 
 
 def _quotes(scene: Scene, document: SourceDocument, narrated: list[int]) -> list[Visual]:
     """The source's own words on screen: the longest sentence the scene says, as the source wrote it (the
     writer may have cleaned it for the ear: matched by its words)."""
-    said = [set(content_words(sentence)) for sentence in sentences_of(scene.narration)]
+    said = [set(content_words(sentence)) for sentence in sentences(scene.narration)]
     quoted = [
         (sentence, index)
         for index in narrated
         if document.blocks[index].kind in SOURCE_VISUALS["quote"]
-        for sentence in sentences_of(" ".join(document.blocks[index].text.split()))
+        for sentence in sentences(" ".join(document.blocks[index].text.split()))
         if MIN_QUOTE_CHARS <= len(sentence) <= MAX_QUOTE_CHARS and _said(set(content_words(sentence)), said)
     ]
     longest = sorted(quoted, key=lambda pair: -len(pair[0]))[:1]
@@ -256,15 +256,14 @@ def _said(words: set[str], said: list[set[str]]) -> bool:
     return bool(words) and any(len(words & sentence) >= QUOTE_OVERLAP * len(words) for sentence in said)
 
 
-def _block_saying(document: SourceDocument, narrated: list[int], sentence: str) -> int | None:
-    """The narrated block the sentence comes from (the writer may have cleaned it: matched by its words)."""
-    said = set(content_words(sentence))
-    best = max(
-        narrated, key=lambda index: len(said & set(content_words(document.blocks[index].text))), default=None
-    )
-    if best is None:
-        return _first_text_block(document)
-    return best
+def _block_saying(document: SourceDocument, narrated: list[int], said: str) -> int | None:
+    """The narrated block that has `said` (a number's digits, a term) in it; else the first narrated one."""
+    wanted = "".join(character for character in said if character.isalnum()).lower()
+    for index in narrated:
+        text = "".join(character for character in document.blocks[index].text if character.isalnum()).lower()
+        if wanted and wanted in text:
+            return index
+    return narrated[0] if narrated else _first_text_block(document)
 
 
 def _first_text_block(document: SourceDocument) -> int | None:

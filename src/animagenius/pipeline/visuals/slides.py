@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Block, Scene
+from animagenius.pipeline.visuals.cards import CARD_KINDS, card_reveals, has_card, render_card
 from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
@@ -31,6 +32,8 @@ MAX_QUOTE_WORDS = 45
 def scene_reveals(scene: Scene, shown: Block | None) -> tuple[str, ...]:
     """What appears on the scene's still one step at a time, each as the words whose being said reveals it
     (visuals/reveal.py times them): a slide's bullets. Stills with nothing to reveal have none."""
+    if scene.visual.kind in CARD_KINDS and has_card(scene, shown):
+        return card_reveals(scene, shown)
     if _shows_slide(scene, shown):
         return scene.bullets
     return ()
@@ -52,6 +55,8 @@ def render_scene(
 ) -> Path:
     """The scene's still. `shown` is the source block its visual points at, if any. With `stage`, only the
     first `stage` of its `scene_reveals` steps are drawn (0: none yet); otherwise all of them."""
+    if scene.visual.kind in CARD_KINDS and has_card(scene, shown):
+        return render_card(scene, shown, number=number, total=total, layout=layout, out=out, stage=stage)
     if (
         shown is not None
         and scene.visual.kind in ("figure", "image", "clip", "generated")
