@@ -324,7 +324,7 @@ def _design(
         slides.append(
             render_scene(
                 scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout,
-                out=folder / f"slide-{index:02d}.png",
+                out=folder / f"slide-{index:02d}.png", document=document,
             )
         )  # fmt: skip
         on_fraction((index + 1) / len(script.scenes))
