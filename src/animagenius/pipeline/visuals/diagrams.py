@@ -63,7 +63,9 @@ def render_diagram(
     image = background(layout)
     draw = ImageDraw.Draw(image)
     top = _title(draw, scene.title, layout)
-    area = Box(layout.content.left, top, layout.content.right, layout.content.bottom)
+    area = Box(
+        layout.content.left, top, layout.content.right - 1, layout.content.bottom - 1
+    )  # drawn inclusive
     pen = _Pen(draw, layout, _body_size(layout, items, area))
     if kind == "timeline":
         _timeline(pen, items, area, shown)

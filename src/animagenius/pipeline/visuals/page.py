@@ -34,7 +34,7 @@ SIDE_MARGIN = 0.03  # of the page's width, beside the passage
 CONTEXT = 0.04  # of the page's height, above and below the passage at least
 MARKER_STRENGTH = 0.42  # how much of the accent the marker mixes into white
 NEIGHBOUR_FADE = 0.88  # how far text beside the passage's column fades into the paper
-PAPER = 255.0
+PAPER = (255, 255, 255)
 LEGIBLE_LINE = 0.9  # of the body size: a printed line's box at least this tall, where a crop allows
 
 
@@ -90,8 +90,12 @@ def render_page(
     assert shown.source.page is not None
     size = layout.body_min
     caption_height = round(size * 1.9)
+    shadow = _shadow_pad(layout)  # the page's shadow stays inside the content box too
     box = Box(
-        layout.content.left, layout.content.top, layout.content.right, layout.content.bottom - caption_height
+        layout.content.left + shadow,
+        layout.content.top + shadow,
+        layout.content.right - shadow,
+        layout.content.bottom - caption_height,
     )
     with pdfium.PdfDocument(pdf) as document:
         page = document[shown.source.page - 1]
@@ -120,9 +124,9 @@ def find_passage(page: pdfium.PdfPage, number: int, text: str) -> Passage:
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
-        page_chars = "".join(
-            chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, index)) for index in range(count)
-        )
+        page_chars = textpage.get_text_range()
+        if len(page_chars) != count:  # one character per index is needed to find the boxes
+            page_chars = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
         folded, where = _folded(page_chars)
         span = _span(folded, text)
         if span is None or page.get_rotation() != 0:
@@ -296,9 +300,8 @@ def _faded(picture: Image.Image, passage: Passage, crop: Rect, scale: float) -> 
         start, end = (left - crop[0]) * scale - margin, (right - crop[0]) * scale + margin
         outside = np.maximum(start - columns, columns - end) / ramp
         fade = np.maximum(fade, np.clip(outside, 0, 1) * NEIGHBOUR_FADE)
-    fade = np.clip(fade, 0, 1)[:, :, None]
-    pixels = np.asarray(picture, dtype=np.float32)
-    return Image.fromarray((pixels * (1 - fade) + PAPER * fade).astype(np.uint8))
+    mask = Image.fromarray((np.clip(fade, 0, 1) * 255).astype(np.uint8))
+    return Image.composite(Image.new("RGB", picture.size, PAPER), picture, mask)
 
 
 def _marked(
@@ -325,18 +328,24 @@ def _marked(
 
 def _paste_with_shadow(image: Image.Image, picture: Image.Image, at: tuple[int, int], layout: Layout) -> None:
     """The page on a soft shadow, so it reads as paper lying on the background."""
-    blur = max(2, layout.unit // 90)
-    pad = blur * 3
+    pad = _shadow_pad(layout)
+    blur = pad // 2
     left, top = at
     region = (left - pad, top - pad, left + picture.width + pad, top + picture.height + pad)
-    shadow = Image.new("L", (region[2] - region[0], region[3] - region[1]), 0)
+    size = (region[2] - region[0], region[3] - region[1])
+    shadow = Image.new("L", (size[0] // 4, size[1] // 4), 0)  # blurred small: the shadow has no detail
     offset = max(1, layout.unit // 240)
     ImageDraw.Draw(shadow).rectangle(
-        (pad, pad + offset, pad + picture.width, pad + picture.height + offset), fill=110
+        (pad // 4, (pad + offset) // 4, (pad + picture.width) // 4, (pad + picture.height + offset) // 4),
+        fill=110,
     )
-    shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
+    shadow = shadow.filter(ImageFilter.GaussianBlur(blur / 4)).resize(size, Image.Resampling.BILINEAR)
     image.paste((0, 0, 0), region, shadow)
     image.paste(picture, at)
+
+
+def _shadow_pad(layout: Layout) -> int:
+    return max(4, layout.unit // 60)
 
 
 def _source_line(image: Image.Image, text: str, at: tuple[int, int], layout: Layout) -> None:

@@ -45,6 +45,8 @@ def cue_in(narration: str, text: str, *, after: int = 0) -> tuple[str, int]:
         if word.endswith((".", "!", "?", ";", ":")):  # a cue never runs on into the next sentence
             window = window[: position + 1]
             break
+    while len(window) > 1 and _folded_words(window[-1]) and _folded_words(window[-1])[-1] in _SMALL_WORDS:
+        window = window[:-1]
     return " ".join(window).strip(" ,;:.!?"), start + len(window)
 
 
