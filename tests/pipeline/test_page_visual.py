@@ -14,7 +14,7 @@ from animagenius.pipeline.ingest.reader import ingest
 from animagenius.pipeline.run import read_sources
 from animagenius.pipeline.visuals.focus import focus_of
 from animagenius.pipeline.visuals.layout import Layout
-from animagenius.pipeline.visuals.page import MARKER_STRENGTH, page_reveals
+from animagenius.pipeline.visuals.page import marker_colour, page_reveals
 from animagenius.pipeline.visuals.slides import render_scene
 from animagenius.pipeline.visuals.themes import DARK
 from tests.pipeline.test_themes import ocr, text_mask
@@ -54,7 +54,7 @@ def still(
 
 def marker_pixels(image: Image.Image) -> np.ndarray:
     """Pixels of the paper the marker has tinted: the accent mixed into white, as the renderer mixes it."""
-    marker = np.array([255 - (255 - channel) * MARKER_STRENGTH for channel in DARK.accent])
+    marker = np.array(marker_colour(DARK.accent))
     pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
     return np.abs(pixels - marker).max(axis=2) < 12
 

@@ -33,6 +33,8 @@ NARROWEST_CROP = 0.42  # of the page's width: a short passage is shown with its 
 SIDE_MARGIN = 0.03  # of the page's width, beside the passage
 CONTEXT = 0.04  # of the page's height, above and below the passage at least
 MARKER_STRENGTH = 0.42  # how much of the accent the marker mixes into white
+MARKER_LIGHTEST = 200  # the marker's luminance at least, so a dark accent never reads as a redaction
+GUTTER = 1.5  # line heights: a gap this wide between two runs of text on a line parts two columns
 NEIGHBOUR_FADE = 0.88  # how far text beside the passage's column fades into the paper
 PAPER = (255, 255, 255)
 LEGIBLE_LINE = 0.9  # of the body size: a printed line's box at least this tall, where a crop allows
@@ -180,24 +182,37 @@ def _bounds(boxes: Sequence[Rect]) -> Rect | None:
 
 
 def _merged_lines(boxes: list[Rect]) -> tuple[Rect, ...]:
-    """One box per printed line: pdfium gives one per run of a font, and an italic word would otherwise
-    sit in a gap of the marker."""
-    lines: list[Rect] = []
-    for box in sorted(boxes, key=lambda box: (box[1], box[0])):
-        for number, line in enumerate(lines):
-            overlap = min(line[3], box[3]) - max(line[1], box[1])
-            beside = box[0] - line[2] < (box[3] - box[1]) * 2 and line[0] - box[2] < (box[3] - box[1]) * 2
-            if overlap > 0.5 * min(line[3] - line[1], box[3] - box[1]) and beside:
-                lines[number] = (
-                    min(line[0], box[0]),
-                    min(line[1], box[1]),
-                    max(line[2], box[2]),
-                    max(line[3], box[3]),
-                )
-                break
+    """One box per printed line (per column): pdfium gives one per run of a font, often per word, and the
+    marker would otherwise have a gap between every two words."""
+    rows: list[list[Rect]] = []  # boxes that share a line's height
+    for box in sorted(boxes, key=lambda box: (box[1] + box[3]) / 2):
+        row = rows[-1] if rows else None
+        if row is not None and _overlap(row[-1], box) > 0.5 * min(row[-1][3] - row[-1][1], box[3] - box[1]):
+            row.append(box)
         else:
-            lines.append(box)
+            rows.append([box])
+    lines: list[Rect] = []
+    for row in rows:
+        height = max(box[3] - box[1] for box in row)
+        ordered = sorted(row)
+        current = ordered[0]
+        for box in ordered[1:]:
+            if box[0] - current[2] < height * GUTTER:  # the next word; a gutter is wider
+                current = (
+                    current[0],
+                    min(current[1], box[1]),
+                    max(current[2], box[2]),
+                    max(current[3], box[3]),
+                )
+            else:
+                lines.append(current)
+                current = box
+        lines.append(current)
     return tuple(lines)
+
+
+def _overlap(one: Rect, other: Rect) -> float:
+    return min(one[3], other[3]) - max(one[1], other[1])
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -304,11 +319,23 @@ def _faded(picture: Image.Image, passage: Passage, crop: Rect, scale: float) -> 
     return Image.composite(Image.new("RGB", picture.size, PAPER), picture, mask)
 
 
+def marker_colour(accent: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The accent mixed into white: a highlighter in the theme's colour, light enough to read through."""
+    red, green, blue = accent
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    strength = min(MARKER_STRENGTH, (255 - MARKER_LIGHTEST) / max(1.0, 255 - luminance))
+    return (
+        round(255 - (255 - red) * strength),
+        round(255 - (255 - green) * strength),
+        round(255 - (255 - blue) * strength),
+    )
+
+
 def _marked(
     picture: Image.Image, lines: tuple[Rect, ...], crop: Rect, scale: float, layout: Layout
 ) -> Image.Image:
     """The picture with a marker in the accent behind `lines`: multiplied, so the ink stays as dark."""
-    marker = tuple(round(255 - (255 - channel) * MARKER_STRENGTH) for channel in layout.theme.accent)
+    marker = marker_colour(layout.theme.accent)
     layer = Image.new("RGB", picture.size, (255, 255, 255))
     draw = ImageDraw.Draw(layer)
     for left, top, right, bottom in lines:
