@@ -62,7 +62,7 @@ def render_diagram(
     shown = len(items) if stage is None else max(0, min(stage, len(items)))
     image = background(layout)
     draw = ImageDraw.Draw(image)
-    top = _title(draw, scene.title, layout)
+    top = _title(draw, scene.title, layout, items=len(items))
     area = Box(
         layout.content.left, top, layout.content.right - 1, layout.content.bottom - 1
     )  # drawn inclusive
@@ -156,11 +156,12 @@ class _Pen:
         self.draw.rounded_rectangle(box, radius=round(self.size * 0.35), fill=self.layout.theme.panel)
 
 
-def _title(draw: ImageDraw.ImageDraw, title: str, layout: Layout) -> int:
+def _title(draw: ImageDraw.ImageDraw, title: str, layout: Layout, *, items: int) -> int:
+    """The scene's title above the diagram: one line on a tall frame with a long list, else two."""
     size = layout.title_min
     font = layout.typeface(size, layout.theme.title_weight)
     y = layout.content_top
-    max_lines = 1 if layout.aspect is Aspect.PORTRAIT else 2
+    max_lines = 1 if layout.aspect is Aspect.PORTRAIT and items > 4 else 2
     for line in clipped(wrap(title, font, layout.text_width), font, layout.text_width, max_lines=max_lines):
         draw.text((layout.margin, y), line, font=font, fill=layout.theme.title)
         y += round(size * 1.15)
@@ -169,7 +170,7 @@ def _title(draw: ImageDraw.ImageDraw, title: str, layout: Layout) -> int:
         (layout.margin, y + size // 4, layout.margin + round(layout.unit * 0.08), y + size // 4 + rule),
         fill=layout.theme.accent,
     )
-    return y + round(size * 0.85)
+    return y + round(size * 0.75)
 
 
 def _body_size(layout: Layout, items: Sequence[Item], area: Box) -> int:
@@ -180,8 +181,9 @@ def _body_size(layout: Layout, items: Sequence[Item], area: Box) -> int:
 
 
 def _in_a_row(pen: _Pen, count: int, area: Box, gap: float) -> bool:
+    """A row for a few items on a frame wide enough; more than four read better one under another."""
     width = (area.width - gap * (count - 1)) / count
-    return width >= pen.size * NARROWEST_CARD and pen.layout.aspect is not Aspect.PORTRAIT
+    return count <= 4 and width >= pen.size * NARROWEST_CARD and pen.layout.aspect is not Aspect.PORTRAIT
 
 
 # ------------------------------------------------------------------ steps
@@ -215,9 +217,11 @@ def _stacked(pen: _Pen, items: Sequence[Item], area: Box, shown: int, *, numbere
     """Cards one under another: numbered steps with a badge at their left and arrows down between them, or
     the sides of a comparison with "vs" between them."""
     count, size = len(items), pen.size
-    gap = size * (0.9 if numbered else 1.6)
+    roomy = size * (0.9 if numbered else 1.6)
+    tight = (area.height - count * size * 1.3) / max(1, count - 1)  # a gap that still fits one-line cards
+    gap = max(size * 0.25, min(roomy, tight))
     row = min((area.height - gap * (count - 1)) / count, size * LINE * 2 + size * 1.1)
-    lines_per_card = max(1, int((row - size * 0.8) // (size * LINE)))
+    lines_per_card = max(1, int((row - size * 0.6) // (size * LINE)))
     radius = size * 0.58
     card_left = area.left + radius * 2 + size * 0.7 if numbered else area.left
     text_width = round(area.right - card_left - size * 1.2)
@@ -225,13 +229,18 @@ def _stacked(pen: _Pen, items: Sequence[Item], area: Box, shown: int, *, numbere
     top = area.top + max(0.0, (area.height - total) / 2)
     for index, item in enumerate(items[:shown]):
         y = top + index * (row + gap)
-        phrase = f"{item.label}: {item.phrase}" if item.label and not numbered else item.phrase
-        lines = pen.fitted(phrase, text_width, lines_per_card)
+        labelled = bool(item.label) and not numbered and lines_per_card >= 2  # the side's name leads, bold
+        lines = pen.fitted(item.phrase, text_width, lines_per_card - labelled)
+        if item.label and not numbered and not labelled:  # one line: the side's name says most
+            lines = pen.fitted(item.label, text_width, 1, pen.bold)
+        fonts = [pen.bold] * labelled + [pen.bold if item.label and not labelled else pen.body] * len(lines)
+        lines = [pen.fitted(item.label, text_width, 1, pen.bold)[0]] * labelled + lines
         pen.card((card_left, y, area.right, y + row))
         text_top = y + (row - len(lines) * size * LINE) / 2 + size * 0.08
-        for number, line in enumerate(lines):
+        for number, (line, font) in enumerate(zip(lines, fonts, strict=True)):
             at = (card_left + size * 0.6, text_top + number * size * LINE)
-            pen.draw.text(at, line, font=pen.body, fill=pen.layout.theme.panel_text)
+            colour = pen.layout.theme.panel_text
+            pen.draw.text(at, line, font=font, fill=colour)
         if not numbered:
             if index:
                 pen.badge(((card_left + area.right) / 2, y - gap / 2), size * 0.72, "vs")
@@ -307,15 +316,27 @@ def _timeline(pen: _Pen, items: Sequence[Item], area: Box, shown: int) -> None:
 # ------------------------------------------------------------------ comparison
 
 
+def _widest_word_fits(pen: _Pen, texts: Sequence[str], width: int) -> ImageFont.FreeTypeFont:
+    """The bold type, made smaller (never below the body size) until each text's longest word fits."""
+    size = pen.size
+    while size > pen.layout.body_min:
+        font = pen.layout.typeface(size, 750)
+        if all(font.getlength(word) <= width for text in texts for word in text.split()):
+            return font
+        size -= max(1, size // 20)
+    return pen.layout.typeface(pen.layout.body_min, 750)
+
+
 def _comparison(pen: _Pen, items: Sequence[Item], area: Box, shown: int) -> None:
     count, size, theme = len(items), pen.size, pen.layout.theme
-    gap = size * 2.2
+    gap = size * (2.2 if count == 2 else 1.0)  # two sides have "vs" between them
     if not _in_a_row(pen, count, area, gap):
         _stacked(pen, items, area, shown, numbered=False)
         return
     width = (area.width - gap * (count - 1)) / count
     inner = round(width - size * 1.2)
-    headers = [pen.fitted(item.label, inner, 2, pen.bold) if item.label else [] for item in items]
+    header_font = _widest_word_fits(pen, [item.label for item in items], inner)
+    headers = [pen.fitted(item.label, inner, 2, header_font) if item.label else [] for item in items]
     bodies = [pen.fitted(item.phrase, inner, 4) for item in items]
     header_height = max(len(header) for header in headers) * size * LINE + (size * 1.0 if any(headers) else 0)
     height = header_height + max(len(body) for body in bodies) * size * LINE + size * 1.6
@@ -330,7 +351,8 @@ def _comparison(pen: _Pen, items: Sequence[Item], area: Box, shown: int) -> None
             pen.draw.rectangle(
                 (left, top + header_height - size * 0.4, left + width, top + header_height), fill=theme.accent
             )
-            pen.centred_lines(headers[index], left + width / 2, top + size * 0.5, pen.bold, theme.on_accent)
+            header_top = top + (header_height - len(headers[index]) * size * LINE) / 2
+            pen.centred_lines(headers[index], left + width / 2, header_top, header_font, theme.on_accent)
         pen.centred_lines(
             bodies[index], left + width / 2, top + header_height + size * 0.8, pen.body, theme.panel_text
         )

@@ -54,7 +54,9 @@ _LABEL = re.compile(r"^\s*(?P<label>[^:.;!?]{1,40}?)\s*[:–—]\s+(?P<rest>\S.*
 _PHRASE_END = re.compile(r"(?<=\w)[.;!?](?:\s|$)|\s[–—]\s|\s\(")
 _TRAILING_SMALL_WORDS = (
     "a an and are as at by for from in into is of on or so than that the their to was were which with "
-    "while its this these those der die das und von zu le la les de des et el y il e di"
+    "while its this these those though although because when if even but whether where until unless "
+    "der die das und von zu mit auf für den dem des ein eine im le la les de des et el y il e di i che del "
+    "della dei per con un una da al"
 )
 _TRAILING_SMALL = frozenset(_TRAILING_SMALL_WORDS.split())
 
@@ -172,10 +174,14 @@ def key_phrase(text: str, max_words: int = MAX_PHRASE_WORDS) -> str:
 def whole_phrase(words: Sequence[str], *, cut: bool = True) -> tuple[str, ...]:
     """The start of a clause `cut` after `words`, backed off to before the phrase it split ("Leave it to
     rise for two" → "Leave it to rise"), and never ending in "and" or "of"."""
-    kept = list(words)
+    kept = _without_trailing_small(list(words))
     small = [index for index, word in enumerate(kept) if index >= 3 and word.casefold() in _TRAILING_SMALL]
-    if cut and small:
-        kept = kept[: small[-1]]
-    while len(kept) > 1 and kept[-1].casefold().strip(",;:") in _TRAILING_SMALL:
-        kept.pop()
+    if cut and small and len(shorter := _without_trailing_small(kept[: small[-1]])) >= 3:
+        return tuple(shorter)  # backed off only while a phrase of a few words is left
     return tuple(kept)
+
+
+def _without_trailing_small(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[-1].casefold().strip(",;:") in _TRAILING_SMALL:
+        words = words[:-1]
+    return words
