@@ -124,3 +124,12 @@ def test_a_page_renders_quickly_at_1080p(paper: SourceDocument, tmp_path: Path) 
     per_page = (time.perf_counter() - started) / 5
     print(f"page visual at 1080p: {per_page * 1000:.0f} ms")
     assert per_page < 1.5
+
+
+def test_without_its_pdf_a_page_scene_shows_its_slide(paper: SourceDocument, tmp_path: Path) -> None:
+    index = block_starting(paper, PASSAGE)
+    unfiled = paper.model_copy(update={"files": ()})  # a document kept without its files, as the studio's is
+    out, _ = still(unfiled, index, tmp_path)
+    image = Image.open(out).convert("RGB")
+    assert marker_pixels(image).sum() == 0
+    assert "tracing" in ocr(image, tmp_path).lower()  # the scene's own title slide

@@ -85,10 +85,27 @@ def page_reveals(
     return (cue_in(scene.narration, text)[0],)
 
 
+def page_still(
+    scene: Scene,
+    shown: Block | None,
+    document: SourceDocument | None,
+    layout: Layout,
+    out: Path,
+    stage: int | None = None,
+) -> Path | None:
+    """The still of a page visual, or None when the block's PDF is not at hand (a PPTX's slide, a Markdown
+    file's paragraph): the scene then shows another still."""
+    pdf = source_pdf(document, shown) if shown is not None else None
+    if shown is None or pdf is None:
+        return None
+    return render_page(scene, pdf, shown, layout=layout, out=out, stage=stage)
+
+
 def render_page(
     scene: Scene, pdf: Path, shown: Block, *, layout: Layout, out: Path, stage: int | None = None
-) -> Path:
-    """The page `shown` is on, cropped to it and (from stage 1) with it marked, inside `layout.content`."""
+) -> Path | None:
+    """The page `shown` is on, cropped to it and (from stage 1) with it marked, inside `layout.content`;
+    None when the file no longer opens or lacks the page (the scene then falls back to another still)."""
     assert shown.source.page is not None
     size = layout.body_min
     caption_height = round(size * 1.9)
@@ -99,12 +116,17 @@ def render_page(
         layout.content.right - shadow,
         layout.content.bottom - caption_height,
     )
-    with pdfium.PdfDocument(pdf) as document:
-        page = document[shown.source.page - 1]
-        passage = find_passage(page, shown.source.page, shown.text)
-        legible = layout.body_min * LEGIBLE_LINE / passage.line_height  # pixels per point
-        crop = crop_region(passage, aspect=box.width / box.height, widest=box.width / legible)
-        picture, scale = _render_crop(page, crop, box)
+    try:
+        with pdfium.PdfDocument(pdf) as document:
+            if not 0 < shown.source.page <= len(document):
+                return None
+            page = document[shown.source.page - 1]
+            passage = find_passage(page, shown.source.page, shown.text)
+            legible = layout.body_min * LEGIBLE_LINE / passage.line_height  # pixels per point
+            crop = crop_region(passage, aspect=box.width / box.height, widest=box.width / legible)
+            picture, scale = _render_crop(page, crop, box)
+    except pdfium.PdfiumError:
+        return None
     picture = _faded(picture, passage, crop, scale)
     if passage.found and (stage is None or stage >= 1):
         picture = _marked(picture, passage.lines, crop, scale, layout)

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Block, Scene, SourceDocument
 from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
-from animagenius.pipeline.visuals.diagrams import diagram_items, render_diagram
+from animagenius.pipeline.visuals.diagrams import render_diagram
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
     Layout,
@@ -23,7 +23,8 @@ from animagenius.pipeline.visuals.layout import (
     header,
     titled,
 )
-from animagenius.pipeline.visuals.page import render_page, source_pdf
+from animagenius.pipeline.visuals.lists import diagram_items
+from animagenius.pipeline.visuals.page import page_still
 from animagenius.pipeline.visuals.typeset import truncate, wrap
 
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
@@ -44,8 +45,11 @@ def render_scene(
     """The scene's still. `shown` is the source block its visual points at, if any; `document` the source it
     comes from (its files and its other blocks); `stage` how many of the visual's reveal steps are drawn
     (None: all of them)."""
-    if shown is not None and scene.visual.kind == "page" and (pdf := source_pdf(document, shown)) is not None:
-        return render_page(scene, pdf, shown, layout=layout, out=out, stage=stage)
+    if (
+        scene.visual.kind == "page"
+        and (page := page_still(scene, shown, document, layout, out, stage)) is not None
+    ):
+        return page
     if scene.visual.kind == "diagram" and len(items := diagram_items(document, scene.visual.block)) >= 2:
         return render_diagram(scene, items, layout=layout, out=out, stage=stage, document=document)
     if (
