@@ -153,11 +153,13 @@ def find_passage(page: pdfium.PdfPage, number: int, text: str) -> Passage:
             page_chars = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
         folded, where = _folded(page_chars)
         span = _span(folded, text)
-        if span is None or page.get_rotation() != 0:
+        if page.get_rotation() != 0:
             return Passage(number, (width, height), ())
         page_lines = _merged_lines(
             [(x0 - left, top - y1, x1 - left, top - y0) for x0, y0, x1, y1 in _rects(textpage, 0, count)]
         )
+        if span is None:
+            return Passage(number, (width, height), (), _bounds(page_lines))
         first, last = where[span[0]], where[span[1] - 1]
         lines = [
             (x0 - left, top - y1, x1 - left, top - y0) for x0, y0, x1, y1 in _rects(textpage, first, last)
@@ -166,7 +168,7 @@ def find_passage(page: pdfium.PdfPage, number: int, text: str) -> Passage:
         textpage.close()
     found = _merged_lines([line for line in lines if line[2] > line[0]])
     if not found:
-        return Passage(number, (width, height), ())
+        return Passage(number, (width, height), (), _bounds(page_lines))
     return Passage(number, (width, height), found, _bounds(page_lines), _column(found, page_lines, height))
 
 
@@ -276,7 +278,8 @@ def crop_region(passage: Passage, *, aspect: float, widest: float) -> Rect:
     page_width, page_height = passage.size
     if not passage.found:
         height = min(page_height, page_width / aspect)
-        return (0.0, 0.0, page_width, height)
+        top = min(max(0.0, (passage.ink or (0.0, 0.0))[1] - page_height * CONTEXT), page_height - height)
+        return (0.0, top, page_width, top + height)  # from where the page's text starts
     _, top, _, bottom = passage.bounds
     column = passage.column or (passage.bounds[0], passage.bounds[2])
     context = page_height * CONTEXT
