@@ -118,12 +118,12 @@ def test_the_page_keeps_inside_the_content_box(paper: SourceDocument, tmp_path: 
 def test_a_page_renders_quickly_at_1080p(paper: SourceDocument, tmp_path: Path) -> None:
     index = block_starting(paper, PASSAGE)
     still(paper, index, tmp_path)  # fonts and the PDF library warm
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other work on the machine does not count against it
     for _ in range(5):
         still(paper, index, tmp_path)
-    per_page = (time.perf_counter() - started) / 5
-    print(f"page visual at 1080p: {per_page * 1000:.0f} ms")
-    assert per_page < 1.5
+    per_page = (time.process_time() - started) / 5
+    print(f"page visual at 1080p: {per_page * 1000:.0f} ms of CPU")
+    assert per_page < 1.0
 
 
 def test_without_its_pdf_a_page_scene_shows_its_slide(paper: SourceDocument, tmp_path: Path) -> None:
