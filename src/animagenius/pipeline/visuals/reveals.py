@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import re
 
+from animagenius.pipeline.script.language import LANGUAGES
+
 CUE_WORDS = 4
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SMALL_WORDS_WORDS = (
-    "a an and are as at be but by for from has have in into is it its of on or so than that the their then "
-    "there these this to was were which while with der die das und ein eine le la les de des et un une el "
-    "los las y del il lo gli e di"
-)
-_SMALL_WORDS = frozenset(_SMALL_WORDS_WORDS.split())
+_SMALL_WORDS = frozenset(word for phrases in LANGUAGES.values() for word in phrases.function_words)
 
 
 def content_words(text: str) -> set[str]:
