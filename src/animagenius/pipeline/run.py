@@ -331,10 +331,16 @@ def design_stills(
         if index in pictures:
             shown = Block(kind="figure", text=scene.visual.prompt, source=GENERATED, image=pictures[index])
         draw = functools.partial(
-            render_scene, scene, shown=shown, number=index + 1, total=len(script.scenes), layout=layout
+            render_scene,
+            scene,
+            shown=shown,
+            number=index + 1,
+            total=len(script.scenes),
+            layout=layout,
+            document=document,
         )
         whole = draw(out=folder / f"slide-{index:02d}.png")
-        cues = scene_reveals(scene, shown)
+        cues = scene_reveals(scene, shown, document)
         if cues:
             steps = [
                 draw(out=folder / f"slide-{index:02d}-{step}.png", stage=step) for step in range(len(cues))

@@ -47,6 +47,11 @@ def ingest(
         documents = [read_isolated(path, limits=limits, assets_dir=assets_dir) for path in paths]
     else:
         documents = [read_file(path, limits=limits, assets_dir=assets_dir) for path in paths]
+    # the files as read, here in the caller's process, for visuals that show a page itself
+    documents = [
+        document.model_copy(update={"files": (path.resolve(),)})
+        for path, document in zip(paths, documents, strict=True)
+    ]
     if len(documents) == 1:
         return documents[0]
     first = documents[0]
@@ -57,6 +62,7 @@ def ingest(
         media=tuple(media for document in documents for media in document.media),
         words=tuple(word for document in documents for word in document.words),
         unreadable_pages=tuple(page for document in documents for page in document.unreadable_pages),
+        files=tuple(file for document in documents for file in document.files),
     )
 
 

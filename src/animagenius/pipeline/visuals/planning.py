@@ -84,6 +84,7 @@ def _showable(block: Block) -> bool:
 
 PDF_SUFFIXES = (".pdf",)
 LIST_RUN_MIN = 3  # a diagram needs three items at least
+EARLY_SHARE = 0.5  # a key number said later than this share of the scene's narration is not its card
 QUOTE_OVERLAP = 0.8  # of a source sentence's words the narration says, for it to be quoted
 MIN_QUOTE_CHARS, MAX_QUOTE_CHARS = 40, 180  # worth reading on screen, and read in a scene (17 chars/s)
 MAX_LIST_RUN = 6
@@ -230,11 +231,20 @@ def _facts(scene: Scene, document: SourceDocument, narrated: list[int]) -> list[
     """A key-number or a definition card, when the narration says one, pointing at the block it comes from."""
     found = []
     number, defined = key_number(scene.narration, ""), definition(scene.narration, "")
+    if number is not None and not _said_early(scene.narration, number[0]):
+        number = None  # the card would stand half empty until the voice gets to its number
     if number is not None:
         found.append(Visual(kind="number", block=_block_saying(document, narrated, number[0])))
     if defined is not None:
         found.append(Visual(kind="definition", block=_block_saying(document, narrated, defined[0])))
     return [visual for visual in found if visual.block is not None]
+
+
+def _said_early(narration: str, shown: str) -> bool:
+    """Whether the narration says the number `shown` ("25×", "≤10%") in its first half."""
+    digits = re.search(r"\d[\d,.]*", shown)
+    at = narration.find(digits.group().rstrip(",.")) if digits else -1
+    return 0 <= at <= len(narration) * EARLY_SHARE
 
 
 def _quotes(scene: Scene, document: SourceDocument, narrated: list[int]) -> list[Visual]:

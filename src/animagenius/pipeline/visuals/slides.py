@@ -12,9 +12,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from animagenius.pipeline.domain import Block, Scene
+from animagenius.pipeline.domain import Block, Scene, SourceDocument
 from animagenius.pipeline.visuals.cards import CARD_KINDS, card_reveals, has_card, render_card
 from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
+from animagenius.pipeline.visuals.diagrams import diagram_reveals, render_diagram
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
     Layout,
@@ -23,16 +24,26 @@ from animagenius.pipeline.visuals.layout import (
     header,
     titled,
 )
+from animagenius.pipeline.visuals.lists import diagram_items
+from animagenius.pipeline.visuals.page import page_reveals, page_still, source_pdf
 from animagenius.pipeline.visuals.typeset import truncate, wrap
 
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
 MAX_QUOTE_WORDS = 45
 
 
-def scene_reveals(scene: Scene, shown: Block | None) -> tuple[str, ...]:
+def scene_reveals(
+    scene: Scene, shown: Block | None, document: SourceDocument | None = None
+) -> tuple[str, ...]:
     """What appears on the scene's still one step at a time, each as the words whose being said reveals it
-    (visuals/reveal.py times them): a slide's bullets. Stills with nothing to reveal have none."""
-    if scene.visual.kind in CARD_KINDS and has_card(scene, shown):
+    (visuals/reveal.py times them): a slide's bullets, a card's parts, a diagram's items, a page's
+    highlight. Stills with nothing to reveal have none."""
+    kind = scene.visual.kind
+    if kind == "page" and shown is not None and source_pdf(document, shown) is not None:
+        return page_reveals(scene, shown, document)
+    if kind == "diagram" and len(diagram_items(document, scene.visual.block)) >= 2:
+        return diagram_reveals(scene, shown, document)
+    if kind in CARD_KINDS and has_card(scene, shown):
         return card_reveals(scene, shown)
     if _shows_slide(scene, shown):
         return scene.bullets
@@ -51,10 +62,19 @@ def render_scene(
     total: int,
     layout: Layout,
     out: Path,
+    document: SourceDocument | None = None,
     stage: int | None = None,
 ) -> Path:
-    """The scene's still. `shown` is the source block its visual points at, if any. With `stage`, only the
-    first `stage` of its `scene_reveals` steps are drawn (0: none yet); otherwise all of them."""
+    """The scene's still. `shown` is the source block its visual points at, if any; `document` the source it
+    comes from (its files and its other blocks); `stage` how many of its `scene_reveals` steps are drawn
+    (0: none yet; None: all of them)."""
+    if (
+        scene.visual.kind == "page"
+        and (page := page_still(scene, shown, document, layout, out, stage)) is not None
+    ):
+        return page
+    if scene.visual.kind == "diagram" and len(items := diagram_items(document, scene.visual.block)) >= 2:
+        return render_diagram(scene, items, layout=layout, out=out, stage=stage, document=document)
     if scene.visual.kind in CARD_KINDS and has_card(scene, shown):
         return render_card(scene, shown, number=number, total=total, layout=layout, out=out, stage=stage)
     if (
