@@ -13,7 +13,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Block, Scene
-from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
+from animagenius.pipeline.visuals.chart_drawing import ChartStyle, draw_chart
+from animagenius.pipeline.visuals.charts import block_chart, month_names
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
     Layout,
@@ -38,8 +39,8 @@ def render_scene(
         and shown.image is not None
     ):
         return _render_picture(scene, shown.image, number=number, total=total, layout=layout, out=out)
-    if shown is not None and scene.visual.kind == "chart" and (data := chart_data(shown.rows)) is not None:
-        return _render_chart(scene, data, number=number, total=total, layout=layout, out=out)
+    if shown is not None and scene.visual.kind == "chart" and block_chart(shown) is not None:
+        return _render_chart(scene, shown, number=number, total=total, layout=layout, out=out)
     if shown is not None and scene.visual.kind in ("table", "chart") and shown.rows:
         return _render_table(scene, shown.rows, number=number, total=total, layout=layout, out=out)
     if shown is not None and scene.visual.kind == "quote" and shown.text.strip():
@@ -103,16 +104,31 @@ def _render_table(
 
 
 def _render_chart(
-    scene: Scene, data: ChartData, *, number: int, total: int, layout: Layout, out: Path
+    scene: Scene,
+    shown: Block,
+    *,
+    number: int,
+    total: int,
+    layout: Layout,
+    out: Path,
+    stage: int | None = None,
 ) -> Path:
-    image, draw, y = titled(scene, number=number, total=total, layout=layout)
-    unit, theme = layout.unit, layout.theme
+    """The chart `shown` makes, in the source's chart type; `stage` k: built up to its k-th reveal step
+    (charts.chart_reveals gives each step's cue), None: whole. Its text is never under 0.85 × body_min."""
+    data = block_chart(shown)
+    assert data is not None  # render_scene only sends a block that charts
+    image, _, y = titled(scene, number=number, total=total, layout=layout)
+    theme = layout.theme
+    grid = tuple(round(m * 0.3 + b * 0.7) for m, b in zip(theme.muted, theme.background_bottom, strict=True))
     style = ChartStyle(
-        colours=theme.chart, text=theme.body, muted=theme.muted,
-        font=layout.typeface(max(14, round(unit * 0.034)), 500),
-        bold=layout.typeface(max(14, round(unit * 0.038)), 750),
+        colours=theme.chart, text=theme.body, muted=theme.muted, grid=grid,  # type: ignore[arg-type]
+        background=theme.background_bottom,
+        font=layout.typeface(round(layout.body_min * 0.85), 500),
+        bold=layout.typeface(round(layout.body_min * 0.95), 750),
+        months=month_names(scene.narration),
     )  # fmt: skip
-    draw_chart(draw, data, (layout.margin, y, layout.content.right, layout.content_bottom), style)
+    box = (layout.margin, y + round(layout.body_min * 0.3), layout.content.right, layout.content_bottom)
+    draw_chart(image, data, box, style, stage=stage)
     image.save(out, optimize=False, compress_level=1)
     return out
 
