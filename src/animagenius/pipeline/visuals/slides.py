@@ -127,7 +127,8 @@ def _render_chart(
         bold=layout.typeface(round(layout.body_min * 0.95), 750),
         months=month_names(scene.narration),
     )  # fmt: skip
-    box = (layout.margin, y + round(layout.body_min * 0.3), layout.content.right, layout.content_bottom)
+    content = layout.content  # right and bottom are exclusive, the drawing's edges inclusive
+    box = (content.left, y + round(layout.body_min * 0.3), content.right - 1, content.bottom - 1)
     draw_chart(image, data, box, style, stage=stage)
     image.save(out, optimize=False, compress_level=1)
     return out
