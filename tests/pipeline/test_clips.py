@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.compose.clips import scene_clips
+from animagenius.pipeline.compose.clips import scene_clips, shots_shown_again
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.compose.render import CROSSFADE_S
 from animagenius.pipeline.compose.segments import Clip
@@ -193,6 +193,16 @@ def test_a_clip_without_its_video_falls_back_to_the_keyframe(video_document: Sou
     assert clips[0] is not None and clips[0].start_s == pytest.approx(3.04) and clips[1] is None
     without_media = video_document.model_copy(update={"media": ()})
     assert scene_clips(scenes, without_media) == [None, None]
+
+
+def test_a_shot_shown_by_an_earlier_scene_is_found(video_document: SourceDocument) -> None:
+    def scene(kind: str, block: int | None) -> Scene:
+        return Scene(title="A", narration="A.", visual=Visual(kind=kind, block=block))  # type: ignore[arg-type]
+
+    distinct = [scene("clip", 1), scene("clip", 2), scene("slide", None), scene("figure", 3)]
+    assert shots_shown_again(distinct, video_document) == ()
+    repeated = [scene("clip", 1), scene("clip", 2), scene("figure", 1), scene("clip", 2)]
+    assert shots_shown_again(repeated, video_document) == (2, 3)
 
 
 def test_the_offline_writer_plays_the_scenes_of_an_uploaded_video() -> None:

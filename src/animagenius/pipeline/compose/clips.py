@@ -32,3 +32,20 @@ def with_generated(clips: Sequence[Clip | None], generated: Mapping[int, Path]) 
         Clip(video=generated[index], start_s=0.0) if index in generated else clip
         for index, clip in enumerate(clips)
     ]
+
+
+def shots_shown_again(scenes: Sequence[Scene], document: SourceDocument) -> tuple[int, ...]:
+    """The scenes that show a shot of an uploaded video (playing it, or its keyframe) that an earlier scene
+    already showed: a well-made video has none (planning gives each shot to one scene at most)."""
+    seen: set[int] = set()
+    again = []
+    for number, scene in enumerate(scenes):
+        shown = scene.visual.block
+        if shown is None or shown >= len(document.blocks) or document.blocks[shown].source.start_s is None:
+            continue
+        if document.blocks[shown].kind != "figure":
+            continue
+        if shown in seen:
+            again.append(number)
+        seen.add(shown)
+    return tuple(again)
