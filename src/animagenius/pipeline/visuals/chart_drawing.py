@@ -38,12 +38,16 @@ class ChartStyle:
     def colour(self, index: int) -> Colour:
         """The series' or slice's colour; past the palette, its colours again lightened."""
         base = self.colours[index % len(self.colours)]
-        if index < len(self.colours):
-            return base
-        return tuple(round(c + (255 - c) * 0.45) for c in base)  # type: ignore[return-value]
+        return base if index < len(self.colours) else mixed(base, (255, 255, 255), 0.45)
 
     def label(self, category: str) -> str:
         return date_label(category, self.months)
+
+
+def mixed(colour: Colour, other: Colour, share: float) -> Colour:
+    """`colour` with `share` of `other` mixed in."""
+    red, green, blue = (round(a + (b - a) * share) for a, b in zip(colour, other, strict=True))
+    return red, green, blue
 
 
 def draw_chart(

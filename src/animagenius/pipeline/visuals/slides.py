@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Block, Scene
-from animagenius.pipeline.visuals.chart_drawing import ChartStyle, draw_chart
+from animagenius.pipeline.visuals.chart_drawing import ChartStyle, draw_chart, mixed
 from animagenius.pipeline.visuals.charts import block_chart, month_names
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
@@ -116,13 +116,13 @@ def _render_chart(
     """The chart `shown` makes, in the source's chart type; `stage` k: built up to its k-th reveal step
     (charts.chart_reveals gives each step's cue), None: whole. Its text is never under 0.85 × body_min."""
     data = block_chart(shown)
-    assert data is not None  # render_scene only sends a block that charts
+    if data is None:  # no numbers to draw: the table as it is
+        return _render_table(scene, shown.rows, number=number, total=total, layout=layout, out=out)
     image, _, y = titled(scene, number=number, total=total, layout=layout)
     theme = layout.theme
-    grid = tuple(round(m * 0.3 + b * 0.7) for m, b in zip(theme.muted, theme.background_bottom, strict=True))
     style = ChartStyle(
-        colours=theme.chart, text=theme.body, muted=theme.muted, grid=grid,  # type: ignore[arg-type]
-        background=theme.background_bottom,
+        colours=theme.chart, text=theme.body, muted=theme.muted,
+        grid=mixed(theme.muted, theme.background_bottom, 0.7), background=theme.background_bottom,
         font=layout.typeface(round(layout.body_min * 0.85), 500),
         bold=layout.typeface(round(layout.body_min * 0.95), 750),
         months=month_names(scene.narration),
