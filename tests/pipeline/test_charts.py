@@ -306,3 +306,10 @@ def test_chart_labels_are_at_least_eight_tenths_of_the_body_size(tmp_path: Path,
     ink = np.nonzero((np.abs(pixels - np.array(DARK.body)).max(axis=2) <= 60).any(axis=1))[0]
     # "Python" runs from the top of its h to the foot of its y: about 0.93 of the type's size in Inter
     assert ink.max() - ink.min() + 1 >= 0.8 * Layout.for_frame(size, aspect).body_min * 0.9
+
+
+def test_a_cue_is_the_label_not_a_word_spelt_like_it() -> None:
+    block = Block(kind="table", text="Chart: sales", source=SOURCE, rows=STARS)
+    said = "Python and Rust trail as the years go by; Go leads and Zig is last."
+    scene = Scene(title="Stars", narration=said, visual=Visual(kind="chart", block=0))
+    assert chart_reveals(scene, block) == ("Python", "Rust", "Go", "Zig")

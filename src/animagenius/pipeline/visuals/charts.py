@@ -219,8 +219,7 @@ def chart_reveals(scene: Scene, shown: Block) -> tuple[str, ...]:
         found = None
         for index in step:
             for phrase in spoken_dates(data.categories[index]):
-                pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
-                match = re.search(pattern, narration[position:], re.IGNORECASE)
+                match = re.search(_said(phrase), narration[position:])
                 if match and (found is None or match.start() + position < found[0]):
                     found = (position + match.start(), position + match.end())
         if found is None:
@@ -229,3 +228,10 @@ def chart_reveals(scene: Scene, shown: Block) -> tuple[str, ...]:
             cues.append(narration[found[0] : found[1]])
             position = found[1]
     return tuple(cues)
+
+
+def _said(phrase: str) -> str:
+    """A pattern for `phrase` as a narration writes it: whole words, in its own case but for a first letter
+    capitalised at a sentence's start ("Go", not the verb "go"; "Janvier 2002" as well as "janvier 2002")."""
+    first = f"[{re.escape(phrase[0].lower())}{re.escape(phrase[0].upper())}]" if phrase else ""
+    return rf"(?<!\w){first}{re.escape(phrase[1:])}(?!\w)"
