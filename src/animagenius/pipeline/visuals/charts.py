@@ -231,7 +231,10 @@ def chart_reveals(scene: Scene, shown: Block) -> tuple[str, ...]:
 
 
 def _said(phrase: str) -> str:
-    """A pattern for `phrase` as a narration writes it: whole words, in its own case but for a first letter
-    capitalised at a sentence's start ("Go", not the verb "go"; "Janvier 2002" as well as "janvier 2002")."""
-    first = f"[{re.escape(phrase[0].lower())}{re.escape(phrase[0].upper())}]" if phrase else ""
+    """A pattern for `phrase` as a narration writes it: whole words in its own case, a lower-case first
+    letter also capitalised at a sentence's start ("Go", not the verb "go"; "Janvier 2002" as well as
+    "janvier 2002")."""
+    if not phrase or not phrase[0].islower():
+        return rf"(?<!\w){re.escape(phrase)}(?!\w)"
+    first = f"[{re.escape(phrase[0])}{re.escape(phrase[0].upper())}]"
     return rf"(?<!\w){first}{re.escape(phrase[1:])}(?!\w)"
