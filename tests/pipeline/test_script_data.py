@@ -68,7 +68,7 @@ ENGLISH_WORDS = {
 }  # fmt: skip
 
 
-def table(rows: Rows, caption: str = "", chart: Literal["bar", "line", "pie"] | None = None) -> Block:
+def table(rows: Rows, caption: str = "", chart: Literal["bar", "line", "pie", "area"] | None = None) -> Block:
     text = f"{caption}\n{table_text(rows)}" if caption else table_text(rows)
     return Block(kind="table", text=text, rows=rows, source=SOURCE, chart=chart)
 
@@ -140,6 +140,13 @@ def test_a_rising_series_over_time() -> None:
         "This table is titled Revenue by year.",
         "Revenue rose from $1.2M in 2019 to $4.8M in 2022.",
     ]
+
+
+def test_an_area_chart_over_months_is_a_trend_said_in_dates() -> None:
+    rows = (("", "Sales"), ("2002-01", "120"), ("2002-02", "150"), ("2002-03", "180"))
+    sentences = table_narration(table(rows, caption="Chart: Sales", chart="area"), language="en")
+
+    assert "Sales rose from 120 in January 2002 to 180 in March 2002." in sentences
 
 
 def test_a_falling_series_and_its_peak_between() -> None:

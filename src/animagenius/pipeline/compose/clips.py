@@ -11,7 +11,8 @@ from animagenius.pipeline.domain import Scene, SourceDocument
 
 
 def scene_clips(scenes: Sequence[Scene], document: SourceDocument) -> list[Clip | None]:
-    """Per scene, the video stretch it plays: its block's scene of an uploaded video; None for the others
+    """Per scene, the video stretch it plays: its block's shot of an uploaded video, never past the shot's
+    end (segments.Clip slows or holds it when the scene is longer); None for the others
     (and for a clip whose video is not among the sources: it shows the scene's keyframe instead)."""
     videos = {media.path.name: media.path for media in document.media if media.kind == "video"}
     clips: list[Clip | None] = []
@@ -20,7 +21,8 @@ def scene_clips(scenes: Sequence[Scene], document: SourceDocument) -> list[Clip 
         block = document.blocks[shown] if shown is not None else None
         video = videos.get(block.source.file) if block is not None else None
         start = block.source.start_s if block is not None else None
-        clips.append(Clip(video=video, start_s=start) if video is not None and start is not None else None)
+        end = block.source.end_s if block is not None else None
+        clips.append(Clip(video, start, end) if video is not None and start is not None else None)
     return clips
 
 
@@ -30,3 +32,20 @@ def with_generated(clips: Sequence[Clip | None], generated: Mapping[int, Path]) 
         Clip(video=generated[index], start_s=0.0) if index in generated else clip
         for index, clip in enumerate(clips)
     ]
+
+
+def shots_shown_again(scenes: Sequence[Scene], document: SourceDocument) -> tuple[int, ...]:
+    """The scenes that show a shot of an uploaded video (playing it, or its keyframe) that an earlier scene
+    already showed: a well-made video has none (planning gives each shot to one scene at most)."""
+    seen: set[int] = set()
+    again = []
+    for number, scene in enumerate(scenes):
+        shown = scene.visual.block
+        if shown is None or shown >= len(document.blocks) or document.blocks[shown].source.start_s is None:
+            continue
+        if document.blocks[shown].kind != "figure":
+            continue
+        if shown in seen:
+            again.append(number)
+        seen.add(shown)
+    return tuple(again)

@@ -46,22 +46,61 @@ from animagenius.pipeline.errors import RenderFailed
 from animagenius.pipeline.files import PARTIAL_MARK, is_partial, whole_file
 from animagenius.pipeline.visuals.focus import focus_of
 
-RENDERER_VERSION = 6  # part of every segment's cache key: raise it when the same inputs would look different
+RENDERER_VERSION = 7  # part of every segment's cache key: raise it when the same inputs would look different
 PROGRESS_EVERY_S = 0.5
 SUPERSAMPLED_UP_TO = 1920  # wider frames are big enough for whole-pixel Ken Burns steps to pass unseen
 KEYFRAME_EVERY_S = 10  # a segment longer than this gets more than its first keyframe
 CACHE_MAX_BYTES = 10 * 2**30  # the default size of the segment cache
 IN_USE_S = 3600  # cache files used this recently are never trimmed: a render may be about to join them
 RUN_INPUTS = 3  # moving pictures one ffmpeg draws at most: each holds frames while it runs
+SLOWEST_CLIP_RATE = 0.5  # a clip shorter than its scene plays down to half speed, then holds its last frame
+CLIP_END_MARGIN_S = (
+    0.002  # shot ends are rounded to the millisecond: stop short of the next shot's first frame
+)
+HOLD_LOOKBACK_S = 0.5  # a segment that only holds a clip's last frame reads this much before the shot's end
 
 
 @dataclass(frozen=True)
 class Clip:
-    """A stretch of a source video shown instead of a still: from `start_s`, muted, filling the frame (its
-    last picture held if the scene outlasts it)."""
+    """A stretch of a source video shown instead of a still: from `start_s`, muted, filling the frame. It
+    never shows anything from `end_s` on (the next shot): when the scene outlasts the stretch, the stretch is
+    slowed (down to SLOWEST_CLIP_RATE), then its last picture held. `end_s` None: the video's end."""
 
     video: Path
     start_s: float
+    end_s: float | None = None
+
+    def rate(self, scene_s: float) -> float:
+        """How fast the clip plays in a scene of `scene_s`: 1 when the stretch lasts the scene."""
+        if self.end_s is None or scene_s <= 0:
+            return 1.0
+        length = self.end_s - CLIP_END_MARGIN_S - self.start_s
+        return 1.0 if length >= scene_s else max(SLOWEST_CLIP_RATE, length / scene_s)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a segment reads of its clip's video: from `seek_s`, for `seconds` (None: to its end), played
+    at `rate`; `last_only`: only the stretch's last picture, held."""
+
+    seek_s: float
+    seconds: float | None
+    rate: float
+    last_only: bool = False
+
+
+def _reading(shot: Shot, offset: int, fps: int) -> _Reading:
+    clip = shot.clip
+    assert clip is not None
+    rate = clip.rate(shot.frames / fps)
+    seek = clip.start_s + offset / fps * rate
+    if clip.end_s is None:
+        return _Reading(seek, None, rate)
+    last = clip.end_s - CLIP_END_MARGIN_S
+    if seek < last - 1 / fps:
+        return _Reading(seek, last - seek, rate)
+    before = max(clip.start_s, last - HOLD_LOOKBACK_S)
+    return _Reading(before, max(last - before, 1 / fps), rate, last_only=True)
 
 
 @dataclass(frozen=True)
@@ -330,7 +369,7 @@ def _render_run(plan: RunPlan, number: int, *, report: Callable[[float], None], 
         if clip is None:
             inputs += [*SAFE_INPUT, "-i", str(shots[index].still.resolve())]
         else:  # seeking the input: decoding starts at the keyframe before, not at the file's start
-            seek = f"{clip.start_s + offset / picture.fps:.3f}"
+            seek = f"{_reading(shots[index], offset, picture.fps).seek_s:.3f}"
             inputs += [*SAFE_INPUT, "-ss", seek, "-i", str(clip.video.resolve())]
     if picture.watermark is not None:
         inputs += [*SAFE_INPUT, "-i", str(picture.watermark.resolve())]
@@ -426,15 +465,28 @@ def _run_graph(
 
 
 def _moving(shot: Shot, offset: int, frames: int, picture: Picture) -> str:
-    return _ken_burns(shot, offset, frames, picture) if shot.clip is None else _playing(frames, picture)
+    if shot.clip is None:
+        return _ken_burns(shot, offset, frames, picture)
+    return _playing(_reading(shot, offset, picture.fps), frames, picture)
 
 
-def _playing(frames: int, picture: Picture) -> str:
-    """`frames` frames of a clip at the picture's rate, filling the frame (cropped, never letterboxed), its
-    last frame held."""
+def _playing(reading: _Reading, frames: int, picture: Picture) -> str:
+    """`frames` frames of a clip at the picture's rate, filling the frame (cropped, never letterboxed): the
+    stretch `reading` allows (seconds from the seek, rounded down by the margin: never the next shot),
+    slowed to its rate, its last frame held."""
     width, height = picture.size
+    # an input seeked with -ss is timed from the seek: a frame at `seconds` or later is the next shot's
+    kept = (
+        "setpts=PTS-STARTPTS"
+        if reading.seconds is None
+        else f"trim=end={reading.seconds:.6f},setpts=PTS-STARTPTS"
+    )
+    if reading.last_only:
+        kept += ",reverse,trim=end_frame=1"  # the stretch's last picture alone
+    elif reading.rate < 1:
+        kept += f",setpts=PTS/{reading.rate:.6f}"
     return (
-        f"fps={picture.fps},scale=iw*sar:ih,scale={width}:{height}:force_original_aspect_ratio=increase,"
+        f"{kept},fps={picture.fps},scale=iw*sar:ih,scale={width}:{height}:force_original_aspect_ratio=increase,"
         f"crop={width}:{height},setsar=1,format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={frames},"
         f"setpts=N/({picture.fps}*TB)"
     )
@@ -491,7 +543,8 @@ def _segment_key(segment: Segment, shots: Sequence[Shot], picture: Picture) -> s
         if shot.focus is not None:
             digest.update(f"focus {shot.focus[0]:.4f} {shot.focus[1]:.4f}".encode())
         if shot.clip is not None:
-            digest.update(f"clip {_file_digest(shot.clip.video)} {shot.clip.start_s:.3f}".encode())
+            clip = shot.clip
+            digest.update(f"clip {_file_digest(clip.video)} {clip.start_s:.3f} {clip.end_s}".encode())
     if picture.watermark is not None:
         digest.update(f"mark {_file_digest(picture.watermark)} {picture.mark_offset}".encode())
     window = _captions_window(segment.first_frame, segment.frames, picture)

@@ -20,7 +20,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from animagenius.pipeline.visuals.charts import parse_number
 
-SourceChart = Literal["bar", "line", "pie"]
+SourceChart = Literal["bar", "line", "pie", "area"]
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _XPATH = {"namespaces": {"c": _C}}
@@ -38,8 +38,8 @@ _KINDS: dict[str, SourceChart] = {
     "bar3DChart": "bar",
     "lineChart": "line",
     "line3DChart": "line",
-    "areaChart": "line",
-    "area3DChart": "line",
+    "areaChart": "area",
+    "area3DChart": "area",
     "pieChart": "pie",
     "pie3DChart": "pie",
     "doughnutChart": "pie",

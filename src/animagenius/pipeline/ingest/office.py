@@ -36,7 +36,7 @@ from pptx.slide import Slide
 
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.errors import CorruptFile, Encrypted, TooLarge, UnsupportedFormat
-from animagenius.pipeline.ingest.chart_cells import chart_formats, format_value
+from animagenius.pipeline.ingest.office_charts import CHART, chart_block, word_chart_block
 from animagenius.pipeline.ingest.text import clean_inline, document_from, table_text
 
 MB = 1024 * 1024
@@ -400,6 +400,11 @@ class _ImageRef:
 
 
 @dataclass(frozen=True)
+class _ChartRef:
+    rel_id: str
+
+
+@dataclass(frozen=True)
 class _TextBox:
     element: Any
 
@@ -515,6 +520,8 @@ def _paragraph_items(paragraph: Any, context: _WordContext) -> Iterator[_Item]:
             figure = _word_figure(part, context)
             if figure is not None:
                 yield figure
+        elif isinstance(part, _ChartRef):
+            yield from _word_chart(part, context)
         elif isinstance(part, _TextBox):
             yield from _body_items(part.element, context)
 
@@ -543,8 +550,9 @@ def _paragraph_block(paragraph: Any, text: str, context: _WordContext) -> Block 
     return Block(kind="paragraph", text=text, source=source)
 
 
-def _inline(element: Any, alt: str = "") -> Iterator[str | _ImageRef | _TextBox]:
-    """A paragraph's own text, pictures and text boxes in order (not the text inside its text boxes)."""
+def _inline(element: Any, alt: str = "") -> Iterator[str | _ImageRef | _ChartRef | _TextBox]:
+    """A paragraph's own text, pictures, charts and text boxes in order (not the text inside its text
+    boxes)."""
     for child in element.iterchildren():
         tag = child.tag
         if tag == _W_T:
@@ -557,6 +565,8 @@ def _inline(element: Any, alt: str = "") -> Iterator[str | _ImageRef | _TextBox]
             yield _ImageRef(child.get(_R_EMBED), alt)
         elif tag == _V_IMAGEDATA and child.get(_R_ID):
             yield _ImageRef(child.get(_R_ID), alt)
+        elif tag == CHART and child.get(_R_ID):
+            yield _ChartRef(child.get(_R_ID))
         elif tag in _DRAWINGS:
             properties = _DOC_PR(child)
             description = properties[0].get("descr") or properties[0].get("title") if properties else ""
@@ -572,6 +582,16 @@ def _word_figure(reference: _ImageRef, context: _WordContext) -> _Figure | None:
         return None
     image = save_image(blob, assets_dir=context.assets_dir, max_pixels=context.max_pixels)
     return _Figure(image=image, alt=reference.alt, source=context.source)
+
+
+def _word_chart(reference: _ChartRef, context: _WordContext) -> Iterator[Block]:
+    try:
+        blob = context.document.part.related_parts[reference.rel_id].blob
+    except (KeyError, ValueError):  # a dangling or external chart
+        return
+    block = word_chart_block(blob, context.source, max_columns=MAX_COLUMNS, max_cells=MAX_TABLE_CELLS)
+    if block is not None:
+        yield block
 
 
 def _table_blocks(table: Any, context: _WordContext) -> Iterator[Block]:
@@ -768,33 +788,9 @@ def _slide_table_blocks(shape: GraphicFrame, context: _SlideContext) -> Iterator
 
 
 def _chart_blocks(shape: GraphicFrame, context: _SlideContext) -> Iterator[Block]:
-    try:
-        chart = shape.chart
-        plots = list(chart.plots)
-        categories = next((list(plot.categories) for plot in plots if len(plot.categories)), [])
-        series = [(clean_inline(s.name or ""), list(s.values)) for plot in plots for s in plot.series]
-        title = clean_inline(chart.chart_title.text_frame.text) if chart.has_title else ""
-        formats = chart_formats(chart.element)
-    except NotImplementedError:  # chart kinds python-pptx cannot read: the rest of the slide still counts
-        return
-    if not series:
-        return
-    title = title or (series[0][0] if len(series) == 1 else "")
-    codes = formats.value_formats if len(formats.value_formats) == len(series) else ("General",) * len(series)
-    series, codes = series[: MAX_COLUMNS - 1], codes[: MAX_COLUMNS - 1]
-    if formats.category_cells is not None:  # numbers or dates: as the slide shows them, not as stored
-        categories = list(formats.category_cells)
-    length = min(max(len(categories), *(len(values) for _, values in series)), MAX_TABLE_CELLS // MAX_COLUMNS)
-    labels = [clean_inline(str(c)) for c in categories] + [str(i + 1) for i in range(len(categories), length)]
-    header = ("", *(name or f"Series {i + 1}" for i, (name, _) in enumerate(series)))
-    columns = [
-        [format_value(v, code) for v in values[:length]]
-        for (_, values), code in zip(series, codes, strict=True)
-    ]
-    body = [(labels[i], *(cells[i] if i < len(cells) else "" for cells in columns)) for i in range(length)]
-    rows = [header, *body]
-    text = f"Chart: {title}\n{table_text(rows)}" if title else f"Chart\n{table_text(rows)}"
-    yield Block(kind="table", text=text, rows=tuple(rows), source=context.source, chart=formats.kind)
+    block = chart_block(shape.chart, context.source, max_columns=MAX_COLUMNS, max_cells=MAX_TABLE_CELLS)
+    if block is not None:
+        yield block
 
 
 def _notes_text(slide: Slide) -> str:

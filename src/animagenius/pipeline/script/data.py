@@ -69,7 +69,7 @@ def table_narration(block: Block, *, language: str) -> list[str]:
         return []
     series = _named_series(data)
     mode = _mode(block, data)
-    say = _Speaker(words, data, time=data.kind == "line")
+    say = _Speaker(words, data, time=data.kind in ("line", "area"))
     sentences = [_opening(block, series, data, say), *_findings(mode, series, data, say)]
     kept = [_finished(sentence, words) for sentence in sentences if sentence]
     return [sentence for sentence in kept if len(sentence.split()) <= MAX_WORDS][:MAX_SENTENCES]
@@ -111,7 +111,7 @@ def _mode(block: Block, data: ChartData) -> Mode:
         first = _points(data.series[0], data)
         if first and all(point.value >= 0 for point in first) and sum(p.value for p in first) > 0:
             return "shares"
-    return "trend" if block.chart == "line" or data.kind == "line" else "compare"
+    return "trend" if block.chart in ("line", "area") or data.kind in ("line", "area") else "compare"
 
 
 def _points(series: Series, data: ChartData) -> list[_Point]:

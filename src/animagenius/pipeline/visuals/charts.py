@@ -1,9 +1,11 @@
-"""Charts drawn from a source table: bars, a line over time, or a pie of shares.
+"""Charts from a source table: which tables chart, which chart they make, and the steps they build up in.
 
 A table can be charted when one column labels the rows and at least one other holds a number in (nearly)
-every row. The chart type follows the data: labels that read as times (years, quarters, months, dates)
-make a line; one column of percentages that add up to about 100 makes a pie (up to 6 slices); anything
-else makes bars. Values keep the table's own units in their labels ("12%", "$3.4M").
+every row. A chart read from the source keeps the source's type (bar, line, area or pie). Otherwise the
+data picks it: labels that read as times (years, quarters, months, dates) make a line; one column of
+percentages that add up to about 100 makes a pie (up to 6 slices); anything else makes bars. Values keep
+the table's own units in their labels ("12%", "$3.4M"); ISO dates (how ingest writes a chart's date axis)
+are shown as dates ("Jan 2002"). Drawing is chart_drawing.py's.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import ImageDraw, ImageFont
+from animagenius.pipeline.domain import Block, Scene
+from animagenius.pipeline.script.data_phrases import ENGLISH, PHRASES
 
-from animagenius.pipeline.visuals.typeset import truncate
-
-ChartKind = Literal["bar", "line", "pie"]
+ChartKind = Literal["bar", "line", "pie", "area"]
 MAX_ROWS, MAX_SERIES, MAX_PIE_SLICES = 12, 3, 6
+MAX_POINTS = 120  # a line or area draws this many points at most
+MAX_SOURCE_SLICES = 8  # a pie the source drew keeps up to this many slices
+MAX_STEPS = 8  # a chart builds up in at most this many steps
 
 _NUMBER = re.compile(
     r"^\s*(?P<prefix>[$€£¥]?)\s*(?P<sign>[-−]?)\s*(?P<digits>\d[\d,.\s]*|\.\d+)\s*"
@@ -69,14 +73,24 @@ def parse_number(cell: str) -> float | None:
 
 
 def chart_data(
-    rows: Sequence[Sequence[str]], *, max_rows: int = MAX_ROWS, max_series: int = MAX_SERIES
+    rows: Sequence[Sequence[str]],
+    *,
+    max_rows: int = MAX_ROWS,
+    max_series: int = MAX_SERIES,
+    source: ChartKind | None = None,
 ) -> ChartData | None:
     """The chart a table makes (the first row is its header), or None when it holds no numbers to draw.
+    `source` is how the source drew it, for a chart read from a document (Block.chart): kept when the
+    data allows it (a pie needs 2 to MAX_SOURCE_SLICES slices, none negative).
 
-    At most `max_rows` rows and `max_series` series are kept: what fits a drawn chart by default.
+    At most `max_rows` rows (a line or area: MAX_POINTS) and `max_series` series are kept: what fits a
+    drawn chart by default.
     """
     if len(rows) < 3:
         return None
+    asked, first_label = max_rows, rows[1][0].strip() if rows[1] else ""
+    if source in ("line", "area") or (source is None and _TIME_LABEL.match(first_label)):
+        max_rows = max(max_rows, MAX_POINTS)
     header, body = rows[0], [row for row in rows[1 : max_rows + 1] if row and row[0].strip()]
     if len(body) < 2:
         return None
@@ -92,7 +106,21 @@ def chart_data(
     if not series:
         return None
     categories = tuple(row[0].strip() for row in body)
-    return ChartData(_kind(categories, series), categories, tuple(series[:max_series]))
+    kind = _source_kind(source, series) or _kind(categories, series)
+    if kind in ("bar", "pie") and len(categories) > asked:  # longer only for a time line
+        categories, series = categories[:asked], [_first(s, asked) for s in series]
+    return ChartData(kind, categories, tuple(series[:max_series]))
+
+
+def _first(series: Series, count: int) -> Series:
+    return Series(series.name, series.values[:count], series.labels[:count])
+
+
+def _source_kind(source: ChartKind | None, series: Sequence[Series]) -> ChartKind | None:
+    if source == "pie":
+        values = series[0].values
+        return "pie" if 2 <= len(values) <= MAX_SOURCE_SLICES and min(values) >= 0 < sum(values) else "bar"
+    return source
 
 
 def _kind(categories: Sequence[str], series: Sequence[Series]) -> ChartKind:
@@ -106,140 +134,107 @@ def _kind(categories: Sequence[str], series: Sequence[Series]) -> ChartKind:
     return "bar"
 
 
-@dataclass(frozen=True)
-class ChartStyle:
-    colours: tuple[tuple[int, int, int], ...]  # one per series (or slice)
-    text: tuple[int, int, int]
-    muted: tuple[int, int, int]
-    font: ImageFont.FreeTypeFont  # values and category labels
-    bold: ImageFont.FreeTypeFont
+def units_of(label: str) -> tuple[str, str, float, bool] | None:
+    """How a value label writes its number: currency prefix, unit suffix, the suffix's scale ("M": 1e6)
+    and whether it uses a decimal comma; None when it is no number."""
+    match = _NUMBER.match(label)
+    if match is None or parse_number(label) is None:
+        return None
+    suffix = match["suffix"] or ""
+    comma = bool(_COMMA_DECIMALS.match(match["digits"].strip()))
+    return match["prefix"], suffix, _SCALE.get(suffix.lower(), 1.0), comma
 
 
-def draw_chart(
-    draw: ImageDraw.ImageDraw, data: ChartData, box: tuple[int, int, int, int], style: ChartStyle
-) -> None:
-    """Draw `data` inside `box` (left, top, right, bottom): legend on top when there are several series."""
-    left, top, right, bottom = box
-    if len(data.series) > 1 or data.kind == "pie":
-        top = _legend(draw, data, (left, top, right), style)
-    {"bar": _bars, "line": _line, "pie": _pie}[data.kind](draw, data, (left, top, right, bottom), style)
+def block_chart(block: Block) -> ChartData | None:
+    """The chart a table block makes, in the source's chart type when it was read from a chart."""
+    return chart_data(block.rows, source=block.chart)
 
 
-def _legend(draw: ImageDraw.ImageDraw, data: ChartData, at: tuple[int, int, int], style: ChartStyle) -> int:
-    left, top, right = at
-    names = data.categories if data.kind == "pie" else tuple(series.name for series in data.series)
-    size = style.font.size
-    x, y = left, top
-    for index, name in enumerate(names):
-        width = round(size * 1.4 + style.font.getlength(name) + size)
-        if x + width > right and x > left:
-            x, y = left, y + round(size * 1.5)
-        colour = style.colours[index % len(style.colours)]
-        draw.rectangle((x, y + size * 0.2, x + size * 0.9, y + size * 1.1), fill=colour)
-        draw.text((x + round(size * 1.3), y), name, font=style.font, fill=style.text)
-        x += width
-    return y + round(size * 2.0)
+# ---------------------------------------------------------------- dates as dates
+
+_ISO_DATE = re.compile(r"^((?:1[89]|20)\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 
 
-@dataclass(frozen=True)
-class _ValueAxis:
-    """Values (zero included) onto the plot's rows: room above it for value labels, below for categories."""
-
-    low: float
-    high: float
-    plot_top: float
-    plot_bottom: float
-
-    @classmethod
-    def of(cls, data: ChartData, box: tuple[int, int, int, int], size: float) -> _ValueAxis:
-        values = [value for series in data.series for value in series.values]
-        low, high = min(0.0, *values), max(0.0, *values)
-        _, top, _, bottom = box
-        return cls(low, high if high > low else low + 1, top + round(size * 1.5), bottom - round(size * 1.6))
-
-    def y_of(self, value: float) -> float:
-        return self.plot_bottom - (value - self.low) / (self.high - self.low) * (
-            self.plot_bottom - self.plot_top
-        )
+def month_names(narration: str) -> tuple[str, ...]:
+    """The month names of the narration's language (the one whose month names it says most; English
+    when it says none), for a chart's date axis to agree with the voice."""
+    said = narration.casefold()
+    counts = {
+        code: sum(len(re.findall(rf"\b{re.escape(m.casefold())}\b", said)) for m in words.months)
+        for code, words in PHRASES.items()
+    }
+    best = max(counts, key=lambda code: counts[code])
+    return PHRASES[best].months if counts[best] else ENGLISH.months
 
 
-def _bars(
-    draw: ImageDraw.ImageDraw, data: ChartData, box: tuple[int, int, int, int], style: ChartStyle
-) -> None:
-    left, _, right, _ = box
-    size = style.font.size
-    axis = _ValueAxis.of(data, box, size)
-    y_of, plot_bottom = axis.y_of, axis.plot_bottom
-    slot = (right - left) / len(data.categories)
-    bar = slot * 0.7 / len(data.series)
-    draw.line((left, y_of(0), right, y_of(0)), fill=style.muted, width=max(1, int(size) // 12))
-    for index, category in enumerate(data.categories):
-        x = left + slot * index + slot * 0.15
-        for number, series in enumerate(data.series):
-            value, colour = series.values[index], style.colours[number % len(style.colours)]
-            top_y, base_y = sorted((y_of(value), y_of(0)))
-            draw.rectangle((x, top_y, x + bar - 2, base_y), fill=colour)
-            text = truncate(series.labels[index], style.font, bar + slot * 0.1)
-            width = style.font.getlength(text)
-            draw.text((x + bar / 2 - width / 2, top_y - size * 1.3), text, font=style.font, fill=style.text)
-            x += bar
-        name = truncate(category, style.font, slot * 0.95)
-        centre = left + slot * index + slot / 2
-        draw.text((centre - style.font.getlength(name) / 2, plot_bottom + size * 0.35), name, font=style.font,
-                  fill=style.text)  # fmt: skip
+def date_label(category: str, months: Sequence[str] = ENGLISH.months) -> str:
+    """An ISO date as a chart's axis shows it: "2002-01" → "Jan 2002", "2002-01-05" → "5 Jan 2002";
+    any other label as written."""
+    match = _ISO_DATE.match(category)
+    if match is None:
+        return category
+    year, month, day = match.groups()
+    name = months[int(month) - 1]
+    short = name[:3] if months is ENGLISH.months else (name if len(name) <= 5 else f"{name[:3]}.")
+    return f"{short} {year}" if day is None else f"{int(day)} {short} {year}"
 
 
-def _line(
-    draw: ImageDraw.ImageDraw, data: ChartData, box: tuple[int, int, int, int], style: ChartStyle
-) -> None:
-    left, _, right, _ = box
-    size = style.font.size
-    axis = _ValueAxis.of(data, box, size)
-    y_of, plot_bottom = axis.y_of, axis.plot_bottom
-    inset = size * 1.5
-    step = (right - left - 2 * inset) / max(1, len(data.categories) - 1)
-    x_of = lambda index: left + inset + step * index  # noqa: E731
-    draw.line((left, plot_bottom, right, plot_bottom), fill=style.muted, width=max(1, int(size) // 12))
-    every = max(1, math.ceil(len(data.categories) * style.font.getlength("2024 Q4") / (right - left)))
-    for index, category in enumerate(data.categories):
-        if index % every == 0 or index == len(data.categories) - 1:
-            name = truncate(
-                category, style.font, step * every * 0.95 if len(data.categories) > 1 else right - left
-            )
-            x = x_of(index) - style.font.getlength(name) / 2
-            draw.text((x, plot_bottom + size * 0.35), name, font=style.font, fill=style.text)
-    width = max(3, int(size) // 5)
-    for number, series in enumerate(data.series):
-        colour = style.colours[number % len(style.colours)]
-        points = [(x_of(index), y_of(value)) for index, value in enumerate(series.values)]
-        draw.line(points, fill=colour, width=width, joint="curve")
-        for x, y in points:
-            draw.ellipse((x - width, y - width, x + width, y + width), fill=colour)
-        x, y = points[-1]
-        text = series.labels[-1]
-        draw.text(
-            (x - style.bold.getlength(text) / 2, y - size * 1.5), text, font=style.bold, fill=style.text
-        )
+def spoken_dates(category: str) -> tuple[str, ...]:
+    """How the narration may say a category: an ISO date in each language's words ("January 2002",
+    "janvier 2002"), anything else as written."""
+    match = _ISO_DATE.match(category)
+    if match is None:
+        return (category,)
+    year, month, day = match.groups()
+    said = []
+    for words in PHRASES.values():
+        name = words.months[int(month) - 1]
+        template = words.month_date if day is None else words.day_date
+        said.append(template.format(month=name, year=year, day=int(day or 1)))
+    return tuple(dict.fromkeys(said))
 
 
-def _pie(
-    draw: ImageDraw.ImageDraw, data: ChartData, box: tuple[int, int, int, int], style: ChartStyle
-) -> None:
-    left, top, right, bottom = box
-    series = data.series[0]
-    radius = min(right - left, bottom - top) / 2 * 0.92
-    centre = ((left + right) / 2, (top + bottom) / 2)
-    bounds = (centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius)
-    total, start = sum(series.values) or 1.0, -90.0
-    for index, value in enumerate(series.values):
-        sweep = value / total * 360
-        draw.pieslice(bounds, start, start + sweep, fill=style.colours[index % len(style.colours)])
-        middle = math.radians(start + sweep / 2)
-        if sweep >= 18:  # a label fits inside the slice
-            text = series.labels[index]
-            x = centre[0] + math.cos(middle) * radius * 0.62 - style.bold.getlength(text) / 2
-            y = centre[1] + math.sin(middle) * radius * 0.62 - style.bold.size * 0.6
-            draw.text(
-                (x, y), text, font=style.bold, fill=(255, 255, 255), stroke_width=2, stroke_fill=(0, 0, 0)
-            )
-        start += sweep
+# ---------------------------------------------------------------- building up
+
+
+def reveal_steps(data: ChartData) -> tuple[tuple[int, ...], ...]:
+    """The categories (a pie's slices) each step of the build-up adds, in order: one a step, or neighbours
+    grouped so there are at most MAX_STEPS."""
+    count = len(data.categories)
+    per_step = math.ceil(count / MAX_STEPS)
+    return tuple(tuple(range(first, min(count, first + per_step))) for first in range(0, count, per_step))
+
+
+def chart_reveals(scene: Scene, shown: Block) -> tuple[str, ...]:
+    """One cue per build-up step of the chart `scene` shows from `shown`: the words of the narration whose
+    being spoken reveals that step (a category as the narration says it, in narration order), or "" where
+    the narration does not name the step (the step then comes between its neighbours, evenly spaced).
+    Each cue is to be looked for after the previous one. () when `shown` makes no chart."""
+    data = block_chart(shown)
+    if data is None:
+        return ()
+    narration = scene.narration
+    cues, position = [], 0
+    for step in reveal_steps(data):
+        found = None
+        for index in step:
+            for phrase in spoken_dates(data.categories[index]):
+                match = re.search(_said(phrase), narration[position:])
+                if match and (found is None or match.start() + position < found[0]):
+                    found = (position + match.start(), position + match.end())
+        if found is None:
+            cues.append("")
+        else:
+            cues.append(narration[found[0] : found[1]])
+            position = found[1]
+    return tuple(cues)
+
+
+def _said(phrase: str) -> str:
+    """A pattern for `phrase` as a narration writes it: whole words in its own case, a lower-case first
+    letter also capitalised at a sentence's start ("Go", not the verb "go"; "Janvier 2002" as well as
+    "janvier 2002")."""
+    if not phrase or not phrase[0].islower():
+        return rf"(?<!\w){re.escape(phrase)}(?!\w)"
+    first = f"[{re.escape(phrase[0])}{re.escape(phrase[0].upper())}]"
+    return rf"(?<!\w){first}{re.escape(phrase[1:])}(?!\w)"

@@ -12,7 +12,7 @@ from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.domain import SOURCE_VISUALS, Block, Scene, Script, SourceDocument, Visual
 from animagenius.pipeline.script.fit import Part
 from animagenius.pipeline.visuals.card_text import definition, key_number, sentences
-from animagenius.pipeline.visuals.charts import chart_data
+from animagenius.pipeline.visuals.charts import block_chart
 
 VISUAL_REACH_BLOCKS = 12  # a figure further than this from the narration is about something else
 
@@ -44,7 +44,7 @@ def visual_for(document: SourceDocument, part: Part) -> Visual:
     block = document.blocks[chosen]
     if block.kind == "figure":  # a scene of an uploaded video plays; other figures are shown still
         return Visual(kind="clip" if block.source.start_s is not None else "figure", block=chosen)
-    return Visual(kind="chart" if chart_data(block.rows) else "table", block=chosen)
+    return Visual(kind="chart" if block_chart(block) else "table", block=chosen)
 
 
 def _distance(document: SourceDocument, shown: int, spoken: int) -> float:
@@ -195,9 +195,7 @@ def _data(document: SourceDocument, narrated: list[int]) -> list[Visual]:
         document,
         narrated,
         "table",
-        lambda index: Visual(
-            kind="chart" if chart_data(document.blocks[index].rows) else "table", block=index
-        ),
+        lambda index: Visual(kind="chart" if block_chart(document.blocks[index]) else "table", block=index),
     )
 
 

@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from animagenius.pipeline.domain import Block, Scene, SourceDocument
 from animagenius.pipeline.visuals.cards import CARD_KINDS, card_reveals, has_card, render_card
-from animagenius.pipeline.visuals.charts import ChartData, ChartStyle, chart_data, draw_chart
+from animagenius.pipeline.visuals.chart_drawing import ChartStyle, draw_chart, mixed
+from animagenius.pipeline.visuals.charts import block_chart, chart_reveals, month_names
 from animagenius.pipeline.visuals.diagrams import diagram_reveals, render_diagram
 from animagenius.pipeline.visuals.focus import salient_point, save_with_focus
 from animagenius.pipeline.visuals.layout import (
@@ -45,6 +46,8 @@ def scene_reveals(
         return diagram_reveals(scene, shown, document)
     if kind in CARD_KINDS and has_card(scene, shown):
         return card_reveals(scene, shown)
+    if kind == "chart" and shown is not None and block_chart(shown) is not None:
+        return chart_reveals(scene, shown)
     if _shows_slide(scene, shown):
         return scene.bullets
     return ()
@@ -83,8 +86,8 @@ def render_scene(
         and shown.image is not None
     ):
         return _render_picture(scene, shown.image, number=number, total=total, layout=layout, out=out)
-    if shown is not None and scene.visual.kind == "chart" and (data := chart_data(shown.rows)) is not None:
-        return _render_chart(scene, data, number=number, total=total, layout=layout, out=out)
+    if shown is not None and scene.visual.kind == "chart" and block_chart(shown) is not None:
+        return _render_chart(scene, shown, number=number, total=total, layout=layout, out=out, stage=stage)
     if shown is not None and scene.visual.kind in ("table", "chart") and shown.rows:
         return _render_table(scene, shown.rows, number=number, total=total, layout=layout, out=out)
     if shown is not None and scene.visual.kind == "quote" and shown.text.strip():
@@ -149,16 +152,32 @@ def _render_table(
 
 
 def _render_chart(
-    scene: Scene, data: ChartData, *, number: int, total: int, layout: Layout, out: Path
+    scene: Scene,
+    shown: Block,
+    *,
+    number: int,
+    total: int,
+    layout: Layout,
+    out: Path,
+    stage: int | None = None,
 ) -> Path:
-    image, draw, y = titled(scene, number=number, total=total, layout=layout)
-    unit, theme = layout.unit, layout.theme
+    """The chart `shown` makes, in the source's chart type; `stage` k: built up to its k-th reveal step
+    (charts.chart_reveals gives each step's cue), None: whole. Its text is never under 0.85 × body_min."""
+    data = block_chart(shown)
+    if data is None:  # no numbers to draw: the table as it is
+        return _render_table(scene, shown.rows, number=number, total=total, layout=layout, out=out)
+    image, _, y = titled(scene, number=number, total=total, layout=layout)
+    theme = layout.theme
     style = ChartStyle(
         colours=theme.chart, text=theme.body, muted=theme.muted,
-        font=layout.typeface(max(14, round(unit * 0.034)), 500),
-        bold=layout.typeface(max(14, round(unit * 0.038)), 750),
+        grid=mixed(theme.muted, theme.background_bottom, 0.7), background=theme.background_bottom,
+        font=layout.typeface(round(layout.body_min * 0.85), 500),
+        bold=layout.typeface(round(layout.body_min * 0.95), 750),
+        months=month_names(scene.narration),
     )  # fmt: skip
-    draw_chart(draw, data, (layout.margin, y, layout.content.right, layout.content_bottom), style)
+    content = layout.content  # right and bottom are exclusive, the drawing's edges inclusive
+    box = (content.left, y + round(layout.body_min * 0.3), content.right - 1, content.bottom - 1)
+    draw_chart(image, data, box, style, stage=stage)
     image.save(out, optimize=False, compress_level=1)
     return out
 
