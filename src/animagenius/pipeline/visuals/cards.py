@@ -359,16 +359,22 @@ def _render_definition(
     term_font, term_lines = _fitted(
         card.term, layout, theme.title_weight, start=term_size, smallest=layout.title_min, max_lines=2
     )
-    meaning_font, meaning_lines = _fitted(
-        card.meaning, layout, theme.body_weight, start=round(layout.body_min * 1.2), smallest=layout.body_min,
-        max_lines=3 if layout.width >= layout.height else 4,
-    )  # fmt: skip
     rule = max(4, layout.unit // 160)
-    pieces = [
-        *_icon_pieces(card.icon, round(room * 0.11), gap=round(room * 0.04), layout=layout),
-        _Piece(tuple(term_lines), term_font, theme.title, 1, round(room * 0.09) + rule),
-        _Piece(tuple(meaning_lines), meaning_font, theme.body, 2, 0),
-    ]
+    for most in range(3 if layout.width >= layout.height else 4, 0, -1):  # fewer lines until all fits
+        meaning_font, meaning_lines = _fitted(
+            card.meaning, layout, theme.body_weight, start=round(layout.body_min * 1.2),
+            smallest=layout.body_min, max_lines=most,
+        )  # fmt: skip
+        pieces = [
+            *_icon_pieces(card.icon, round(room * 0.11), gap=round(room * 0.04), layout=layout),
+            _Piece(tuple(term_lines), term_font, theme.title, 1, round(room * 0.09) + rule),
+            _Piece(tuple(meaning_lines), meaning_font, theme.body, 2, 0),
+        ]
+        if sum(piece.height + piece.gap_after for piece in pieces) <= room:
+            break
+        pieces = pieces[-2:] if card.icon else pieces  # the icon goes before the definition does
+        if sum(piece.height + piece.gap_after for piece in pieces) <= room:
+            break
     steps = 2 if stage is None else stage
     extents = _stack(image, pieces, top=top, layout=layout, stage=stage)
     term_top, term_bottom = extents[-2]

@@ -144,11 +144,12 @@ def _match(word: str) -> str | None:
 
 
 def _tagged(tag: str) -> str | None:
-    """The icon tagged `tag` that names it (the shortest such name), else the shortest tagged name."""
+    """The icon tagged `tag` whose name says it too (the shortest such name): an icon only tagged with a word
+    draws something else ("maximum" is a tag of "plus"), which on a card reads as nonsense."""
     tagged = _catalogue().by_tag.get(tag, ())
     if not 0 < len(tagged) <= _TOO_GENERIC_TAG:
         return None
-    return next((name for name in tagged if tag in name.split("-")), tagged[0])
+    return next((name for name in tagged if tag in name.split("-")), None)
 
 
 def icon_for(terms: Sequence[str]) -> str | None:

@@ -160,6 +160,8 @@ def _candidates(scene: Scene, document: SourceDocument) -> list[Visual]:
         found += _diagrams(document, narrated)
     if scene.role in ("body", "hook"):
         found += _facts(scene, document, narrated)
+    if scene.role in ("hook", "call_to_action") and narrated:  # the abstract, the conclusion, on their page
+        found += _page(document, narrated)
     if scene.role in ("body", "call_to_action") and narrated:
         found += _quotes(scene, document, narrated)
     found.append(Visual())
