@@ -22,6 +22,7 @@ from animagenius.pipeline.ingest.pdf_layout import Box, Line, Page, inside
 from animagenius.pipeline.ingest.pictures import (
     BACKGROUND_SHARE,
     MIN_PAGE_SHARE,
+    MIN_PIXELS,
     MIN_SIDE_PX,
     is_photo,
     rejection,
@@ -75,7 +76,7 @@ def page_pictures(
         if any(_centre_in(box, region) for region in (*taken, *(kept.box for kept in found))):
             continue
         width, height = picture.get_px_size()
-        if min(width, height) < MIN_SIDE_PX or width * height > max_pixels:
+        if min(width, height) < MIN_SIDE_PX or not MIN_PIXELS <= width * height <= max_pixels:
             continue
         if decoded >= MAX_DECODED_PER_PAGE:
             break

@@ -14,13 +14,15 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, ImageStat
 
 from animagenius.pipeline.domain import Block
 
-MIN_SIDE_PX = 64  # narrower than this, a picture is an icon, a bullet or a tracking pixel
+MIN_SIDE_PX = 48  # narrower than this, a picture is an icon, a bullet or a tracking pixel; a logo's
+MIN_PIXELS = 64 * 64  # badge (140 × 56) is not, and smaller in all than 64 × 64 is an icon again
 MAX_ASPECT = 8.0  # longer than this many times its width: a rule, a divider or a banner strip
 MIN_STDDEV = 6.0  # grey levels: below it the picture is a flat fill, a blank or a faint background
 MIN_ENTROPY = 0.5  # bits: a blank with a few specks; a one-colour logo on white measures ~1 bit
@@ -41,7 +43,7 @@ def rejection(image: Image.Image, *, page_share: float | None = None) -> str | N
     `page_share` is the share of its page or slide the picture covers, when the reader knows it.
     """
     width, height = image.size
-    if min(width, height) < MIN_SIDE_PX:
+    if min(width, height) < MIN_SIDE_PX or width * height < MIN_PIXELS:
         return "icon"
     if max(width, height) > MAX_ASPECT * min(width, height):
         return "rule"
@@ -114,6 +116,33 @@ def _file_fingerprint(block: Block) -> str | None:
                 return fingerprint(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
+
+
+@dataclass(frozen=True)
+class SavedPicture:
+    path: Path | None  # None: not written (no assets folder) or a format we cannot show (EMF, SVG, too large)
+    content: bool  # False for an icon, a rule or a blank fill: not worth a figure
+
+
+def save_blob(
+    blob: bytes, *, assets_dir: Path | None, max_pixels: int, stem: str, page_share: float | None = None
+) -> SavedPicture:
+    """A picture that is content, written under its content hash: PNG and JPEG as they are (unless huge),
+    other formats converted. `page_share` is the share of the slide or page it covers, when known."""
+    image = open_blob(blob, max_pixels=max_pixels)
+    if image is None:
+        return SavedPicture(None, content=True)  # undecodable here, but its alt text may still say something
+    with image:
+        if rejection(image, page_share=page_share) is not None:
+            return SavedPicture(None, content=False)
+        if assets_dir is None:
+            return SavedPicture(None, content=True)
+        suffix = kept_format(image.format)
+        if suffix is not None and max(image.size) <= MAX_SIDE_PX:
+            written = write_asset(blob, assets_dir=assets_dir, stem=stem, suffix=suffix)
+            return SavedPicture(written, content=True)
+        photo = image.format == "JPEG"
+        return SavedPicture(save_picture(image, assets_dir=assets_dir, stem=stem, photo=photo), content=True)
 
 
 def save_picture(image: Image.Image, *, assets_dir: Path, stem: str, photo: bool) -> Path:

@@ -118,17 +118,23 @@ def _read_text(path: Path, limits: IngestLimits, assets_dir: Path | None) -> Sou
 def _read_html(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     from animagenius.pipeline.ingest.html import read_html
 
-    return read_html(text.decode(path.read_bytes(), name=path.name), name=path.name)
+    return read_html(
+        text.decode(path.read_bytes(), name=path.name),
+        name=path.name,
+        folder=path.parent,
+        assets_dir=_assets(assets_dir),
+        max_pixels=limits.max_pixels,
+    )
 
 
 def _read_docx(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
-    from animagenius.pipeline.ingest.office import read_docx
+    from animagenius.pipeline.ingest.word import read_docx
 
     return read_docx(path, assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels)
 
 
 def _read_pptx(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
-    from animagenius.pipeline.ingest.office import read_pptx
+    from animagenius.pipeline.ingest.powerpoint import read_pptx
 
     return read_pptx(
         path, assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels, max_slides=limits.max_pages
