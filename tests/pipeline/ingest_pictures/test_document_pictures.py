@@ -13,9 +13,11 @@ from docx.shared import Inches
 from PIL import Image
 from pptx.util import Inches as PptxInches
 
-from animagenius.pipeline.domain import Block, SourceDocument
+from animagenius.pipeline.domain import Block, ScriptRequest, SourceDocument
+from animagenius.pipeline.ingest.pictures import excerpt
 from animagenius.pipeline.ingest.powerpoint import read_pptx
 from animagenius.pipeline.ingest.reader import ingest
+from animagenius.pipeline.script.offline import write_script
 from tests.pipeline.ingest_pictures.pictures_helpers import PROSE, logo, photo, png
 
 ALT = "The lighthouse at Cap Fréhel, white tower on red granite"
@@ -50,9 +52,33 @@ def test_a_word_picture_with_alt_text_is_a_figure_with_that_text(tmp_path: Path)
 
     described, undescribed = figures(read)
     assert described.text == ALT and pixels(described.image) == (480, 320)
-    assert undescribed.text == PROSE[1], "no alt text: the paragraph just before it"
+    assert undescribed.text == excerpt(PROSE[1]), "no alt text: the paragraph just before it, cut short"
+    assert undescribed.text.startswith("Oil lamps gave way to electric light")
     kinds = [block.kind for block in read.blocks]
     assert kinds == ["heading", "paragraph", "figure", "paragraph", "figure", "paragraph"], "in reading order"
+
+
+def test_a_picture_named_by_a_nearby_sentence_leaves_it_narrated_and_is_shown_with_it(tmp_path: Path) -> None:
+    """Captions are not narrated; a sentence a picture borrows its name from still is, and the picture is
+    the visual of the scene that says it."""
+    document = docx.Document()
+    document.add_heading("Lighthouses of Brittany", level=1)
+    for sentence in PROSE[:2]:
+        document.add_paragraph(sentence)
+    document.add_picture(io.BytesIO(png(photo())), width=Inches(4))
+    for sentence in PROSE[2:]:
+        document.add_paragraph(sentence)
+    path = tmp_path / "brittany.docx"
+    document.save(str(path))
+    read = ingest([path], assets_dir=tmp_path / "assets")
+
+    script = write_script(read, request=ScriptRequest(target_duration_s=45))
+
+    [figure] = figures(read)
+    narrated = " ".join(scene.narration for scene in script.scenes)
+    assert "electric light in the nineteen twenties" in narrated
+    shown = [scene.visual.block for scene in script.scenes if scene.visual.kind == "figure"]
+    assert shown == [read.blocks.index(figure)]
 
 
 def test_word_icons_rules_and_repeats_are_left_out(tmp_path: Path) -> None:
@@ -68,7 +94,7 @@ def test_word_icons_rules_and_repeats_are_left_out(tmp_path: Path) -> None:
 
     [figure] = figures(ingest([path], assets_dir=tmp_path / "assets"))
 
-    assert figure.text == PROSE[0] and figure.image is not None and figure.image.read_bytes() == mark
+    assert figure.text == excerpt(PROSE[0]) and figure.image is not None and figure.image.read_bytes() == mark
 
 
 # ---------------------------------------------------------------- PowerPoint
@@ -149,7 +175,7 @@ def test_an_html_picture_beside_the_page_is_a_figure_with_its_alt_text(tmp_path:
 
     assert [(figure.text, figure.image is not None) for figure in figures(read)] == [
         (ALT, True),
-        (PROSE[1], True),  # no alt text: the paragraph just before it
+        (excerpt(PROSE[1]), True),  # no alt text: the paragraph just before it
         ("The lens, lit at dusk", True),
         ("A picture we never fetch", False),
     ]

@@ -57,10 +57,7 @@ def test_a_photo_with_text_only_above_takes_that_sentence(tmp_path: Path) -> Non
 
     [figure] = figures(read(tmp_path, [page]))
 
-    assert (
-        figure.text
-        == "Oil lamps gave way to electric light in the nineteen twenties, and the keepers left soon after."
-    )
+    assert figure.text == "Oil lamps gave way to electric light in the nineteen twenties, and…"
 
 
 def test_a_logo_on_every_page_is_decoration_and_a_repeated_photo_is_kept_once(tmp_path: Path) -> None:

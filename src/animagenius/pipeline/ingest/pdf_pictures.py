@@ -18,12 +18,13 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 from PIL import Image
 
 from animagenius.pipeline.domain import Block, Provenance
-from animagenius.pipeline.ingest.pdf_layout import Box, Line, Page, inside
+from animagenius.pipeline.ingest.pdf_layout import Box, Line, Page, inside, is_running_text
 from animagenius.pipeline.ingest.pictures import (
     BACKGROUND_SHARE,
     MIN_PAGE_SHARE,
     MIN_PIXELS,
     MIN_SIDE_PX,
+    excerpt,
     is_photo,
     rejection,
     save_picture,
@@ -165,19 +166,24 @@ def nearby_text(page: Page, box: Box, read: Callable[[Box], str]) -> str:
     ''. `read` gives the text inside a box as the PDF's text layer spells it."""
     candidates: list[tuple[float, str]] = []
     below = _stack(_neighbours(page, box, below=True))
-    if below:
-        candidates.append((box.y0 - below[0].box.y1, read(_extent(below))))
+    if below:  # where captions sit: a caption is kept whole (and, like any, is not narrated); prose is not
+        text = clean_inline(read(_extent(below)))
+        prose = any(is_running_text(page, line) for line in below)
+        named = (excerpt(text) if prose else short_text(text)) if _wordy(text) else ""
+        candidates.append((box.y0 - below[0].box.y1, named))
     above = _stack(_neighbours(page, box, below=False))
-    if above:
+    if above:  # the prose the picture follows: an excerpt, so the sentence is still narrated
         sentences = [
             part for part in _SENTENCE_END.split(clean_inline(read(_extent(above)))) if len(part) >= 20
         ]
-        candidates.append((1.5 * (above[0].box.y0 - box.y1), sentences[-1] if sentences else ""))
-    for _, text in sorted(candidates, key=lambda item: item[0]):
-        text = clean_inline(text)
-        if sum(1 for word in text.split() if sum(c.isalpha() for c in word) >= 3) >= 2:
-            return short_text(text)
-    return ""
+        text = sentences[-1] if sentences else ""
+        candidates.append((1.5 * (above[0].box.y0 - box.y1), excerpt(text) if _wordy(text) else ""))
+    return next((text for _, text in sorted(candidates, key=lambda item: item[0]) if text), "")
+
+
+def _wordy(text: str) -> bool:
+    """Two words or more, not a chart's tick labels ("10 20 30") or a page number."""
+    return sum(1 for word in text.split() if sum(c.isalpha() for c in word) >= 3) >= 2
 
 
 def _stack(lines: list[Line]) -> list[Line]:

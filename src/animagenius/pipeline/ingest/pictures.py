@@ -32,6 +32,7 @@ DECORATION_UNITS = 3  # a picture on at least this many pages (or slides) ...
 DECORATION_SHARE = 0.5  # ... and on at least this share of them is decoration: a logo, a letterhead
 MAX_SIDE_PX = 2048  # long side of a kept copy: sharp in a 1080p frame, with room to zoom in
 MAX_NEARBY_CHARS = 160  # a figure's text is for matching it to narration: a sentence, not a section
+EXCERPT_WORDS = 12  # words of a nearby sentence a picture without a caption is named by
 _FINGERPRINT_SIDE = 16
 _KEPT_AS_IS = {"PNG": ".png", "JPEG": ".jpg"}
 _NEARBY_KINDS = frozenset({"heading", "paragraph", "list_item", "quote"})
@@ -215,8 +216,17 @@ def short_text(text: str, limit: int = MAX_NEARBY_CHARS) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
+def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
+    """The opening words of a sentence borrowed from the prose near a picture, always cut short and ending in
+    "…": the script leaves figure captions out of the narration (`script/candidates.py`), and a borrowed
+    sentence must still be narrated, so an excerpt never equals the sentence it comes from."""
+    parts = " ".join(text.split()).split(" ")
+    kept = parts[: max(1, min(words, len(parts) - 1))]
+    return " ".join(kept).rstrip(" ,;:.!?") + "…"
+
+
 def with_nearby_text(blocks: Sequence[Block], *, same_unit: Callable[[Block, Block], bool]) -> list[Block]:
-    """Figures without a caption get the text of the block just before them (else just after), when that
+    """Figures without a caption get an excerpt of the block just before them (else just after), when that
     block is in the same unit (page, slide) — so a picture can be matched to what is said near it."""
     found = list(blocks)
     for index, block in enumerate(found):
@@ -226,7 +236,7 @@ def with_nearby_text(blocks: Sequence[Block], *, same_unit: Callable[[Block, Blo
         after = next((b for b in found[index + 1 :] if b.kind != "figure"), None)
         for other in (before, after):
             if other is not None and other.kind in _NEARBY_KINDS and other.text and same_unit(block, other):
-                found[index] = block.model_copy(update={"text": short_text(other.text)})
+                found[index] = block.model_copy(update={"text": excerpt(other.text)})
                 break
     return found
 
