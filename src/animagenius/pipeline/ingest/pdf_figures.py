@@ -20,7 +20,7 @@ from animagenius.pipeline.ingest.pdf_layout import inside as _inside
 from animagenius.pipeline.ingest.pdf_layout import is_running_text as _is_running_text
 from animagenius.pipeline.ingest.pdf_layout import paragraph as _paragraph
 from animagenius.pipeline.ingest.pdf_layout import read_page as _read_page
-from animagenius.pipeline.ingest.pdf_pictures import line_above, page_pictures
+from animagenius.pipeline.ingest.pdf_pictures import MAX_DECODED_PER_DOCUMENT, line_above, page_pictures
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +78,11 @@ def find_page_extras(
     except (pdfium.PdfiumError, OSError, ValueError):
         return []
     found: list[PageExtra] = []
+    budget = [MAX_DECODED_PER_DOCUMENT]
     try:
         for index in range(min(len(document), max_pages)):
             try:
-                found.extend(_page_extras(document, index, path, assets_dir, scale, max_pixels))
+                found.extend(_page_extras(document, index, path, assets_dir, scale, max_pixels, budget))
             except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as error:
                 log.info("%s page %d: figures not read (%s)", path.name, index + 1, error)
     finally:
@@ -90,7 +91,13 @@ def find_page_extras(
 
 
 def _page_extras(
-    document: pdfium.PdfDocument, index: int, path: Path, assets_dir: Path, scale: float, max_pixels: int
+    document: pdfium.PdfDocument,
+    index: int,
+    path: Path,
+    assets_dir: Path,
+    scale: float,
+    max_pixels: int,
+    budget: list[int],
 ) -> list[PageExtra]:
     pdf_page = document[index]
     try:
@@ -114,7 +121,13 @@ def _page_extras(
             if table is not None:
                 extras.append(PageExtra(page.number, table, None))
         pictures = page_pictures(
-            pdf_page, page, taken=regions, path=path, assets_dir=assets_dir, max_pixels=max_pixels
+            pdf_page,
+            page,
+            taken=regions,
+            path=path,
+            assets_dir=assets_dir,
+            max_pixels=max_pixels,
+            budget=budget,
         )
         extras.extend(PageExtra(page.number, picture.block, picture.follows) for picture in pictures)
         return extras

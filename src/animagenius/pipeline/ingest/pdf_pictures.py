@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_OBJECTS_PER_PAGE = 2_000  # page objects walked looking for pictures: a hostile page stops here
 MAX_DECODED_PER_PAGE = 30  # pictures decoded on one page; real pages show a handful
+MAX_DECODED_PER_DOCUMENT = 150  # ~0.1 s each: a picture book of a PDF stays within the time to read a file
 MAX_FORM_DEPTH = 4
 NEARBY_GAP = 3.0  # in line heights: text further from the picture than this is not about it
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -56,8 +57,10 @@ def page_pictures(
     path: Path,
     assets_dir: Path,
     max_pixels: int,
+    budget: list[int],
 ) -> list[PagePicture]:
-    """The page's meaningful pictures, top to bottom; none inside `taken` (captioned figures' regions)."""
+    """The page's meaningful pictures, top to bottom; none inside `taken` (captioned figures' regions).
+    `budget` holds how many more pictures the document may decode; it is counted down."""
     if not page.lines:
         return []  # a page without a text layer is a scan or a picture book: OCR reads it, or nothing does
     page_area = max(page.box.width * page.box.height, 1.0)
@@ -79,9 +82,10 @@ def page_pictures(
         width, height = picture.get_px_size()
         if min(width, height) < MIN_SIDE_PX or not MIN_PIXELS <= width * height <= max_pixels:
             continue
-        if decoded >= MAX_DECODED_PER_PAGE:
+        if decoded >= MAX_DECODED_PER_PAGE or budget[0] <= 0:
             break
         decoded += 1
+        budget[0] -= 1
         image = _decoded(picture)
         if image is None or rejection(image, page_share=share) is not None:
             continue
@@ -172,12 +176,12 @@ def nearby_text(page: Page, box: Box, read: Callable[[Box], str]) -> str:
         named = (excerpt(text) if prose else short_text(text)) if _wordy(text) else ""
         candidates.append((box.y0 - below[0].box.y1, named))
     above = _stack(_neighbours(page, box, below=False))
-    if above:  # the prose the picture follows: an excerpt, so the sentence is still narrated
-        sentences = [
-            part for part in _SENTENCE_END.split(clean_inline(read(_extent(above)))) if len(part) >= 20
-        ]
-        text = sentences[-1] if sentences else ""
-        candidates.append((1.5 * (above[0].box.y0 - box.y1), excerpt(text) if _wordy(text) else ""))
+    if above:  # a title over a chart, kept whole; or the prose it follows, cut short so it is still narrated
+        text = clean_inline(read(_extent(above)))
+        if any(is_running_text(page, line) for line in above):
+            sentences = [part for part in _SENTENCE_END.split(text) if len(part) >= 20]
+            text = excerpt(sentences[-1]) if sentences else ""
+        candidates.append((1.5 * (above[0].box.y0 - box.y1), short_text(text) if _wordy(text) else ""))
     return next((text for _, text in sorted(candidates, key=lambda item: item[0]) if text), "")
 
 

@@ -158,7 +158,7 @@ def save_picture(image: Image.Image, *, assets_dir: Path, stem: str, photo: bool
     if photo:
         image.save(buffer, format="JPEG", quality=88, optimize=True)
     else:
-        image.save(buffer, format="PNG", optimize=False)
+        image.save(buffer, format="PNG", compress_level=3)
     data = buffer.getvalue()
     return write_asset(data, assets_dir=assets_dir, stem=stem, suffix=".jpg" if photo else ".png")
 
