@@ -16,8 +16,9 @@ from pptx.util import Inches
 
 from animagenius.pipeline.domain import Block, Provenance
 from animagenius.pipeline.ingest.chart_cells import format_value
-from animagenius.pipeline.ingest.office import read_docx, read_pptx
+from animagenius.pipeline.ingest.powerpoint import read_pptx
 from animagenius.pipeline.ingest.text import table_text
+from animagenius.pipeline.ingest.word import read_docx
 from animagenius.pipeline.script.data import table_narration, table_title
 from animagenius.pipeline.visuals.charts import chart_data, parse_number
 

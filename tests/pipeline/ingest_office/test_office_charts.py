@@ -15,7 +15,8 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 
-from animagenius.pipeline.ingest.office import read_docx, read_pptx
+from animagenius.pipeline.ingest.powerpoint import read_pptx
+from animagenius.pipeline.ingest.word import read_docx
 from animagenius.pipeline.script.data import table_narration
 from animagenius.pipeline.visuals.charts import block_chart
 

@@ -12,6 +12,7 @@ from PIL import Image, ImageStat
 
 from animagenius.pipeline.domain import Block
 from animagenius.pipeline.ingest.pdf_figures import find_figures_and_tables
+from tests.pipeline.ingest_pictures.pictures_helpers import pdf_file
 
 FIGURE_PAGES = {1: 2, 2: 2, 3: 3, 4: 3, 5: 6, 6: 6, 7: 7, 8: 7, 9: 8, 10: 11, 11: 10, 12: 13, 13: 12}
 
@@ -259,13 +260,4 @@ def _pdf(
         b"/Contents 5 0 R >>" % size,
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)

@@ -1,23 +1,28 @@
 """The readable content of an HTML page: headings, paragraphs, lists, quotes, tables and figure captions.
 
 Page furniture (navigation, banners, footers, forms, scripts) is dropped, and `<main>`/`<article>` is
-preferred when the page marks its content. Nothing is ever fetched: images become figure blocks carrying
-only their alt text or caption.
+preferred when the page marks its content. Nothing is ever fetched: an image becomes a figure block with its
+caption or alt text, and with its picture when the picture travels with the page (a file beside it, a `data:`
+URI; `html_pictures.py`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from lxml import etree, html  # type: ignore[import-untyped]
 
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
+from animagenius.pipeline.ingest.html_pictures import PageFolder
+from animagenius.pipeline.ingest.pictures import with_nearby_text, without_repeats
 from animagenius.pipeline.ingest.text import clean_inline, document_from, table_text
 
 MAX_COLUMNS = 256
+MAX_PICTURE_PIXELS = 40_000_000
 MAX_TABLE_CELLS = 100_000  # beyond this a table is kept in part: it is shown, not read out
 _DROPPED = {
     "script", "style", "nav", "footer", "aside", "form", "noscript", "template", "svg", "math", "iframe",
@@ -46,14 +51,26 @@ class _Context:
     source: Provenance
     kind: _FlowKind = "paragraph"
     depth: int = 0  # list nesting, 0 = top level
+    pictures: PageFolder | None = None
 
 
-def read_html(content: str, *, name: str) -> SourceDocument:
+def read_html(
+    content: str,
+    *,
+    name: str,
+    folder: Path | None = None,
+    assets_dir: Path | None = None,
+    max_pixels: int = MAX_PICTURE_PIXELS,
+) -> SourceDocument:
+    """`folder` is where the page was saved: pictures it links to there are read (never fetched) and
+    written to `assets_dir`."""
     root = _parse(content)
     if root is None:
         return document_from([], name=name)
-    context = _Context(Provenance(file=name))
-    blocks = [block for part in _content_roots(root) for block in _flow(part, context)]
+    pictures = PageFolder(folder, assets_dir, max_pixels, stem=Path(name).stem)
+    context = _Context(Provenance(file=name), pictures=pictures)
+    found = [block for part in _content_roots(root) for block in _flow(part, context)]
+    blocks = with_nearby_text(without_repeats(found, unit=lambda _: None), same_unit=lambda _, __: True)
     document = document_from(blocks, name=name, title=_title(root, blocks))
     language = (root.get("lang") or root.get("xml:lang") or "").strip()
     return document.model_copy(update={"language": language}) if _LANGUAGE.match(language) else document
@@ -139,9 +156,9 @@ def _element_blocks(element: Any, tag: str, context: _Context) -> Iterator[Block
             yield Block(kind="heading", text=text, level=_HEADINGS[tag], source=context.source)
     elif tag == "li":
         depth = sum(1 for a in element.iterancestors() if a.tag in _LISTS) - 1
-        yield from _flow(element, _Context(context.source, "list_item", max(depth, 0)))
+        yield from _flow(element, replace(context, kind="list_item", depth=max(depth, 0)))
     elif tag == "blockquote":
-        yield from _flow(element, _Context(context.source, "quote"))
+        yield from _flow(element, replace(context, kind="quote", depth=0))
     elif tag == "pre":  # a code listing: shown, never read aloud
         code = _raw_text(element).strip("\n")
         if code.strip():
@@ -188,11 +205,23 @@ def _figure(element: Any, context: _Context) -> Iterator[Block]:
 
 
 def _figure_blocks(images: list[Any], caption: str | None, context: _Context) -> Iterator[Block]:
-    """One figure block per figure: its caption, else the pictures' alt text. `src` is never touched."""
+    """One figure block per figure: its caption, else the pictures' alt text, with the first picture that is
+    content when it travels with the page. A picture we cannot see and nobody described is decoration (or a
+    tracking pixel); one we can see that is an icon, a rule or a blank is too."""
     alts = [clean_inline(img.get("alt") or img.get("title") or "") for img in images]
     text = caption or " ".join(alt for alt in alts if alt)
-    if text:  # an image without alt text is decoration (or a tracking pixel)
-        yield Block(kind="figure", text=text, source=context.source)
+    image, seen = None, False
+    for img in images:
+        saved = context.pictures.picture(img.get("src") or "") if context.pictures is not None else None
+        if saved is not None:
+            seen = True
+            if saved.content and saved.path is not None:
+                image = saved.path
+                break
+    if seen and image is None and not caption:
+        return  # every picture we could look at is an icon, a rule or a blank
+    if text or image is not None:
+        yield Block(kind="figure", text=text, image=image, source=context.source)
 
 
 # ---------------------------------------------------------------- tables
@@ -205,6 +234,9 @@ def _table_blocks(table: Any, context: _Context) -> Iterator[Block]:
             for cell in row:
                 yield from _flow(cell, context)
         return
+    for img in table.iter("img"):  # an infobox's picture: the cells keep only its text
+        if _visible(img):
+            yield from _figure_blocks([img], None, context)
     cells = _grid(rows)
     if not cells:
         return

@@ -1,10 +1,10 @@
-"""Figures (as cropped images) and simple tables (as rows/cells) found in a PDF by their captions."""
+"""Figures (cropped from the page by their captions, or placed pictures without one) and simple tables
+(as rows/cells) found in a PDF."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,18 +12,24 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from PIL import Image, ImageStat
 
 from animagenius.pipeline.domain import Block, Provenance
-from animagenius.pipeline.ingest.text import clean_inline
+from animagenius.pipeline.ingest.pdf_layout import Box as _Box
+from animagenius.pipeline.ingest.pdf_layout import Line as _Line
+from animagenius.pipeline.ingest.pdf_layout import Page as _Page
+from animagenius.pipeline.ingest.pdf_layout import column_of as _column
+from animagenius.pipeline.ingest.pdf_layout import inside as _inside
+from animagenius.pipeline.ingest.pdf_layout import is_running_text as _is_running_text
+from animagenius.pipeline.ingest.pdf_layout import paragraph as _paragraph
+from animagenius.pipeline.ingest.pdf_layout import read_page as _read_page
+from animagenius.pipeline.ingest.pdf_pictures import MAX_DECODED_PER_DOCUMENT, line_above, page_pictures
 
 log = logging.getLogger(__name__)
 
 MAX_BITMAP_PX = 4000
-MAX_RUNS_PER_PAGE = 5_000  # text runs beyond this on one page are a hostile or degenerate file
+MAX_PICTURE_PIXELS = 40_000_000  # an embedded picture larger than this is not decoded (ingest limits)
 MAX_CAPTIONS_PER_PAGE = 40  # each caption may render a region; a page of fake captions must stay cheap
 MIN_FIGURE_PT = 40
 INK_LEVEL = 235  # grey value below which a rendered pixel counts as ink
 MIN_INK_FRACTION = 0.003
-FULL_LINE = 0.85  # without justified text: a line this wide, relative to the long lines, is running text
-JUSTIFIED_LINES = 4  # this many lines ending at the same x make that x the right edge of justified text
 
 MAX_TABLE_CHARS = 20_000  # a page with more characters is not searched for a table inside a figure
 MIN_TABLE_ROWS = 4
@@ -44,59 +50,39 @@ _CAPTION = re.compile(f"{_FIGURE_CAPTION.pattern}|{_TABLE_CAPTION.pattern}", re.
 
 
 @dataclass(frozen=True)
-class _Box:
-    """A rectangle in PDF points, y growing upwards."""
+class PageExtra:
+    """A figure or table found on a page, with where it goes among the page's text."""
 
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def width(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass
-class _Line:
-    box: _Box
-    text: str
-
-
-@dataclass(frozen=True)
-class _Page:
-    number: int
-    box: _Box  # the visible page (crop box)
-    lines: list[_Line]  # runs merged into lines, top to bottom
-    runs: list[_Line]  # text runs as pdfium reports them, each a word or a group of words
-    long_line: float  # width of a typical full line of running text
-    right_edges: frozenset[int]  # where justified lines end; code listings and labels end anywhere
-    left_edges: frozenset[int]  # where many lines start: the columns' left margins
-
-    @property
-    def centre(self) -> float:
-        return (self.box.x0 + self.box.x1) / 2
+    page: int
+    block: Block
+    follows: str | None  # the line just above it ('' when nothing is); None: after the page's text
 
 
 def find_figures_and_tables(
-    path: Path, *, assets_dir: Path, max_pages: int, scale: float = 2.0
+    path: Path, *, assets_dir: Path, max_pages: int, scale: float = 2.0, max_pixels: int = MAX_PICTURE_PIXELS
 ) -> list[tuple[int, Block]]:
-    """(page, block) for each captioned figure and recognisable table; unreadable pages give nothing."""
+    """(page, block) for each figure (captioned or not) and recognisable table; unreadable pages give
+    nothing."""
+    found = find_page_extras(
+        path, assets_dir=assets_dir, max_pages=max_pages, scale=scale, max_pixels=max_pixels
+    )
+    return [(extra.page, extra.block) for extra in found]
+
+
+def find_page_extras(
+    path: Path, *, assets_dir: Path, max_pages: int, scale: float = 2.0, max_pixels: int = MAX_PICTURE_PIXELS
+) -> list[PageExtra]:
+    """Figures and tables page by page, each with the line it follows on its page."""
     try:
         document = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError, ValueError):
         return []
-    found: list[tuple[int, Block]] = []
+    found: list[PageExtra] = []
+    budget = [MAX_DECODED_PER_DOCUMENT]
     try:
         for index in range(min(len(document), max_pages)):
             try:
-                found.extend(
-                    (index + 1, block) for block in _page_blocks(document, index, path, assets_dir, scale)
-                )
+                found.extend(_page_extras(document, index, path, assets_dir, scale, max_pixels, budget))
             except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as error:
                 log.info("%s page %d: figures not read (%s)", path.name, index + 1, error)
     finally:
@@ -104,159 +90,49 @@ def find_figures_and_tables(
     return found
 
 
-def _page_blocks(
-    document: pdfium.PdfDocument, index: int, path: Path, assets_dir: Path, scale: float
-) -> list[Block]:
+def _page_extras(
+    document: pdfium.PdfDocument,
+    index: int,
+    path: Path,
+    assets_dir: Path,
+    scale: float,
+    max_pixels: int,
+    budget: list[int],
+) -> list[PageExtra]:
     pdf_page = document[index]
     try:
         page = _read_page(pdf_page, index + 1)
         source = Provenance(file=path.name, page=page.number)
-        blocks: list[Block] = []
+        extras: list[PageExtra] = []
+        regions: list[_Box] = []
         seen: set[str] = set()
         captions = [n for n, line in enumerate(page.lines) if _CAPTION.match(line.text)]
         for position in captions[:MAX_CAPTIONS_PER_PAGE]:
             figure = _figure(pdf_page, page, position, path, assets_dir, scale, source, seen)
             if figure is not None:
-                blocks.append(figure[0])
-                text_table = _text_table(pdf_page, page, figure[1], figure[0].text, source)
+                block, region = figure
+                regions.append(region)
+                extras.append(PageExtra(page.number, block, line_above(page, region)))
+                text_table = _text_table(pdf_page, page, region, block.text, source)
                 if text_table is not None:  # a table set as a picture: its image and its cells
-                    blocks.append(text_table)
+                    extras.append(PageExtra(page.number, text_table, line_above(page, region)))
                 continue
-            block = _table(page, position, source, seen)
-            if block is not None:
-                blocks.append(block)
-        return blocks
+            table = _table(page, position, source, seen)
+            if table is not None:
+                extras.append(PageExtra(page.number, table, None))
+        pictures = page_pictures(
+            pdf_page,
+            page,
+            taken=regions,
+            path=path,
+            assets_dir=assets_dir,
+            max_pixels=max_pixels,
+            budget=budget,
+        )
+        extras.extend(PageExtra(page.number, picture.block, picture.follows) for picture in pictures)
+        return extras
     finally:
         pdf_page.close()
-
-
-# ---------------------------------------------------------------- text layout
-
-
-def _read_page(pdf_page: pdfium.PdfPage, number: int) -> _Page:
-    left, bottom, right, top = pdf_page.get_cropbox()
-    text_page = pdf_page.get_textpage()
-    try:
-        runs = []
-        for index in range(min(text_page.count_rects(), MAX_RUNS_PER_PAGE)):
-            x0, y0, x1, y1 = text_page.get_rect(index)
-            text = clean_inline(text_page.get_text_bounded(x0, y0, x1, y1).replace("\x02", "-"))
-            if text:
-                runs.append(_Line(_Box(x0, y0, x1, y1), text))
-    finally:
-        text_page.close()
-    lines = _merge_runs(runs)
-    edges = _right_edges(lines)
-    justified = [line.box.width for line in lines if round(line.box.x1) in edges]
-    widths = sorted(justified or [line.box.width for line in lines])
-    long_line = widths[int(len(widths) * (0.5 if justified else 0.8))] if widths else 0.0
-    starts = Counter(round(line.box.x0) for line in lines)
-    left_edges = frozenset(x for x, count in starts.items() if count >= JUSTIFIED_LINES)
-    return _Page(number, _Box(left, bottom, right, top), lines, runs, long_line, edges, left_edges)
-
-
-def _right_edges(lines: list[_Line]) -> frozenset[int]:
-    """x where many lines end and few lines crossing it go on: monospaced code lines of equal length
-    end together too, but longer code lines run past them."""
-    ends = Counter(round(line.box.x1) for line in lines)
-    edges = set()
-    for x, count in ends.items():
-        past = sum(1 for line in lines if line.box.x0 < x - 50 and line.box.x1 > x + 5)
-        if count >= JUSTIFIED_LINES and count >= past:
-            edges.add(x)
-    return frozenset(edges)
-
-
-def _merge_runs(runs: list[_Line]) -> list[_Line]:
-    """Runs on the same baseline with a word-sized gap between them form a line; columns stay apart."""
-    lines: list[_Line] = []
-    by_height: dict[
-        int, list[_Line]
-    ] = {}  # lines by their middle, in 4 pt bands, so a run is compared with few
-    for run in sorted(runs, key=lambda r: r.box.x0):
-        band = int((run.box.y0 + run.box.y1) / 8)
-        nearby = [line for key in (band - 1, band, band + 1) for line in by_height.get(key, [])]
-        line = next((line for line in nearby if _same_line(line.box, run.box)), None)
-        if line is None:
-            line = _Line(run.box, run.text)
-            lines.append(line)
-            by_height.setdefault(band, []).append(line)
-        else:
-            box = line.box
-            line.box = _Box(box.x0, min(box.y0, run.box.y0), max(box.x1, run.box.x1), max(box.y1, run.box.y1))
-            line.text = _join(line.text, run.text)
-    return sorted(lines, key=lambda line: (-round(line.box.y1), line.box.x0))
-
-
-def _same_line(line: _Box, run: _Box) -> bool:
-    overlap = min(line.y1, run.y1) - max(line.y0, run.y0)
-    height = max(min(line.height, run.height), 1.0)
-    return overlap >= 0.4 * height and -height <= run.x0 - line.x1 <= 1.2 * max(line.height, run.height)
-
-
-def _join(left: str, right: str) -> str:
-    if left.endswith("-") or left.endswith("¨") or right.startswith("¨"):
-        return left + right
-    return f"{left} {right}"
-
-
-def _column(page: _Page, caption: _Box) -> _Box:
-    """The caption's column: a caption across the page centre belongs to a full-width figure."""
-    left = min((line.box.x0 for line in page.lines), default=page.box.x0)
-    right = max((line.box.x1 for line in page.lines), default=page.box.x1)
-    if not _two_columns(page) or (caption.x0 < page.centre - 20 and caption.x1 > page.centre + 20):
-        return _Box(left, page.box.y0, right, page.box.y1)
-    if caption.x1 <= page.centre + 20:
-        return _Box(left, page.box.y0, page.centre, page.box.y1)
-    return _Box(page.centre, page.box.y0, right, page.box.y1)
-
-
-def _two_columns(page: _Page) -> bool:
-    running = [line.box for line in page.lines if _is_running_text(page, line)]
-    crossing = sum(1 for box in running if box.x0 < page.centre - 20 and box.x1 > page.centre + 20)
-    return bool(running) and crossing < 0.5 * len(running)
-
-
-def _inside(column: _Box, box: _Box) -> bool:
-    return box.x1 > column.x0 + 2 and box.x0 < column.x1 - 2
-
-
-def _is_running_text(page: _Page, line: _Line) -> bool:
-    if line.box.width > 0.9 * line.box.height * len(line.text):
-        return False  # sparse like a table row or a chart's axis labels: prose sets a character in ~0.5 em
-    if page.right_edges:
-        ends_at_edge = any(abs(line.box.x1 - edge) <= 2 for edge in page.right_edges)
-        starts_at_edge = any(-2 <= line.box.x0 - edge <= 2 * line.box.height for edge in page.left_edges)
-        return ends_at_edge and starts_at_edge and line.box.width >= 0.5 * page.long_line
-    return line.box.width >= FULL_LINE * page.long_line
-
-
-def _paragraph(page: _Page, start: int, column: _Box) -> tuple[str, _Box]:
-    """The text and extent of the paragraph that starts at `page.lines[start]`."""
-    first = page.lines[start]
-    parts, box = [first.text], first.box
-    for line in page.lines[start + 1 :]:
-        if not _inside(column, line.box) or line.box.y1 > box.y0 + 1:
-            continue
-        if (
-            box.y0 - line.box.y1 > 0.9 * first.box.height
-            or abs(line.box.x0 - first.box.x0) > 3 * first.box.height
-        ):
-            break
-        parts.append(line.text)
-        box = _Box(min(box.x0, line.box.x0), line.box.y0, max(box.x1, line.box.x1), box.y1)
-        if not _is_running_text(page, line):
-            break
-    text = ""
-    for part in parts:
-        text = (
-            text[:-1] + part
-            if text.endswith("-") and part[:1].islower()
-            else _join(text, part)
-            if text
-            else part
-        )
-    return text, box
 
 
 # ---------------------------------------------------------------- figures

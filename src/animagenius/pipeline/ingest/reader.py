@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PageObject
 
-from animagenius.pipeline.domain import Block, SourceDocument
+from animagenius.pipeline.domain import SourceDocument
 from animagenius.pipeline.errors import NoContent, TooLarge, UnsupportedFormat
 from animagenius.pipeline.ingest import pdf, text
 from animagenius.pipeline.ingest.limits import DEFAULT_LIMITS, IngestLimits
@@ -97,8 +97,9 @@ def read_file(
 
 def _read_pdf(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     from animagenius.pipeline.ingest.images import ocr_pdf_page_images
-    from animagenius.pipeline.ingest.pdf_figures import find_figures_and_tables
+    from animagenius.pipeline.ingest.pdf_figures import find_page_extras
     from animagenius.pipeline.ingest.pdf_ocr import OCR_SHARE_OF_TIMEOUT, RenderedPages
+    from animagenius.pipeline.ingest.pdf_placing import with_page_extras
 
     def read_scan(page: PageObject) -> list[str]:
         return ocr_pdf_page_images(
@@ -109,22 +110,10 @@ def _read_pdf(path: Path, limits: IngestLimits, assets_dir: Path | None) -> Sour
         path, ocr=_ocr, workdir=_assets(assets_dir), budget_s=limits.timeout_s * OCR_SHARE_OF_TIMEOUT
     )
     document = pdf.read_pdf(path, max_pages=limits.max_pages, scans=read_scan, rendered=rendered)
-    found = find_figures_and_tables(path, assets_dir=_assets(assets_dir), max_pages=limits.max_pages)
-    return _with_page_extras(document, found)
-
-
-def _with_page_extras(document: SourceDocument, extras: list[tuple[int, Block]]) -> SourceDocument:
-    """Place each figure/table after the text of its page, keeping document order."""
-    if not extras:
-        return document
-    blocks: list[Block] = []
-    pending = sorted(extras, key=lambda item: item[0])
-    for block in document.blocks:
-        while pending and block.source.page is not None and pending[0][0] < block.source.page:
-            blocks.append(pending.pop(0)[1])
-        blocks.append(block)
-    blocks.extend(block for _, block in pending)
-    return document.model_copy(update={"blocks": tuple(blocks)})
+    found = find_page_extras(
+        path, assets_dir=_assets(assets_dir), max_pages=limits.max_pages, max_pixels=limits.max_pixels
+    )
+    return with_page_extras(document, found)
 
 
 def _read_text(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
@@ -135,17 +124,23 @@ def _read_text(path: Path, limits: IngestLimits, assets_dir: Path | None) -> Sou
 def _read_html(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     from animagenius.pipeline.ingest.html import read_html
 
-    return read_html(text.decode(path.read_bytes(), name=path.name), name=path.name)
+    return read_html(
+        text.decode(path.read_bytes(), name=path.name),
+        name=path.name,
+        folder=path.parent,
+        assets_dir=_assets(assets_dir),
+        max_pixels=limits.max_pixels,
+    )
 
 
 def _read_docx(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
-    from animagenius.pipeline.ingest.office import read_docx
+    from animagenius.pipeline.ingest.word import read_docx
 
     return read_docx(path, assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels)
 
 
 def _read_pptx(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
-    from animagenius.pipeline.ingest.office import read_pptx
+    from animagenius.pipeline.ingest.powerpoint import read_pptx
 
     return read_pptx(
         path, assets_dir=_assets(assets_dir), max_pixels=limits.max_pixels, max_slides=limits.max_pages
