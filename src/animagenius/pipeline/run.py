@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from animagenius.pipeline.about import about_check, show_described, with_about
 from animagenius.pipeline.analyse import analyse, document_language
-from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
 from animagenius.pipeline.compose.clips import scene_clips, with_generated
+from animagenius.pipeline.compose.cues import subtitle_cues, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.farm import RunFarm
 from animagenius.pipeline.compose.gif import gif_from
@@ -355,7 +355,7 @@ def _rendition(
     if options.format == "gif":
         partial = gif_from(partial, folder / "video.partial.gif", duration_s=duration, workdir=folder)
     out.parent.mkdir(parents=True, exist_ok=True)
-    captions = caption_lines_for(timeline_words(tracks), options.aspect)
+    captions = subtitle_cues(timeline_words(tracks), fps=options.fps, until_s=duration)
     subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))
     shown = poster(partial, out.with_suffix(".jpg"), duration_s=duration, workdir=folder)
     clip = None
