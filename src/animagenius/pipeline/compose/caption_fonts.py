@@ -14,6 +14,18 @@ from pathlib import Path
 
 from animagenius.pipeline.domain import WordTiming
 
+CAPTION_FAMILY = "Inter Captions"  # Inter Bold at display size (tests/pipeline/data/make_caption_font.py)
+
+
+def caption_font_dir() -> Path:
+    """The folder of the captions' own font, a static bold cut of Inter (libass only draws a variable
+    font's regular instance)."""
+    return Path(__file__).parent / "fonts"
+
+
+def caption_font_file() -> Path:
+    return caption_font_dir() / "InterCaptions-Bold.ttf"
+
 
 @dataclass(frozen=True)
 class CaptionFonts:

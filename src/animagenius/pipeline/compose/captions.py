@@ -15,12 +15,17 @@ style's lines fit the box's height. Lines and cues break at phrase boundaries, a
 
 from __future__ import annotations
 
+import functools
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from PIL import ImageFont
+
+from animagenius.pipeline.compose.caption_fonts import caption_font_file
 from animagenius.pipeline.compose.cues import (
     READABLE_LINE_CHARS,
     CueRules,
@@ -48,6 +53,8 @@ DESCENT = 0.225  # from the baseline to the bottom of the line, where `\an2\pos`
 CAP_HEIGHT = 0.50
 _PITCH = 0.78  # from one baseline to the next: 1.12 em, tighter than libass's own 1.43 em for Inter
 _ADVANCE = 0.40  # a character's mean advance, measured 0.34; the margin keeps lines inside the box
+_EM = 2048 / 2929  # Inter's em in font sizes
+_WIDTH_MARGIN = 1.03  # libass's hinting and faux bold against Pillow's advances
 SOCIAL_CAP_PX_PER_720 = 42  # VIDEO-STYLE: social captions at least 40 px on a 720-px-wide frame
 
 
@@ -95,8 +102,16 @@ class CaptionLayout:
         min_s = 0.0 if look.max_words else CueRules().min_s  # social captions flip with the speech
         return CueRules(
             max_chars=self.max_chars, max_lines=self.lines, max_words=look.max_words,
-            min_words=look.min_words, min_s=min_s,
+            min_words=look.min_words, min_s=min_s, measure=self.measure, max_width=self.max_width,
         )  # fmt: skip
+
+    @property
+    def max_width(self) -> int:
+        return self.box.width - 2 * self.outline - self.shadow
+
+    def measure(self, line: str) -> float:
+        """The line's drawn width in pixels, at this layout's size."""
+        return line_width_em(line) * _EM * self.points
 
     def line_bottoms(self, count: int, points: int) -> list[int]:
         """The y of each of `count` lines' bottoms (for `\\an2\\pos`), the last just inside the box."""
@@ -121,6 +136,24 @@ def caption_layout(size: tuple[int, int], aspect: Aspect, style: CaptionStyle) -
     outline, shadow = max(2, round(points * look.outline)), max(1, round(points * look.shadow))
     max_chars = min(READABLE_LINE_CHARS, math.floor((box.width - 2 * outline) / (_ADVANCE * points)))
     return CaptionLayout(box, points, look.lines, max_chars, outline, shadow, look)
+
+
+def line_width_em(line: str) -> float:
+    """A line's advance in ems (a wide East Asian character: one em), plus a margin."""
+    words = sum(_word_em(word) for word in line.split(" "))
+    return _WIDTH_MARGIN * (words + line.count(" ") * _word_em(" "))
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_em(word: str) -> float:
+    wide = sum(unicodedata.east_asian_width(char) in "WF" for char in word)
+    narrow = "".join(char for char in word if unicodedata.east_asian_width(char) not in "WF")
+    return wide + (_inter().getlength(narrow) / 1000 if narrow else 0.0)
+
+
+@functools.cache
+def _inter() -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(caption_font_file()), 1000)
 
 
 def font_size(size: tuple[int, int], aspect: Aspect, style: CaptionStyle) -> int:
@@ -251,8 +284,10 @@ def _cue_events(group: Sequence[WordTiming], start: float, end: float, writer: _
 def _line_texts(lines: Sequence[str], writer: _Writer, highlighted: int | None) -> list[str]:
     """Each line positioned in the caption box, escaped, with per-word font and highlight tags."""
     layout = writer.layout
-    longest = max(width(line) for line in lines)
-    points = layout.points * min(1.0, layout.max_chars / longest)  # a word too long for any line shrinks
+    overflow = max(
+        max(width(line) / layout.max_chars, layout.measure(line) / layout.max_width) for line in lines
+    )
+    points = layout.points / max(1.0, overflow)  # a word too long for any line shrinks
     size_tag = f"\\fs{math.floor(points)}" if points < layout.points else ""
     texts, index = [], 0
     for line, bottom in zip(lines, layout.line_bottoms(len(lines), math.floor(points)), strict=True):

@@ -11,8 +11,9 @@ a single short word closing a video. Burned captions (captions.py) cut the same 
 from __future__ import annotations
 
 import itertools
+import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,14 @@ class CueRules:
     """How much a cue holds and how long it stays."""
 
     max_chars: int = READABLE_LINE_CHARS  # a line's characters (a wide East Asian character counts two)
+    measure: Callable[[str], float] | None = None  # a line's drawn width, for burned captions
+    max_width: float = math.inf
+
+    def fits(self, line: str) -> bool:
+        return width(line) <= self.max_chars and (
+            self.measure is None or self.measure(line) <= self.max_width
+        )
+
     max_lines: int = 2
     max_words: int | None = None
     min_words: int = 1
@@ -132,7 +141,7 @@ def _cue_cost(
     cost += 25.0 * sum(b.start_s - a.end_s >= _PAUSE_S for a, b in itertools.pairwise(group))
     if len(group) < rules.min_words:
         cost += _SHORT_COST
-    if len(group) <= 2 and start > 0 and not ends_sentence(words[start - 1].word):
+    if rules.max_words is None and len(group) <= 2 and start > 0 and not ends_sentence(words[start - 1].word):
         cost += _ORPHAN_COST
     if _shown_s(words, start, end, rules) < rules.min_s - 1e-6:
         cost += _SHORT_COST
@@ -177,14 +186,14 @@ def _line_split(
 ) -> tuple[float, list[str]] | None:
     lines = rules.max_lines if lines is None else lines
     text = " ".join(words)
-    if width(text) <= rules.max_chars or len(words) == 1:
+    if rules.fits(text) or len(words) == 1:
         return 0.0, [text]
     if lines < 2:
         return None
     best: tuple[float, list[str]] | None = None
     for cut in range(1, len(words)):
         head = " ".join(words[:cut])
-        if width(head) > rules.max_chars:
+        if not rules.fits(head):
             break
         rest = _line_split(words[cut:], rules, language, lines - 1)
         if rest is None:
