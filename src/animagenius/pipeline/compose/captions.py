@@ -3,7 +3,9 @@
 Every style draws inside the frame's caption box (visuals/zones.py), which never meets the content box:
 its lines are placed one by one (`\\pos`), the last at the bottom of the box, with the font shrunk until the
 style's lines fit the box's height. Lines and cues break at phrase boundaries, as in the subtitle files
-(cues.py, phrases.py). White text with a dark outline and a soft shadow reads on light and dark slides.
+(cues.py, phrases.py). Two-line captions sit on a translucent dark backdrop, as on broadcast and YouTube;
+the few large words of `bold` and social captions are white with a dark outline and shadow, as on
+Reels and TikTok. Both read on light and dark slides.
 
 - 16:9 and 1:1: `clean` is two lines at most (42 characters, fewer where the box is narrower), like the
   subtitle files; `karaoke` is laid out like `clean` and lights up the word being said; `bold` is one line of
@@ -52,6 +54,9 @@ INK_BOTTOM = 0.16  # lowest ink below it (g, j, p)
 DESCENT = 0.225  # from the baseline to the bottom of the line, where `\an2\pos` puts y
 CAP_HEIGHT = 0.50
 _PITCH = 0.78  # from one baseline to the next: 1.12 em, tighter than libass's own 1.43 em for Inter
+_BACKDROP_ABOVE, _BACKDROP_BELOW = 0.74, 0.26  # the backdrop's reach from the baselines, in font sizes
+_BACKDROP_SIDE = 0.30
+_BACKDROP_COLOUR = r"\1c&H000000&\1a&H38&"  # black, about four fifths opaque
 _ADVANCE = 0.40  # a character's mean advance, measured 0.34; the margin keeps lines inside the box
 _EM = 2048 / 2929  # Inter's em in font sizes
 _WIDTH_MARGIN = 1.03  # libass's hinting and faux bold against Pillow's advances
@@ -67,11 +72,12 @@ class Look:
     size: float  # font size as a fraction of the frame's height (9:16: set by the capital height instead)
     outline: float  # outline and shadow as fractions of the font size
     shadow: float
+    backdrop: bool = False  # a translucent box behind the lines instead of an outline
 
 
 LOOKS: dict[CaptionStyle, Look] = {
-    "clean": Look(2, None, 1, False, 0.065, 0.045, 0.025),
-    "karaoke": Look(2, None, 1, True, 0.065, 0.045, 0.025),
+    "clean": Look(2, None, 1, False, 0.065, 0.0, 0.0, backdrop=True),
+    "karaoke": Look(2, None, 1, True, 0.065, 0.0, 0.0, backdrop=True),
     "bold": Look(1, 4, 2, False, 0.10, 0.07, 0.035),
 }
 SOCIAL = Look(1, 4, 2, True, 0.0, 0.07, 0.035)
@@ -95,6 +101,9 @@ class CaptionLayout:
     outline: int
     shadow: int
     look: Look
+    pad_top: int  # what is drawn beyond the letters: outline and shadow, or the backdrop
+    pad_bottom: int
+    pad_side: int
 
     @property
     def rules(self) -> CueRules:
@@ -107,7 +116,7 @@ class CaptionLayout:
 
     @property
     def max_width(self) -> int:
-        return self.box.width - 2 * self.outline - self.shadow
+        return self.box.width - 2 * self.pad_side
 
     def measure(self, line: str) -> float:
         """The line's drawn width in pixels, at this layout's size."""
@@ -115,7 +124,7 @@ class CaptionLayout:
 
     def line_bottoms(self, count: int, points: int) -> list[int]:
         """The y of each of `count` lines' bottoms (for `\\an2\\pos`), the last just inside the box."""
-        last_baseline = self.box.bottom - self.outline - self.shadow - INK_BOTTOM * points
+        last_baseline = self.box.bottom - self.pad_bottom - INK_BOTTOM * points
         return [
             round(last_baseline + DESCENT * points - (count - 1 - index) * _PITCH * points)
             for index in range(count)
@@ -131,11 +140,20 @@ def caption_layout(size: tuple[int, int], aspect: Aspect, style: CaptionStyle) -
         wanted = math.ceil(width * SOCIAL_CAP_PX_PER_720 / 720 / CAP_HEIGHT)
     else:
         wanted = round(height * look.size)
-    block = INK_TOP + (look.lines - 1) * _PITCH + INK_BOTTOM + 2 * look.outline + look.shadow
+    if look.backdrop:
+        pads = (_BACKDROP_ABOVE - INK_TOP, _BACKDROP_BELOW - INK_BOTTOM, _BACKDROP_SIDE)
+    else:
+        pads = (look.outline, look.outline + look.shadow, look.outline + look.shadow)
+    block = INK_TOP + (look.lines - 1) * _PITCH + INK_BOTTOM + pads[0] + pads[1]
     points = min(wanted, math.floor(box.height / block))
-    outline, shadow = max(2, round(points * look.outline)), max(1, round(points * look.shadow))
-    max_chars = min(READABLE_LINE_CHARS, math.floor((box.width - 2 * outline) / (_ADVANCE * points)))
-    return CaptionLayout(box, points, look.lines, max_chars, outline, shadow, look)
+    outline, shadow = round(points * look.outline), round(points * look.shadow)
+    if not look.backdrop:
+        outline, shadow = max(2, outline), max(1, shadow)
+    pad_top, pad_bottom, pad_side = (math.ceil(points * pad) for pad in pads)
+    max_chars = min(READABLE_LINE_CHARS, math.floor((box.width - 2 * pad_side) / (_ADVANCE * points)))
+    return CaptionLayout(
+        box, points, look.lines, max_chars, outline, shadow, look, pad_top, pad_bottom, pad_side
+    )
 
 
 def line_width_em(line: str) -> float:
@@ -164,6 +182,7 @@ class AssEvent(NamedTuple):
     start_s: float
     end_s: float
     text: str  # ASS markup, escaped
+    layer: int = 0  # higher layers are drawn over lower ones
 
 
 @dataclass(frozen=True)
@@ -180,7 +199,9 @@ class AssScript:
         """The events shown between `start_s` and `end_s`, on a clock that starts at `start_s`."""
         length = end_s - start_s
         shown = (
-            AssEvent(max(0.0, event.start_s - start_s), min(length, event.end_s - start_s), event.text)
+            AssEvent(
+                max(0.0, event.start_s - start_s), min(length, event.end_s - start_s), event.text, event.layer
+            )
             for event in self.events
             if event.end_s > start_s and event.start_s < end_s
         )
@@ -247,9 +268,13 @@ def _ass_header(*, size: tuple[int, int], aspect: Aspect, font_name: str, style:
     layout = caption_layout(size, aspect, style)
     box = layout.box
     margin_v = height - layout.line_bottoms(1, layout.points)[0]
+    look = layout.look
+    border = f"3,{round(layout.points * 0.12)},0" if look.backdrop else f"1,{layout.outline},{layout.shadow}"
+    # plain events of a backdrop look get libass's box; other looks an opaque outline and a soft shadow
+    edge, back = ("&H38000000", "&H38000000") if look.backdrop else ("&H00000000", "&H80000000")
     fields = (
-        f"Caption,{font_name},{layout.points},{_WHITE},{_HIGHLIGHT},&H00000000,&H80000000,-1,0,0,0,100,100,0,0,"
-        f"1,{layout.outline},{layout.shadow},2,{box.left},{width - box.right},{margin_v},1"
+        f"Caption,{font_name},{layout.points},{_WHITE},{_HIGHLIGHT},{edge},{back},-1,0,0,0,100,100,0,0,"
+        f"{border},2,{box.left},{width - box.right},{margin_v},1"
     )
     return f"""[Script Info]
 ScriptType: v4.00+
@@ -272,23 +297,50 @@ def _cue_events(group: Sequence[WordTiming], start: float, end: float, writer: _
     layout = writer.layout
     words = [w.word for w in group]
     lines = best_lines(words, layout.rules, writer.language) or [" ".join(words)]
-    if not layout.look.highlight:
-        return [AssEvent(start, end, text) for text in _line_texts(lines, writer, None)]
+    steps = [(start, end, None)]
+    if layout.look.highlight:
+        steps = [
+            (word.start_s, group[index + 1].start_s if index + 1 < len(group) else end, index)
+            for index, word in enumerate(group)
+        ]
     events = []
-    for index, word in enumerate(group):
-        until = group[index + 1].start_s if index + 1 < len(group) else end
-        events += [AssEvent(word.start_s, until, text) for text in _line_texts(lines, writer, index)]
+    for shown, gone, highlighted in steps:
+        if layout.look.backdrop:
+            events.append(AssEvent(shown, gone, _backdrop(lines, layout)))
+        events += [AssEvent(shown, gone, text, 1) for text in _line_texts(lines, writer, highlighted)]
     return events
+
+
+def _backdrop(lines: Sequence[str], layout: CaptionLayout) -> str:
+    """A translucent box just around the lines (an ASS drawing, under them)."""
+    points = math.floor(_fitting_points(lines, layout))
+    bottoms = layout.line_bottoms(len(lines), points)
+    top = round(bottoms[0] - DESCENT * points - _BACKDROP_ABOVE * points)
+    bottom = round(bottoms[-1] - DESCENT * points + _BACKDROP_BELOW * points)
+    half = math.ceil(max(layout.measure(line) for line in lines) * points / layout.points / 2)
+    left = max(layout.box.left, layout.box.centre_x - half - layout.pad_side)
+    right = min(layout.box.right, layout.box.centre_x + half + layout.pad_side)
+    box_width, box_height = right - left, bottom - top
+    return (
+        rf"{{\an7\pos({left},{top})\bord0\shad0{_BACKDROP_COLOUR}\p1}}"
+        rf"m 0 0 l {box_width} 0 {box_width} {box_height} 0 {box_height}{{\p0}}"
+    )
+
+
+def _fitting_points(lines: Sequence[str], layout: CaptionLayout) -> float:
+    """The layout's font size, smaller for a word too long for any line."""
+    overflow = max(
+        max(width(line) / layout.max_chars, layout.measure(line) / layout.max_width) for line in lines
+    )
+    return layout.points / max(1.0, overflow)
 
 
 def _line_texts(lines: Sequence[str], writer: _Writer, highlighted: int | None) -> list[str]:
     """Each line positioned in the caption box, escaped, with per-word font and highlight tags."""
     layout = writer.layout
-    overflow = max(
-        max(width(line) / layout.max_chars, layout.measure(line) / layout.max_width) for line in lines
-    )
-    points = layout.points / max(1.0, overflow)  # a word too long for any line shrinks
+    points = _fitting_points(lines, layout)
     size_tag = f"\\fs{math.floor(points)}" if points < layout.points else ""
+    size_tag += "\\bord0\\shad0" if layout.look.backdrop else ""
     texts, index = [], 0
     for line, bottom in zip(lines, layout.line_bottoms(len(lines), math.floor(points)), strict=True):
         tagged = []
@@ -309,8 +361,8 @@ def _tagged_word(word: str, writer: _Writer, highlighted: bool) -> str:
     return text
 
 
-def _dialogue(start_s: float, end_s: float, text: str) -> str:
-    return f"Dialogue: 0,{_timestamp(start_s)},{_timestamp(end_s)},Caption,,0,0,0,,{text}"
+def _dialogue(start_s: float, end_s: float, text: str, layer: int) -> str:
+    return f"Dialogue: {layer},{_timestamp(start_s)},{_timestamp(end_s)},Caption,,0,0,0,,{text}"
 
 
 def _timestamp(seconds: float) -> str:

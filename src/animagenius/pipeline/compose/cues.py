@@ -4,8 +4,9 @@ stays, and the SRT and WebVTT files made of them.
 Subtitle files follow broadcast practice (Netflix Timed Text Style Guide, ../shared/VIDEO-STYLE.md): at most
 42 characters a line and 2 lines, one line when the cue fits it, each cue on screen 5/6 s to 7 s with at
 least 2 frames between cues, lines and cues broken at phrase boundaries (phrases.py). A cue is only shorter
-than 5/6 s when the next one is spoken straight after it and no phrase-true merge fits, which in practice is
-a single short word closing a video. Burned captions (captions.py) cut the same way with their own limits.
+than 5/6 s when the next one is spoken straight after it and no merge fits (costly, so rare), or when the
+video ends first: a short last word is not kept on screen past the end. Burned captions (captions.py) cut the
+same way with their own limits; social captions follow the speech word by word, with no shortest time.
 """
 
 from __future__ import annotations

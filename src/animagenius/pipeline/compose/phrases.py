@@ -35,9 +35,9 @@ LANGUAGES: dict[str, FunctionWords] = {
         tight=_words("of"),
         binding=_words(
             "a an the this these those my your his her its our their every each another no some any several "
-            "i you he she it we they is are was were be been being am has have had do does did will would "
-            "shall should can could may might must not isn't aren't wasn't weren't don't doesn't didn't "
-            "won't can't couldn't shouldn't wouldn't hasn't haven't very more most less least too"
+            "such i you he she it we they is are was were be been being am has have had do does did will "
+            "would shall should can could may might must not isn't aren't wasn't weren't don't doesn't "
+            "didn't won't can't couldn't shouldn't wouldn't hasn't haven't very more most less least too"
         ),
         conjunctions=_words(
             "and or but nor so yet because although though while whereas if unless since when whenever "
