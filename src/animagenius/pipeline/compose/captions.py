@@ -297,7 +297,7 @@ def _cue_events(group: Sequence[WordTiming], start: float, end: float, writer: _
     layout = writer.layout
     words = [w.word for w in group]
     lines = best_lines(words, layout.rules, writer.language) or [" ".join(words)]
-    steps = [(start, end, None)]
+    steps: list[tuple[float, float, int | None]] = [(start, end, None)]
     if layout.look.highlight:
         steps = [
             (word.start_s, group[index + 1].start_s if index + 1 < len(group) else end, index)
