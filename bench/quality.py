@@ -40,7 +40,7 @@ import numpy as np
 from PIL import Image
 
 from animagenius.pipeline.analyse import content_words
-from animagenius.pipeline.compose.captions import caption_lines_for, write_srt
+from animagenius.pipeline.compose.cues import subtitle_cues, write_srt
 from animagenius.pipeline.compose.render import (
     CROSSFADE_S,
     ZOOM,
@@ -149,7 +149,9 @@ def measure(name: str, path: Path, workdir: Path) -> dict[str, Any]:
         "shown_twice": _shown_twice(script.scenes),
     }
     row["unrelated"] = [problem for problem in row["unrelated"] if problem]
-    srt = write_srt(caption_lines_for(timeline_words(tracks), Aspect.LANDSCAPE), workdir / "video.srt")
+    total = sum(track.duration_s for track in tracks)
+    cues_written = subtitle_cues(timeline_words(tracks), until_s=total, language=script.language)
+    srt = write_srt(cues_written, workdir / "video.srt")
     cues = _srt_cues(srt.read_text(encoding="utf-8"))
     row["cues"] = len(cues)
     row["lines_over_42"] = sum(len(line) > MAX_LINE for _, lines in cues for line in lines)

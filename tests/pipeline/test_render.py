@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
-from animagenius.pipeline.domain import RenderOptions, RenderResult
+from animagenius.pipeline.domain import Aspect, RenderOptions, RenderResult
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.voice import LEAD_IN_S
@@ -303,9 +303,13 @@ def test_srt_and_webvtt_are_written_next_to_the_video_and_match_the_narration(re
 
     spoken = " ".join(scene.narration for scene in rendered.result.script.scenes).split()
     assert " ".join(body for _, _, body in srt_cues).split() == spoken, "every narrated word, in order, once"
-    ass_events = [
-        line
+    ass_cues = {
+        tuple(line.split(",", 3)[1:3])  # one event per line of a cue: a cue is its start and end
         for line in (rendered.workdir / "rendition-0" / "captions.ass").read_text().splitlines()
         if line.startswith("Dialogue:")
-    ]
-    assert len(ass_events) == len(srt_cues), "the files carry the same cues as the burned-in captions"
+    }
+    if rendered.options.aspect is Aspect.LANDSCAPE:
+        assert len(ass_cues) == len(srt_cues), "the files carry the same cues as the burned-in captions"
+    else:
+        assert len(ass_cues) >= len(srt_cues), "burned captions in a narrower frame hold fewer words a cue"
+    assert all(len(line) <= 42 for line in srt_text.splitlines()), "broadcast lines: 42 characters at most"

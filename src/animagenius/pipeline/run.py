@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from animagenius.pipeline.about import about_check, show_described, with_about
 from animagenius.pipeline.analyse import analyse, document_language
-from animagenius.pipeline.compose.captions import caption_lines_for, write_srt, write_vtt
+from animagenius.pipeline.compose.caption_fonts import CAPTION_FAMILY, caption_font_dir
 from animagenius.pipeline.compose.clips import scene_clips, with_generated
+from animagenius.pipeline.compose.cues import subtitle_cues, write_srt, write_vtt
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.farm import RunFarm
 from animagenius.pipeline.compose.gif import gif_from
@@ -54,7 +55,7 @@ from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.visuals.brand import colour_parse
 from animagenius.pipeline.visuals.focus import focus_of
 from animagenius.pipeline.visuals.generated import generated_clips, generated_pictures
-from animagenius.pipeline.visuals.layout import Layout, font_dir
+from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.planning import plan_visuals
 from animagenius.pipeline.visuals.reveal import reveal_times
 from animagenius.pipeline.visuals.slides import render_scene, scene_reveals
@@ -371,14 +372,14 @@ def _rendition(
     """Encode one rendition to `out`, with its captions files, poster and preview beside it."""
     partial = folder / f"video.partial{encoding_for(options).suffix}"
     duration = compose(
-        slides=slides, tracks=tracks, options=options, font_name="Inter", font_dir=font_dir(), workdir=folder,
-        out=partial, on_fraction=on_fraction, cache_dir=cache_dir, sound=sound, clips=clips,
-        encoders=encoders, farm=farm,
+        slides=slides, tracks=tracks, options=options, font_name=CAPTION_FAMILY,
+        font_dir=caption_font_dir(), workdir=folder, out=partial, on_fraction=on_fraction,
+        cache_dir=cache_dir, sound=sound, clips=clips, encoders=encoders, farm=farm,
     )  # fmt: skip
     if options.format == "gif":
         partial = gif_from(partial, folder / "video.partial.gif", duration_s=duration, workdir=folder)
     out.parent.mkdir(parents=True, exist_ok=True)
-    captions = caption_lines_for(timeline_words(tracks), options.aspect)
+    captions = subtitle_cues(timeline_words(tracks), fps=options.fps, until_s=duration)
     subtitles = (write_srt(captions, out.with_suffix(".srt")), write_vtt(captions, out.with_suffix(".vtt")))
     shown = poster(partial, out.with_suffix(".jpg"), duration_s=duration, workdir=folder)
     clip = None

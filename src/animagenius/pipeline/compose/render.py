@@ -9,7 +9,8 @@ from itertools import accumulate
 from pathlib import Path
 
 from animagenius.pipeline.compose.audio import soundtrack
-from animagenius.pipeline.compose.captions import AssScript, ass_script, caption_fonts
+from animagenius.pipeline.compose.caption_fonts import caption_fonts
+from animagenius.pipeline.compose.captions import AssScript, ass_script
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.farm import RunFarm
 from animagenius.pipeline.compose.segments import Clip, Picture, render_picture
