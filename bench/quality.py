@@ -6,7 +6,8 @@ does (`run.design_stills`), without encoding video. Then, judged here and not by
 
 - body scenes with a non-text visual: a picture, the source page, a chart or table, a code card or a diagram
   ("strict"); and counting key-number and definition cards too ("with cards"). Quotes and slides are text.
-  Bar: ≥ 60 % (with cards) where the source has pictures or data; ≥ 1 scene a video otherwise;
+  Bar: ≥ 60 % (with cards) where the source has pictures or data — pictures, tables and listings enough for
+  60 % of the body scenes without showing one twice —; ≥ 1 scene a video otherwise;
 - visuals unrelated to their narration: a shown block neither narrated by the scene nor in its section
   within 12 blocks, nor sharing two content words with it; a card or quote whose text is not said. Bar: 0;
 - neighbouring scenes with the same layout (bar: 0) and a figure, table, listing or list shown twice;

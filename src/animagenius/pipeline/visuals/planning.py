@@ -158,6 +158,8 @@ def _candidates(scene: Scene, document: SourceDocument) -> list[Visual]:
         found += _data(document, narrated)
         found += _near(document, narrated, "code", lambda index: Visual(kind="code", block=index))
         found += _diagrams(document, narrated)
+    if scene.role == "hook" and narrated:  # the source's lead picture opens the video
+        found += _pictures(document, narrated, scene.narration)
     if scene.role in ("body", "hook"):
         found += _facts(scene, document, narrated)
     if scene.role in ("hook", "call_to_action") and narrated:  # the abstract, the conclusion, on their page
