@@ -18,8 +18,10 @@ from animagenius.pipeline.domain import (
     SourceDocument,
     Visual,
 )
+from animagenius.pipeline.errors import InvalidScript
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.run import draft_script
+from animagenius.pipeline.script_edit import script_check_against
 from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.planning import layout_of, plan_visuals
 
@@ -156,3 +158,19 @@ def test_a_card_is_planned_only_where_the_narration_says_its_number_or_definitio
         "Un pont à haubans",
     )
     assert definition("It is important to measure first.", "") is None
+
+
+def test_a_script_naming_an_icon_that_is_not_bundled_is_refused_with_the_closest_names() -> None:
+    document = SourceDocument(title="Launch", blocks=(block("paragraph", "The rocket launched in 1969."),))
+    scene = body("The rocket launched in 1969.", (0,))
+    good = Script(
+        title="Launch",
+        scenes=(scene.model_copy(update={"visual": Visual(kind="number", block=0, icon="rocket")}),),
+    )
+    script_check_against(good, document)
+    bad = good.model_copy(update={"scenes": (scene.model_copy(update={"visual": Visual(icon="rockett")}),)})
+    with pytest.raises(
+        InvalidScript,
+        match=r"scene 1 \('Part'\): icon 'rockett' is not one of the bundled icons; did you mean rocket",
+    ):
+        script_check_against(bad, document)

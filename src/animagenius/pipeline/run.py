@@ -309,6 +309,10 @@ def _share(number: int, count: int) -> Callable[[Callable[[float], None]], Calla
     return lambda report: lambda fraction: report((number + fraction) / count)
 
 
+CARDS_OPEN_EMPTY = ("number", "definition")  # before their first step they show nothing but an icon
+LONGEST_EMPTY_OPENING_S = 2.5
+
+
 def design_stills(
     script: Script,
     document: SourceDocument,
@@ -348,6 +352,8 @@ def design_stills(
             ]
             track = tracks[index]
             at = reveal_times(cues, track.words, duration_s=track.duration_s)
+            if scene.visual.kind in CARDS_OPEN_EMPTY and at[0] > LONGEST_EMPTY_OPENING_S:
+                steps, at = steps[1:], at[1:]  # its first item from the start, not a bare card
             designed.append(SceneStills((*steps, whole), at_s=(0.0, *at), focus=focus_of(whole)))
         else:
             designed.append(SceneStills.of(whole))

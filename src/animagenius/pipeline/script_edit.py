@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from animagenius.pipeline.domain import SOURCE_VISUALS, Scene, SceneRole, Script, SourceDocument, Visual
-from animagenius.pipeline.errors import InvalidScript
+from animagenius.pipeline.errors import InvalidOption, InvalidScript
+from animagenius.pipeline.visuals.icons import check_icon
 
 MAX_SCRIPT_BYTES = 2 * 1024 * 1024
 
@@ -85,7 +86,8 @@ def scene_add(
 
 
 def script_check_against(script: Script, document: SourceDocument) -> None:
-    """Every pointer into the source must resolve, and every source visual must show a block of its kind."""
+    """Every pointer into the source must resolve, every source visual must show a block of its kind, and a
+    named icon must be one of the bundled icons."""
     count = len(document.blocks)
     for number, scene in enumerate(script.scenes, start=1):
         where = f"scene {number} ({scene.title!r})"
@@ -96,6 +98,11 @@ def script_check_against(script: Script, document: SourceDocument) -> None:
                 "remove that pointer or pick a block that exists"
             )
         visual = scene.visual
+        if visual.icon.strip():
+            try:
+                check_icon(visual.icon)
+            except InvalidOption as unknown:
+                raise InvalidScript(f"{where}: {unknown}") from None
         if visual.block is None or visual.kind not in SOURCE_VISUALS:
             continue
         if not 0 <= visual.block < count:

@@ -116,7 +116,7 @@ def titled(
     image = background(layout)
     draw = ImageDraw.Draw(image)
     y = header(draw, number=number, total=total, layout=layout)
-    return image, draw, title_lines(draw, scene.title, y=y, layout=layout, size=round(layout.unit * 0.05))
+    return image, draw, title_lines(draw, scene.title, y=y, layout=layout, size=layout.title_min)
 
 
 def title_lines(draw: ImageDraw.ImageDraw, title: str, *, y: int, layout: Layout, size: int) -> int:

@@ -7,13 +7,11 @@ narration never says is placed evenly between the steps around it.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
 from animagenius.pipeline.domain import WordTiming
 
-_WORD = re.compile(r"\w+")
 _CUE_WORDS = 2  # a cue is recognised by its first two telling words
 _STEM = 4  # letters two forms of a word share at least ("trace", "tracing")
 _SHORTEST = 3  # shorter words ("a", "of", "the") do not tell one cue from another, unless they are numbers
@@ -36,7 +34,8 @@ def reveal_times(cues: Sequence[str], words: Sequence[WordTiming], *, duration_s
 
 
 def _telling(cue: str) -> list[str]:
-    tokens = [_plain(token) for token in _WORD.findall(cue)]
+    """The cue's first telling words, each as the voice's words are compared ("PDF.js" → "pdfjs")."""
+    tokens = [_plain(token) for token in cue.split()]
     return [token for token in tokens if len(token) >= _SHORTEST or token.isdigit()][:_CUE_WORDS]
 
 
