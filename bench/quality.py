@@ -6,8 +6,9 @@ does (`run.design_stills`), without encoding video. Then, judged here and not by
 
 - body scenes with a non-text visual: a picture, the source page, a chart or table, a code card or a diagram
   ("strict"); and counting key-number and definition cards too ("with cards"). Quotes and slides are text.
-  Bar: ≥ 60 % (with cards) where the source has pictures or data — pictures, tables and listings enough for
-  60 % of the body scenes without showing one twice —; ≥ 1 scene a video otherwise;
+  Bar: ≥ 60 % (with cards) where the source has pictures or data — pictures, tables and listings, in the
+  sections the body scenes narrate, enough for 60 % of them without showing one twice —; ≥ 1 scene a video
+  otherwise;
 - visuals unrelated to their narration: a shown block neither narrated by the scene nor in its section
   within 12 blocks, nor sharing two content words with it; a card or quote whose text is not said. Bar: 0;
 - neighbouring scenes with the same layout (bar: 0) and a figure, table, listing or list shown twice;
@@ -133,16 +134,15 @@ def measure(name: str, path: Path, workdir: Path) -> dict[str, Any]:
     )
     tracks = frame_aligned([n.track for n in narrations], fps=30, workdir=workdir / "aligned")
     body = [scene for scene in script.scenes if scene.role == "body"]
-    has_material = any(
-        block.kind == "table" or (block.kind == "figure" and block.image is not None)
-        for block in document.blocks
-    )
+    showable = _showable_in_narrated_sections(document, body)
+    has_material = showable >= math.ceil(SHARE_BAR * len(body))  # enough for 60 % without showing one twice
     row: dict[str, Any] = {
         "name": name,
         "scenes": len(script.scenes),
         "body": len(body),
         "kinds": [scene.visual.kind for scene in script.scenes],
         "has_pictures_or_data": has_material,
+        "showable_in_sections": showable,
         "strict": sum(scene.visual.kind in PICTURES for scene in body),
         "with_cards": sum(scene.visual.kind in PICTURES | CARDS for scene in body),
         "unrelated": [_unrelated(scene, document) for scene in script.scenes],
@@ -231,6 +231,26 @@ def _unrelated(scene: Scene, document: SourceDocument) -> str:
     return f"{scene.id}: shows block {visual.block} ({shown.kind}) far from what it says"
 
 
+def _showable_in_narrated_sections(document: SourceDocument, body: list[Scene]) -> int:
+    """Pictures, tables and listings in the sections (heading to heading) the body scenes narrate."""
+    headings = [index for index, block in enumerate(document.blocks) if block.kind == "heading"]
+    spans = set()
+    for scene in body:
+        for narrated in scene.source_blocks:
+            start = max((h for h in headings if h <= narrated), default=0)
+            end = min((h for h in headings if h > narrated), default=len(document.blocks))
+            spans.add((start, end))
+    return len(
+        {
+            index
+            for start, end in spans
+            for index in range(start, end)
+            if document.blocks[index].kind in ("table", "code")
+            or (document.blocks[index].kind == "figure" and document.blocks[index].image is not None)
+        }
+    )
+
+
 def _same_section(document: SourceDocument, a: int, b: int) -> float:
     low, high = sorted((a, b))
     if any(block.kind == "heading" for block in document.blocks[low + 1 : high + 1]):
@@ -291,7 +311,8 @@ def _failures(row: dict[str, Any]) -> list[str]:
 
 def print_row(row: dict[str, Any]) -> None:
     print(
-        f"{row['name']:<26} body {row['body']:>2}  strict {row['share_strict']:>4.0%}  "
+        f"{row['name']:<26} body {row['body']:>2}  material {row['showable_in_sections']:>2}  "
+        f"strict {row['share_strict']:>4.0%}  "
         f"cards {row['share_with_cards']:>4.0%}  unrelated {len(row['unrelated'])}  "
         f"same-layout {row['same_layout_neighbours']}  twice {row['shown_twice']}  "
         f">42 {row['lines_over_42']}/{row['cues']}  >2 lines {row['cues_over_2_lines']}  "

@@ -31,6 +31,7 @@ from animagenius.pipeline.visuals.typeset import truncate, wrap
 
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
 MAX_QUOTE_WORDS = 45
+MAX_UPSCALE = 3.0  # a picture is never blown up further than this: it would only show its pixels
 
 
 def scene_reveals(
@@ -105,8 +106,8 @@ def _render_picture(
     with Image.open(picture) as source:
         source.thumbnail(box, Image.Resampling.LANCZOS)
         framed = source.convert("RGB")
-    if framed.width < box[0] * 0.6 and framed.height < box[1] * 0.6:  # small figures are scaled up to be seen
-        factor = min(box[0] / framed.width, box[1] / framed.height)
+    factor = min(box[0] / framed.width, box[1] / framed.height, MAX_UPSCALE)
+    if factor > 1.05:  # a picture smaller than its room fills it (a small figure is scaled up to be seen)
         framed = framed.resize(
             (round(framed.width * factor), round(framed.height * factor)), Image.Resampling.LANCZOS
         )
