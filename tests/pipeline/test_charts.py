@@ -191,7 +191,7 @@ def drawn(
 ) -> Image.Image:
     size, aspect = SHAPES[shape]
     scene = Scene(title="Sales", narration=narration, visual=Visual(kind="chart", block=0))
-    block = Block(kind="table", text="Chart: sales", source=SOURCE, rows=rows, chart=source)  # type: ignore[arg-type]
+    block = Block(kind="table", text="Chart: sales", source=SOURCE, rows=rows, chart=source)
     out = tmp_path / f"chart-{source}-{stage}-{shape.replace(':', '')}.png"
     _render_chart(
         scene, block, number=1, total=2, layout=Layout.for_frame(size, aspect), out=out, stage=stage

@@ -197,7 +197,7 @@ def test_a_clip_without_its_video_falls_back_to_the_keyframe(video_document: Sou
 
 def test_a_shot_shown_by_an_earlier_scene_is_found(video_document: SourceDocument) -> None:
     def scene(kind: str, block: int | None) -> Scene:
-        return Scene(title="A", narration="A.", visual=Visual(kind=kind, block=block))  # type: ignore[arg-type]
+        return Scene(title="A", narration="A.", visual=Visual(kind=kind, block=block))
 
     distinct = [scene("clip", 1), scene("clip", 2), scene("slide", None), scene("figure", 3)]
     assert shots_shown_again(distinct, video_document) == ()

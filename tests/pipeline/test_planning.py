@@ -30,7 +30,7 @@ MD = Provenance(file="notes.md")
 
 
 def block(kind: str, text: str, **fields: object) -> Block:
-    return Block(kind=kind, text=text, source=fields.pop("source", MD), **fields)  # type: ignore[arg-type]
+    return Block(kind=kind, text=text, source=fields.pop("source", MD), **fields)
 
 
 def body(
@@ -57,6 +57,7 @@ def test_a_figure_beside_the_narrated_text_is_shown_and_only_once(picture: Path)
         ),
     )
     script = Script(
+        target_duration_s=60,
         title="Bridges",
         scenes=(
             body("The deck hangs from cables fixed to tall pylons.", (1,)),
@@ -80,6 +81,7 @@ def test_a_figure_named_again_by_the_narration_is_shown_again(picture: Path) -> 
         ),
     )
     script = Script(
+        target_duration_s=60,
         title="Speed",
         scenes=(
             body("Figure 3 shows the speed-up on every benchmark.", (0,)),
@@ -106,6 +108,7 @@ def test_lists_become_diagrams_numbers_and_definitions_become_cards_and_neighbou
         ),
     )
     script = Script(
+        target_duration_s=60,
         title="Git",
         scenes=(
             Scene(role="hook", title="Git", narration="Git is a distributed version control system.",
@@ -164,6 +167,7 @@ def test_a_script_naming_an_icon_that_is_not_bundled_is_refused_with_the_closest
     document = SourceDocument(title="Launch", blocks=(block("paragraph", "The rocket launched in 1969."),))
     scene = body("The rocket launched in 1969.", (0,))
     good = Script(
+        target_duration_s=60,
         title="Launch",
         scenes=(scene.model_copy(update={"visual": Visual(kind="number", block=0, icon="rocket")}),),
     )
