@@ -417,7 +417,7 @@ def project_document(*, project: Project) -> SourceDocument:
         Block(
             kind=block["kind"],
             text=block["text"],
-            source=Provenance(file=block["file"], page=block.get("page")),
+            source=Provenance(file=block["file"], page=block.get("page"), slide=block.get("slide")),
             image=Path(block["image"]) if block["image"] else None,
         )
         for block in project.source_blocks
@@ -468,7 +468,9 @@ def visual_choices(
     ]
     offered += [("diagram", index) for index in _list_starts(blocks)]
     own = [index for index in scene_blocks if 0 <= index < len(blocks)]
-    offered += [("page", index) for index in own if _on_pdf_page(blocks[index])][:1]
+    offered += [("page", index) for index in own if _on_pdf_page(blocks[index]) or _on_slide(blocks[index])][
+        :1
+    ]
     offered += [(kind, index) for index in own for kind in _OWN.get(blocks[index]["kind"], ())]
     shown = [_block_choice(kind, index, blocks) for kind, index in dict.fromkeys(offered)]
     choices = [SLIDE, *shown, GENERATED, GENERATED_CLIP]
@@ -494,6 +496,10 @@ def _on_pdf_page(block: dict[str, Any]) -> bool:
     return bool(block.get("page")) and str(block["file"]).lower().endswith(".pdf")
 
 
+def _on_slide(block: dict[str, Any]) -> bool:
+    return bool(block.get("slide")) and str(block["file"]).lower().endswith(".pptx")
+
+
 def _current_choice(value: str, blocks: Sequence[dict[str, Any]]) -> VisualChoice:
     kind, _, index = value.partition(":")
     if index.isdigit() and int(index) < len(blocks):
@@ -506,6 +512,11 @@ def _block_choice(kind: str, index: int, blocks: Sequence[dict[str, Any]]) -> Vi
     if len(caption) > LABEL_CHARS:
         caption = caption[: LABEL_CHARS - 1].rstrip() + "…"
     if kind == "page":
-        return VisualChoice(f"page:{index}", f"Page {blocks[index].get('page')} itself: {caption}")
+        where = (
+            f"Page {blocks[index]['page']}"
+            if blocks[index].get("page")
+            else f"Slide {blocks[index].get('slide')}"
+        )
+        return VisualChoice(f"page:{index}", f"{where} itself: {caption}")
     label = _KIND_LABELS.get(kind, kind.capitalize())
     return VisualChoice(f"{kind}:{index}", f"{label}: {caption}")

@@ -614,6 +614,7 @@ def source_blocks_outline(document: SourceDocument) -> list[dict[str, Any]]:
             "text": block.text[:BLOCK_TEXT_CHARS],
             "file": block.source.file,
             "page": block.source.page,
+            "slide": block.source.slide,
             "image": block.image.name if block.image is not None else None,
         }
         for block in document.blocks

@@ -109,7 +109,7 @@ def render_page(
     assert shown.source.page is not None
     size = layout.body_min
     caption_height = round(size * 1.9)
-    shadow = _shadow_pad(layout)  # the page's shadow stays inside the content box too
+    shadow = shadow_pad(layout)  # the page's shadow stays inside the content box too
     box = Box(
         layout.content.left + shadow,
         layout.content.top + shadow,
@@ -133,8 +133,8 @@ def render_page(
     image = background(layout)
     left = box.left + (box.width - picture.width) // 2
     top = box.top + (box.height - picture.height) // 2
-    _paste_with_shadow(image, picture, (left, top), layout)
-    _source_line(
+    paste_with_shadow(image, picture, (left, top), layout)
+    source_line(
         image, f"Page {shown.source.page} · {shown.source.file}", (left, top + picture.height), layout
     )
     focus = _focus(passage, crop, scale, (left, top), picture.size, layout)
@@ -378,9 +378,9 @@ def _marked(
     return ImageChops.multiply(picture, layer)
 
 
-def _paste_with_shadow(image: Image.Image, picture: Image.Image, at: tuple[int, int], layout: Layout) -> None:
+def paste_with_shadow(image: Image.Image, picture: Image.Image, at: tuple[int, int], layout: Layout) -> None:
     """The page on a soft shadow, so it reads as paper lying on the background."""
-    pad = _shadow_pad(layout)
+    pad = shadow_pad(layout)
     blur = pad // 2
     left, top = at
     region = (left - pad, top - pad, left + picture.width + pad, top + picture.height + pad)
@@ -396,11 +396,11 @@ def _paste_with_shadow(image: Image.Image, picture: Image.Image, at: tuple[int, 
     image.paste(picture, at)
 
 
-def _shadow_pad(layout: Layout) -> int:
+def shadow_pad(layout: Layout) -> int:
     return max(4, layout.unit // 60)
 
 
-def _source_line(image: Image.Image, text: str, at: tuple[int, int], layout: Layout) -> None:
+def source_line(image: Image.Image, text: str, at: tuple[int, int], layout: Layout) -> None:
     draw = ImageDraw.Draw(image)
     size = layout.body_min
     font = layout.typeface(size, 550)

@@ -83,6 +83,7 @@ def _showable(block: Block) -> bool:
 # ---------------------------------------------------------------- the whole video's visuals
 
 PDF_SUFFIXES = (".pdf",)
+SLIDE_SUFFIXES = (".pptx",)
 LIST_RUN_MIN = 3  # a diagram needs three items at least
 EARLY_SHARE = 0.5  # a key number said later than this share of the scene's narration is not its card
 QUOTE_OVERLAP = 0.8  # of a source sentence's words the narration says, for it to be quoted
@@ -154,8 +155,11 @@ def _candidates(scene: Scene, document: SourceDocument) -> list[Visual]:
         found.append(scene.visual)
     if scene.role == "body" and narrated:
         found += _pictures(document, narrated, scene.narration)
-        found += _page(document, narrated)
+        found += _page(document, narrated, PDF_SUFFIXES)
         found += _data(document, narrated)
+        found += _page(
+            document, narrated, SLIDE_SUFFIXES
+        )  # a slide is redrawn without its charts: after them
         found += _near(document, narrated, "code", lambda index: Visual(kind="code", block=index))
         found += _diagrams(document, narrated)
     if scene.role == "hook" and narrated:  # the source's lead picture opens the video
@@ -163,7 +167,7 @@ def _candidates(scene: Scene, document: SourceDocument) -> list[Visual]:
     if scene.role in ("body", "hook"):
         found += _facts(scene, document, narrated)
     if scene.role in ("hook", "call_to_action") and narrated:  # the abstract, the conclusion, on their page
-        found += _page(document, narrated)
+        found += _page(document, narrated, PDF_SUFFIXES + SLIDE_SUFFIXES)
     if scene.role in ("body", "call_to_action") and narrated:
         found += _quotes(scene, document, narrated)
     found.append(Visual())
@@ -184,12 +188,16 @@ def _pictures(document: SourceDocument, narrated: list[int], narration: str) -> 
     ]
 
 
-def _page(document: SourceDocument, narrated: list[int]) -> list[Visual]:
-    """The PDF page the passage is printed on, its first narrated paragraph highlighted."""
-    pdfs = {path.name for path in document.files if path.suffix.lower() in PDF_SUFFIXES}
+def _page(document: SourceDocument, narrated: list[int], suffixes: tuple[str, ...]) -> list[Visual]:
+    """The PDF page or the slide (files ending in `suffixes`) the passage is on, its first narrated
+    paragraph marked."""
+    kept = {path.name: path.suffix.lower() for path in document.files}
     for index in narrated:
-        source = document.blocks[index].source
-        if source.page is not None and source.file in pdfs and document.blocks[index].kind != "heading":
+        block = document.blocks[index]
+        suffix = kept.get(block.source.file, "")
+        on_page = suffix in PDF_SUFFIXES and block.source.page is not None
+        on_slide = suffix in SLIDE_SUFFIXES and block.source.slide is not None
+        if suffix in suffixes and (on_page or on_slide) and block.kind not in ("heading", "table"):
             return [Visual(kind="page", block=index)]
     return []
 

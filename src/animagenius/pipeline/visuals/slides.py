@@ -27,6 +27,7 @@ from animagenius.pipeline.visuals.layout import (
 )
 from animagenius.pipeline.visuals.lists import diagram_items
 from animagenius.pipeline.visuals.page import page_reveals, page_still, source_pdf
+from animagenius.pipeline.visuals.slide_page import slide_still, source_pptx
 from animagenius.pipeline.visuals.typeset import truncate, wrap
 
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 7, 5
@@ -41,7 +42,7 @@ def scene_reveals(
     (visuals/reveal.py times them): a slide's bullets, a card's parts, a diagram's items, a page's
     highlight. Stills with nothing to reveal have none."""
     kind = scene.visual.kind
-    if kind == "page" and shown is not None and source_pdf(document, shown) is not None:
+    if kind == "page" and shown is not None and (source_pdf(document, shown) or source_pptx(document, shown)):
         return page_reveals(scene, shown, document)
     if kind == "diagram" and len(diagram_items(document, scene.visual.block)) >= 2:
         return diagram_reveals(scene, shown, document)
@@ -72,9 +73,9 @@ def render_scene(
     """The scene's still. `shown` is the source block its visual points at, if any; `document` the source it
     comes from (its files and its other blocks); `stage` how many of its `scene_reveals` steps are drawn
     (0: none yet; None: all of them)."""
-    if (
-        scene.visual.kind == "page"
-        and (page := page_still(scene, shown, document, layout, out, stage)) is not None
+    if scene.visual.kind == "page" and (
+        (page := page_still(scene, shown, document, layout, out, stage)) is not None
+        or (page := slide_still(scene, shown, document, layout, out, stage)) is not None
     ):
         return page
     if scene.visual.kind == "diagram" and len(items := diagram_items(document, scene.visual.block)) >= 2:
