@@ -69,10 +69,15 @@ class Passage:
 
 def source_pdf(document: SourceDocument | None, shown: Block) -> Path | None:
     """The PDF file `shown` was read from, if the document kept it and the block has a page."""
-    if document is None or shown.source.page is None:
+    return kept_source(document, shown, suffix=".pdf") if shown.source.page is not None else None
+
+
+def kept_source(document: SourceDocument | None, shown: Block, *, suffix: str) -> Path | None:
+    """The file ending in `suffix` that `shown` was read from, if the document kept it."""
+    if document is None:
         return None
     for path in document.files:
-        if path.name == shown.source.file and path.suffix.lower() == ".pdf" and path.is_file():
+        if path.name == shown.source.file and path.suffix.lower() == suffix and path.is_file():
             return path
     return None
 

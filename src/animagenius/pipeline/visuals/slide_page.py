@@ -24,7 +24,14 @@ from pptx.util import Emu
 from animagenius.pipeline.domain import Block, Scene, SourceDocument
 from animagenius.pipeline.visuals.focus import save_with_focus
 from animagenius.pipeline.visuals.layout import Layout, background
-from animagenius.pipeline.visuals.page import PAPER, marker_colour, paste_with_shadow, shadow_pad, source_line
+from animagenius.pipeline.visuals.page import (
+    PAPER,
+    kept_source,
+    marker_colour,
+    paste_with_shadow,
+    shadow_pad,
+    source_line,
+)
 from animagenius.pipeline.visuals.typeset import wrap
 from animagenius.pipeline.visuals.zones import Box
 
@@ -36,12 +43,7 @@ MATCH_CHARACTERS = 60  # of the block's letters and digits, looked for in a shap
 
 def source_pptx(document: SourceDocument | None, shown: Block) -> Path | None:
     """The presentation `shown` was read from, if the document kept it and the block has a slide."""
-    if document is None or shown.source.slide is None:
-        return None
-    for path in document.files:
-        if path.name == shown.source.file and path.suffix.lower() == ".pptx" and path.is_file():
-            return path
-    return None
+    return kept_source(document, shown, suffix=".pptx") if shown.source.slide is not None else None
 
 
 def slide_still(
