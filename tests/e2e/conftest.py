@@ -7,8 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
+# Playwright waits 5 s by default; on a loaded 2-core machine a page's round trip can take longer than that
+EXPECT_TIMEOUT_MS = 30_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,3 +30,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-sync", "--no-first-run", "--disable-quic",
         ],
     }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def patient_page(page: Page) -> Page:
+    page.set_default_timeout(EXPECT_TIMEOUT_MS * 2)
+    return page

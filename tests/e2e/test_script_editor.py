@@ -60,7 +60,7 @@ def test_review_edit_save_and_render_the_saved_script(
 
     before = total_seconds(page)
     card(page, 2).locator("textarea").fill(LONGER + " " + LONGER)
-    expect(page.locator("#script-total-s")).not_to_have_text(str(before), timeout=5000)
+    expect(page.locator("#script-total-s")).not_to_have_text(str(before))
     assert total_seconds(page) > before + 10, "the total did not follow the longer narration"
     expect(page.locator("#render-video")).to_be_disabled()  # unsaved changes are never rendered
     expect(page.locator("#unsaved-note")).to_be_visible()
@@ -72,7 +72,7 @@ def test_review_edit_save_and_render_the_saved_script(
     added.locator("input[name$='-title']").fill(ADDED_TITLE)
     added.locator("textarea").fill(ADDED_NARRATION)
     added.locator("input[name$='-bullet']").first.fill("One way")
-    expect(added.locator(".scene-estimate")).not_to_have_text("≈ 0 s", timeout=5000)
+    expect(added.locator(".scene-estimate")).not_to_have_text("≈ 0 s")
     expect(card(page, 4).locator(".scene-number")).to_have_text("4")
     assert page.evaluate("window.__sameDocument") is True, "the page reloaded while editing"
 

@@ -422,20 +422,20 @@ def test_a_slow_answer_times_out(chat_server: ChatServer, zen, tmp_path):
     elapsed = time.monotonic() - started
 
     assert len(chat_server.requests) == 2
-    assert 2.0 <= elapsed < 5.0  # each attempt waited its second, and no longer
+    assert 2.0 <= elapsed < 20.0  # each attempt waited its second, not the answer's 30
 
 
 def test_a_trickling_stream_is_cut_off_at_the_deadline(chat_server: ChatServer, zen, tmp_path):
     document, outline = zen
     draft = zen_draft(document)
-    chat_server.queue(stream(json.dumps(draft), chunks=10, gap_s=0.3))  # each read is quick; the whole is not
+    chat_server.queue(stream(json.dumps(draft), chunks=60, gap_s=0.3))  # each read quick, the whole 18 s
     config = llm_config(chat_server, stream=True, timeout_s=1.0, max_attempts=1)
 
     started = time.monotonic()
     with pytest.raises(ProviderUnavailable, match="did not answer within 1 s"):
         LlmScriptWriter(config, cache_dir=tmp_path).write(document, outline, fitting_request(draft))
 
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 10  # cut off, not read to the end (18 s)
 
 
 # ---------------------------------------------------------------- checking and repairing the script

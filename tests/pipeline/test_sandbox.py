@@ -24,7 +24,7 @@ def test_wall_clock_limit_stops_a_slow_read(corpus: Path):
     started = time.monotonic()
     with pytest.raises(ProcessingTimeout, match=r"tracemonkey\.pdf took longer than 0 s to read"):
         ingest([corpus / "pdf/tracemonkey.pdf"], limits=limits, isolated=True)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30
 
 
 def test_memory_ceiling_turns_into_a_clear_error(corpus: Path):

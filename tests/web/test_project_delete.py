@@ -122,7 +122,7 @@ def test_a_job_whose_row_is_deleted_under_it_is_stopped_like_a_cancelled_one(med
 
         services.project_delete(project=project)
 
-        assert watch.cancelled.wait(timeout=4 * CANCEL_POLL_S), "the watch did not notice the row go"
+        assert watch.cancelled.wait(timeout=40 * CANCEL_POLL_S), "the watch did not notice the row go"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -174,7 +174,7 @@ def test_cancelling_a_shared_render_stops_the_encoders_of_both_workers(two_worke
     services.render_job_cancel(job=job)
     stopped_at = time.monotonic()
     while any(running_ffmpegs(process.pid) for process in two_workers.processes):
-        assert time.monotonic() - stopped_at < 2.0, "an encoder outlived the cancel by 2 s"
+        assert time.monotonic() - stopped_at < 15.0, "an encoder outlived the cancel by 15 s"
         time.sleep(0.05)
 
     assert finished(job).status == RenderJob.Status.CANCELLED

@@ -318,7 +318,7 @@ def test_run_limited_stops_a_process_at_the_wall_clock_limit() -> None:
     started = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired):
         run_limited([sys.executable, "-c", "import time; time.sleep(30)"], timeout_s=1, memory_bytes=512 * MB)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # not the child's 30 s
 
 
 def test_run_limited_caps_memory() -> None:
@@ -335,7 +335,7 @@ def test_run_limited_caps_cpu_time() -> None:
         [sys.executable, "-c", "while True: pass"], timeout_s=60, memory_bytes=512 * MB, cpu_s=1
     )
     assert busy.returncode == -signal.SIGXCPU
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 45  # not the 60 s wall clock
 
 
 # ---------------------------------------------------------------- hostile and broken files
@@ -360,7 +360,7 @@ def test_an_hls_playlist_named_mp4_is_refused_without_a_connection(
     started = time.monotonic()
     with pytest.raises(UnsupportedFormat, match=r"movie\.mp4 is a streaming playlist"):
         read_video(playlist, transcriber=MustNotTranscribe(), assets_dir=tmp_path / "assets")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20
     assert listener.connections() == 0
 
 

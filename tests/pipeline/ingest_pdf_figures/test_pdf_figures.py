@@ -177,7 +177,7 @@ def test_every_corpus_pdf_is_handled_quickly(corpus: Path, tmp_path: Path, name:
     started = time.monotonic()
     found = find_figures_and_tables(corpus / "pdf" / name, assets_dir=tmp_path, max_pages=50)
     assert isinstance(found, list)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # generous for a busy machine; bench/ingest.py measures speed
     for page, block in found:
         assert block.source.page == page and block.kind in ("figure", "table")
 
@@ -202,7 +202,7 @@ def test_a_page_of_fake_captions_stays_cheap(tmp_path: Path) -> None:
     pdf.write_bytes(_pdf([(72, 10.0 + 1.5 * n, f"Figure {n}. A caption.") for n in range(500)]))
     started = time.monotonic()
     assert isinstance(find_figures_and_tables(pdf, assets_dir=tmp_path, max_pages=5), list)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # generous for a busy machine; bench/ingest.py measures speed
 
 
 def test_a_figure_on_a_huge_page_is_rendered_at_a_bounded_size(tmp_path: Path) -> None:
