@@ -129,12 +129,12 @@ def uploads_folder(settings, tmp_path: Path) -> Path:
 
 
 def post_streamed(client: Client, path: str, body: StreamedBody, **headers: str) -> Any:
-    return client.generic(
-        "POST",
-        path,
-        headers=headers,
-        **{"wsgi.input": body, "CONTENT_LENGTH": str(body.length), "CONTENT_TYPE": body.content_type},
-    )
+    environ: dict[str, Any] = {
+        "wsgi.input": body,
+        "CONTENT_LENGTH": str(body.length),
+        "CONTENT_TYPE": body.content_type,
+    }
+    return client.generic("POST", path, headers=headers, **environ)
 
 
 def send(client: Client, user: User, way: str, body: StreamedBody) -> Any:

@@ -777,9 +777,9 @@ def brand_kit_save(
         if gone and field
     }
     if remove_font or font_upload is not None:
-        kit.font, kit.font_name = None, ""  # type: ignore[assignment]
+        kit.font, kit.font_name = None, ""
     if remove_logo or logo_upload is not None:
-        kit.logo = None  # type: ignore[assignment]
+        kit.logo = None
     with media_write("your brand kit's files"):
         if font_upload is not None:
             kit.font_name = _safe_name(font_upload.name or "font.ttf")

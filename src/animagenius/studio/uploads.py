@@ -108,7 +108,7 @@ class PlanLimitUploadHandler(FileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str | bytes,
         encoding: str | None = None,
     ) -> None:
         if content_length > body_max_bytes(max_bytes=self.max_bytes):
@@ -150,7 +150,7 @@ class UploadLimitMiddleware:
             handler = PlanLimitUploadHandler(
                 request, max_bytes=lambda: upload_max_bytes(user=uploader(request))
             )
-            request.upload_handlers.insert(0, handler)
+            request.upload_handlers = [handler, *request.upload_handlers]
         return self.get_response(request)
 
     def process_view(
