@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
 from animagenius.pipeline.script_edit import script_parse
-from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
     RECORDING_ACCEPT,
@@ -114,19 +113,13 @@ def brand_kit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def brand_logo(request: HttpRequest) -> HttpResponseBase:
-    """The logo, as the picture its bytes are (checked when it was handed in), whatever it was named."""
-    kit = selectors.brand_kit_get(user=_user(request))
-    if kit is None or not kit.logo:
-        raise Http404("No logo in your brand kit.")
-    path = Path(kit.logo.path)
+    """The logo, as the picture its bytes are, whatever it was named."""
     try:
-        with path.open("rb") as stored:
-            found = logo_format(stored.read(LOGO_HEAD_BYTES))
-        if found is None:
-            raise Http404("Your logo is not a PNG, JPEG or WebP picture; upload it again.")
-        media_type, suffix = LOGO_FILES[found]
+        logo = selectors.brand_logo_get(user=_user(request))
+        if logo is None:
+            raise Http404("No logo in your brand kit.")
         return ranged_file_response(
-            request, path, filename=f"logo{suffix}", content_type=media_type, download=False
+            request, logo.path, filename=logo.filename, content_type=logo.media_type, download=False
         )
     except FileNotFoundError:
         raise Http404("Your logo is no longer stored; upload it again on this page.") from None
