@@ -9,7 +9,7 @@ from django.test import Client
 CALLER = {"401", "422", "429"}
 EXPECTED = {
     ("get", "/api/v1/projects"): {"200", *CALLER},
-    ("post", "/api/v1/projects"): {"201", "400", "403", "413", "415", *CALLER},
+    ("post", "/api/v1/projects"): {"201", "400", "403", "413", "415", "503", *CALLER},
     ("get", "/api/v1/projects/{project_id}"): {"200", "404", *CALLER},
     ("delete", "/api/v1/projects/{project_id}"): {"204", "400", "403", "404", *CALLER},
     ("post", "/api/v1/projects/{project_id}/script"): {"202", "400", "403", "404", "409", *CALLER},

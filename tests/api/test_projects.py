@@ -87,14 +87,14 @@ def test_invalid_fields_are_422_naming_the_field(api, media, fields, field, mess
     assert not Project.objects.exists()
 
 
-def test_a_file_over_the_plans_limit_is_422_and_an_impossible_body_413(api, media, settings):
+def test_a_file_over_the_plans_limit_and_an_impossible_body_are_413(api, media, settings):
     settings.UPLOAD_MAX_BYTES = 4096
     big = SimpleUploadedFile("big.md", b"# Big\n\n" + b"words " * 2000)
 
     response = api.post("/projects", {"source_file": big})
 
-    assert response.status_code == 422
-    assert "big.md is larger than your plan's" in response.json()["errors"]["source_file"][0]
+    assert response.status_code == 413
+    assert "big.md is larger than your plan's 4 KB limit for one file" in response.json()["detail"]
     huge = api.post("/projects", {"text": TEXT}, CONTENT_LENGTH=str(10 * 2**30))
     assert huge.status_code == 413
     assert "larger than" in huge.json()["detail"]

@@ -107,8 +107,8 @@ def test_upload_over_the_plan_limit_is_refused_at_once(signed_in: Client, settin
         reverse("studio:project_list"),
         {"source_file": big, "aspect": "16:9", "resolution": "720p", "duration": "60"},
     )
-    assert response.status_code == 400
-    assert "larger than your plan&#x27;s 1 MB limit" in response.content.decode()
+    assert response.status_code == 413
+    assert "long.md is larger than your plan&#x27;s 1 MB limit" in response.content.decode()
     assert not Project.objects.exists()
 
 

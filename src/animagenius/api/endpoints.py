@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from ninja import Router, Status
@@ -15,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from animagenius.accounts.models import User
-from animagenius.api.errors import FormInvalid, RequestTooLarge
+from animagenius.api.errors import FormInvalid
 from animagenius.api.schemas import (
     Error,
     FileKind,
@@ -34,7 +33,7 @@ from animagenius.pipeline.about import about_check
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
-from animagenius.studio.forms import MAX_FILES, ProjectForm, project_form, upload_max_bytes
+from animagenius.studio.forms import ProjectForm, project_form
 from animagenius.studio.models import Project, RenderJob, Rendition
 
 router = Router()
@@ -90,19 +89,19 @@ def project_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/projects",
-    response={201: ProjectOut, 413: Error, 415: Error, **CALLER, **UNSAFE},
+    response={201: ProjectOut, 413: Error, 415: Error, 503: Error, **CALLER, **UNSAFE},
     openapi_extra=MULTIPART_BODY,
     url_name="project_create",
     summary="Make a video from files or pasted text",
 )
 def project_create(request: HttpRequest) -> Status[ProjectOut]:
     """The fields of the studio's new-video form, checked by that same form. With `review=true` the job
-    stops after drafting the script; otherwise the render follows it at once."""
+    stops after drafting the script; otherwise the render follows it at once. A body larger than the plan
+    takes is refused with 413 before it is read (studio/uploads.py), a file over the plan's limit as soon as
+    it passes it."""
     user = _user(request)
-    max_bytes = upload_max_bytes(user=user)
     if request.content_type not in FORM_TYPES:
         raise HttpError(415, "Send the project's fields as multipart/form-data.")
-    _refuse_oversized(request, max_bytes=max_bytes)
     form = project_form(user=user, data=_with_defaults(request.POST), files=request.FILES)
     if not form.is_valid():
         raise FormInvalid(form.errors)
@@ -254,10 +253,16 @@ def rendition_file(
     stored = getattr(rendition, kind)
     if not stored:
         raise HttpError(404, _MISSING[kind])
-    path = Path(stored.path)
-    if not path.is_file():
-        raise HttpError(404, f"The {kind} file of this rendition is no longer stored.")
-    response = ranged_file_response(request, path, filename=rendition.download_name(kind), download=download)
+    try:
+        response = ranged_file_response(
+            request,
+            Path(stored.path),
+            filename=rendition.download_name(kind),
+            content_type=rendition.media_type(kind),
+            download=download,
+        )
+    except FileNotFoundError:
+        raise HttpError(404, f"The {kind} file of this rendition is no longer stored.") from None
     if response.status_code == 416:
         unsatisfiable = HttpResponse(
             '{"detail": "The range asked for is outside the file."}',
@@ -275,20 +280,6 @@ _MISSING = {
     "preview": "This rendition has no preview: a GIF has none.",
     "captions": "This rendition has no captions: the narration was not captioned.",
 }
-
-
-def _refuse_oversized(request: HttpRequest, *, max_bytes: int) -> None:
-    """Refuse, before reading it, a body larger than the form could accept: every file and the music file
-    at the plan's limit, and the text fields."""
-    try:
-        size = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise HttpError(400, "The Content-Length header is not a number.") from None
-    if size > max_bytes * (MAX_FILES + 1) + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
-        raise RequestTooLarge(
-            f"The request is larger than {MAX_FILES} files of your plan's "
-            f"{max(1, max_bytes // 2**20)} MB limit; upload fewer or smaller files."
-        )
 
 
 def _with_defaults(data: QueryDict) -> QueryDict:

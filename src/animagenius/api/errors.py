@@ -9,13 +9,20 @@ from typing import TypeVar
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+
+from animagenius.studio.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 UNAUTHORIZED = "Send a valid API key as `Authorization: Bearer <key>` (keys: /account/api-keys/), or sign in."
 TOO_BIG = "The request is larger than this API accepts."
+UNREADABLE_FORM = (
+    "The multipart/form-data body could not be read ({reason}); send the Content-Type header with the "
+    "body's boundary (`multipart/form-data; boundary=…`), as HTTP clients do when given form fields or files."
+)
 
 
 class FormInvalid(Exception):
@@ -24,10 +31,6 @@ class FormInvalid(Exception):
     def __init__(self, errors: Mapping[str, Iterable[object]]) -> None:
         self.errors = {field: [str(message) for message in messages] for field, messages in errors.items()}
         super().__init__(summary(self.errors))
-
-
-class RequestTooLarge(Exception):
-    """The body is bigger than anything the endpoint could accept; refused before it is read."""
 
 
 def summary(errors: Mapping[str, Sequence[str]]) -> str:
@@ -66,6 +69,16 @@ def handlers_install(api: NinjaAPI) -> None:
     def malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc) or "The request is malformed."}, status=400)
 
+    def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        reason = str(exc).rstrip(".") or "it is malformed"
+        return api.create_response(request, {"detail": UNREADABLE_FORM.format(reason=reason)}, status=400)
+
+    def unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
+        body = {"detail": str(exc), "reference": exc.reference}
+        response = api.create_response(request, body, status=503)
+        response["Retry-After"] = "60"
+        return response
+
     def crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
         ref = uuid.uuid4().hex[:8]
         logger.exception("API request %s %s failed (reference %s)", request.method, request.path, ref)
@@ -76,8 +89,9 @@ def handlers_install(api: NinjaAPI) -> None:
     _on(api, ValidationError, invalid)
     _on(api, AuthenticationError, unauthorized)
     _on(api, RequestDataTooBig, too_big)
-    _on(api, RequestTooLarge, too_big)
     _on(api, SuspiciousOperation, malformed)
+    _on(api, MultiPartParserError, unreadable_form)
+    _on(api, StorageUnavailable, unavailable)
     _on(api, Exception, crashed)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, ffmpeg_exe
+from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, ffmpeg_exe, ffmpeg_message
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
 from animagenius.pipeline.wav import wav_write
 
@@ -285,8 +285,8 @@ def _probe_audio(path: Path) -> None:
     except subprocess.TimeoutExpired:
         raise _unplayable(path, f"reading it took over {MUSIC_PROBE_TIMEOUT_S:.0f} s") from None
     if completed.returncode != 0:
-        last_line = (completed.stderr.strip().splitlines() or ["unreadable"])[-1]
-        raise _unplayable(path, "it has no sound" if "matches no streams" in completed.stderr else last_line)
+        said = ffmpeg_message(completed.stderr, path=path) or "unreadable"
+        raise _unplayable(path, "it has no sound" if "matches no streams" in completed.stderr else said)
 
 
 def _unplayable(path: Path, reason: str) -> CorruptFile:

@@ -31,7 +31,7 @@ from animagenius.pipeline.domain import (
     scene_time_s,
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, InvalidScript
-from animagenius.pipeline.ingest import TIER_LIMITS, IngestLimits
+from animagenius.pipeline.ingest import IngestLimits
 from animagenius.pipeline.music import music_check, music_tracks
 from animagenius.pipeline.recording import recording_check
 from animagenius.pipeline.script_edit import (
@@ -46,6 +46,7 @@ from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import selectors
 from animagenius.studio.selectors import RenderQuota
+from animagenius.studio.uploads import MAX_FILES, file_too_large, upload_max_bytes
 
 RESOLUTIONS = [resolution.value for resolution in Resolution]
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
@@ -54,8 +55,6 @@ ACCEPT = (
     ".wav,.mp3,.m4a,.flac,.ogg,.mp4,.mov,.webm,.mkv"
 )
 
-
-MAX_FILES = 20
 SPEEDS = [(0.75, "0.75×"), (1.0, "1× (normal)"), (1.25, "1.25×"), (1.5, "1.5×")]
 FORMATS = {
     "mp4": "MP4 (H.264, plays everywhere)",
@@ -110,11 +109,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
-
-
-def upload_max_bytes(*, user: User) -> int:
-    """The largest file `user` may upload: the plan's limit, within the installation's."""
-    return min(settings.UPLOAD_MAX_BYTES, TIER_LIMITS[user.subscription_tier].max_bytes)
 
 
 def project_form(*, user: User, data: QueryDict | None = None, files: Any = None) -> ProjectForm:
@@ -291,12 +285,10 @@ class ProjectForm(forms.Form):
             raise forms.ValidationError("Upload documents or paste text, not both.")
         if len(uploads) > MAX_FILES:
             self.add_error("source_file", f"Choose at most {MAX_FILES} files for one video.")
-        limit = self.max_bytes // (1024 * 1024)
         for upload in uploads:
             if (upload.size or 0) > self.max_bytes:
                 self.add_error(
-                    "source_file",
-                    f"{upload.name} is larger than your plan's {limit} MB limit; upload a shorter version.",
+                    "source_file", file_too_large(upload.name or "A file", max_bytes=self.max_bytes)
                 )
         data["text"] = text
         if "voice" in data:
@@ -360,8 +352,9 @@ class ProjectForm(forms.Form):
         if upload is None:
             self.add_error("music_file", "Choose the music file to upload, or pick another music option.")
         elif (upload.size or 0) > self.max_bytes:
-            limit = self.max_bytes // (1024 * 1024)
-            self.add_error("music_file", f"{upload.name} is larger than your plan's {limit} MB limit.")
+            self.add_error(
+                "music_file", file_too_large(upload.name or "The music file", max_bytes=self.max_bytes)
+            )
         else:
             problem = music_problem(upload)
             if problem:
@@ -410,8 +403,9 @@ class RenderForm(forms.Form):
         if upload is None:
             return None
         if (upload.size or 0) > self.limits.max_bytes:
-            limit = self.limits.max_bytes // (1024 * 1024)
-            raise forms.ValidationError(f"{upload.name} is larger than your plan's {limit} MB limit.")
+            raise forms.ValidationError(
+                file_too_large(upload.name or "The recording", max_bytes=self.limits.max_bytes)
+            )
         problem = _upload_problem(upload, lambda copy: recording_check(copy, limits=self.limits))
         if problem:
             raise forms.ValidationError(problem)

@@ -8,6 +8,13 @@ from django.db import models
 
 from animagenius.core.models import BaseModel
 
+VIDEO_MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}
+
+
+def video_media_type(video_format: str) -> str:
+    """The type a rendered video of `video_format` (mp4, webm or gif) is served as."""
+    return VIDEO_MEDIA_TYPES.get(video_format, "application/octet-stream")
+
 
 def _default_voice() -> str:
     return str(settings.VOICE_PROVIDER)
@@ -233,11 +240,20 @@ class Rendition(BaseModel):
         codec = " H.265" if self.codec == "h265" else ""
         return f"{self.aspect} · {self.resolution} · {self.video_format.upper()}{codec}"
 
+    def media_type(self, kind: str) -> str:
+        """The type of the file `kind` (one of FILE_NAMES): what we rendered, whatever its name says."""
+        if kind == "poster":
+            return "image/jpeg"
+        if kind == "captions":
+            return "text/vtt; charset=utf-8"
+        return video_media_type(self.video_format)  # the video, or its preview (the same format, cut short)
+
     def download_name(self, kind: str) -> str:
-        """The name the file `kind` (one of FILE_NAMES) downloads as, e.g. "Tides-9x16-720p-poster.jpg"."""
-        stored = getattr(self, kind)
+        """The name the file `kind` (one of FILE_NAMES) downloads as, e.g. "Tides-9x16-720p-poster.jpg": its
+        extension, too, is what we rendered."""
+        suffix = {"poster": ".jpg", "captions": ".vtt"}.get(kind, f".{self.video_format}")
         spec = f"{self.aspect.replace(':', 'x')}-{self.resolution}"
-        return f"{self.job.project.download_stem}-{spec}{self.FILE_NAMES[kind]}{Path(stored.name).suffix}"
+        return f"{self.job.project.download_stem}-{spec}{self.FILE_NAMES[kind]}{suffix}"
 
 
 class Asset(BaseModel):

@@ -25,6 +25,7 @@ from animagenius.billing.plans import (
 )
 from animagenius.pipeline.compose.farm import Elsewhere
 from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
+from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.pipeline.voice import VoiceInfo
 from animagenius.studio.models import (
     Asset,
@@ -120,6 +121,28 @@ def rendition_get(*, user: User, rendition_id: uuid.UUID) -> Rendition:
 
 def brand_kit_get(*, user: User) -> BrandKit | None:
     return BrandKit.objects.filter(owner=user).first()
+
+
+@dataclass(frozen=True)
+class StoredLogo:
+    path: Path
+    media_type: str
+    filename: str
+
+
+def brand_logo_get(*, user: User) -> StoredLogo | None:
+    """The user's logo as the picture its bytes are (checked when it was handed in), whatever it was named;
+    None without one. Raises FileNotFoundError when its file is gone."""
+    kit = brand_kit_get(user=user)
+    if kit is None or not kit.logo:
+        return None
+    path = Path(kit.logo.path)
+    with path.open("rb") as stored:
+        found = logo_format(stored.read(LOGO_HEAD_BYTES))
+    if found is None:
+        return None
+    media_type, suffix = LOGO_FILES[found]
+    return StoredLogo(path=path, media_type=media_type, filename=f"logo{suffix}")
 
 
 def render_job_get(*, user: User, job_id: uuid.UUID) -> RenderJob:

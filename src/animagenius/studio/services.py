@@ -53,6 +53,7 @@ from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.remote.http import backoff_delay_s
 from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
+from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.studio import selectors
 from animagenius.studio.jobwatch import JobWatch
 from animagenius.studio.models import (
@@ -67,6 +68,7 @@ from animagenius.studio.models import (
 )
 from animagenius.studio.render_providers import RenderProvider, render_is_heavy, render_provider_choose
 from animagenius.studio.segment_farm import DatabaseFarm, segment_batches_clear
+from animagenius.studio.storage import StorageUnavailable, media_write
 
 logger = logging.getLogger(__name__)
 
@@ -117,34 +119,45 @@ def project_create(
     ] or [(PASTED_TEXT_FILE, ContentFile(pasted_text.encode("utf-8")))]
     names = [name for name, _ in sources]
     summary = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
-    with transaction.atomic():
-        project = Project.objects.create(
-            owner=owner,
-            title=title.strip(),
-            source_name=summary if uploads else "Pasted text",
-            about=about,
-            aspect=options.aspect.value,
-            resolution=options.resolution.value,
-            target_duration_s=options.target_duration_s,
-            voice=voice or settings.VOICE_PROVIDER,
-            speed=options.speed,
-            caption_style=options.captions,
-            video_format=options.format,
-            codec=options.codec,
-            theme=options.theme,
-            transition=options.transition,
-            music="" if music_upload is not None else options.music,
-            extra_renditions=list(dict.fromkeys(extra.rendition_spec for extra in extra_renditions)),
-        )
-        if music_upload is not None:
-            _asset_store(
-                project,
-                kind=Asset.Kind.MUSIC,
-                name=_safe_name(music_upload.name or "music"),
-                content=music_upload,
+    stored: list[Asset] = []
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(
+                owner=owner,
+                title=title.strip(),
+                source_name=summary if uploads else "Pasted text",
+                about=about,
+                aspect=options.aspect.value,
+                resolution=options.resolution.value,
+                target_duration_s=options.target_duration_s,
+                voice=voice or settings.VOICE_PROVIDER,
+                speed=options.speed,
+                caption_style=options.captions,
+                video_format=options.format,
+                codec=options.codec,
+                theme=options.theme,
+                transition=options.transition,
+                music="" if music_upload is not None else options.music,
+                extra_renditions=list(dict.fromkeys(extra.rendition_spec for extra in extra_renditions)),
             )
-        for position, (name, content) in enumerate(sources):
-            _asset_store(project, kind=Asset.Kind.SOURCE, name=name, content=content, position=position)
+            if music_upload is not None:
+                stored.append(
+                    _asset_store(
+                        project,
+                        kind=Asset.Kind.MUSIC,
+                        name=_safe_name(music_upload.name or "music"),
+                        content=music_upload,
+                    )
+                )
+            for position, (name, content) in enumerate(sources):
+                stored.append(
+                    _asset_store(
+                        project, kind=Asset.Kind.SOURCE, name=name, content=content, position=position
+                    )
+                )
+    except StorageUnavailable:  # the project was rolled back: so are the files it had stored
+        _files_delete({(asset.file.storage, asset.file.name) for asset in stored})
+        raise
     return project
 
 
@@ -160,7 +173,8 @@ def _asset_store(
         project=project, kind=kind, position=position, original_name=name, size_bytes=content.size or 0
     )
     prefix = f"{position:02d}" if kind == Asset.Kind.SOURCE else kind
-    asset.file.save(f"{project.id}/{prefix}-{name}", content, save=False)
+    with media_write("your upload"):
+        asset.file.save(f"{project.id}/{prefix}-{name}", content, save=False)
     asset.save()
     return asset
 
@@ -757,18 +771,34 @@ def brand_kit_save(
     """Create or change `owner`'s brand kit; uploads were checked by the form (pipeline/brand.py)."""
     kit, _ = BrandKit.objects.get_or_create(owner=owner)
     kit.accent = accent
+    replaced = {
+        (field.storage, field.name)
+        for field, gone in ((kit.font, remove_font or font_upload), (kit.logo, remove_logo or logo_upload))
+        if gone and field
+    }
     if remove_font or font_upload is not None:
-        kit.font.delete(save=False)
-        kit.font_name = ""
+        kit.font, kit.font_name = None, ""
     if remove_logo or logo_upload is not None:
-        kit.logo.delete(save=False)
-    if font_upload is not None:
-        kit.font_name = _safe_name(font_upload.name or "font.ttf")
-        kit.font.save(kit.font_name, font_upload, save=False)
-    if logo_upload is not None:
-        kit.logo.save(_safe_name(logo_upload.name or "logo.png"), logo_upload, save=False)
+        kit.logo = None
+    with media_write("your brand kit's files"):
+        if font_upload is not None:
+            kit.font_name = _safe_name(font_upload.name or "font.ttf")
+            kit.font.save(kit.font_name, font_upload, save=False)
+        if logo_upload is not None:
+            # named for what its bytes are (the form checked them), never for what its name says
+            kit.logo.save(f"logo{_logo_suffix(logo_upload)}", logo_upload, save=False)
     kit.save()
+    _files_delete(replaced)  # once the kit no longer names them
     return kit
+
+
+def _logo_suffix(upload: UploadedFile) -> str:
+    head = upload.read(LOGO_HEAD_BYTES)
+    upload.seek(0)
+    found = logo_format(head)
+    if found is None:
+        raise ValueError("the logo was not checked: its first bytes are no PNG, JPEG or WebP")
+    return LOGO_FILES[found][1]
 
 
 def _brand(owner: User, folder: Path) -> Brand:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
-from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
@@ -32,7 +31,9 @@ from animagenius.studio.forms import (
     scene_cards_estimate,
     scene_cards_parse,
 )
-from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion
+from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
+from animagenius.studio.storage import StorageUnavailable
+from animagenius.studio.uploads import upload_limits
 
 NEW_SCENE_KEY = "__key__"
 """Placeholder in the new-scene template; the page's script replaces it with a fresh key."""
@@ -61,17 +62,20 @@ def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
 def project_list(request: HttpRequest) -> HttpResponse:
     form = project_form(user=_user(request), data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        project = services.project_create(
-            owner=_user(request),
-            title=form.cleaned_data["title"],
-            options=form.cleaned_data["options"],
-            uploads=form.cleaned_data["source_file"],
-            pasted_text=form.cleaned_data["text"],
-            voice=form.cleaned_data["voice"],
-            music_upload=form.cleaned_data["music_file"],
-            extra_renditions=form.cleaned_data["extra_renditions"],
-            about=form.cleaned_data["about"],
-        )
+        try:
+            project = services.project_create(
+                owner=_user(request),
+                title=form.cleaned_data["title"],
+                options=form.cleaned_data["options"],
+                uploads=form.cleaned_data["source_file"],
+                pasted_text=form.cleaned_data["text"],
+                voice=form.cleaned_data["voice"],
+                music_upload=form.cleaned_data["music_file"],
+                extra_renditions=form.cleaned_data["extra_renditions"],
+                about=form.cleaned_data["about"],
+            )
+        except StorageUnavailable as failure:
+            return storage_unavailable_page(request, failure)
         services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
     projects = selectors.project_list(user=_user(request))
@@ -89,14 +93,17 @@ def brand_kit(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, initial={"accent": kit.accent if kit else ""}
     )
     if request.method == "POST" and form.is_valid():
-        services.brand_kit_save(
-            owner=user,
-            accent=form.cleaned_data["accent"],
-            font_upload=form.cleaned_data["font"],
-            logo_upload=form.cleaned_data["logo"],
-            remove_font=form.cleaned_data["remove_font"],
-            remove_logo=form.cleaned_data["remove_logo"],
-        )
+        try:
+            services.brand_kit_save(
+                owner=user,
+                accent=form.cleaned_data["accent"],
+                font_upload=form.cleaned_data["font"],
+                logo_upload=form.cleaned_data["logo"],
+                remove_font=form.cleaned_data["remove_font"],
+                remove_logo=form.cleaned_data["remove_logo"],
+            )
+        except StorageUnavailable as failure:
+            return storage_unavailable_page(request, failure)
         messages.success(request, "Brand kit saved: your next renders use it.")
         return redirect("studio:brand_kit")
     status = 400 if request.method == "POST" else 200
@@ -106,10 +113,16 @@ def brand_kit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def brand_logo(request: HttpRequest) -> HttpResponseBase:
-    kit = selectors.brand_kit_get(user=_user(request))
-    if kit is None or not kit.logo:
-        raise Http404("No logo in your brand kit.")
-    return FileResponse(kit.logo.open("rb"))
+    """The logo, as the picture its bytes are, whatever it was named."""
+    try:
+        logo = selectors.brand_logo_get(user=_user(request))
+        if logo is None:
+            raise Http404("No logo in your brand kit.")
+        return ranged_file_response(
+            request, logo.path, filename=logo.filename, content_type=logo.media_type, download=False
+        )
+    except FileNotFoundError:
+        raise Http404("Your logo is no longer stored; upload it again on this page.") from None
 
 
 @login_required
@@ -205,7 +218,7 @@ def script_version_restore(
 def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """Render the saved version the page showed; refused if a newer one was saved or a job is running."""
     project = _project(request, project_id)
-    form = RenderForm(request.POST, request.FILES, limits=TIER_LIMITS[_user(request).subscription_tier])
+    form = RenderForm(request.POST, request.FILES, limits=upload_limits(user=_user(request)))
     if not form.is_valid():
         if "version" in form.errors:
             raise Http404("No such script version")
@@ -226,6 +239,8 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
         return _detail_page(request, project, error=str(conflict), status=409)
     except services.QuotaExceeded as refusal:
         return _detail_page(request, project, error=str(refusal), status=402)
+    except StorageUnavailable as failure:
+        return storage_unavailable_page(request, failure)
     return redirect("studio:project_detail", project_id=project.id)
 
 
@@ -358,9 +373,18 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     project = _project(request, project_id)
     if not project.video:
         raise Http404("This project has no finished video yet")
-    filename = f"{project.download_stem}{Path(project.video.name).suffix}"
+    filename = f"{project.download_stem}.{project.video_format}"
     download = request.GET.get("download") == "1"
-    return ranged_file_response(request, Path(project.video.path), filename=filename, download=download)
+    try:
+        return ranged_file_response(
+            request,
+            Path(project.video.path),
+            filename=filename,
+            content_type=video_media_type(project.video_format),
+            download=download,
+        )
+    except FileNotFoundError:
+        raise Http404("This project's video is no longer stored; render it again.") from None
 
 
 @login_required
@@ -377,9 +401,25 @@ def rendition_file(request: HttpRequest, rendition_id: uuid.UUID, kind: str) -> 
     if not stored:
         raise Http404(f"This rendition has no {kind}.")
     download = request.GET.get("download") == "1"
-    return ranged_file_response(
-        request, Path(stored.path), filename=rendition.download_name(kind), download=download
+    try:
+        return ranged_file_response(
+            request,
+            Path(stored.path),
+            filename=rendition.download_name(kind),
+            content_type=rendition.media_type(kind),
+            download=download,
+        )
+    except FileNotFoundError:
+        raise Http404(f"The {kind} file of this rendition is no longer stored; render it again.") from None
+
+
+def storage_unavailable_page(request: HttpRequest, failure: StorageUnavailable) -> HttpResponse:
+    """What a person sees when their files could not be stored: why, and the reference in our log."""
+    response = render(
+        request, "503.html", {"message": str(failure), "reference": failure.reference}, status=503
     )
+    response["Retry-After"] = "60"
+    return response
 
 
 @login_required

@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import KILLED, SAFE_INPUT, ffmpeg_exe, run_ffmpeg
+from animagenius.pipeline.compose.ffmpeg import KILLED, SAFE_INPUT, ffmpeg_exe, ffmpeg_message, run_ffmpeg
 from animagenius.pipeline.errors import CorruptFile, EncoderKilled, RenderFailed
 from animagenius.pipeline.music import SAFE_MUSIC_INPUT
 
@@ -223,7 +223,7 @@ def _ffmpeg_report(args: list[str], *, timeout_s: float) -> str:
     if completed.returncode in KILLED:
         raise EncoderKilled
     if completed.returncode != 0:
-        detail = " | ".join(completed.stderr.strip().splitlines()[-2:])
+        detail = ffmpeg_message(completed.stderr, lines=2)
         raise RenderFailed(detail or f"ffmpeg exit {completed.returncode}")
     return completed.stderr
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -15,6 +16,26 @@ from animagenius.pipeline.errors import EncoderKilled, RenderFailed
 SAFE_INPUT = ["-protocol_whitelist", "file,pipe"]
 KILLED = (-signal.SIGKILL, -signal.SIGTERM)  # exit codes of an ffmpeg stopped by a signal from outside
 MMAP_THRESHOLD_BYTES = 2**20  # blocks this big and bigger (a 1080p frame is 3 MB) are mapped and unmapped
+_LOG_PREFIX = re.compile(r"\[[^\[\]\n]*@ 0x[0-9a-fA-F]+\]\s*")  # "[out#0/null @ 0x55aa…] ", one or several
+_BOOKKEEPING = re.compile(
+    r"^(Terminating thread with return code|Task finished with error code|Conversion failed!|"
+    r"Last message repeated|Decode error rate)"
+)  # ffmpeg's own accounts of stopping: they say nothing about the file
+
+
+def ffmpeg_lines(stderr: str, *, path: Path | None = None, shown: str = "") -> list[str]:
+    """What ffmpeg wrote, line by line, fit to show a person: without its `[name @ 0x…]` log prefixes (a
+    memory address tells them nothing, and an attacker something), without its own bookkeeping, and with
+    `path` written as `shown` (its name, unless told)."""
+    if path is not None:
+        stderr = stderr.replace(str(path), shown or path.name)
+    lines = (_LOG_PREFIX.sub("", line).strip() for line in stderr.splitlines())
+    return [line for line in lines if line and not _BOOKKEEPING.match(line)]
+
+
+def ffmpeg_message(stderr: str, *, path: Path | None = None, lines: int = 1) -> str:
+    """The last `lines` things ffmpeg said (ffmpeg_lines), joined with " | "; "" if it said nothing."""
+    return " | ".join(ffmpeg_lines(stderr, path=path)[-lines:])
 
 
 @functools.cache
@@ -83,5 +104,5 @@ def run_ffmpeg(
     if process.returncode in KILLED:
         raise EncoderKilled
     if process.returncode != 0:
-        detail = log.read_text(errors="replace").strip().splitlines()[-3:]
-        raise RenderFailed(f"the video encoder failed: {' | '.join(detail) or f'exit {process.returncode}'}")
+        detail = ffmpeg_message(log.read_text(errors="replace"), lines=3) or f"exit {process.returncode}"
+        raise RenderFailed(f"the video encoder failed: {detail}")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
 from animagenius.pipeline.domain import Block, MediaInfo, Provenance, SourceDocument, WordTiming
 from animagenius.pipeline.errors import CorruptFile, NoContent, ProcessingTimeout, TooLarge, UnsupportedFormat
 from animagenius.pipeline.providers.protocols import Transcriber, Transcript
@@ -148,9 +148,9 @@ def _timeout(path: Path, timeout_s: float) -> ProcessingTimeout:
 
 
 def _failure(completed: subprocess.CompletedProcess[bytes], path: Path) -> str:
-    """The last lines ffmpeg wrote, with the file's path left out."""
-    lines = completed.stderr.decode(errors="replace").replace(str(path), path.name).strip().splitlines()
-    return " | ".join(line.strip() for line in lines[-2:]) or f"exit {completed.returncode}"
+    """The last lines ffmpeg wrote, with the file's path and ffmpeg's log prefixes left out."""
+    stderr = completed.stderr.decode(errors="replace")
+    return ffmpeg_message(stderr, path=path, lines=2) or f"exit {completed.returncode}"
 
 
 # ---------------------------------------------------------------- probing

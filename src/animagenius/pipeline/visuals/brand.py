@@ -17,6 +17,9 @@ MAX_FONT_BYTES = 10 * 2**20
 MAX_LOGO_BYTES = 5 * 2**20
 MAX_LOGO_PIXELS = 4096 * 4096
 LOGO_FORMATS = ("PNG", "JPEG", "WEBP")
+LOGO_FILES = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg"), "WEBP": ("image/webp", ".webp")}
+"""Each logo format's media type and file extension: a logo is stored and served as what its bytes are."""
+LOGO_HEAD_BYTES = 12
 HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
 SAMPLE = "Brand kit: The quick brown fox 0123456789"
 
@@ -48,6 +51,17 @@ def font_check(path: Path, *, name: str = "") -> None:
         ) from None
     if missing or font.getlength(SAMPLE) <= 0:
         raise UnsupportedFormat(f"{shown} has no Latin letters or digits to set slide text in")
+
+
+def logo_format(head: bytes) -> str | None:
+    """PNG, JPEG or WEBP, from a logo's first LOGO_HEAD_BYTES bytes; None if they are none of these."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    return None
 
 
 def logo_check(path: Path, *, name: str = "") -> None:

@@ -141,7 +141,7 @@ def _pcm16k_wav(audio: Path) -> bytes | None:
 
 
 def _decode(audio: Path) -> bytes:
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
     from animagenius.pipeline.ingest.media import SAFE_INPUT, run_limited
 
     command = [
@@ -156,6 +156,6 @@ def _decode(audio: Path) -> bytes:
             "upload a shorter part of it"
         ) from None
     if completed.returncode != 0:
-        detail = completed.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no sound track"]
-        raise CorruptFile(f"the sound of {audio.name} could not be decoded ({detail[0]}); export it again")
+        detail = ffmpeg_message(completed.stderr.decode(errors="replace"), path=audio) or "no sound track"
+        raise CorruptFile(f"the sound of {audio.name} could not be decoded ({detail}); export it again")
     return completed.stdout

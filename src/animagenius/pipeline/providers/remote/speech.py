@@ -147,7 +147,7 @@ def wav_samples(raw: bytes, *, label: str) -> tuple[npt.NDArray[np.float32], int
 
 def mp3_samples(raw: bytes, *, sample_rate: int, label: str) -> npt.NDArray[np.float32]:
     """Mono float samples of an MP3, decoded by the bundled ffmpeg."""
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
 
     command = [
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",
@@ -160,7 +160,7 @@ def mp3_samples(raw: bytes, *, sample_rate: int, label: str) -> npt.NDArray[np.f
     except subprocess.TimeoutExpired:
         raise ProviderBadOutput(f"decoding the MP3 from {label} took over {DECODE_TIMEOUT_S:.0f} s") from None
     if completed.returncode != 0:
-        detail = completed.stderr.decode(errors="replace").strip()[-200:]
+        detail = ffmpeg_message(completed.stderr.decode(errors="replace"), lines=3)[-200:]
         raise ProviderBadOutput(f"{label} returned MP3 audio that could not be decoded ({detail})")
     return pcm16_samples(completed.stdout, label=label)
 

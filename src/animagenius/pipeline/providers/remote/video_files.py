@@ -7,11 +7,10 @@ renderer. ffmpeg reads only the local file (`SAFE_INPUT`) within time and memory
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_lines
 from animagenius.pipeline.errors import (
     CorruptFile,
     InputError,
@@ -39,7 +38,6 @@ PROBLEMS: dict[type[InputError], str] = {
     TooLarge: "a video too big to read",
 }
 """What each refusal of the media probe means about a provider's file (not a video at all: checked_clip)."""
-_LOG_PREFIX = re.compile(r"^\[[^\]]*\]\s*")  # "[h264 @ 0x55…] "
 
 
 def checked_clip(path: Path, *, label: str) -> MediaProbe:
@@ -73,8 +71,8 @@ def _decodes_to_the_end(path: Path, *, label: str) -> None:
     except subprocess.TimeoutExpired:
         raise ProviderBadOutput(f"{label} took over {DECODE_TIMEOUT_S:g} s to decode") from None
     if completed.returncode != 0:
-        lines = completed.stderr.decode(errors="replace").replace(str(path), "the file").strip().splitlines()
-        first = _LOG_PREFIX.sub("", lines[0]) if lines else f"exit {completed.returncode}"
+        lines = ffmpeg_lines(completed.stderr.decode(errors="replace"), path=path, shown="the file")
+        first = lines[0] if lines else f"exit {completed.returncode}"
         raise ProviderBadOutput(f"{label} is a video that is cut off or damaged ({first})")
 
 
