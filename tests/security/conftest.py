@@ -30,7 +30,12 @@ MAKE_RUN_START_S = 300  # migrations on a fresh database, then three servers; se
 def production_env(base: dict[str, str] | None = None, /, **overrides: str | None) -> dict[str, str]:
     """`base` (default: this process's environment) under production settings with what production needs:
     a strong SECRET_KEY, the site's host, a mail server; then `overrides` (None removes a variable)."""
-    env = {name: value for name, value in (base or os.environ).items() if not name.startswith("EMAIL_")}
+    env = {
+        name: value
+        for name, value in (base or os.environ).items()
+        # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is no part of a deployment (check --deploy says so)
+        if not name.startswith("EMAIL_") and name != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         SECRET_KEY=secrets.token_urlsafe(50),
