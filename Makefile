@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP) runtime-deps
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
-	@$(BIN)/python manage.py ensure_demo_user
+	@$(BIN)/python manage.py ensure_demo_user || echo "Starting without the demo account (see above why)."
 	@$(BIN)/python -m animagenius.config.localrun
 
 APT_INSTALL = SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \

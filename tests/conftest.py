@@ -96,12 +96,21 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
         process.kill()
 
 
+SITE_ORIGIN = "http://127.0.0.1:8000"  # where the studio's pages are, as far as `events_server` knows
+
+
 @pytest.fixture
-def events_server(settings, tmp_path: Path) -> Iterator[str]:
+def site_origins() -> str:
+    """The SITE_ORIGINS of the `events_server`: the pages allowed to read its streams from another origin."""
+    return SITE_ORIGIN
+
+
+@pytest.fixture
+def events_server(settings, tmp_path: Path, site_origins: str) -> Iterator[str]:
     """The progress stream server (uvicorn, as `make run` starts it) on the test database; its URL."""
     port = free_port()
     log = tmp_path / "events.log"
-    server = events_server_start(port=port, log=log, cwd=ROOT, env=process_env())
+    server = events_server_start(port=port, log=log, cwd=ROOT, env=process_env(SITE_ORIGINS=site_origins))
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=20)

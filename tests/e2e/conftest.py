@@ -36,3 +36,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def patient_page(page: Page) -> Page:
     page.set_default_timeout(EXPECT_TIMEOUT_MS * 2)
     return page
+
+
+@pytest.fixture
+def site_origins(live_server: Any) -> str:
+    """The stream server lets the live server's pages read its streams (as `make run` sets SITE_ORIGINS)."""
+    return str(live_server.url)

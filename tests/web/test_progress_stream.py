@@ -25,6 +25,7 @@ from animagenius.studio import selectors
 from animagenius.studio.models import Project, RenderJob
 from animagenius.studio.progress_stream import ProgressHub
 from animagenius.studio.selectors import JobProgress
+from tests.conftest import SITE_ORIGIN
 from tests.web.conftest import PASSWORD
 
 T = TypeVar("T")
@@ -190,7 +191,7 @@ def test_the_owner_sees_each_change_within_a_second_then_the_end(events_server: 
     url = events_server + reverse("studio:job_events", args=[job.id])
 
     events = Events(url, cookies={"sessionid": client.cookies["sessionid"].value},
-                    headers={"Origin": "http://127.0.0.1:8000"})  # fmt: skip
+                    headers={"Origin": SITE_ORIGIN})  # fmt: skip
     first = events.wait_for(lambda name, data: name == "progress")
     assert job.started_at is not None
     latencies = []
@@ -207,7 +208,7 @@ def test_the_owner_sees_each_change_within_a_second_then_the_end(events_server: 
 
     assert first[1]["stage"] == "narrating" and first[1]["progress"] == 10.0
     assert events.headers["content-type"].startswith("text/event-stream")
-    assert events.headers["access-control-allow-origin"] == "http://127.0.0.1:8000"
+    assert events.headers["access-control-allow-origin"] == SITE_ORIGIN
     assert events.headers["access-control-allow-credentials"] == "true"
     at_75 = next(data for name, data, _ in events.received if data["progress"] == 75.0)
     assert at_75["stage"] == "rendering video" and at_75["eta_s"] == 10  # 30 s for 75 %: 10 s to go

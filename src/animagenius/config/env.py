@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -149,3 +151,164 @@ def _check_generator(
             read(os.environ)
     except InvalidOption as error:
         raise ImproperlyConfigured(str(error)) from None
+
+
+# ---------------------------------------------------------------- production: secrets, email, origins
+
+SECRET_KEY_MIN_LENGTH = 50  # Django's own deploy check (security.W009) asks for these
+SECRET_KEY_MIN_DISTINCT = 5
+SECRET_KEY_INSECURE_PREFIX = "django-insecure-"
+
+
+def env_secret_key(name: str) -> str:
+    """A required secret key strong enough to sign sessions and password-reset links; a weak one stops
+    start-up, saying how to make a good one."""
+    value = env_str(name)
+    weak = (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_DISTINCT
+        or value.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+    if weak:
+        raise ImproperlyConfigured(
+            f"{name} is too weak ({len(value)} characters, {len(set(value))} different"
+            f"{', Django placeholder prefix' if value.startswith(SECRET_KEY_INSECURE_PREFIX) else ''}): "
+            f"production needs at least {SECRET_KEY_MIN_LENGTH} characters with at least "
+            f"{SECRET_KEY_MIN_DISTINCT} different ones; make one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return value
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# backends that keep mail out of people's inboxes: fine on a laptop, never in production
+_NOWHERE_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend": "prints each email in the server log",
+    "django.core.mail.backends.filebased.EmailBackend": "writes each email to a file",
+    "django.core.mail.backends.locmem.EmailBackend": "keeps each email in memory",
+    "django.core.mail.backends.dummy.EmailBackend": "drops each email",
+}
+# EMAIL_URL schemes: (implicit TLS, STARTTLS, default port)
+_EMAIL_SCHEMES = {
+    "smtp": (False, False, 25),
+    "smtp+tls": (False, True, 587),
+    "submission": (False, True, 587),
+    "smtps": (True, False, 465),
+    "smtp+ssl": (True, False, 465),
+}
+_EMAIL_HELP = (
+    "set EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.com:587; smtps://… for implicit TLS on 465) "
+    "or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS or EMAIL_USE_SSL, "
+    "or EMAIL_BACKEND to an email API's backend"
+)
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """Where account emails (sign-up verification, password resets) go: Django's EMAIL_* settings."""
+
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    timeout_s: int = 10
+
+
+def env_email_production() -> EmailConfig:
+    """A real mail server (SMTP) or an email API's backend, from EMAIL_URL, EMAIL_HOST… or EMAIL_BACKEND;
+    anything that would keep password-reset links out of people's inboxes stops start-up."""
+    backend = env_str("EMAIL_BACKEND", SMTP_BACKEND)
+    if backend in _NOWHERE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND={backend!r} {_NOWHERE_BACKENDS[backend]}, so no one receives sign-up or "
+            f"password-reset emails; production needs a real mail server: {_EMAIL_HELP}"
+        )
+    timeout_s = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+    if backend != SMTP_BACKEND:
+        return EmailConfig(backend=backend, timeout_s=timeout_s)  # an API's backend, configured its own way
+    url, host = _raw("EMAIL_URL"), _raw("EMAIL_HOST")
+    if url and host:
+        raise ImproperlyConfigured("EMAIL_URL and EMAIL_HOST are both set; set one of them")
+    if url:
+        return _email_from_url(url, timeout_s=timeout_s)
+    if host:
+        use_ssl = env_bool("EMAIL_USE_SSL", False)
+        use_tls = env_bool("EMAIL_USE_TLS", not use_ssl)
+        if use_ssl and use_tls:
+            raise ImproperlyConfigured(
+                "EMAIL_USE_TLS and EMAIL_USE_SSL are both true; use TLS (STARTTLS, usually port 587) "
+                "or SSL (implicit TLS, usually port 465)"
+            )
+        return EmailConfig(
+            backend=backend, host=host, port=env_int("EMAIL_PORT", 465 if use_ssl else 587, minimum=1),
+            user=env_str("EMAIL_HOST_USER", ""), password=env_str("EMAIL_HOST_PASSWORD", ""),
+            use_tls=use_tls, use_ssl=use_ssl, timeout_s=timeout_s,
+        )  # fmt: skip
+    raise ImproperlyConfigured(
+        f"production sends sign-up and password-reset emails and has no mail server configured: {_EMAIL_HELP}"
+    )
+
+
+def _email_from_url(url: str, *, timeout_s: int) -> EmailConfig:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    shown = _without_password(url)
+    if scheme not in _EMAIL_SCHEMES:
+        schemes = ", ".join(f"{name}://" for name in _EMAIL_SCHEMES)
+        raise ImproperlyConfigured(f"EMAIL_URL={shown!r} must start with one of: {schemes}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"EMAIL_URL={shown!r} has a port that is not a number") from None
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"EMAIL_URL={shown!r} names no mail server host")
+    use_ssl, use_tls, default_port = _EMAIL_SCHEMES[scheme]
+    return EmailConfig(
+        backend=SMTP_BACKEND, host=parts.hostname, port=port or default_port,
+        user=unquote(parts.username or ""), password=unquote(parts.password or ""),
+        use_tls=use_tls, use_ssl=use_ssl, timeout_s=timeout_s,
+    )  # fmt: skip
+
+
+def _without_password(url: str) -> str:
+    """`url` as a message may show it: the password, if any, replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def url_origin(url: str) -> str:
+    """The origin of an http(s) URL as a browser writes it in an Origin header (scheme://host[:port], the
+    port left out when it is the scheme's default); "" for "", or for a URL with no host or a bad port."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if not host or scheme not in ("http", "https"):
+        return ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Comma-separated origins (http(s)://host[:port], no path), as browsers send them in Origin headers."""
+    origins = []
+    for item in env_list(name, default):
+        parts = urlsplit(item)
+        origin = url_origin(item)
+        if not origin or parts.path.strip("/") or parts.query or parts.fragment or parts.username:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an origin; write scheme://host[:port] with no path, "
+                "e.g. https://animagenius.example.com"
+            )
+        origins.append(origin)
+    return origins

@@ -81,6 +81,7 @@ def _wait_for_port(deadline_s: float) -> bool:
 
 def main() -> int:
     os.environ.setdefault("EVENTS_URL", f"http://{HOST}:{EVENTS_PORT}")  # the pages' stream address
+    os.environ.setdefault("SITE_ORIGINS", f"http://{HOST}:{PORT}")  # the pages that may read the stream
     processes = [subprocess.Popen(command) for command in _commands()]
     stopping = False
 

@@ -23,7 +23,6 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from importlib import import_module
 from typing import Any
-from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -31,7 +30,6 @@ from django.contrib.auth import get_user
 from django.db import DatabaseError, close_old_connections, connection
 from django.http import HttpRequest
 from django.http.cookie import parse_cookie
-from django.http.request import validate_host
 from django.urls import Resolver404, resolve
 
 from animagenius.accounts.models import User
@@ -274,11 +272,11 @@ def _api_key_user(authorization: str) -> User | None:
 
 
 def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
-    """Let the studio's pages read the stream from another port or host of the site (an EventSource sent
-    with credentials)."""
+    """Let the studio's pages read the stream when it is served from another origin (EVENTS_URL on another
+    port or host), an EventSource sent with credentials: only pages of the site's own origins, exactly as
+    configured in SITE_ORIGINS (scheme, host and port), may."""
     vary = [(b"vary", b"Origin, Cookie")]
-    host = urlsplit(origin).hostname if origin else None
-    if not host or not validate_host(host, settings.ALLOWED_HOSTS):
+    if not origin or origin not in settings.SITE_ORIGINS:
         return vary
     return [*vary, (b"access-control-allow-origin", origin.encode("latin-1")),
             (b"access-control-allow-credentials", b"true")]  # fmt: skip

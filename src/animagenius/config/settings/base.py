@@ -14,6 +14,7 @@ from animagenius.config.env import (
     env_int,
     env_list,
     env_llm,
+    env_origins,
     env_path,
     env_rate,
     env_render_providers,
@@ -50,10 +51,12 @@ INSTALLED_APPS = [
     "animagenius.backoffice",
     "animagenius.api",
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
+    "csp",  # django-csp: its system checks; the policy is below
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "animagenius.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +68,27 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# ---------------------------------------------------------------- Content-Security-Policy (django-csp)
+# Every page, in every settings module: scripts, styles, fonts, images and media only from the site itself —
+# no inline script, style or event handler anywhere (pages load static files; htmx runs with eval and its
+# inline indicator style off, see base.html), no plugins, no framing, forms post only to the site. Pages
+# also connect to the live-progress stream's origin (EVENTS_URL), which core/csp.py adds per response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: the blank favicon, and the API docs' icons in their CSS
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "animagenius.config.urls"
 WSGI_APPLICATION = "animagenius.config.wsgi.application"
@@ -188,6 +212,10 @@ WORKER_BEAT_STALE_S = 35  # a worker silent this long no longer counts towards i
 EVENTS_URL = env_str("EVENTS_URL", "").rstrip("/")
 if EVENTS_URL:
     env_url("EVENTS_URL", EVENTS_URL, schemes=("http", "https"))
+# the origins (scheme://host[:port]) the site's pages are served from: the one list of pages that may read
+# the live-progress stream from another origin (EVENTS_URL on another port or host), cookies included;
+# `make run` sets http://<HOST>:<PORT>. Empty: only pages on the stream's own origin read it
+SITE_ORIGINS = env_origins("SITE_ORIGINS", [])
 JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 60, minimum=15)  # no heartbeat this long: its worker died
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 JOB_RETRY_BACKOFF_S = env_int("JOB_RETRY_BACKOFF_S", 15, minimum=1)  # first wait after a transient failure
