@@ -284,6 +284,37 @@ def test_captions_are_burned_in_only_while_they_are_shown(
     assert white_pixels(4.0) == 0
 
 
+class _Stopped(Exception):
+    pass
+
+
+def test_an_error_from_the_progress_report_starts_no_run_still_queued(tmp_path: Path) -> None:
+    """A cancelled job's progress report raises (JobCancelled). The runs still queued must not start then:
+    each would start an encoder that the job's watch kills at once, and the job would give up only when the
+    last had, seconds later (bench/cancel.py measured 6 s for a 2-minute video)."""
+    count = 16
+    stills = _stills(tmp_path, tuple((15 * index, 120, 240 - 15 * index) for index in range(count)))
+    shots = shots_for(stills, tuple(2.0 * index for index in range(count)), 2.0 * count, fps=FPS,
+                      crossfade_s=0.5, zoom_end=1.1)  # fmt: skip
+    picture = Picture(size=SIZE, fps=FPS, captions=None, fonts_dir=None)
+    reports: list[float] = []
+
+    def on_fraction(fraction: float) -> None:
+        reports.append(fraction)
+        if len(reports) > 1:  # the first is the report before any run starts
+            raise _Stopped
+
+    with pytest.raises(_Stopped):
+        render_picture(
+            shots, picture, sound=_sound(tmp_path), workdir=tmp_path / "work", cache_dir=tmp_path / "cache",
+            out=tmp_path / "stopped.mp4", on_fraction=on_fraction,
+        )  # fmt: skip
+
+    segments = len(segments_for(shots))
+    rendered = len(list((tmp_path / "cache").glob("*.mp4")))
+    assert rendered <= segments // 2, f"{rendered} of {segments} segments rendered after the report raised"
+
+
 def test_rendering_again_takes_every_segment_from_the_cache(
     rendered: tuple[Path, list[Path], list[bool]],
 ) -> None:

@@ -321,13 +321,16 @@ def _render_all(plan: RunPlan, *, progress: _Progress, encoders: int) -> None:
             )
             for number, run in enumerate(plan.runs)
         }
-        while pending:
-            done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
-            progress.report()
-            failed = next((future for future in done if future.exception() is not None), None)
-            if failed is not None:
-                pool.shutdown(cancel_futures=True)
-                failed.result()
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
+                progress.report()
+                failed = next((future for future in done if future.exception() is not None), None)
+                if failed is not None:
+                    failed.result()
+        except BaseException:  # a run failed, or the report raised (the job was cancelled): start no other
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _render_shared(plan: RunPlan, shared: SharedRuns, *, progress: _Progress, encoders: int) -> None:
