@@ -47,6 +47,18 @@ def running_ffmpegs(pid: int) -> list[int]:
     return alive
 
 
+def encoders_stop_s(*pids: int, since: float, quiet_s: float = 2.0, timeout_s: float = 60.0) -> float:
+    """Seconds from `since` (a time.monotonic()) until the last ffmpeg below `pids` ended: the last sighting
+    once none has been seen for `quiet_s` (a render starts its encoders one after another, so a single empty
+    look may fall between two of them)."""
+    last_seen = since
+    while time.monotonic() - last_seen < quiet_s and time.monotonic() - since < timeout_s:
+        if any(running_ffmpegs(pid) for pid in pids):
+            last_seen = time.monotonic()
+        time.sleep(0.05)
+    return last_seen - since
+
+
 def pool_process(worker_pid: int) -> int:
     """The one pool process of a `--concurrency 1` prefork worker: the process that runs its tasks."""
     children = {int(child) for task in Path(f"/proc/{worker_pid}/task").iterdir()

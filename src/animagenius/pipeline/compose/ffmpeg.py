@@ -14,7 +14,9 @@ from pathlib import Path
 from animagenius.pipeline.errors import EncoderKilled, RenderFailed
 
 SAFE_INPUT = ["-protocol_whitelist", "file,pipe"]
-KILLED = (-signal.SIGKILL, -signal.SIGTERM)  # exit codes of an ffmpeg stopped by a signal from outside
+# exit codes of an ffmpeg stopped by a signal from outside: killed, or (255) it caught SIGTERM/SIGINT and
+# exited by itself, as it does when a supervisor stops the worker's process group
+KILLED = (-signal.SIGKILL, -signal.SIGTERM, 255)
 MMAP_THRESHOLD_BYTES = 2**20  # blocks this big and bigger (a 1080p frame is 3 MB) are mapped and unmapped
 _LOG_PREFIX = re.compile(r"\[[^\[\]\n]*@ 0x[0-9a-fA-F]+\]\s*")  # "[out#0/null @ 0x55aa…] ", one or several
 _BOOKKEEPING = re.compile(
