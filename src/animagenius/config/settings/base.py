@@ -175,6 +175,8 @@ PROJECT_CREATE_RATE_LIMIT = env_rate("PROJECT_CREATE_RATE_LIMIT", "10/min")  # p
 API_KEY_CREATE_RATE_LIMIT = env_rate("API_KEY_CREATE_RATE_LIMIT", "10/hour")  # per account
 SIGNIN_FAILED_IP_RATE_LIMIT = env_rate("SIGNIN_FAILED_IP_RATE_LIMIT", "10/min")  # per IP address, any account
 SIGNIN_BACKOFF_MAX_S = env_int("SIGNIN_BACKOFF_MAX_S", 30, minimum=1)  # per account, from anywhere
+# behind N proxies appending X-Forwarded-For, per-IP limits count the client, not the proxy (allauth reads it)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
