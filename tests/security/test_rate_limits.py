@@ -9,6 +9,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,14 +28,11 @@ PASSWORD = "a-long-enough-passphrase-42"
 TRY_AGAIN = re.compile(r"Try again in (\d+) seconds?\.")
 
 
-def sign_in(
-    client: Client, email: str, password: str, *, next_url: str = "", after_s: float = 0
-) -> HttpResponse:
-    """Post the sign-in form (after waiting `after_s`)."""
+def sign_in(client: Client, email: str, password: str, *, next_url: str = "", after_s: float = 0) -> Any:
+    """Post the sign-in form (after waiting `after_s`): the test client's response."""
     time.sleep(after_s)
     path = reverse("account_login") + (f"?next={next_url}" if next_url else "")
-    response: HttpResponse = client.post(path, {"login": email, "password": password})
-    return response
+    return client.post(path, {"login": email, "password": password})
 
 
 def refusal_wait_s(page: HttpResponse) -> int | None:
@@ -156,10 +154,8 @@ def test_every_key_of_an_account_and_its_browser_share_one_api_limit(settings):
     browser = Client()
     browser.force_login(ada)
 
-    def call(token: str) -> HttpResponse:
-        headers = {"Authorization": f"Bearer {token}"}
-        response: HttpResponse = Client().get("/api/v1/projects", headers=headers)
-        return response
+    def call(token: str) -> Any:
+        return Client().get("/api/v1/projects", headers={"Authorization": f"Bearer {token}"})
 
     used = [call(first).status_code, call(first).status_code]
     new_key = call(second)
