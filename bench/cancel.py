@@ -122,7 +122,8 @@ def _run(*, jobs: int, postgres_redis: bool, keep_logs: Path | None) -> dict[str
     with tempfile.TemporaryDirectory(prefix="bench-cancel-") as folder:
         env = {**os.environ, "ANIMAGENIUS_VAR_DIR": folder, "RENDER_QUEUE": f"bench-cancel-{os.getpid()}",
                "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.local", "DEBUG": "false",
-               "API_RATE_LIMIT": "100000/min"}  # the bench's client is not what is measured  # fmt: skip
+               # the bench's client is not what is measured
+               "API_RATE_LIMIT": "100000/min", "PROJECT_CREATE_RATE_LIMIT": "100000/min"}  # fmt: skip
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
         database = f"animagenius_bench_cancel_{os.getpid()}"

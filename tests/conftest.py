@@ -58,6 +58,16 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def email_verified(user: Any) -> Any:
+    """`user` with their address confirmed, as if they had opened the emailed link: signing in asks for it."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
 class Worker:
     def __init__(self, process: subprocess.Popen[bytes], log: Path) -> None:
         self.process = process

@@ -1,25 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from animagenius.accounts.models import User
 from animagenius.api import services
 
 PASSWORD = "a-long-enough-passphrase-42"
-
-
-@pytest.fixture(autouse=True)
-def rate_limits_reset() -> Iterator[None]:
-    """The rate limit counts in the cache; each test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

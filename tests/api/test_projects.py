@@ -306,12 +306,14 @@ def test_throttled_requests_are_429_with_retry_after(api, settings):
     assert 55 <= int(refused["Retry-After"]) <= 60  # until the first of the three leaves the minute
 
 
-def test_the_limit_is_per_key(client: Client, user, settings):
+def test_the_limit_is_per_account_whichever_key(client: Client, user, other_user, settings):
     from animagenius.api import services
 
     settings.API_RATE_LIMIT = "1/min"
     first, second = (services.api_key_create(owner=user, name=name).token for name in ("one", "two"))
+    others = services.api_key_create(owner=other_user, name="theirs").token
 
     assert client.get("/api/v1/projects", headers={"Authorization": f"Bearer {first}"}).status_code == 200
     assert client.get("/api/v1/projects", headers={"Authorization": f"Bearer {first}"}).status_code == 429
-    assert client.get("/api/v1/projects", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+    assert client.get("/api/v1/projects", headers={"Authorization": f"Bearer {second}"}).status_code == 429
+    assert client.get("/api/v1/projects", headers={"Authorization": f"Bearer {others}"}).status_code == 200

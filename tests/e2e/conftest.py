@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,3 +44,20 @@ def patient_page(page: Page) -> Page:
 def site_origins(live_server: Any) -> str:
     """The stream server lets the live server's pages read its streams (as `make run` sets SITE_ORIGINS)."""
     return str(live_server.url)
+
+
+def sign_up(page: Page, base_url: str, email: str, password: str) -> None:
+    """Sign up through the form, open the link the confirmation email brings (in the same browser, which it
+    signs in), and land on the studio's first page."""
+    page.goto(f"{base_url}/accounts/signup/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=password2]", password)
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
+    sent = [message for message in mail.outbox if message.to == [email]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(sent[-1].body)) if sent else None
+    assert link is not None, f"no confirmation email to {email}"
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="New video")).to_be_visible()

@@ -6,17 +6,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.conftest import sign_up
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_new_video_form_fits_a_phone(browser: Browser, live_server) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/signup/")
-    page.fill("input[name=email]", "ana@example.com")
-    page.fill("input[name=password1]", "a-long-enough-passphrase-9")
-    page.fill("input[name=password2]", "a-long-enough-passphrase-9")
-    page.locator("form button[type=submit]").click()
-    expect(page.get_by_role("heading", name="New video")).to_be_visible()
+    sign_up(page, live_server.url, "ana@example.com", "a-long-enough-passphrase-9")
 
     expect(page.get_by_label("About these files")).to_be_visible()
     expect(page.locator("select[name=voice]")).to_contain_text("English")

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from animagenius.accounts.models import User
 from animagenius.studio.models import Project, RenderJob
+from tests.conftest import email_verified
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ ADDED_NARRATION = "There should be one obvious way to do it, even if it is not o
 
 
 def sign_in(page: Page, base_url: str) -> User:
-    user = User.objects.create_user("mae@example.com", PASSWORD)
+    user = email_verified(User.objects.create_user("mae@example.com", PASSWORD))
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)

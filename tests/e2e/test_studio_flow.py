@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import sign_up
+
 READ_STATUS_PANEL = """() => {
     const stage = document.querySelector('#job-stage'), progress = document.querySelector('#job-progress');
     return {
@@ -21,11 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transac
 def test_sign_up_upload_watch_progress_and_play(page: Page, live_server, celery_worker, corpus, artifacts):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Sign up").click()
-    page.fill("input[name=email]", "lin@example.com")
-    page.fill("input[name=password1]", "a-long-enough-passphrase-9")
-    page.fill("input[name=password2]", "a-long-enough-passphrase-9")
-    page.locator("form button[type=submit]").click()
-    expect(page.get_by_role("heading", name="New video")).to_be_visible()
+    sign_up(page, live_server.url, "lin@example.com", "a-long-enough-passphrase-9")
 
     page.set_input_files("input[name=source_file]", str(corpus / "text/pep-0020.rst"))
     page.select_option("select[name=aspect]", "16:9")

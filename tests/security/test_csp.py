@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from animagenius.accounts.models import User
 from animagenius.studio.models import BrandKit, Project
+from tests.conftest import email_verified
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
 from tests.web.test_brand_kit import logo_upload
 from tests.web.test_script_editing import TIDES, drafted_project
@@ -54,6 +55,7 @@ def site(db: None, settings, tmp_path: Path) -> tuple[User, Project]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RENDER_WORKDIR = tmp_path / "work"
     user = User.objects.create_user("mae@example.com", PASSWORD, is_staff=True, is_superuser=True)
+    email_verified(user)  # the browser test signs in through the form
     project = drafted_project(user, "tides.md", TIDES.encode())
     kit = BrandKit.objects.create(owner=user, accent="#16a34a")
     kit.logo.save("logo.png", ContentFile(logo_upload().read()))

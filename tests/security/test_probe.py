@@ -8,13 +8,11 @@ Voices (and their previews) belong to no one: they are the same for everybody, b
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -82,13 +80,6 @@ def account_with_everything(email: str) -> Owned:
     kit.logo.save("logo.png", ContentFile(png()))
     created = api_services.api_key_create(owner=user, name="cli")
     return Owned(user, project, version, job, rendition, upload, created.key, created.token)
-
-
-@pytest.fixture(autouse=True)
-def rate_limits_reset() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

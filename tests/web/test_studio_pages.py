@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -23,7 +26,7 @@ def test_projects_require_login(client: Client):
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
-def test_signup_with_email_and_password_logs_in(client: Client):
+def test_signup_signs_in_once_the_emailed_link_is_opened(client: Client):
     response = client.post(
         reverse("account_signup"),
         {
@@ -33,6 +36,12 @@ def test_signup_with_email_and_password_logs_in(client: Client):
         },
     )
     assert response.status_code == 302
+    assert (
+        client.get(reverse("studio:project_list")).status_code == 302
+    )  # not before the address is confirmed
+    link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", str(mail.outbox[-1].body))
+    assert link is not None and mail.outbox[-1].to == ["grace@example.com"]
+    client.post(link.group(1))
     assert client.get(reverse("studio:project_list")).status_code == 200
     assert User.objects.get(email="grace@example.com").subscription_tier == User.Tier.FREE
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from animagenius.accounts.models import User
@@ -7,7 +8,8 @@ from animagenius.accounts.models import User
 
 @transaction.atomic
 def user_ensure(*, email: str, password: str, is_staff: bool = False) -> tuple[User, bool]:
-    """Create the user, or reset the password of the existing one. Returns (user, created)."""
+    """Create the user, or reset the password of the existing one, its email address verified (sign-in asks
+    for that). Returns (user, created)."""
     user = User.objects.filter(email=email.lower()).first()
     created = user is None
     if user is None:
@@ -18,4 +20,7 @@ def user_ensure(*, email: str, password: str, is_staff: bool = False) -> tuple[U
     if is_staff:
         user.role = User.Role.ADMIN
     user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user, created

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from animagenius.accounts.models import User
 from animagenius.api import selectors
-from animagenius.api.tokens import token_hash
-
-DEFAULT_RATE = "120/min"
+from animagenius.core import ratelimit
+from animagenius.core.ratelimit import Rate
 
 
 class ApiKeyAuth(HttpBearer):
     """`Authorization: Bearer ag_…` with a key from /account/api-keys/."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = selectors.api_key_user(token=token)
-        if user is not None:
-            request.api_key_hash = token_hash(token)  # type: ignore[attr-defined]
-        return user
+        return selectors.api_key_user(token=token)
 
 
 class BrowserSession(SessionAuth):
@@ -45,29 +42,21 @@ class BrowserSession(SessionAuth):
         return super().authenticate(request, key)
 
 
-class CallerRateThrottle(SimpleRateThrottle):
-    """Requests per API key (or per signed-in person for the browser), at settings.API_RATE_LIMIT."""
-
-    scope = "api"
+class CallerRateThrottle(BaseThrottle):
+    """Requests per account at settings.API_RATE_LIMIT: all its API keys and its signed-in browser share one
+    count, so a new key brings no new allowance. Counted in the cache every web process shares."""
 
     def __init__(self) -> None:
-        super().__init__(rate=DEFAULT_RATE)
+        self._refused = threading.local()  # ninja asks wait() right after allow_request(), in the same thread
 
     def allow_request(self, request: HttpRequest) -> bool:
-        # read per request so the rate can be configured (and changed in tests) without a restart
-        self.num_requests, self.duration = self.parse_rate(settings.API_RATE_LIMIT)
-        return super().allow_request(request)
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        key_hash = getattr(request, "api_key_hash", None)
         auth = getattr(request, "auth", None)
-        if key_hash:
-            ident = f"key-{key_hash}"
-        elif isinstance(auth, User):
-            ident = f"user-{auth.pk}"
-        else:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        if not isinstance(auth, User):
+            return True  # not signed in: answered 401 before any work
+        # the rate is read per request so it can be configured (and changed in tests) without a restart
+        wait_s, _ = ratelimit.consume(f"api:user:{auth.pk}", Rate.parse(settings.API_RATE_LIMIT))
+        self._refused.wait_s = wait_s
+        return wait_s <= 0
 
     def wait(self) -> float:
-        return max(1.0, super().wait() or float(self.duration or 60))
+        return max(1.0, float(getattr(self._refused, "wait_s", 1.0)))

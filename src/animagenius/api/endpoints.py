@@ -105,6 +105,7 @@ def project_create(request: HttpRequest) -> Status[ProjectOut]:
     form = project_form(user=user, data=_with_defaults(request.POST), files=request.FILES)
     if not form.is_valid():
         raise FormInvalid(form.errors)
+    studio_services.project_create_limit(owner=user)  # RateLimited: 429 with Retry-After (errors.py)
     project = studio_services.project_create(
         owner=user,
         title=form.cleaned_data["title"],

@@ -13,6 +13,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from animagenius.core.ratelimit import RateLimited
 from animagenius.studio.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,11 @@ def handlers_install(api: NinjaAPI) -> None:
         response["Retry-After"] = "60"
         return response
 
+    def limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        response = api.create_response(request, {"detail": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after_s)
+        return response
+
     def crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
         ref = uuid.uuid4().hex[:8]
         logger.exception("API request %s %s failed (reference %s)", request.method, request.path, ref)
@@ -92,6 +98,7 @@ def handlers_install(api: NinjaAPI) -> None:
     _on(api, SuspiciousOperation, malformed)
     _on(api, MultiPartParserError, unreadable_form)
     _on(api, StorageUnavailable, unavailable)
+    _on(api, RateLimited, limited)
     _on(api, Exception, crashed)
 
 

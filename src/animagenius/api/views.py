@@ -13,6 +13,7 @@ from animagenius.accounts.models import User
 from animagenius.api import selectors, services
 from animagenius.api.forms import ApiKeyForm
 from animagenius.api.models import ApiKey
+from animagenius.core.ratelimit import RateLimited, refusal_page
 
 
 def _user(request: HttpRequest) -> User:
@@ -29,6 +30,10 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            try:
+                services.api_key_create_limit(owner=user)
+            except RateLimited as refusal:
+                return refusal_page(request, refusal)
             # rendered, not redirected: the token exists only in this response
             created = services.api_key_create(owner=user, name=form.cleaned_data["name"])
             form = ApiKeyForm()

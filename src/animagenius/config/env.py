@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,15 +57,24 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
-_RATE = re.compile(r"(\d+)/(s|sec|second|m|min|minute|h|hour|d|day)")
+def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {', '.join(choices)}")
+    return value
 
 
 def env_rate(name: str, default: str) -> str:
-    """A request rate such as "120/min" (per second, minute, hour or day)."""
+    """A rate such as "120/min": events per second, minute, hour or day, or a multiple ("5/15min")."""
+    from animagenius.core.ratelimit import Rate
+
     raw = (_raw(name) or default).strip()
-    match = _RATE.fullmatch(raw)
-    if match is None or int(match.group(1)) < 1:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate; write requests per period, e.g. 120/min")
+    try:
+        Rate.parse(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate; write requests per period, e.g. 120/min or 5/15min"
+        ) from None
     return raw
 
 

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from animagenius.accounts import views as accounts_views
 from animagenius.api.v1 import api as api_v1
 from animagenius.studio import views as studio_views
 
 urlpatterns = [
     path("", studio_views.home, name="home"),
+    path("admin/login/", accounts_views.admin_login),  # before the admin's own: sign-in is rate limited
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/api-keys/", include("animagenius.api.urls")),

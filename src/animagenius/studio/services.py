@@ -33,6 +33,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import WATERMARKED_TIERS
+from animagenius.core import ratelimit
 from animagenius.pipeline.about import PASTED_TEXT_FILE
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
@@ -93,6 +94,17 @@ class ScriptConflict(Exception):
 
 class QuotaExceeded(Exception):
     """The video would take more render minutes than the person's plan has left this month."""
+
+
+def project_create_limit(*, owner: User) -> None:
+    """Count a new project of `owner`'s, web or API; past PROJECT_CREATE_RATE_LIMIT, RateLimited saying when
+    the next one will be taken."""
+    rate = ratelimit.Rate.parse(settings.PROJECT_CREATE_RATE_LIMIT)
+    message = (
+        f"You have made {rate.amount} new projects in the last {rate.period}, as many as an account may; "
+        "try again {retry}."
+    )
+    ratelimit.consume_or_raise(f"project-create:user:{owner.pk}", rate, message)
 
 
 def project_create(

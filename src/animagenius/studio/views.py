@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
+from animagenius.core.ratelimit import RateLimited, refusal_page
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
@@ -62,6 +63,10 @@ def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
 def project_list(request: HttpRequest) -> HttpResponse:
     form = project_form(user=_user(request), data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            services.project_create_limit(owner=_user(request))
+        except RateLimited as refusal:
+            return refusal_page(request, refusal)
         try:
             project = services.project_create(
                 owner=_user(request),

@@ -11,6 +11,7 @@ from animagenius.config.env import (
     check_script_writers,
     check_video_generator,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_llm,
@@ -138,7 +139,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# mandatory: signing up with an address that has an account answers exactly as a new sign-up does ("we sent
+# you an email") and emails the address instead (allauth's ACCOUNT_PREVENT_ENUMERATION, on by default); with
+# optional or none a new account signs in at once, so the page itself would tell the two apart
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("mandatory", "optional", "none")
+)
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # the link opened in the browser that signed up signs it in
+ACCOUNT_ADAPTER = "animagenius.accounts.adapter.AccountAdapter"  # failed sign-ins: accounts/signin_limits.py
 ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "studio:project_list"
@@ -161,7 +169,14 @@ STORAGES = {
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
-API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/min")  # per API key (or signed-in person)
+# ---------------------------------------------------------------- rate limits (core/ratelimit.py)
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/min")  # per account: all its API keys and its browser
+PROJECT_CREATE_RATE_LIMIT = env_rate("PROJECT_CREATE_RATE_LIMIT", "10/min")  # per account, web and API
+API_KEY_CREATE_RATE_LIMIT = env_rate("API_KEY_CREATE_RATE_LIMIT", "10/hour")  # per account
+SIGNIN_FAILED_IP_RATE_LIMIT = env_rate("SIGNIN_FAILED_IP_RATE_LIMIT", "10/min")  # per IP address, any account
+SIGNIN_BACKOFF_MAX_S = env_int("SIGNIN_BACKOFF_MAX_S", 30, minimum=1)  # per account, from anywhere
+# behind N proxies appending X-Forwarded-For, per-IP limits count the client, not the proxy (allauth reads it)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -177,7 +192,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # a table in the database (made by `migrate`, core/apps.py): every web process and machine counts the
+    # same rate limits, where a per-process memory cache let N gunicorn workers allow N times the limit
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "animagenius_cache",
+            # past this many, expired entries go, then the oldest: Django's 300 would drop live counts
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # ---------------------------------------------------------------- render queue (Celery)
 BROKER_DIR = VAR_DIR / "broker"
