@@ -66,11 +66,14 @@ def celery_worker_start(
     timeout_s: float = 90,
     extra: Sequence[str] = (),
     new_session: bool = False,
+    prefix: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     """A `celery worker` process (prefork, one pool process) consuming `queue`, once its log says it is ready;
     RuntimeError with the log's end if it does not get there. `extra`: more arguments (e.g. `--beat`);
-    `new_session`: lead a process group of its own, so it can be killed with all it started."""
+    `new_session`: lead a process group of its own, so it can be killed with all it started; `prefix`: a
+    command that runs the worker's (e.g. `unshare ...`), ending in a way to exec the arguments after it."""
     command = [
+        *prefix,
         str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
         "-Q", queue, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
         "--without-gossip", "--without-mingle", "--hostname", hostname, *extra,
