@@ -112,7 +112,7 @@ def web_server_start(
         str(Path(sys.executable).parent / "gunicorn"), "animagenius.config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning", *extra,
     ]  # fmt: skip
-    return _server_start(
+    return server_start(
         command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s, new_session=new_session
     )
 
@@ -126,10 +126,10 @@ def events_server_start(
         "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--no-access-log",
         "--log-level", "warning",
     ]  # fmt: skip
-    return _server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
+    return server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
 
 
-def _server_start(
+def server_start(
     command: list[str],
     *,
     port: int,
