@@ -78,11 +78,14 @@ def celery_worker_start(
     timeout_s: float = 90,
     extra: Sequence[str] = (),
     new_session: bool = False,
+    prefix: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     """A `celery worker` process (prefork, one pool process) consuming `queue`, once its log says it is ready;
     RuntimeError with the log's end if it does not get there. `extra`: more arguments (e.g. `--beat`);
-    `new_session`: lead a process group of its own, so it can be killed with all it started."""
+    `new_session`: lead a process group of its own, so it can be killed with all it started; `prefix`: a
+    command that runs the worker's (e.g. `unshare ...`), ending in a way to exec the arguments after it."""
     command = [
+        *prefix,
         str(Path(sys.executable).parent / "celery"), "-A", "animagenius.config.celery", "worker",
         "-Q", queue, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
         "--without-gossip", "--without-mingle", "--hostname", hostname, *extra,
@@ -121,7 +124,7 @@ def web_server_start(
         str(Path(sys.executable).parent / "gunicorn"), "animagenius.config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning", *extra,
     ]  # fmt: skip
-    return _server_start(
+    return server_start(
         command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s, new_session=new_session
     )
 
@@ -135,10 +138,10 @@ def events_server_start(
         "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--no-access-log",
         "--log-level", "warning",
     ]  # fmt: skip
-    return _server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
+    return server_start(command, port=port, log=log, cwd=cwd, env=env, timeout_s=timeout_s)
 
 
-def _server_start(
+def server_start(
     command: list[str],
     *,
     port: int,

@@ -74,17 +74,27 @@ class MakeRun:
 @pytest.fixture(scope="session")
 def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
     """`make run` with a production .env's values (a strong key, a mail server) in the environment, on a fresh
-    SQLite database and filesystem queue of its own, once its web and stream servers answer. The venv is this
-    test run's own (make is told it is up to date, and so are the Debian packages)."""
-    var = tmp_path_factory.mktemp("make-run") / "var"
-    log = var.parent / "make-run.log"
-    port, events_port = free_port(), free_port()
+    SQLite database and filesystem queue of its own, once its web and stream servers answer."""
+    with make_run_started(tmp_path_factory.mktemp("make-run")) as (_, running):
+        yield running
+
+
+@contextlib.contextmanager
+def make_run_started(
+    folder: Path, *, wait: bool = True, **overrides: str
+) -> Iterator[tuple[subprocess.Popen[bytes], MakeRun]]:
+    """`make run` (see `make_run`) with its var folder in `folder` and `overrides` in its environment (PORT
+    and EVENTS_PORT among them), once its web and stream servers answer (`wait`); stopped with Ctrl-C at the
+    end. The venv is this test run's own (make is told it is up to date, and so are the Debian packages)."""
+    var = folder / "var"
+    log = folder / "make-run.log"
     base = {name: value for name, value in os.environ.items()
             if name not in ("DATABASE_URL", "REDIS_URL", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}  # fmt: skip
     env = production_env(
-        base, ANIMAGENIUS_VAR_DIR=str(var), HOST="127.0.0.1", PORT=str(port), EVENTS_PORT=str(events_port),
-        RENDER_QUEUE=f"make-run-{uuid.uuid4().hex[:8]}",
+        base, ANIMAGENIUS_VAR_DIR=str(var), HOST="127.0.0.1", PORT=str(free_port()),
+        EVENTS_PORT=str(free_port()), RENDER_QUEUE=f"make-run-{uuid.uuid4().hex[:8]}",
     )  # fmt: skip
+    env.update(overrides)
     venv = Path(sys.executable).parent.parent
     stamp = venv / f".installed-{hashlib.md5((ROOT / 'pyproject.toml').read_bytes()).hexdigest()[:12]}"
     with log.open("wb") as sink:
@@ -92,10 +102,11 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
             ["make", "--no-print-directory", f"VENV={venv}", "-o", str(stamp), "-o", "runtime-deps", "run"],
             env=env, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    running = MakeRun(log=log, port=port, events_port=events_port, var=var)
+    running = MakeRun(log=log, port=int(env["PORT"]), events_port=int(env["EVENTS_PORT"]), var=var)
     try:
-        _wait_for_servers(process, running)
-        yield running
+        if wait:
+            _wait_for_servers(process, running)
+        yield process, running
     finally:
         _stop_group(process)
 

@@ -67,6 +67,26 @@ class EncoderKilled(RenderFailed):
         super().__init__(message)
 
 
+class StorageError(PipelineError):
+    """A file the job made could not be kept: the storage refused it or broke. Only an operator can fix
+    that, so the job fails at once."""
+
+    code = "storage_failed"
+
+
+class StorageNotWritable(StorageError):
+    """The storage is not writable (permissions, a read-only disk)."""
+
+    code = "storage_not_writable"
+
+
+class StorageFull(StorageError):
+    """The disk (or the quota) is full: space may be freed, so the same job may succeed later."""
+
+    code = "storage_full"
+    transient = True
+
+
 class InvalidScript(InputError):
     """An edited script that cannot be rendered as it is (bad JSON, a missing field, a dangling pointer)."""
 

@@ -1,9 +1,9 @@
 """Live job progress as server-sent events, for many watchers at once.
 
 Streams are served by the ASGI server (`make run` starts it beside gunicorn, which serves everything else),
-as a plain ASGI app (`job_events_app`) in front of Django's: Django's handler would keep a thread for each
-open stream (its per-request thread for sync middleware), and a stream needs none. Each server process has
-one hub per event loop: a single task reads the rows of every watched job in one
+as a plain ASGI app (`stream_server`, which answers nothing else) rather than Django's: Django's handler would
+keep a thread for each open stream (its per-request thread for sync middleware), and a stream needs none.
+Each server process has one hub per event loop: a single task reads the rows of every watched job in one
 query every POLL_S and hands each connection the newest state of its job. A thousand watchers cost one query
 a tick and a small object each, not a thread each; a watcher that falls behind skips to the newest state
 instead of queueing old ones. Every worker, on any machine, writes progress to the database, so the
@@ -199,6 +199,20 @@ def job_events_route(path: str) -> uuid.UUID | None:
     except Resolver404:
         return None
     return match.kwargs.get("job_id") if match.view_name == "studio:job_events" else None
+
+
+async def stream_server(scope: Scope, receive: Receive, send: Send) -> None:
+    """The stream server's whole app: a job's stream at its URL (GET), a plain 404 or 405 without reading
+    the body for anything else."""
+    if scope["type"] != "http":
+        return  # no websockets; lifespan events are not used (uvicorn runs with --lifespan off)
+    job_id = job_events_route(scope["path"])
+    if job_id is None:
+        await _plain(send, 404, "Not found: this server serves live progress streams only.", [])
+    elif scope["method"] != "GET":
+        await _plain(send, 405, "A progress stream is read with GET.", [(b"allow", b"GET")])
+    else:
+        await job_events_app(scope, receive, send, job_id=job_id)
 
 
 async def job_events_app(scope: Scope, receive: Receive, send: Send, *, job_id: uuid.UUID) -> None:

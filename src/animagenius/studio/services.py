@@ -47,7 +47,7 @@ from animagenius.pipeline.domain import (
 from animagenius.pipeline.domain import (
     Rendition as RenditionResult,
 )
-from animagenius.pipeline.errors import PipelineError, ProviderRateLimited
+from animagenius.pipeline.errors import PipelineError, ProviderRateLimited, StorageError
 from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
@@ -69,7 +69,7 @@ from animagenius.studio.models import (
 )
 from animagenius.studio.render_providers import RenderProvider, render_is_heavy, render_provider_choose
 from animagenius.studio.segment_farm import DatabaseFarm, segment_batches_clear
-from animagenius.studio.storage import StorageUnavailable, media_write
+from animagenius.studio.storage import StorageUnavailable, media_keep, media_write
 
 logger = logging.getLogger(__name__)
 
@@ -230,10 +230,9 @@ def script_job_execute(*, job_id: uuid.UUID | str) -> None:
     with JobWatch(job.id) as watch:
         try:
             document, written = _draft(job, workdir, watch=watch)
+            _script_job_succeed(job, document=document, written=written)
         except Exception as error:
             _job_end_in_error(job, error, cancelled=watch.cancelled.is_set())
-        else:
-            _script_job_succeed(job, document=document, written=written)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -692,11 +691,9 @@ def render_job_execute(*, job_id: uuid.UUID | str) -> None:
     workdir = _fresh_workdir(job)
     with JobWatch(job.id) as watch:
         try:
-            result = _render(job, job.project, workdir, watch=watch)
-        except Exception as error:
+            _job_succeed(job, _render(job, job.project, workdir, watch=watch))
+        except Exception as error:  # keeping the result fails like making it: the job ends with the reason
             _job_end_in_error(job, error, cancelled=watch.cancelled.is_set())
-        else:
-            _job_succeed(job, result)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
             cache_trim(Path(settings.SEGMENT_CACHE_DIR), max_bytes=settings.SEGMENT_CACHE_MAX_MB * 2**20)
@@ -927,9 +924,7 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
     with transaction.atomic():
         if not _job_mark_done(job, notices=_merged(job.notices, result.notices), video_s=result.duration_s):
             return  # cancelled as it finished: the person asked for no video
-        stored = [
-            _rendition_store(job, made, position=position) for position, made in enumerate(result.renditions)
-        ]
+        stored = _renditions_store(job, result)
         project.video.name = stored[0].video.name
         if job.script_version is None:  # a render that wrote its own script (made before versions existed)
             project.ai_script = result.script.model_dump(mode="json")
@@ -954,8 +949,26 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
         )
 
 
-def _rendition_store(job: RenderJob, made: RenditionResult, *, position: int) -> Rendition:
-    """Keep one video the job made, with its poster, preview and WebVTT captions, under the job's name."""
+def _renditions_store(job: RenderJob, result: RenderResult) -> list[Rendition]:
+    """Keep every video the job made; if the storage refuses one, none (the files kept so far are removed,
+    the rows roll back with the transaction) and the pipeline's StorageError says why."""
+    kept: set[tuple[Storage, str]] = set()
+    try:
+        with media_keep("the finished video"):
+            return [
+                _rendition_store(job, made, position=position, kept=kept)
+                for position, made in enumerate(result.renditions)
+            ]
+    except StorageError:
+        _files_delete(kept)
+        raise
+
+
+def _rendition_store(
+    job: RenderJob, made: RenditionResult, *, position: int, kept: set[tuple[Storage, str]]
+) -> Rendition:
+    """Keep one video the job made, with its poster, preview and WebVTT captions, under the job's name;
+    each stored file is added to `kept`."""
     rendition = Rendition(
         job=job,
         position=position,
@@ -966,20 +979,28 @@ def _rendition_store(job: RenderJob, made: RenditionResult, *, position: int) ->
         size_bytes=made.video.stat().st_size,
     )
     name = f"{job.project_id}/{job.id}-{position}"
-    _field_store(rendition.video, made.video, name=f"{name}{made.video.suffix}")
-    _field_store(rendition.poster, made.poster, name=f"{name}.jpg")
+    _field_store(rendition.video, made.video, name=f"{name}{made.video.suffix}", kept=kept)
+    _field_store(rendition.poster, made.poster, name=f"{name}.jpg", kept=kept)
     if made.preview is not None:
-        _field_store(rendition.preview, made.preview, name=f"{name}.preview{made.preview.suffix}")
+        _field_store(rendition.preview, made.preview, name=f"{name}.preview{made.preview.suffix}", kept=kept)
     vtt = next((path for path in made.subtitles if path.suffix == ".vtt"), None)
     if vtt is not None:
-        _field_store(rendition.captions, vtt, name=f"{name}.vtt")
+        _field_store(rendition.captions, vtt, name=f"{name}.vtt", kept=kept)
     rendition.save()
     return rendition
 
 
-def _field_store(field: FieldFile, path: Path, *, name: str) -> None:
+def _field_store(field: FieldFile, path: Path, *, name: str, kept: set[tuple[Storage, str]]) -> None:
+    planned = field.field.generate_filename(field.instance, name)
+    there_before = field.storage.exists(planned)
     with path.open("rb") as content:
-        field.save(name, File(content), save=False)
+        try:
+            field.save(name, File(content), save=False)
+        except OSError:
+            if not there_before:  # a write that failed part-way leaves its part on disk (Django removes none)
+                kept.add((field.storage, planned))
+            raise
+    kept.add((field.storage, field.name or planned))
 
 
 def _job_end_in_error(job: RenderJob, error: Exception, *, cancelled: bool) -> None:

@@ -164,7 +164,7 @@ def script_draft(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 
 
 def job_events(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
-    """Live progress streams are answered by the ASGI server in front of Django (progress_stream.py);
+    """Live progress streams are answered by the stream server (config/asgi.py, progress_stream.py);
     under gunicorn a stream would hold one of its few threads for as long as the job runs."""
     return HttpResponse(
         "Progress streams are served by the ASGI server; see EVENTS_URL in the README.",
