@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from animagenius.accounts.models import User
@@ -104,12 +103,10 @@ def full_videos(settings, tmp_path: Path) -> Iterator[Worker]:
 
 
 @pytest.fixture
-def api_client(client: Client, db: None) -> Iterator[tuple[Client, dict[str, str]]]:
-    cache.clear()  # rate limits start unused
+def api_client(client: Client, db: None) -> tuple[Client, dict[str, str]]:
     user = User.objects.create_user("ada@example.com", "a-long-enough-passphrase-42")
     token = api_services.api_key_create(owner=user, name="tests").token
-    yield client, {"Authorization": f"Bearer {token}"}
-    cache.clear()
+    return client, {"Authorization": f"Bearer {token}"}
 
 
 def render_requested(api_client: tuple[Client, dict[str, str]]) -> str:
