@@ -209,7 +209,7 @@ def test_making_api_keys_is_limited_with_a_page_saying_when_to_try_again(setting
 
     assert made == [201, 201, 201]
     assert refused.status_code == 429 and 3500 <= int(refused["Retry-After"]) <= 3600
-    assert "You have made 3 API keys in the last hour" in refused.content.decode()
+    assert "An account may make 3 new API keys per hour" in refused.content.decode()
     assert "try again in 60 minutes" in refused.content.decode()
     assert ApiKey.objects.filter(owner=ada).count() == 3
 
@@ -233,7 +233,8 @@ def test_making_projects_is_limited_on_the_web_and_through_the_api_together(sett
     assert on_the_web.status_code == 302 and through_the_api.status_code == 201
     assert web_refused.status_code == 429 and 50 <= int(web_refused["Retry-After"]) <= 60
     page = web_refused.content.decode()
-    assert "You have made 2 new projects in the last minute" in page and "try again in" in page
+    assert "An account may make 2 new projects per minute" in page and "try again in" in page
+    assert "The moon pulls the oceans." in page  # the form again, as the person typed it
     assert api_refused.status_code == 429 and 50 <= int(api_refused["Retry-After"]) <= 60
-    assert "2 new projects in the last minute" in api_refused.json()["detail"]
+    assert "2 new projects per minute" in api_refused.json()["detail"]
     assert Project.objects.filter(owner=ada).count() == 2

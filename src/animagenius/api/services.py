@@ -23,10 +23,8 @@ def api_key_create_limit(*, owner: User) -> None:
     """Count a new API key of `owner`'s; past API_KEY_CREATE_RATE_LIMIT, RateLimited saying when the next one
     can be made (each key shares its account's API limit, so a flood of keys buys nothing but clutter)."""
     rate = ratelimit.Rate.parse(settings.API_KEY_CREATE_RATE_LIMIT)
-    message = (
-        f"You have made {rate.amount} API keys in the last {rate.period}, as many as an account may; "
-        "try again {retry}."
-    )
+    keys = "API key" if rate.amount == 1 else "API keys"
+    message = f"An account may make {rate.amount} new {keys} per {rate.period}; try again {{retry}}."
     ratelimit.consume_or_raise(f"api-key-create:user:{owner.pk}", rate, message)
 
 

@@ -100,10 +100,8 @@ def project_create_limit(*, owner: User) -> None:
     """Count a new project of `owner`'s, web or API; past PROJECT_CREATE_RATE_LIMIT, RateLimited saying when
     the next one will be taken."""
     rate = ratelimit.Rate.parse(settings.PROJECT_CREATE_RATE_LIMIT)
-    message = (
-        f"You have made {rate.amount} new projects in the last {rate.period}, as many as an account may; "
-        "try again {retry}."
-    )
+    projects = "project" if rate.amount == 1 else "projects"
+    message = f"An account may make {rate.amount} new {projects} per {rate.period}; try again {{retry}}."
     ratelimit.consume_or_raise(f"project-create:user:{owner.pk}", rate, message)
 
 

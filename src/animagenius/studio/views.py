@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
-from animagenius.core.ratelimit import RateLimited, refusal_page
+from animagenius.core.ratelimit import RateLimited
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.forms import (
@@ -66,7 +67,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
         try:
             services.project_create_limit(owner=_user(request))
         except RateLimited as refusal:
-            return refusal_page(request, refusal)
+            form.add_error(None, str(refusal))  # the form again, as typed: nothing the person wrote is lost
+            response = _project_list_page(request, form, status=429)
+            response["Retry-After"] = str(refusal.retry_after_s)
+            return response
         try:
             project = services.project_create(
                 owner=_user(request),
@@ -83,8 +87,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
             return storage_unavailable_page(request, failure)
         services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
+    return _project_list_page(request, form, status=400 if request.method == "POST" else 200)
+
+
+def _project_list_page(request: HttpRequest, form: Form, *, status: int) -> HttpResponse:
     projects = selectors.project_list(user=_user(request))
-    status = 400 if request.method == "POST" else 200
     return render(request, "studio/project_list.html", {"form": form, "projects": projects}, status=status)
 
 
