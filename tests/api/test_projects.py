@@ -197,6 +197,18 @@ def test_a_render_is_queued_for_the_latest_version_or_refused_with_409(
     assert bad.status_code == 422 and "script_version" in bad.json()["errors"]
 
 
+def test_a_render_of_an_older_script_version_is_409_naming_the_newest(api, user):
+    project = _project(user, status=Project.Status.REVIEW)
+    _version(project, 1)
+    _version(project, 2)
+
+    response = api.post_json(f"/projects/{project.id}/renders", {"script_version": 1})
+
+    assert response.status_code == 409, response.content
+    assert "Version 2 was saved after version 1" in response.json()["detail"]
+    assert not project.render_jobs.exists()
+
+
 def test_a_render_the_months_minutes_do_not_cover_is_402_with_the_reason(api, user):
     project = _project(user, status=Project.Status.REVIEW)
     script = {"title": "Tides", "scenes": [{"estimated_s": 40.0}]}

@@ -16,6 +16,7 @@ from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import MONTHLY_RENDER_MINUTES
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import selectors, services
+from animagenius.studio.errors import QuotaExceeded
 from animagenius.studio.models import Project, RenderJob
 from tests.web.test_script_editing import TIDES, drafted_project, latest
 
@@ -85,7 +86,7 @@ def test_minutes_held_by_a_queued_render_count_against_the_next(user: User, tide
     rendered(user, FREE_S - latest(tides).estimated_duration_s - latest(other).estimated_duration_s / 2)
     services.render_job_create(project=tides, script_version=latest(tides))
 
-    with pytest.raises(services.QuotaExceeded, match="held by videos in progress"):
+    with pytest.raises(QuotaExceeded, match="held by videos in progress"):
         services.render_job_create(project=other, script_version=latest(other))
 
 
@@ -99,7 +100,7 @@ def test_a_cancelled_render_gives_its_minutes_back(user: User, tides: Project, m
 
 def test_a_higher_plan_has_more_minutes(user: User, tides: Project):
     rendered(user, FREE_S)
-    with pytest.raises(services.QuotaExceeded):
+    with pytest.raises(QuotaExceeded):
         services.render_job_create(project=tides, script_version=latest(tides))
 
     User.objects.filter(id=user.id).update(subscription_tier="pro")

@@ -338,7 +338,7 @@ def test_render_of_an_outdated_version_is_refused(zen: Project, signed_in: Clien
     response = signed_in.post(reverse("studio:project_render", args=[zen.id]), {"version": str(v1.id)})
 
     assert response.status_code == 409
-    assert "Version 2 was saved after the page showed version 1" in response.content.decode()
+    assert "Version 2 was saved after version 1" in response.content.decode()
     assert not zen.render_jobs.filter(kind="render").exists()
 
 

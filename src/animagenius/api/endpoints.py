@@ -1,5 +1,6 @@
 """The REST API's operations. Each one parses the request, calls the studio's services or selectors, and
-answers with a schema; errors are raised as ninja HttpErrors or FormInvalid (see errors.py)."""
+answers with a schema; errors are raised as ninja HttpErrors, FormInvalid or the studio's own refusals
+(studio/errors.py), all answered in errors.py."""
 
 from __future__ import annotations
 
@@ -163,10 +164,7 @@ def project_script(
         checked = about_check(about) if about is not None else None
     except InvalidOption as error:
         raise FormInvalid({"about": [f"{str(error)[:1].upper()}{str(error)[1:]}."]}) from None
-    try:
-        job = studio_services.script_draft_again(project=project, about=checked)
-    except studio_services.ScriptConflict as conflict:
-        raise HttpError(409, str(conflict)) from None
+    job = studio_services.script_draft_again(project=project, about=checked)
     return Status(202, job_out(request, job, renditions=[]))
 
 
@@ -179,9 +177,9 @@ def project_script(
 def project_render(
     request: HttpRequest, project_id: uuid.UUID, payload: RenderIn | None = None
 ) -> Status[JobOut]:
-    """Queue the render of `script_version` (default: the latest). 409 while another job of the project
-    runs, or before its script is drafted; 402 when the plan's render minutes for this month would not
-    cover it."""
+    """Queue the render of the latest script version. 409 while another job of the project runs, before its
+    script is drafted, or when `script_version` (the version the caller read) is no longer the latest; 402
+    when the plan's render minutes for this month would not cover it."""
     project = _project(request, project_id)
     number = payload.script_version if payload is not None else None
     if number is None:
@@ -192,12 +190,7 @@ def project_render(
         version = studio_selectors.script_version_by_number(project=project, number=number)
         if version is None:
             raise HttpError(404, f"This project has no script version {number}.")
-    try:
-        job = studio_services.render_job_create(project=project, script_version=version)
-    except studio_services.ScriptConflict as conflict:
-        raise HttpError(409, str(conflict)) from None
-    except studio_services.QuotaExceeded as refusal:
-        raise HttpError(402, str(refusal)) from None
+    job = studio_services.render_job_create(project=project, script_version=version)
     return Status(202, job_out(request, job, renditions=[]))
 
 
@@ -228,10 +221,7 @@ def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
         job = studio_selectors.render_job_get(user=_user(request), job_id=job_id)
     except RenderJob.DoesNotExist:
         raise HttpError(404, "No such job.") from None
-    try:
-        studio_services.render_job_cancel(job=job)
-    except studio_services.ScriptConflict as conflict:
-        raise HttpError(409, str(conflict)) from None
+    studio_services.render_job_cancel(job=job)
     return job_out(request, job, renditions=[])
 
 

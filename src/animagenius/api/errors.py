@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from animagenius.core.ratelimit import RateLimited
-from animagenius.studio.storage import StorageUnavailable
+from animagenius.studio.errors import StudioError, http_status
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,12 @@ def handlers_install(api: NinjaAPI) -> None:
         reason = str(exc).rstrip(".") or "it is malformed"
         return api.create_response(request, {"detail": UNREADABLE_FORM.format(reason=reason)}, status=400)
 
-    def unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
-        body = {"detail": str(exc), "reference": exc.reference}
-        response = api.create_response(request, body, status=503)
-        response["Retry-After"] = "60"
+    def refused(request: HttpRequest, exc: StudioError) -> HttpResponse:
+        """A conflict (409), a quota (402), the storage (503, with the reference in our log)…"""
+        body = {"detail": str(exc), **({"reference": exc.reference} if exc.reference else {})}
+        response = api.create_response(request, body, status=http_status(exc))
+        if exc.retry_after_s is not None:
+            response["Retry-After"] = str(exc.retry_after_s)
         return response
 
     def limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
@@ -97,7 +99,7 @@ def handlers_install(api: NinjaAPI) -> None:
     _on(api, RequestDataTooBig, too_big)
     _on(api, SuspiciousOperation, malformed)
     _on(api, MultiPartParserError, unreadable_form)
-    _on(api, StorageUnavailable, unavailable)
+    _on(api, StudioError, refused)
     _on(api, RateLimited, limited)
     _on(api, Exception, crashed)
 

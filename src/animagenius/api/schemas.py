@@ -104,7 +104,9 @@ class ScriptIn(Schema):
 
 
 class RenderIn(Schema):
-    script_version: int | None = Field(None, ge=1, description="the version to render; default the latest")
+    script_version: int | None = Field(
+        None, ge=1, description="the version to render, refused once a newer one is saved; default the latest"
+    )
 
 
 def _one_of(default: object, values: Sequence[str | int | float], description: str | None = None) -> Any:

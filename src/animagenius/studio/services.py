@@ -56,6 +56,15 @@ from animagenius.pipeline.providers.videos import configured_video_generator
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.studio import selectors
+from animagenius.studio.errors import (
+    JobEnded,
+    JobInProgress,
+    QuotaExceeded,
+    ScriptAlreadyExists,
+    ScriptVersionMismatch,
+    ScriptVersionStale,
+    StorageUnavailable,
+)
 from animagenius.studio.jobwatch import JobWatch
 from animagenius.studio.models import (
     Asset,
@@ -69,7 +78,7 @@ from animagenius.studio.models import (
 )
 from animagenius.studio.render_providers import RenderProvider, render_is_heavy, render_provider_choose
 from animagenius.studio.segment_farm import DatabaseFarm, segment_batches_clear
-from animagenius.studio.storage import StorageUnavailable, media_keep, media_write
+from animagenius.studio.storage import media_keep, media_write
 
 logger = logging.getLogger(__name__)
 
@@ -83,17 +92,10 @@ WORKER_LOST = (
     "The renderer working on this stopped unexpectedly {attempts} times, so we gave up. Please try again; "
     "if it keeps happening, contact support."
 )
+BUSY = "This project is already being worked on; wait for it to finish."
 RESTARTED = "The renderer working on this stopped unexpectedly; it was started again from the beginning."
 BLOCK_TEXT_CHARS = 160
 """How much of each source block's text a project keeps, for labels in the visual picker."""
-
-
-class ScriptConflict(Exception):
-    """The request does not fit the project's current state; the message says what to do."""
-
-
-class QuotaExceeded(Exception):
-    """The video would take more render minutes than the person's plan has left this month."""
 
 
 def project_create_limit(*, owner: User) -> None:
@@ -210,9 +212,9 @@ def script_draft_again(*, project: Project, about: str | None = None) -> RenderJ
     with transaction.atomic():
         _lock(project)
         if project.render_jobs.exclude(status__in=RenderJob.FINISHED).exists():
-            raise ScriptConflict("This project is already being worked on; wait for it to finish.")
+            raise JobInProgress(BUSY)
         if project.script_versions.exists():
-            raise ScriptConflict("This project already has a script: edit it, or render it, below.")
+            raise ScriptAlreadyExists("This project already has a script: edit it, or render it, below.")
         if about is not None and about != project.about:
             project.about = about
             project.save(update_fields=["about", "updated_at"])
@@ -247,9 +249,10 @@ def script_version_save(
         _lock(project)
         latest = _latest_number(project)
         if base_number is not None and base_number != latest:
-            raise ScriptConflict(
+            raise ScriptVersionStale(
                 f"Version {latest} was saved after you opened version {base_number}. "
-                "Copy your changes, reload the page and apply them to the newest version."
+                "Copy your changes, reload the page and apply them to the newest version.",
+                latest=latest,
             )
         return _version_create(project, script=script, writer=ScriptVersion.EDITED, created_by=saved_by)
 
@@ -274,18 +277,26 @@ def render_job_create(
     progress: float = 0.0,
     recording_upload: UploadedFile | None = None,
 ) -> RenderJob:
-    """Queue the render of one saved script version. Refused while another job of the project is running.
+    """Queue the render of the project's latest script version. Refused while another job of the project is
+    running, and for an older version: a newer one was saved since the person (or API caller) chose it.
 
     `recording_upload` (already checked) is the person reading that version aloud: it narrates this render
     instead of the project's voice, and is kept as the project's `recording` asset.
     """
     if script_version.project_id != project.id:
-        raise ScriptConflict("That script version belongs to another project.")
+        raise ScriptVersionMismatch("That script version belongs to another project.")
     with transaction.atomic():
         _lock(project)
         running = project.render_jobs.exclude(status__in=RenderJob.FINISHED)
         if running.exists():
-            raise ScriptConflict("This project is already being worked on; wait for it to finish.")
+            raise JobInProgress(BUSY)
+        latest = _latest_number(project)
+        if script_version.number != latest:
+            raise ScriptVersionStale(
+                f"Version {latest} was saved after version {script_version.number}: only the newest is "
+                f"rendered. Reload the project and render version {latest}.",
+                latest=latest,
+            )
         _quota_check(project.owner, needed_s=script_version.estimated_duration_s)
         provider = _render_provider_choose(project, script_version)
         recording = None
@@ -491,7 +502,7 @@ def render_job_cancel(*, job: RenderJob) -> None:
         )
         if not stopped:
             job.refresh_from_db(fields=["status"])
-            raise ScriptConflict(
+            raise JobEnded(
                 f"This job has already ended ({job.get_status_display().lower()}): nothing to cancel."
             )
         Project.objects.filter(id=job.project_id).update(status=_status_without_job(job.project))

@@ -12,20 +12,12 @@ from contextlib import contextmanager
 from django.conf import settings
 
 from animagenius.pipeline.errors import StorageError, StorageFull, StorageNotWritable
+from animagenius.studio.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS}
-
-
-class StorageUnavailable(Exception):
-    """The media storage would not take a file (not writable, full, gone). The message is for the person;
-    `reference` is in the server's log beside the cause."""
-
-    def __init__(self, message: str, *, reference: str) -> None:
-        super().__init__(message)
-        self.reference = reference
 
 
 @contextmanager

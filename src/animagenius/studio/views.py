@@ -22,6 +22,7 @@ from animagenius.core.http import ranged_file_response
 from animagenius.core.ratelimit import RateLimited
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
+from animagenius.studio.errors import StorageUnavailable, StudioConflict, StudioError, http_status
 from animagenius.studio.forms import (
     RECORDING_ACCEPT,
     AboutForm,
@@ -34,7 +35,6 @@ from animagenius.studio.forms import (
     scene_cards_parse,
 )
 from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
-from animagenius.studio.storage import StorageUnavailable
 from animagenius.studio.uploads import upload_limits
 
 NEW_SCENE_KEY = "__key__"
@@ -165,7 +165,7 @@ def script_draft(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     about = form.cleaned_data["about"] if "about" in request.POST else None
     try:
         services.script_draft_again(project=project, about=about)
-    except services.ScriptConflict as conflict:
+    except StudioConflict as conflict:
         messages.error(request, str(conflict))
     return redirect("studio:project_detail", project_id=project.id)
 
@@ -194,8 +194,8 @@ def script_save(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
         saved = services.script_version_save(
             project=project, script=form.script, saved_by=_user(request), base_number=form.base_number
         )
-    except services.ScriptConflict as conflict:
-        return _detail_page(request, project, cards=form.cards, error=str(conflict), status=409)
+    except StudioError as refusal:
+        return _refused(request, project, refusal, cards=form.cards)
     messages.success(request, f"Saved version {saved.number}.")
     return redirect(reverse("studio:project_detail", args=[project.id]) + "#script")
 
@@ -228,7 +228,8 @@ def script_version_restore(
 @login_required
 @require_POST
 def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
-    """Render the saved version the page showed; refused if a newer one was saved or a job is running."""
+    """Render the saved version the page showed; refused (by the service) if a newer one was saved or a job
+    is running."""
     project = _project(request, project_id)
     form = RenderForm(request.POST, request.FILES, limits=upload_limits(user=_user(request)))
     if not form.is_valid():
@@ -237,22 +238,12 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
         problem = " ".join(str(message) for message in form.errors["recording"])
         return _detail_page(request, project, error=problem, status=400)
     version = _version(project, form.cleaned_data["version"])
-    latest = _latest_version(project)
     try:
-        if version.id != latest.id:
-            raise services.ScriptConflict(
-                f"Version {latest.number} was saved after the page showed version {version.number}; "
-                "reload the page and render the newest version."
-            )
         services.render_job_create(
             project=project, script_version=version, recording_upload=form.cleaned_data["recording"]
         )
-    except services.ScriptConflict as conflict:
-        return _detail_page(request, project, error=str(conflict), status=409)
-    except services.QuotaExceeded as refusal:
-        return _detail_page(request, project, error=str(refusal), status=402)
-    except StorageUnavailable as failure:
-        return storage_unavailable_page(request, failure)
+    except StudioError as refusal:
+        return _refused(request, project, refusal)
     return redirect("studio:project_detail", project_id=project.id)
 
 
@@ -275,7 +266,7 @@ def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
         raise Http404("No such job") from None
     try:
         services.render_job_cancel(job=job)
-    except services.ScriptConflict as conflict:
+    except StudioConflict as conflict:
         messages.error(request, str(conflict))
     else:
         what = "script" if job.kind == RenderJob.Kind.SCRIPT else "render"
@@ -305,6 +296,16 @@ def _detail_page(
     if latest is not None:
         context["editor"] = _editor(project, latest, job=job, cards=cards)
     return render(request, "studio/project_detail.html", context, status=status)
+
+
+def _refused(
+    request: HttpRequest, project: Project, refusal: StudioError, *, cards: Sequence[SceneCard] | None = None
+) -> HttpResponse:
+    """The project page with what the studio refused, answered with its status (studio/errors.py); the
+    storage page when the storage failed."""
+    if isinstance(refusal, StorageUnavailable):
+        return storage_unavailable_page(request, refusal)
+    return _detail_page(request, project, cards=cards, error=str(refusal), status=http_status(refusal))
 
 
 def _status_context(
@@ -427,10 +428,9 @@ def rendition_file(request: HttpRequest, rendition_id: uuid.UUID, kind: str) -> 
 
 def storage_unavailable_page(request: HttpRequest, failure: StorageUnavailable) -> HttpResponse:
     """What a person sees when their files could not be stored: why, and the reference in our log."""
-    response = render(
-        request, "503.html", {"message": str(failure), "reference": failure.reference}, status=503
-    )
-    response["Retry-After"] = "60"
+    context = {"message": str(failure), "reference": failure.reference}
+    response = render(request, "503.html", context, status=http_status(failure))
+    response["Retry-After"] = str(failure.retry_after_s)
     return response
 
 
