@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from animagenius.billing.plans import plan_for
 from animagenius.pipeline.errors import InputError, NoContent, ProcessingTimeout, TooLarge, UnsupportedFormat
-from animagenius.pipeline.ingest import DEFAULT_LIMITS, TIER_LIMITS, ingest
+from animagenius.pipeline.ingest import DEFAULT_LIMITS, ingest
 
 
 def test_isolated_reading_gives_the_same_document(corpus: Path, tmp_path: Path):
@@ -48,7 +49,7 @@ def test_every_corpus_pdf_reads_or_fails_specifically_in_isolation(corpus: Path,
 
 
 def test_free_tier_page_limit_is_checked_before_reading(corpus: Path):
-    limits = TIER_LIMITS["free"].model_copy(update={"max_pages": 5})
+    limits = plan_for("free").ingest.model_copy(update={"max_pages": 5})
     with pytest.raises(TooLarge, match=r"tracemonkey\.pdf has 14 pages; your plan's limit is 5"):
         ingest([corpus / "pdf/tracemonkey.pdf"], limits=limits, isolated=True)
 

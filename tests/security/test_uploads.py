@@ -32,7 +32,7 @@ from tests.processes import free_port, web_server_start
 
 PASSWORD = "a-long-enough-passphrase-42"
 MB = 2**20
-PLAN_LIMIT = 25 * MB  # the free plan's, pipeline/ingest/limits.py
+PLAN_LIMIT = 25 * MB  # the free plan's, billing/plans.py
 UPLOAD = 300 * MB
 SLACK = 2 * MB  # the parser reads ahead by a chunk or two (64 KB each) and the form's other fields
 FIELDS = {"title": "Lecture", "aspect": "16:9", "resolution": "720p", "duration": "60", "review": "on"}

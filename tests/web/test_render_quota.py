@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from animagenius.accounts.models import User
+from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.models import UsageMetric
-from animagenius.billing.plans import MONTHLY_RENDER_MINUTES
+from animagenius.billing.plans import plan_for
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import selectors, services
 from animagenius.studio.errors import QuotaExceeded
@@ -22,7 +23,7 @@ from tests.web.test_script_editing import TIDES, drafted_project, latest
 
 pytestmark = pytest.mark.django_db
 
-FREE_S = MONTHLY_RENDER_MINUTES["free"] * 60
+FREE_S = plan_for("free").monthly_render_minutes * 60
 
 
 def rendered(user: User, seconds: float, *, when: datetime | None = None) -> UsageMetric:
@@ -47,7 +48,8 @@ def test_the_month_counts_this_months_videos_and_holds_minutes_for_queued_ones(u
     UsageMetric.objects.create(user=user, action="script", resource_type="tokens", quantity=5000)
     services.render_job_create(project=tides, script_version=latest(tides))
 
-    quota = selectors.render_quota_get(user=user, now=now)
+    reserved_s = selectors.render_seconds_reserved(user=user)
+    quota = billing_selectors.render_quota_get(user=user, reserved_s=reserved_s, now=now)
 
     assert quota.used_s == 100
     assert quota.reserved_s == pytest.approx(latest(tides).estimated_duration_s) and quota.reserved_s > 0

@@ -1,21 +1,114 @@
-"""What each subscription tier may render (upload limits per tier: pipeline/ingest/limits.py)."""
+"""What each subscription tier gets: one frozen `Plan` per tier, the only place a plan rule is written.
+
+Django-free (the CLI and the bench may read it); the pipeline never imports it: it takes an `IngestLimits`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from animagenius.pipeline.domain import Resolution
+from animagenius.pipeline.ingest.limits import MB, IngestLimits
 
-WATERMARKED_TIERS = frozenset({"free"})  # their videos carry the AnimaGenius mark
-PAID_ONLY_RESOLUTIONS = frozenset({Resolution.UHD.value})
-QUEUE_PRIORITY = {"free": 0, "pro": 1, "business": 2, "enterprise": 3}  # higher starts first
-CONCURRENT_JOBS = {"free": 1, "pro": 2, "business": 4, "enterprise": 10}  # a person's jobs running at once
 PROMOTION_EVERY_S = 300  # a waiting job climbs one tier every 5 minutes, so free work never starves
-MONTHLY_RENDER_MINUTES = {"free": 10, "pro": 120, "business": 600, "enterprise": 6000}  # minutes of video
 
 
-def resolutions_for(tier: str) -> list[str]:
-    """The resolutions a person on `tier` may choose, smallest first."""
-    return [
-        resolution.value
-        for resolution in Resolution
-        if tier not in WATERMARKED_TIERS or resolution.value not in PAID_ONLY_RESOLUTIONS
-    ]
+class UnknownPlan(LookupError):
+    """A tier no plan is written for (a typo in data or code): named, with the tiers there are."""
+
+    def __init__(self, tier: object) -> None:
+        super().__init__(f"there is no plan for tier {tier!r}; the plans are {', '.join(PLANS)}")
+        self.tier = tier
+
+
+@dataclass(frozen=True)
+class Plan:
+    tier: str  # as stored in User.subscription_tier
+    name: str  # as a person reads it
+    monthly_render_minutes: int  # minutes of finished video a calendar month (UTC)
+    queue_priority: int  # higher starts first
+    concurrent_jobs: int  # a person's jobs running at once
+    watermark: bool  # the videos carry the AnimaGenius mark
+    uhd: bool  # may render 4K
+    ingest: IngestLimits  # what one upload may ask of us (the size also capped by UPLOAD_MAX_BYTES)
+    premium_pool: bool  # renders on the premium provider when one is configured
+    monthly_price_cents: int | None  # USD; None: not on sale yet (prices come with billing, issue 12)
+
+    @property
+    def resolutions(self) -> list[str]:
+        """The resolutions this plan may choose, smallest first."""
+        return [res.value for res in Resolution if self.uhd or res is not Resolution.UHD]
+
+
+PLANS: dict[str, Plan] = {
+    plan.tier: plan
+    for plan in (
+        Plan(
+            tier="free",
+            name="Free",
+            monthly_render_minutes=10,
+            queue_priority=0,
+            concurrent_jobs=1,
+            watermark=True,
+            uhd=False,
+            ingest=IngestLimits(
+                max_bytes=25 * MB, max_pages=50, max_pixels=25_000_000, max_duration_s=10 * 60
+            ),
+            premium_pool=False,
+            monthly_price_cents=0,
+        ),
+        Plan(
+            tier="pro",
+            name="Pro",
+            monthly_render_minutes=120,
+            queue_priority=1,
+            concurrent_jobs=2,
+            watermark=False,
+            uhd=True,
+            ingest=IngestLimits(
+                max_bytes=100 * MB, max_pages=300, max_pixels=50_000_000, max_duration_s=60 * 60
+            ),
+            premium_pool=False,
+            monthly_price_cents=None,
+        ),
+        Plan(
+            tier="business",
+            name="Business",
+            monthly_render_minutes=600,
+            queue_priority=2,
+            concurrent_jobs=4,
+            watermark=False,
+            uhd=True,
+            ingest=IngestLimits(
+                max_bytes=250 * MB, max_pages=500, max_pixels=100_000_000, max_duration_s=2 * 3600
+            ),
+            premium_pool=False,
+            monthly_price_cents=None,
+        ),
+        Plan(
+            tier="enterprise",
+            name="Enterprise",
+            monthly_render_minutes=6000,
+            queue_priority=3,
+            concurrent_jobs=10,
+            watermark=False,
+            uhd=True,
+            ingest=IngestLimits(
+                max_bytes=1024 * MB,
+                max_pages=2000,
+                max_pixels=200_000_000,
+                max_duration_s=4 * 3600,
+                timeout_s=1800,
+            ),
+            premium_pool=True,
+            monthly_price_cents=None,
+        ),
+    )
+}
+
+
+def plan_for(tier: str) -> Plan:
+    """The plan of `tier`; UnknownPlan for a tier there is none for."""
+    try:
+        return PLANS[tier]
+    except (KeyError, TypeError):
+        raise UnknownPlan(tier) from None

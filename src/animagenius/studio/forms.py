@@ -14,7 +14,9 @@ from django.http import QueryDict
 from pydantic import ValidationError
 
 from animagenius.accounts.models import User
-from animagenius.billing.plans import resolutions_for
+from animagenius.billing import selectors as billing_selectors
+from animagenius.billing.plans import plan_for
+from animagenius.billing.selectors import RenderQuota
 from animagenius.pipeline.about import MAX_ABOUT_CHARS, about_check
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
@@ -45,7 +47,6 @@ from animagenius.pipeline.visuals.brand import colour_parse, font_check, logo_ch
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import selectors
-from animagenius.studio.selectors import RenderQuota
 from animagenius.studio.uploads import MAX_FILES, file_too_large, upload_max_bytes
 
 RESOLUTIONS = [resolution.value for resolution in Resolution]
@@ -118,8 +119,10 @@ def project_form(*, user: User, data: QueryDict | None = None, files: Any = None
         files,
         max_bytes=upload_max_bytes(user=user),
         default_voice=settings.VOICE_PROVIDER,
-        resolutions=resolutions_for(user.subscription_tier),
-        quota=selectors.render_quota_get(user=user),
+        resolutions=plan_for(user.subscription_tier).resolutions,
+        quota=billing_selectors.render_quota_get(
+            user=user, reserved_s=selectors.render_seconds_reserved(user=user)
+        ),
     )
 
 

@@ -4,7 +4,8 @@ A provider is a name (recorded on each job) and the Celery queue its workers con
 renderer on RENDER_QUEUE is the primary; a deployment may add a fallback pool (another queue, other
 machines), a premium pool for enterprise work and a specialised one for heavy renders, with
 `RENDER_PROVIDERS="primary=local-ffmpeg@render,fallback=pool-b@render-b"`. The choice follows the brief:
-enterprise → premium; heavy → specialised; the primary while its load is under LOAD_LIMIT; else the fallback.
+a plan with the premium pool (`billing.plans`: enterprise) → premium; heavy → specialised; the primary
+while its load is under LOAD_LIMIT; else the fallback.
 Load is measured, not guessed: the jobs waiting for or running on a pool over the slots of its live workers
 (from the heartbeats each worker writes, see `worker_beat_write`).
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+
+from animagenius.billing.plans import plan_for
 
 ROLES = ("primary", "fallback", "premium", "specialised")
 LOAD_LIMIT = 0.7  # the primary takes new work while its load is below this
@@ -79,8 +82,8 @@ class Choice:
 def render_provider_choose(
     providers: RenderProviders, *, tier: str, heavy: bool, primary_load: float
 ) -> Choice:
-    if tier == "enterprise" and providers.premium is not None:
-        return Choice(providers.premium, "enterprise plan")
+    if plan_for(tier).premium_pool and providers.premium is not None:
+        return Choice(providers.premium, f"{tier} plan")
     if heavy and providers.specialised is not None:
         return Choice(providers.specialised, "heavy render")
     if primary_load < LOAD_LIMIT or providers.fallback is None:

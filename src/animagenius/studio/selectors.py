@@ -7,7 +7,7 @@ import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +16,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from animagenius.accounts.models import User
-from animagenius.billing.models import UsageMetric
-from animagenius.billing.plans import (
-    CONCURRENT_JOBS,
-    MONTHLY_RENDER_MINUTES,
-    PROMOTION_EVERY_S,
-    QUEUE_PRIORITY,
-)
+from animagenius.billing.plans import PROMOTION_EVERY_S, plan_for
 from animagenius.pipeline.compose.farm import Elsewhere
 from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
@@ -174,7 +168,7 @@ def render_job_startable_queues(*, now: datetime) -> list[str]:
 
 def _queue_rank(job: RenderJob, now: datetime) -> int:
     waited_s = max(0.0, (now - job.created_at).total_seconds())
-    return QUEUE_PRIORITY[job.project.owner.subscription_tier] + int(waited_s // PROMOTION_EVERY_S)
+    return plan_for(job.project.owner.subscription_tier).queue_priority + int(waited_s // PROMOTION_EVERY_S)
 
 
 def render_job_positions() -> dict[uuid.UUID, int]:
@@ -248,7 +242,7 @@ class JobCap:
 
 def render_job_cap(*, user: User) -> JobCap:
     running = RenderJob.objects.filter(project__owner=user, status=RenderJob.Status.RUNNING).count()
-    return JobCap(running=running, allowed=CONCURRENT_JOBS[user.subscription_tier])
+    return JobCap(running=running, allowed=plan_for(user.subscription_tier).concurrent_jobs)
 
 
 @dataclass(frozen=True)
@@ -266,69 +260,16 @@ def render_job_queue_spot(*, job: RenderJob) -> QueueSpot | None:
     return QueueSpot(position=position, own=render_job_cap(user=job.project.owner))
 
 
-@dataclass(frozen=True)
-class RenderQuota:
-    """A person's render minutes this calendar month (UTC): what their plan gives, what finished videos
-    used, and what their queued and running jobs will use."""
-
-    allowed_s: float
-    used_s: float
-    reserved_s: float
-    resets_on: date
-
-    @property
-    def left_s(self) -> float:
-        return max(0.0, self.allowed_s - self.used_s - self.reserved_s)
-
-    @property
-    def summary(self) -> str:
-        held = f"; {_minutes(self.reserved_s)} held by videos in progress" if self.reserved_s else ""
-        return (
-            f"Render minutes this month: {_minutes(self.used_s)} of {_minutes(self.allowed_s)} used{held}. "
-            f"They reset on {self.resets_on:%-d %B %Y}."
-        )
-
-    def refusal(self, *, needed_s: float) -> str:
-        """Why a video of `needed_s` seconds does not fit, in words; "" when it does."""
-        if needed_s <= self.left_s:
-            return ""
-        held = f", {_minutes(self.reserved_s)} more held by videos in progress" if self.reserved_s else ""
-        used = f"{_minutes(self.used_s)} of {_minutes(self.allowed_s)} used{held}"
-        return (
-            f"This video needs about {_minutes(needed_s)} of render time, and your plan has "
-            f"{_minutes(self.left_s)} left this month ({used}). Shorten the script, or upgrade your plan; "
-            f"minutes reset on {self.resets_on:%-d %B %Y}."
-        )
-
-
-def render_quota_get(*, user: User, now: datetime | None = None) -> RenderQuota:
-    now = now or timezone.now()
-    month_start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    used = UsageMetric.objects.filter(
-        user=user, action="render", resource_type="video_seconds", timestamp__gte=month_start
-    ).aggregate(total=Sum("quantity"))["total"]
-    return RenderQuota(
-        allowed_s=MONTHLY_RENDER_MINUTES[user.subscription_tier] * 60.0,
-        used_s=float(used or 0.0),
-        reserved_s=_render_seconds_in_progress(user),
-        resets_on=(month_start + timedelta(days=32)).replace(day=1).date(),
-    )
-
-
-def _render_seconds_in_progress(user: User) -> float:
-    """The video seconds `user`'s unfinished jobs will make: a render's script version's estimate, a script
-    job that renders afterwards: the length asked for."""
+def render_seconds_reserved(*, user: User) -> float:
+    """The video seconds `user`'s unfinished jobs will make, held from the month's render minutes until
+    they finish: a render's script version's estimate, a script job that renders afterwards: the length
+    asked for."""
     unfinished = RenderJob.objects.filter(project__owner=user).exclude(status__in=RenderJob.FINISHED)
     renders = unfinished.filter(kind=RenderJob.Kind.RENDER).select_related("script_version")
     drafts = unfinished.filter(kind=RenderJob.Kind.SCRIPT, render_after=True)
     return sum(job.script_version.estimated_duration_s for job in renders if job.script_version) + float(
         drafts.aggregate(total=Sum("project__target_duration_s"))["total"] or 0
     )
-
-
-def _minutes(seconds: float) -> str:
-    minutes = seconds / 60
-    return f"{minutes:.1f} minutes" if minutes < 10 else f"{minutes:.0f} minutes"
 
 
 ETA_FROM_PERCENT = 5.0  # before this much is done in this run, the pace says little about the rest

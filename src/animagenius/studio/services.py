@@ -31,8 +31,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from animagenius.accounts.models import User
+from animagenius.billing import selectors as billing_selectors
+from animagenius.billing import services as billing_services
 from animagenius.billing.models import UsageMetric
-from animagenius.billing.plans import WATERMARKED_TIERS
+from animagenius.billing.plans import plan_for
 from animagenius.core import ratelimit
 from animagenius.pipeline.about import PASTED_TEXT_FILE
 from animagenius.pipeline.compose.segments import cache_trim
@@ -48,7 +50,6 @@ from animagenius.pipeline.domain import (
     Rendition as RenditionResult,
 )
 from animagenius.pipeline.errors import PipelineError, ProviderRateLimited, StorageError
-from animagenius.pipeline.ingest import TIER_LIMITS
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.remote.http import backoff_delay_s
@@ -343,7 +344,10 @@ def _render_provider_choose(project: Project, version: ScriptVersion) -> RenderP
 def _quota_check(owner: User, *, needed_s: float) -> None:
     # the person's row is locked, so two renders queued at once are counted one after the other
     User.objects.select_for_update().filter(id=owner.id).first()
-    refusal = selectors.render_quota_get(user=owner).refusal(needed_s=needed_s)
+    quota = billing_selectors.render_quota_get(
+        user=owner, reserved_s=selectors.render_seconds_reserved(user=owner)
+    )
+    refusal = quota.refusal(needed_s=needed_s)
     if refusal:
         raise QuotaExceeded(refusal)
 
@@ -549,7 +553,7 @@ def _status_without_job(project: Project) -> str:
 def script_usage_record(*, project: Project, job: RenderJob, written: WrittenScript) -> list[UsageMetric]:
     """One usage row per model call the writer made (repairs and retries included); none offline."""
     return [
-        UsageMetric.objects.create(
+        billing_services.usage_record(
             user=project.owner,
             action="script",
             resource_type="llm_tokens",
@@ -587,7 +591,7 @@ def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDoc
     )
     progress("reading", 0.0)
     sources = _copy_sources(project, workdir / "sources")
-    limits = TIER_LIMITS[project.owner.subscription_tier]
+    limits = plan_for(project.owner.subscription_tier).ingest
     document = read_sources(sources, workdir=workdir / "read", limits=limits, about=project.about)
     progress("writing script", 0.5)
     pick = voice_for_script([project.voice], language=document_language(document))
@@ -725,7 +729,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
         theme=project.theme,
         transition=project.transition,
         brand=_brand(project.owner, workdir / "brand"),
-        watermark=project.owner.subscription_tier in WATERMARKED_TIERS,
+        watermark=plan_for(project.owner.subscription_tier).watermark,
     )
     extras = [options.rendition(spec) for spec in job.extra_renditions]
     return run(
@@ -745,7 +749,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
         video_cache_dir=settings.VIDEO_CACHE_DIR,
         encoders=settings.RENDER_ENCODERS,
         farm=DatabaseFarm(job),
-        limits=TIER_LIMITS[project.owner.subscription_tier],
+        limits=plan_for(project.owner.subscription_tier).ingest,
         on_progress=_ProgressRecorder(job, watch=watch),
         script=script,
         recording=_asset_copy(job.recording, workdir / "recording") if job.recording else None,
@@ -944,11 +948,9 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
             update_fields=["video", "ai_script", "video_duration_s", "status", "title", "updated_at"]
         )
         _log(job, step="rendering video", status=FileProcessingLog.Status.OK)
-        UsageMetric.objects.create(
+        billing_services.render_usage_record(
             user=project.owner,
-            action="render",
-            resource_type="video_seconds",
-            quantity=round(result.duration_s, 2),
+            video_s=result.duration_s,
             metadata={
                 "job": str(job.id),
                 "aspect": project.aspect,

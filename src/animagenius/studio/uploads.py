@@ -24,7 +24,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.ingest import TIER_LIMITS, IngestLimits
+from animagenius.billing.plans import plan_for
+from animagenius.pipeline.ingest import IngestLimits
 
 MAX_FILES = 20
 """Most documents one video is made from; with the music file, the most files one form takes."""
@@ -39,12 +40,14 @@ def upload_max_bytes(*, user: User | None) -> int:
     """The largest file `user` may upload: the plan's limit, within the installation's. Nobody signed in:
     the free plan's."""
     tier = user.subscription_tier if user is not None else User.Tier.FREE
-    return min(settings.UPLOAD_MAX_BYTES, TIER_LIMITS[tier].max_bytes)
+    return min(settings.UPLOAD_MAX_BYTES, plan_for(tier).ingest.max_bytes)
 
 
 def upload_limits(*, user: User) -> IngestLimits:
     """The plan's limits on what `user` hands in, its size limit the one uploads are held to."""
-    return TIER_LIMITS[user.subscription_tier].model_copy(update={"max_bytes": upload_max_bytes(user=user)})
+    return plan_for(user.subscription_tier).ingest.model_copy(
+        update={"max_bytes": upload_max_bytes(user=user)}
+    )
 
 
 def body_max_bytes(*, max_bytes: int) -> int:

@@ -1,4 +1,5 @@
-"""How much one upload may ask of us, per subscription tier. Checked before any heavy work starts."""
+"""How much one upload may ask of us. Checked before any heavy work starts. Each plan's values are in
+billing/plans.py; the pipeline only takes an `IngestLimits`."""
 
 from __future__ import annotations
 
@@ -18,14 +19,4 @@ class IngestLimits(Frozen):
     memory_bytes: int = Field(3 * 1024 * MB, description="address space allowed to the reading process")
 
 
-TIER_LIMITS: dict[str, IngestLimits] = {
-    "free": IngestLimits(max_bytes=25 * MB, max_pages=50, max_pixels=25_000_000, max_duration_s=10 * 60),
-    "pro": IngestLimits(max_bytes=100 * MB, max_pages=300, max_pixels=50_000_000, max_duration_s=60 * 60),
-    "business": IngestLimits(
-        max_bytes=250 * MB, max_pages=500, max_pixels=100_000_000, max_duration_s=2 * 3600
-    ),
-    "enterprise": IngestLimits(
-        max_bytes=1024 * MB, max_pages=2000, max_pixels=200_000_000, max_duration_s=4 * 3600, timeout_s=1800
-    ),
-}
 DEFAULT_LIMITS = IngestLimits()
