@@ -15,8 +15,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+RUN_ID = uuid.uuid4().hex[:10]
 # a queue of its own, so a test run never picks up (or leaves) another run's jobs
-RENDER_QUEUE = env_str("RENDER_QUEUE", f"test-{uuid.uuid4().hex[:10]}")
+RENDER_QUEUE = env_str("RENDER_QUEUE", f"test-{RUN_ID}")
 RENDER_PROVIDERS = env_render_providers("RENDER_PROVIDERS", f"primary=local-ffmpeg@{RENDER_QUEUE}")
 JOB_RETRY_BACKOFF_S = env_int("JOB_RETRY_BACKOFF_S", 1, minimum=1)  # a retried job waits 1-2 s, not 15
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "test" / "media")
@@ -31,3 +32,7 @@ ACCOUNT_RATE_LIMITS = False  # allauth's own (sign-ups, sign-ins per IP address,
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a file, not memory: the Celery worker is another process and must see the same test database
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test" / "test-db.sqlite3")}
+else:
+    # a database of its own, so two runs on one server (a suite beside another) never share or drop each
+    # other's; the worker and servers a test starts are handed its name (tests/conftest.py process_env)
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{RUN_ID}"}
