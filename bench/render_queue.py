@@ -14,7 +14,7 @@ a temporary SQLite file and the filesystem broker by default, or PostgreSQL and 
 
 3. `fanout`: one long render (a FANOUT_SCENES-scene article, 1080p, drafted and rendered at once) through one
    worker, then (from empty caches) through two, where the second worker helps with the video's segments
-   (studio/segment_farm.py): seconds from submission to done and of the "rendering video" stage, the ratio
+   (studio/jobs/farm.py): seconds from submission to done and of the "rendering video" stage, the ratio
    one / two, and how many runs each worker rendered (the job's `segments` log line).
 
 Run: `.venv/bin/python bench/render_queue.py [--postgres-redis] [--only kill|throughput|fanout] [--json F]`
@@ -193,7 +193,7 @@ def _child(part: str, *, workers: int) -> int:
 def _start_worker(number: int) -> subprocess.Popen[bytes]:
     from django.conf import settings
 
-    from animagenius.studio.jobwatch import descendants
+    from animagenius.studio.jobs.watch import descendants
     from tests.processes import celery_worker_start
 
     log = Path(settings.VAR_DIR) / f"worker-{number}.log"
@@ -213,6 +213,7 @@ def _submit(owner: Any, number: int, *, text: str = "", resolution: str = "720p"
 
     from animagenius.pipeline.domain import RenderOptions
     from animagenius.studio import services
+    from animagenius.studio.jobs.queue import script_job_create
 
     project = services.project_create(
         owner=owner,
@@ -220,7 +221,7 @@ def _submit(owner: Any, number: int, *, text: str = "", resolution: str = "720p"
         options=RenderOptions.parse(aspect="16:9", resolution=resolution, duration=duration),
         uploads=[SimpleUploadedFile(f"harbour-{number}.md", (text or article(number)).encode())],
     )
-    services.script_job_create(project=project, render_after=True)
+    script_job_create(project=project, render_after=True)
     return project
 
 

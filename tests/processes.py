@@ -33,7 +33,7 @@ def postgres_database_drop(name: str) -> None:
 
 def running_ffmpegs(pid: int) -> list[int]:
     """The ffmpeg processes below `pid` that have not ended (a killed one stays a zombie until reaped)."""
-    from animagenius.studio.jobwatch import descendants
+    from animagenius.studio.jobs.watch import descendants
 
     alive = []
     for child in descendants(pid):

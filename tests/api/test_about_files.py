@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from animagenius.studio import services
+from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.models import Project, RenderJob
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def create(api: Any, corpus: Path, **fields: str) -> Any:
 def draft(project_id: str) -> RenderJob:
     """Run the project's queued script job as the worker would, in this process."""
     job = RenderJob.objects.get(project_id=project_id, status=RenderJob.Status.QUEUED)
-    services.script_job_execute(job_id=job.id)
+    script_job_execute(job_id=job.id)
     job.refresh_from_db()
     return job
 

@@ -12,7 +12,7 @@ import pytest
 
 from animagenius.accounts.models import User
 from animagenius.api import services as api_services
-from animagenius.studio import services
+from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import RenderJob
 from tests.conftest import ROOT, _test_database_url
 from tests.processes import free_port, web_server_start
@@ -60,7 +60,7 @@ def test_a_submission_while_redis_is_down_is_answered_and_runs_when_a_broker_is_
     output = log.read_text(errors="replace")
     assert "could not reach the broker to wake a worker" in output and "Redis cache unreachable" in output
 
-    services.render_jobs_reap()  # the beat's next round, with the broker back
+    render_jobs_reap()  # the beat's next round, with the broker back
     deadline = time.monotonic() + 90
     while not job.is_finished and time.monotonic() < deadline:
         time.sleep(0.2)

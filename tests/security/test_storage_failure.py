@@ -21,8 +21,8 @@ from django.test import Client
 
 from animagenius.accounts.models import User
 from animagenius.api import services as api_services
+from animagenius.studio.jobs.providers import render_providers_parse
 from animagenius.studio.models import RenderJob, Rendition
-from animagenius.studio.render_providers import render_providers_parse
 from tests.conftest import ROOT, process_env
 from tests.processes import celery_worker_start
 

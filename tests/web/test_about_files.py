@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from animagenius.pipeline.about import ABOUT, MAX_ABOUT_CHARS
-from animagenius.studio import services
+from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.models import Project, RenderJob
 from tests.web.helpers import wait_for_job
 
@@ -34,7 +34,7 @@ def create(client: Client, corpus: Path, **fields: str) -> Project:
 def draft(project: Project) -> RenderJob:
     """Run the project's queued script job as the worker would, in this process."""
     job = project.render_jobs.get(status=RenderJob.Status.QUEUED)
-    services.script_job_execute(job_id=job.id)
+    script_job_execute(job_id=job.id)
     job.refresh_from_db()
     project.refresh_from_db()
     return job

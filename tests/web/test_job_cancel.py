@@ -17,6 +17,8 @@ from django.urls import reverse
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
+from animagenius.studio.jobs.execute import render_job_execute, script_job_execute
+from animagenius.studio.jobs.queue import render_job_create, script_job_create
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
 from tests.web.test_script_editing import TIDES, drafted_project, latest
 
@@ -28,7 +30,7 @@ def tides(user: User, media: Path) -> Project:
 
 
 def queued_render(project: Project) -> RenderJob:
-    return services.render_job_create(project=project, script_version=latest(project))
+    return render_job_create(project=project, script_version=latest(project))
 
 
 def cancel(client: Client, job: RenderJob):
@@ -54,7 +56,7 @@ def test_a_queued_render_cancelled_from_the_page_never_runs(signed_in: Client, t
     assert tides.status == Project.Status.REVIEW  # its script is still there to render
     assert FileProcessingLog.objects.filter(render_job=job, step="cancelled").exists()
 
-    services.render_job_execute(job_id=job.id)  # the worker receives the message after all
+    render_job_execute(job_id=job.id)  # the worker receives the message after all
 
     job.refresh_from_db()
     tides.refresh_from_db()
@@ -122,7 +124,7 @@ def test_a_cancelled_script_can_be_written_again_and_then_drafts_for_review(
         options=RenderOptions(),
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
-    first = services.script_job_create(project=project, render_after=True)
+    first = script_job_create(project=project, render_after=True)
     cancel(signed_in, first)
     page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
     assert "No script was written." in page and 'id="script-draft-again"' in page
@@ -132,7 +134,7 @@ def test_a_cancelled_script_can_be_written_again_and_then_drafts_for_review(
     again = project.render_jobs.exclude(id=first.id).get()
     assert response.status_code == 200 and 'id="script-draft-again"' not in response.content.decode()
     assert (again.kind, again.status, again.render_after) == ("script", "queued", False)
-    services.script_job_execute(job_id=again.id)
+    script_job_execute(job_id=again.id)
     project.refresh_from_db()
     assert project.status == Project.Status.REVIEW and latest(project).number == 1
 

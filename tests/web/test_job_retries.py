@@ -21,7 +21,9 @@ from animagenius.pipeline.errors import (
     ProviderUnavailable,
 )
 from animagenius.pipeline.providers.remote.http import backoff_delay_s
-from animagenius.studio import services
+from animagenius.studio.jobs.execute import _job_end_in_error
+from animagenius.studio.jobs.queue import render_job_cancel, render_job_claim
+from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
 from tests.web.test_render_queue import encoding_render, person, queued
 
@@ -44,7 +46,7 @@ def test_the_backoff_doubles_with_jitter_up_to_its_cap_unless_the_provider_says_
 def started(settings, *, attempts: int = 1) -> RenderJob:
     """A render job a worker has claimed and started, `attempts` counted."""
     job = queued(person("pro"))
-    claimed = services.render_job_claim(task_id=f"message-{job.id}")
+    claimed = render_job_claim(task_id=f"message-{job.id}")
     assert claimed is not None and claimed.id == job.id
     RenderJob.objects.filter(id=job.id).update(attempts=attempts, stage="rendering video")
     claimed.refresh_from_db()
@@ -55,7 +57,7 @@ def fail(job: RenderJob, error: Exception) -> RenderJob:
     try:
         raise error
     except Exception as raised:
-        services._job_end_in_error(job, raised, cancelled=False)
+        _job_end_in_error(job, raised, cancelled=False)
     job.refresh_from_db()
     return job
 
@@ -78,9 +80,9 @@ def test_a_transient_failure_queues_the_job_again_after_a_backoff(
     assert Project.objects.get(id=job.project_id).status == Project.Status.QUEUED
     assert job.logs.get().status == FileProcessingLog.Status.FAILED
     assert len(wakes) == 1  # a wake-up timed for the end of the wait
-    assert services.render_job_claim(task_id="too-early") is None  # it waits out its backoff
+    assert render_job_claim(task_id="too-early") is None  # it waits out its backoff
     RenderJob.objects.filter(id=job.id).update(retry_at=timezone.now() - timedelta(seconds=1))
-    again = services.render_job_claim(task_id="after-the-wait")
+    again = render_job_claim(task_id="after-the-wait")
     assert again is not None and again.id == job.id
     again.refresh_from_db()
     assert again.retry_at is None and again.status == "running"
@@ -114,7 +116,7 @@ def test_a_transient_failure_on_the_last_attempt_fails_saying_how_often_it_was_t
 
 def test_a_job_cancelled_while_it_failed_stays_cancelled(settings):
     job = started(settings)
-    services.render_job_cancel(job=job)
+    render_job_cancel(job=job)
 
     assert fail(job, EncoderKilled()).status == "cancelled"
 
@@ -125,10 +127,10 @@ def test_the_reaper_wakes_a_worker_for_a_job_whose_wake_up_was_lost(django_captu
     RenderJob.objects.filter(id=backing_off.id).update(retry_at=timezone.now() + timedelta(minutes=5))
 
     with django_capture_on_commit_callbacks() as wakes:
-        services.render_jobs_reap()
+        render_jobs_reap()
     RenderJob.objects.filter(id=waiting.id).update(status=RenderJob.Status.DONE)
     with django_capture_on_commit_callbacks() as none_startable:
-        services.render_jobs_reap()
+        render_jobs_reap()
 
     assert len(wakes) == 1 and not none_startable
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from animagenius.accounts.models import User
 from animagenius.pipeline.providers.voices import VOICES
 from animagenius.pipeline.script_edit import script_parse
-from animagenius.studio import services
+from animagenius.studio.jobs.execute import render_job_execute
 from animagenius.studio.models import Asset, Project, RenderJob
 from tests.pipeline.test_recording import speak_with_pauses
 from tests.web.test_script_editing import drafted_project, latest
@@ -63,7 +63,7 @@ def test_my_recording_narrates_the_video(
     job = RenderJob.objects.get(project=project, kind=RenderJob.Kind.RENDER)
     assert job.recording is not None and job.recording.kind == Asset.Kind.RECORDING
     assert job.recording.original_name == "me reading.m4a"
-    services.render_job_execute(job_id=job.id)
+    render_job_execute(job_id=job.id)
     job.refresh_from_db()
     project.refresh_from_db()
     assert job.status == RenderJob.Status.DONE, job.error

@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from animagenius.accounts.models import User
 from animagenius.api import services as api_services
-from animagenius.studio import selectors
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.progress_stream import ProgressHub
+from animagenius.studio.jobs.selectors import JobProgress
 from animagenius.studio.models import Project, RenderJob
-from animagenius.studio.progress_stream import ProgressHub
-from animagenius.studio.selectors import JobProgress
 from tests.conftest import SITE_ORIGIN
 from tests.web.conftest import PASSWORD
 
@@ -144,9 +144,11 @@ def test_an_idle_stream_yields_a_keep_alive_and_a_deleted_job_ends_it():
 
 def test_the_eta_is_the_pace_so_far():
     started = timezone.now()
-    assert selectors.job_eta_s(progress=25, started_at=started, now=started + timedelta(seconds=30)) == 90
-    assert selectors.job_eta_s(progress=3, started_at=started, now=started + timedelta(seconds=30)) is None
-    after_its_script = selectors.job_eta_s(
+    assert job_selectors.job_eta_s(progress=25, started_at=started, now=started + timedelta(seconds=30)) == 90
+    assert (
+        job_selectors.job_eta_s(progress=3, started_at=started, now=started + timedelta(seconds=30)) is None
+    )
+    after_its_script = job_selectors.job_eta_s(
         progress=26, from_progress=6, started_at=started, now=started + timedelta(seconds=30)
     )
     assert after_its_script == 111  # 20 % in 30 s: 74 % to go takes 111 s

@@ -21,7 +21,7 @@ from animagenius.api import services as api_services
 from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.models import UsageMetric
 from animagenius.studio import services
-from animagenius.studio.jobwatch import CANCEL_POLL_S, JobWatch
+from animagenius.studio.jobs.watch import CANCEL_POLL_S, JobWatch
 from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, Rendition, ScriptVersion
 from tests.web.test_render_choices import rendered
 from tests.web.test_script_editing import TIDES, drafted_project

@@ -26,6 +26,8 @@ from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.providers.local.espeak import EspeakTTS
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import services
+from animagenius.studio.jobs.execute import render_job_execute, script_job_execute
+from animagenius.studio.jobs.queue import render_job_create, script_job_create
 from animagenius.studio.models import Asset, Project, RenderJob
 from tests.pipeline.test_voice import preview_seconds_expected
 
@@ -138,7 +140,7 @@ def test_script_is_timed_for_the_chosen_voice_and_speed(user: User, media):
         voice="espeak",
     )
 
-    services.script_job_execute(job_id=services.script_job_create(project=project, render_after=False).id)
+    script_job_execute(job_id=script_job_create(project=project, render_after=False).id)
 
     version = project.script_versions.get()
     espeak = next(voice for voice in voice_list() if voice.name == "espeak")
@@ -155,8 +157,8 @@ def test_a_french_document_is_timed_for_the_french_voice_and_the_script_job_says
         voice="piper",
     )
 
-    job = services.script_job_create(project=project, render_after=False)
-    services.script_job_execute(job_id=job.id)
+    job = script_job_create(project=project, render_after=False)
+    script_job_execute(job_id=job.id)
 
     job.refresh_from_db()
     assert any("The script is in French" in notice and "espeak-ng" in notice for notice in job.notices)
@@ -238,8 +240,8 @@ def audio_quietest_db(video: Path) -> float:
 def rendered(project: Project) -> RenderJob:
     version = project.script_versions.order_by("-number").first()
     assert version is not None
-    job = services.render_job_create(project=project, script_version=version)
-    services.render_job_execute(job_id=job.id)
+    job = render_job_create(project=project, script_version=version)
+    render_job_execute(job_id=job.id)
     job.refresh_from_db()
     project.refresh_from_db()
     return job
@@ -252,7 +254,7 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
         pasted_text=TEXT,
     )
-    services.script_job_execute(job_id=services.script_job_create(project=project, render_after=False).id)
+    script_job_execute(job_id=script_job_create(project=project, render_after=False).id)
     project.refresh_from_db()
     plain = rendered(project)
     assert plain.status == RenderJob.Status.DONE, plain.error
@@ -314,7 +316,7 @@ def test_the_chosen_format_is_stored_rendered_and_served(signed_in, media, ffpro
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
     assert (project.video_format, project.codec) == ("webm", "h264")
-    services.script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
+    script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
     project.refresh_from_db()
 
     job = rendered(project)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import selectors, services
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.models import Project, RenderJob
 from animagenius.studio.templatetags.studio import about_duration
 from tests.web.test_themes_and_mark import render_from_the_form
@@ -33,7 +35,7 @@ def test_the_estimate_is_the_median_pace_of_past_renders_of_the_same_kind(user: 
         owner=user, title="", options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=60),
         pasted_text=TEXT,
     )  # fmt: skip
-    assert selectors.render_estimate(project=project, video_s=60).learned_from == 0, "a first guess"
+    assert job_selectors.render_estimate(project=project, video_s=60).learned_from == 0, "a first guess"
 
     for took_s in (6.0, 12.0, 300.0):  # 0.1, 0.2 and 5 s per second of video: the outlier does not count
         finished_job(project, took_s=took_s, video_s=60.0)
@@ -41,7 +43,7 @@ def test_the_estimate_is_the_median_pace_of_past_renders_of_the_same_kind(user: 
     finished_job(project, took_s=600.0, video_s=60.0, video_format="gif")  # another format
     RenderJob.objects.create(project=project, status=RenderJob.Status.FAILED, video_s=60.0)
 
-    estimate = selectors.render_estimate(project=project, video_s=90)
+    estimate = job_selectors.render_estimate(project=project, video_s=90)
     assert estimate.learned_from == 3
     assert abs(estimate.seconds - 90 * 0.2) < 0.01
 
@@ -64,7 +66,7 @@ def test_before_any_render_the_page_says_it_is_a_first_guess(signed_in: Client, 
     form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "review": "on"}
     assert signed_in.post(reverse("studio:project_list"), form).status_code == 302
     project = Project.objects.get()
-    services.script_job_execute(job_id=project.render_jobs.get().id)
+    script_job_execute(job_id=project.render_jobs.get().id)
 
     page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
 

@@ -11,14 +11,16 @@ import pytest
 from django.utils import timezone
 
 from animagenius.accounts.models import User
-from animagenius.studio import selectors, services
-from animagenius.studio.models import Project, RenderJob, WorkerBeat
-from animagenius.studio.render_providers import (
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.providers import (
     RenderProvider,
     RenderProvidersInvalid,
     render_provider_choose,
     render_providers_parse,
 )
+from animagenius.studio.jobs.queue import render_job_claim, render_job_create, script_job_create
+from animagenius.studio.jobs.workers import render_jobs_reap
+from animagenius.studio.models import Project, RenderJob, WorkerBeat
 from tests.web.test_render_queue import person, queued
 from tests.web.test_script_editing import TIDES, drafted_project, latest
 
@@ -84,8 +86,8 @@ def test_load_is_the_pools_jobs_over_its_live_workers_slots(settings):
     done = queued(person("pro"), status=RenderJob.Status.DONE)
     RenderJob.objects.filter(id=done.id).update(provider="local-ffmpeg")
 
-    assert selectors.render_provider_load(provider=primary) == pytest.approx(3 / 4)
-    assert selectors.render_provider_load(provider=RenderProvider("pool-c", "render-c")) == float("inf")
+    assert job_selectors.render_provider_load(provider=primary) == pytest.approx(3 / 4)
+    assert job_selectors.render_provider_load(provider=RenderProvider("pool-c", "render-c")) == float("inf")
 
 
 @pytest.fixture
@@ -103,11 +105,11 @@ def test_a_render_goes_to_the_fallback_while_the_primary_is_busy_and_only_its_wo
     RenderJob.objects.filter(id=busy.id).update(provider="local-ffmpeg")  # load 1.0 on the primary
 
     with django_capture_on_commit_callbacks() as wakes:
-        job = services.render_job_create(project=project, script_version=latest(project))
+        job = render_job_create(project=project, script_version=latest(project))
 
     assert job.provider == "pool-b" and len(wakes) == 1
-    assert services.render_job_claim(task_id="local-worker", queue="render-local") is None
-    claimed = services.render_job_claim(task_id="pool-b-worker", queue="render-b")
+    assert render_job_claim(task_id="local-worker", queue="render-local") is None
+    claimed = render_job_claim(task_id="pool-b-worker", queue="render-b")
     assert claimed is not None and claimed.id == job.id
 
 
@@ -115,10 +117,10 @@ def test_the_primary_takes_renders_while_it_has_room(pools, user: User, media: P
     beat("local@host", "render-local", slots=4)
     project = drafted_project(user, "tides.md", TIDES.encode())
 
-    job = services.render_job_create(project=project, script_version=latest(project))
+    job = render_job_create(project=project, script_version=latest(project))
 
     assert job.provider == "local-ffmpeg"
-    assert selectors.render_job_position(job=job) == 1
+    assert job_selectors.render_job_position(job=job) == 1
 
 
 def test_an_enterprise_render_goes_to_the_premium_pool_and_a_4k_one_to_the_specialised(
@@ -126,7 +128,7 @@ def test_an_enterprise_render_goes_to_the_premium_pool_and_a_4k_one_to_the_speci
 ):
     beat("local@host", "render-local", slots=4)
     boss = person("enterprise")
-    enterprise_job = services.render_job_create(
+    enterprise_job = render_job_create(
         project=(project := drafted_project(boss, "tides.md", TIDES.encode())), script_version=latest(project)
     )
     User.objects.filter(id=user.id).update(subscription_tier="pro")
@@ -134,14 +136,14 @@ def test_an_enterprise_render_goes_to_the_premium_pool_and_a_4k_one_to_the_speci
     big = drafted_project(user, "tides.md", TIDES.encode())
     Project.objects.filter(id=big.id).update(resolution="4k")
     big.refresh_from_db()
-    big_job = services.render_job_create(project=big, script_version=latest(big))
+    big_job = render_job_create(project=big, script_version=latest(big))
 
     assert (enterprise_job.provider, big_job.provider) == ("gpu", "big")
 
 
 def test_script_jobs_run_on_the_primary(pools, user: User, media: Path):
     project = Project.objects.create(owner=user, title="Tides")
-    assert services.script_job_create(project=project, render_after=True).provider == "local-ffmpeg"
+    assert script_job_create(project=project, render_after=True).provider == "local-ffmpeg"
 
 
 @pytest.mark.worker
@@ -154,7 +156,7 @@ def test_a_running_worker_writes_its_heartbeat_with_its_queue_and_slots(celery_w
     row = WorkerBeat.objects.get(hostname__startswith="test-")
     assert row.queues == [settings.RENDER_QUEUE] and row.slots == 1
     assert timezone.now() - row.beat_at < timedelta(seconds=settings.WORKER_BEAT_EVERY_S + 5)
-    load = selectors.render_provider_load(provider=settings.RENDER_PROVIDERS.primary)
+    load = job_selectors.render_provider_load(provider=settings.RENDER_PROVIDERS.primary)
     assert load == 0.0  # measured against the live worker's slot, not infinite
 
 
@@ -166,6 +168,6 @@ def test_the_reaper_forgets_workers_silent_for_an_hour_and_keeps_the_rest(settin
         hostname="slow@box", queues=["q"], slots=1, beat_at=timezone.now() - timedelta(minutes=5)
     )
 
-    services.render_jobs_reap()
+    render_jobs_reap()
 
     assert list(WorkerBeat.objects.values_list("hostname", flat=True)) == ["slow@box"]

@@ -21,7 +21,12 @@ from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import PROMOTION_EVERY_S
 from animagenius.pipeline.domain import RenderOptions
-from animagenius.studio import selectors, services
+from animagenius.studio import services
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.execute import job_run_next
+from animagenius.studio.jobs.queue import render_job_claim, script_job_create
+from animagenius.studio.jobs.states import RESTARTED, WORKER_LOST
+from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import Project, RenderJob
 from tests.processes import pool_process, running_ffmpegs
 from tests.web.conftest import PASSWORD
@@ -53,10 +58,10 @@ def test_the_queue_starts_the_higher_plan_first_then_the_older_job():
     enterprise, business = queued(person("enterprise")), queued(person("business"), waited_s=10)
     older_pro = queued(person("pro"), waited_s=40)
 
-    order = selectors.render_job_queue()
+    order = job_selectors.render_job_queue()
 
     assert [job.id for job in order] == [enterprise.id, business.id, older_pro.id, pro.id, free.id]
-    assert [selectors.render_job_position(job=job) for job in (enterprise, free)] == [1, 5]
+    assert [job_selectors.render_job_position(job=job) for job in (enterprise, free)] == [1, 5]
 
 
 def test_a_waiting_free_job_climbs_a_plan_every_promotion_interval_so_it_never_starves():
@@ -64,7 +69,7 @@ def test_a_waiting_free_job_climbs_a_plan_every_promotion_interval_so_it_never_s
     pro = queued(person("pro"))
     free = queued(person("free"), waited_s=2 * PROMOTION_EVERY_S + 1)  # now ranks as a business job
 
-    assert [job.id for job in selectors.render_job_queue()] == [free.id, business.id, pro.id]
+    assert [job.id for job in job_selectors.render_job_queue()] == [free.id, business.id, pro.id]
 
 
 def test_a_worker_takes_the_best_job_whose_owner_is_under_their_plans_cap():
@@ -73,10 +78,10 @@ def test_a_worker_takes_the_best_job_whose_owner_is_under_their_plans_cap():
     waiting = queued(busy, waited_s=100)  # older, but its owner already runs the one job Free allows
     later = queued(other, waited_s=5)
 
-    first = services.render_job_claim(task_id="message-1")
-    nothing = services.render_job_claim(task_id="message-2")
+    first = render_job_claim(task_id="message-1")
+    nothing = render_job_claim(task_id="message-2")
     RenderJob.objects.filter(id=running.id).update(status=RenderJob.Status.DONE)
-    second = services.render_job_claim(task_id="message-3")
+    second = render_job_claim(task_id="message-3")
 
     assert first is not None and first.id == later.id
     assert nothing is None
@@ -89,18 +94,18 @@ def test_a_pro_person_runs_two_jobs_at_once_and_the_third_waits():
     owner = person("pro")
     jobs = [queued(owner, waited_s=30 - index) for index in range(3)]
 
-    claims = [services.render_job_claim(task_id=f"message-{index}") for index in range(3)]
+    claims = [render_job_claim(task_id=f"message-{index}") for index in range(3)]
 
     assert [claim.id if claim else None for claim in claims] == [jobs[0].id, jobs[1].id, None]
-    assert selectors.render_job_position(job=jobs[2]) == 1
+    assert job_selectors.render_job_position(job=jobs[2]) == 1
 
 
 def test_a_message_that_comes_again_takes_back_the_job_its_dead_worker_ran():
     first, second = queued(person("free"), waited_s=20), queued(person("free"), waited_s=10)
-    claimed = services.render_job_claim(task_id="message-1")
+    claimed = render_job_claim(task_id="message-1")
 
-    again = services.render_job_claim(task_id="message-1")  # redelivered: its worker was killed
-    other = services.render_job_claim(task_id="message-2")
+    again = render_job_claim(task_id="message-1")  # redelivered: its worker was killed
+    other = render_job_claim(task_id="message-2")
 
     assert claimed is not None and again is not None and again.id == claimed.id == first.id
     assert other is not None and other.id == second.id
@@ -108,7 +113,7 @@ def test_a_message_that_comes_again_takes_back_the_job_its_dead_worker_ran():
 
 def test_an_empty_queue_runs_nothing_and_sends_no_message(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as sent:
-        ran = services.job_run_next(task_id="message-1")
+        ran = job_run_next(task_id="message-1")
 
     assert ran is None and sent == []
 
@@ -123,10 +128,10 @@ def test_the_job_a_message_takes_is_run_and_its_end_sends_the_next_message(
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
     with django_capture_on_commit_callbacks() as created:
-        job = services.script_job_create(project=project, render_after=False)
+        job = script_job_create(project=project, render_after=False)
 
     with django_capture_on_commit_callbacks() as after:
-        ran = services.job_run_next(task_id="message-1")
+        ran = job_run_next(task_id="message-1")
 
     assert len(created) == 1  # the new job's dispatch message
     assert ran is not None and ran.id == job.id
@@ -146,7 +151,7 @@ def test_the_page_and_the_api_say_where_a_queued_job_waits(signed_in: Client, us
     assert "Queued, position 2" in page
     assert "Your plan renders 1 video at a time; this one starts when the other one finishes." in page
     assert api["queue_position"] == 2 and api["status"] == "queued"
-    assert selectors.render_job_position(job=ahead) == 1
+    assert job_selectors.render_job_position(job=ahead) == 1
 
 
 @pytest.mark.worker
@@ -159,7 +164,7 @@ def test_with_free_jobs_waiting_an_enterprise_job_starts_within_one_worker_slot(
             options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
             uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
         )
-        return services.script_job_create(project=project, render_after=False)
+        return script_job_create(project=project, render_after=False)
 
     free = [drafting(person("free")) for _ in range(4)]
     enterprise = drafting(person("enterprise"))
@@ -192,15 +197,15 @@ def test_the_reaper_requeues_a_job_whose_heartbeat_stopped_and_wakes_a_worker(
     alive = running(person("free"), beat_ago_s=10, task_id="live-message")
 
     with django_capture_on_commit_callbacks() as sent:
-        reaped = services.render_jobs_reap()
+        reaped = render_jobs_reap()
 
     assert [job.id for job in reaped] == [dead.id] and len(sent) == 1
     dead.refresh_from_db()
     alive.refresh_from_db()
     assert (dead.status, dead.task_id, dead.stage) == (RenderJob.Status.QUEUED, "", "queued")
-    assert services.RESTARTED in dead.notices
+    assert RESTARTED in dead.notices
     assert alive.status == RenderJob.Status.RUNNING
-    claimed = services.render_job_claim(task_id="new-message")  # the wake-up the reaper sent
+    claimed = render_job_claim(task_id="new-message")  # the wake-up the reaper sent
     assert claimed is not None and claimed.id == dead.id
 
 
@@ -208,11 +213,11 @@ def test_a_job_whose_worker_died_too_often_fails_with_the_reason(settings):
     settings.JOB_MAX_ATTEMPTS = 3
     dead = running(person("pro"), beat_ago_s=600, attempts=3)
 
-    services.render_jobs_reap()
+    render_jobs_reap()
 
     dead.refresh_from_db()
     assert dead.status == RenderJob.Status.FAILED
-    assert dead.error == services.WORKER_LOST.format(attempts=3)
+    assert dead.error == WORKER_LOST.format(attempts=3)
     assert "stopped unexpectedly 3 times" in dead.error
     assert Project.objects.get(id=dead.project_id).status == Project.Status.FAILED
 
@@ -222,7 +227,7 @@ def test_a_redelivered_message_of_a_job_tried_too_often_fails_it_and_takes_the_n
     stuck = running(person("free"), beat_ago_s=0, attempts=3, task_id="message-1")
     waiting = queued(person("free"))
 
-    claimed = services.render_job_claim(task_id="message-1")
+    claimed = render_job_claim(task_id="message-1")
 
     assert claimed is not None and claimed.id == waiting.id
     stuck.refresh_from_db()
@@ -238,7 +243,7 @@ def encoding_render(owner: User, worker_pid: int, *, stage: str = "") -> tuple[P
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
-    services.script_job_create(project=project, render_after=True)
+    script_job_create(project=project, render_after=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         job = RenderJob.objects.filter(project=project, kind=RenderJob.Kind.RENDER).first()
@@ -266,7 +271,7 @@ def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(
         time.sleep(0.2)
 
     assert job.status == RenderJob.Status.DONE, job.error or celery_worker.output()[-3000:]
-    assert job.attempts == 2 and services.RESTARTED in job.notices
+    assert job.attempts == 2 and RESTARTED in job.notices
     assert job.renditions.count() == 1
     assert UsageMetric.objects.filter(user=owner, action="render").count() == 1  # completed once
     project.refresh_from_db()

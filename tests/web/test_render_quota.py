@@ -16,8 +16,11 @@ from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import plan_for
 from animagenius.pipeline.domain import RenderOptions
-from animagenius.studio import selectors, services
+from animagenius.studio import services
 from animagenius.studio.errors import QuotaExceeded
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.execute import script_job_execute
+from animagenius.studio.jobs.queue import render_job_cancel, render_job_create, script_job_create
 from animagenius.studio.models import Project, RenderJob
 from tests.web.test_script_editing import TIDES, drafted_project, latest
 
@@ -46,9 +49,9 @@ def test_the_month_counts_this_months_videos_and_holds_minutes_for_queued_ones(u
     rendered(user, 100, when=datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC))
     rendered(user, 50, when=datetime(2026, 11, 30, 23, 59, tzinfo=UTC))  # last month: not counted
     UsageMetric.objects.create(user=user, action="script", resource_type="tokens", quantity=5000)
-    services.render_job_create(project=tides, script_version=latest(tides))
+    render_job_create(project=tides, script_version=latest(tides))
 
-    reserved_s = selectors.render_seconds_reserved(user=user)
+    reserved_s = job_selectors.render_seconds_reserved(user=user)
     quota = billing_selectors.render_quota_get(user=user, reserved_s=reserved_s, now=now)
 
     assert quota.used_s == 100
@@ -78,7 +81,7 @@ def test_a_render_that_does_not_fit_is_refused_with_what_is_left(
 def test_a_render_that_just_fits_is_queued(user: User, tides: Project):
     rendered(user, FREE_S - latest(tides).estimated_duration_s)
 
-    job = services.render_job_create(project=tides, script_version=latest(tides))
+    job = render_job_create(project=tides, script_version=latest(tides))
 
     assert job.status == RenderJob.Status.QUEUED
 
@@ -86,28 +89,28 @@ def test_a_render_that_just_fits_is_queued(user: User, tides: Project):
 def test_minutes_held_by_a_queued_render_count_against_the_next(user: User, tides: Project, media: Path):
     other = drafted_project(user, "tides-again.md", TIDES.encode())
     rendered(user, FREE_S - latest(tides).estimated_duration_s - latest(other).estimated_duration_s / 2)
-    services.render_job_create(project=tides, script_version=latest(tides))
+    render_job_create(project=tides, script_version=latest(tides))
 
     with pytest.raises(QuotaExceeded, match="held by videos in progress"):
-        services.render_job_create(project=other, script_version=latest(other))
+        render_job_create(project=other, script_version=latest(other))
 
 
 def test_a_cancelled_render_gives_its_minutes_back(user: User, tides: Project, media: Path):
     other = drafted_project(user, "tides-again.md", TIDES.encode())
     rendered(user, FREE_S - latest(tides).estimated_duration_s - latest(other).estimated_duration_s / 2)
-    services.render_job_cancel(job=services.render_job_create(project=tides, script_version=latest(tides)))
+    render_job_cancel(job=render_job_create(project=tides, script_version=latest(tides)))
 
-    assert services.render_job_create(project=other, script_version=latest(other)).status == "queued"
+    assert render_job_create(project=other, script_version=latest(other)).status == "queued"
 
 
 def test_a_higher_plan_has_more_minutes(user: User, tides: Project):
     rendered(user, FREE_S)
     with pytest.raises(QuotaExceeded):
-        services.render_job_create(project=tides, script_version=latest(tides))
+        render_job_create(project=tides, script_version=latest(tides))
 
     User.objects.filter(id=user.id).update(subscription_tier="pro")
     tides.owner.refresh_from_db()
-    assert services.render_job_create(project=tides, script_version=latest(tides)).status == "queued"
+    assert render_job_create(project=tides, script_version=latest(tides)).status == "queued"
 
 
 def test_the_new_video_form_refuses_a_render_the_minutes_do_not_cover(
@@ -143,10 +146,10 @@ def test_a_script_job_whose_render_no_longer_fits_leaves_the_script_for_review(u
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
-    job = services.script_job_create(project=project, render_after=True)
+    job = script_job_create(project=project, render_after=True)
     rendered(user, FREE_S - 1)  # another video finished while this one's script was queued
 
-    services.script_job_execute(job_id=job.id)
+    script_job_execute(job_id=job.id)
 
     job.refresh_from_db()
     project.refresh_from_db()

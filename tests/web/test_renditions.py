@@ -18,6 +18,8 @@ from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.forms import MAX_EXTRA_RENDITIONS
+from animagenius.studio.jobs.execute import script_job_execute
+from animagenius.studio.jobs.queue import render_job_create
 from animagenius.studio.models import Project, RenderJob, Rendition
 from tests.web.test_render_choices import TEXT, new_video, rendered
 
@@ -30,9 +32,9 @@ def test_chosen_renditions_are_stored_on_the_project_and_the_job(signed_in, medi
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
     assert project.extra_renditions == ["9:16,720p,webm", "1:1,720p,gif"]  # the repeat is dropped
-    services.script_job_execute(job_id=project.render_jobs.get().id)
+    script_job_execute(job_id=project.render_jobs.get().id)
     version = project.script_versions.get()
-    job = services.render_job_create(project=project, script_version=version)
+    job = render_job_create(project=project, script_version=version)
     assert job.extra_renditions == ["9:16,720p,webm", "1:1,720p,gif"]
 
 
@@ -87,7 +89,7 @@ def test_one_render_makes_every_rendition_and_the_page_offers_each(
 ) -> None:
     assert new_video(signed_in, renditions=["9:16,720p,webm", "1:1,720p,gif"], review="on").status_code == 302
     project = Project.objects.get()
-    services.script_job_execute(job_id=project.render_jobs.get().id)
+    script_job_execute(job_id=project.render_jobs.get().id)
     project.refresh_from_db()
 
     job = rendered(project)

@@ -23,6 +23,9 @@ from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.providers.writers import WriterSettings
 from animagenius.studio import services
+from animagenius.studio.jobs.execute import script_job_execute
+from animagenius.studio.jobs.queue import script_job_create
+from animagenius.studio.jobs.results import script_usage_record
 from animagenius.studio.models import Project, RenderJob, ScriptVersion
 from tests.pipeline.chat_server import ChatServer, usage
 from tests.pipeline.test_llm_writer import answer, llm_config, spoken_s, zen_draft
@@ -44,8 +47,8 @@ def drafted_project(owner: User, name: str, content: bytes) -> Project:
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
         uploads=[SimpleUploadedFile(name, content)],
     )
-    job = services.script_job_create(project=project, render_after=False)
-    services.script_job_execute(job_id=job.id)
+    job = script_job_create(project=project, render_after=False)
+    script_job_execute(job_id=job.id)
     project.refresh_from_db()
     return project
 
@@ -110,8 +113,8 @@ def test_without_review_the_render_of_version_one_is_queued(
         options=RenderOptions(),
         uploads=[SimpleUploadedFile("zen.rst", (corpus / "text/pep-0020.rst").read_bytes())],
     )
-    script_job = services.script_job_create(project=project, render_after=True)
-    services.script_job_execute(job_id=script_job.id)
+    script_job = script_job_create(project=project, render_after=True)
+    script_job_execute(job_id=script_job.id)
 
     render = project.render_jobs.get(kind="render")
     assert render.status == RenderJob.Status.QUEUED and render.script_version == latest(project)
@@ -377,9 +380,9 @@ def test_llm_written_script_records_tokens_and_cost(
         options=RenderOptions(target_duration_s=round(spoken_s(draft))),
         uploads=[SimpleUploadedFile("pep-0020.rst", (corpus / "text/pep-0020.rst").read_bytes())],
     )
-    job = services.script_job_create(project=project, render_after=False)
+    job = script_job_create(project=project, render_after=False)
 
-    services.script_job_execute(job_id=job.id)
+    script_job_execute(job_id=job.id)
 
     version = latest(project)
     assert (version.writer, version.notices) == ("openai", [])
@@ -417,7 +420,7 @@ def test_llm_usage_is_recorded_per_model_call(zen: Project):
         usage=(TokenUsage("gpt-x", 1200, 300, 0.0021), TokenUsage("gpt-x", 400, 150, 0.0007)),
     )
 
-    services.script_usage_record(project=zen, job=job, written=written)
+    script_usage_record(project=zen, job=job, written=written)
 
     rows = list(UsageMetric.objects.filter(user=zen.owner, action="script").order_by("quantity"))
     assert [(row.resource_type, row.quantity) for row in rows] == [("llm_tokens", 550), ("llm_tokens", 1500)]

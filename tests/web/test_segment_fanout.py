@@ -19,9 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.files import is_partial
 from animagenius.studio import services
-from animagenius.studio.jobwatch import descendants
+from animagenius.studio.jobs.providers import render_providers_parse
+from animagenius.studio.jobs.queue import render_job_cancel, script_job_create
+from animagenius.studio.jobs.watch import descendants
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob, SegmentBatch, SegmentRun
-from animagenius.studio.render_providers import render_providers_parse
 from tests.conftest import ROOT, process_env
 from tests.processes import celery_worker_start, encoders_stop_s, running_ffmpegs
 from tests.web.test_render_queue import person
@@ -101,7 +102,7 @@ def render_submit() -> Project:
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=60),
         uploads=[SimpleUploadedFile("lighthouses.md", article().encode())],
     )
-    services.script_job_create(project=project, render_after=True)
+    script_job_create(project=project, render_after=True)
     return project
 
 
@@ -171,7 +172,7 @@ def test_cancelling_a_shared_render_stops_the_encoders_of_both_workers(two_worke
     job = render_job(project)
     both_encoding(two_workers)
 
-    services.render_job_cancel(job=job)
+    render_job_cancel(job=job)
     stopped_at = time.monotonic()
     stopped_s = encoders_stop_s(*(process.pid for process in two_workers.processes), since=stopped_at)
     assert stopped_s < 15.0, f"an encoder outlived the cancel by {stopped_s:.1f} s"

@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from animagenius.pipeline.compose.segments import Picture, Run, RunPlan, Shot, segments_for
 from animagenius.pipeline.errors import RenderFailed
-from animagenius.studio import services
-from animagenius.studio.models import FileProcessingLog, RenderJob, SegmentBatch, SegmentRun, WorkerBeat
-from animagenius.studio.segment_farm import (
+from animagenius.studio.jobs.farm import (
     BatchRuns,
     DatabaseFarm,
     segment_batch_close,
@@ -25,6 +23,8 @@ from animagenius.studio.segment_farm import (
     segment_run_progress,
     segment_run_release,
 )
+from animagenius.studio.jobs.workers import render_jobs_reap
+from animagenius.studio.models import FileProcessingLog, RenderJob, SegmentBatch, SegmentRun, WorkerBeat
 from tests.web.test_render_queue import person, queued
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_the_reaper_deletes_the_batches_of_jobs_that_ended_without_closing_them(
     kept = segment_batch_create(job=running, plan=plan(10, 10))
     RenderJob.objects.filter(id=ended.id).update(status=RenderJob.Status.FAILED)
 
-    services.render_jobs_reap()
+    render_jobs_reap()
 
     assert list(SegmentBatch.objects.values_list("id", flat=True)) == [kept.id]
 

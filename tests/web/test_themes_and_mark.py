@@ -19,7 +19,7 @@ from animagenius.accounts.models import User
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.visuals.themes import LIGHT
-from animagenius.studio import services
+from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.models import Project, RenderJob
 from tests.web.test_render_choices import TEXT, rendered
 
@@ -43,7 +43,7 @@ def render_from_the_form(client: Client, **fields: str) -> Project:
     response = client.post(reverse("studio:project_list"), form)
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
-    services.script_job_execute(job_id=project.render_jobs.get().id)
+    script_job_execute(job_id=project.render_jobs.get().id)
     project.refresh_from_db()
     job = rendered(project)
     assert job.status == RenderJob.Status.DONE, job.error

@@ -35,6 +35,8 @@ from animagenius.pipeline.errors import InvalidOption
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
 from animagenius.studio.forms import ProjectForm, project_form
+from animagenius.studio.jobs import queue as job_queue
+from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.models import Project, RenderJob, Rendition
 
 router = Router()
@@ -118,7 +120,7 @@ def project_create(request: HttpRequest) -> Status[ProjectOut]:
         extra_renditions=form.cleaned_data["extra_renditions"],
         about=form.cleaned_data["about"],
     )
-    studio_services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
+    job_queue.script_job_create(project=project, render_after=not form.cleaned_data["review"])
     project.refresh_from_db()  # the job's creation moved it to "queued"
     return Status(201, _project_out(request, project))
 
@@ -190,7 +192,7 @@ def project_render(
         version = studio_selectors.script_version_by_number(project=project, number=number)
         if version is None:
             raise HttpError(404, f"This project has no script version {number}.")
-    job = studio_services.render_job_create(project=project, script_version=version)
+    job = job_queue.render_job_create(project=project, script_version=version)
     return Status(202, job_out(request, job, renditions=[]))
 
 
@@ -202,7 +204,7 @@ def project_render(
 )
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     try:
-        job = studio_selectors.render_job_get(user=_user(request), job_id=job_id)
+        job = job_selectors.render_job_get(user=_user(request), job_id=job_id)
     except RenderJob.DoesNotExist:
         raise HttpError(404, "No such job.") from None
     return job_out(request, job, renditions=_renditions(job))
@@ -218,10 +220,10 @@ def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     """A queued job never starts; a running one stops within a second or two, its files removed. 409 once
     the job has ended."""
     try:
-        job = studio_selectors.render_job_get(user=_user(request), job_id=job_id)
+        job = job_selectors.render_job_get(user=_user(request), job_id=job_id)
     except RenderJob.DoesNotExist:
         raise HttpError(404, "No such job.") from None
-    studio_services.render_job_cancel(job=job)
+    job_queue.render_job_cancel(job=job)
     return job_out(request, job, renditions=[])
 
 
@@ -290,8 +292,8 @@ def _renditions(job: RenderJob) -> list[Rendition]:
 
 
 def _project_out(request: HttpRequest, project: Project) -> ProjectOut:
-    job = studio_selectors.render_job_latest(project=project)
-    done = studio_selectors.render_job_latest_done(project=project)
+    job = job_selectors.render_job_latest(project=project)
+    done = job_selectors.render_job_latest_done(project=project)
     version = studio_selectors.script_version_latest(project=project)
     return project_out(
         request,

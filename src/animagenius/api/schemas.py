@@ -14,8 +14,8 @@ from pydantic import Field
 
 from animagenius.pipeline.about import MAX_ABOUT_CHARS
 from animagenius.pipeline.domain import Aspect, Resolution
-from animagenius.studio import selectors as studio_selectors
 from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
+from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.models import Project, RenderJob, Rendition
 
 FileKind = Literal["video", "poster", "preview", "captions"]
@@ -183,7 +183,7 @@ def job_out(request: HttpRequest, job: RenderJob, *, renditions: Sequence[Rendit
         stage=job.stage,
         progress=job.progress,
         queue_position=(
-            studio_selectors.render_job_position(job=job) if job.status == RenderJob.Status.QUEUED else None
+            job_selectors.render_job_position(job=job) if job.status == RenderJob.Status.QUEUED else None
         ),
         provider=job.provider,
         error=job.error,

@@ -50,7 +50,7 @@ class RenderQuota:
 
 def render_quota_get(*, user: User, reserved_s: float, now: datetime | None = None) -> RenderQuota:
     """`user`'s render minutes this month. `reserved_s`: the video seconds their unfinished jobs will make
-    (the studio knows its jobs: `studio.selectors.render_seconds_reserved`)."""
+    (the studio knows its jobs: `studio.jobs.selectors.render_seconds_reserved`)."""
     now = now or timezone.now()
     month_start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     used = UsageMetric.objects.filter(

@@ -10,6 +10,6 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "animagenius.config.settings.local")
 django.setup(set_prefix=False)  # so the import below may read models
 
-from animagenius.studio.progress_stream import stream_server  # noqa: E402
+from animagenius.studio.jobs.progress_stream import stream_server  # noqa: E402
 
 application = stream_server

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 
 class WorkerBeat(bootsteps.StartStopStep):
     """Each worker writes a heartbeat row (its queues and slots) every WORKER_BEAT_EVERY_S: what render
-    providers' load is measured against (studio/render_providers.py)."""
+    providers' load is measured against (studio/jobs/providers.py)."""
 
     requires = ("celery.worker.components:Timer",)
 
@@ -32,7 +32,7 @@ class WorkerBeat(bootsteps.StartStopStep):
         self.timer_entry = worker.timer.call_repeatedly(settings.WORKER_BEAT_EVERY_S, self._beat, (worker,))
 
     def stop(self, worker: Any) -> None:
-        from animagenius.studio.services import worker_beat_end
+        from animagenius.studio.jobs.workers import worker_beat_end
 
         if self.timer_entry is not None:
             self.timer_entry.cancel()
@@ -42,7 +42,7 @@ class WorkerBeat(bootsteps.StartStopStep):
             logger.exception("could not remove this worker's heartbeat row")
 
     def _beat(self, worker: Any) -> None:
-        from animagenius.studio.services import worker_beat_write
+        from animagenius.studio.jobs.workers import worker_beat_write
 
         try:
             queues = sorted(worker.app.amqp.queues.consume_from or worker.app.amqp.queues)

@@ -15,7 +15,7 @@ from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.providers.remote.config import LlmConfig
 
 if TYPE_CHECKING:
-    from animagenius.studio.render_providers import RenderProviders
+    from animagenius.studio.jobs.providers import RenderProviders
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -117,8 +117,8 @@ def check_script_writers(names: list[str]) -> None:
 
 
 def env_render_providers(name: str, default: str) -> RenderProviders:
-    """`role=name@queue` entries (studio/render_providers.py); a bad one stops start-up, saying why."""
-    from animagenius.studio.render_providers import RenderProvidersInvalid, render_providers_parse
+    """`role=name@queue` entries (studio/jobs/providers.py); a bad one stops start-up, saying why."""
+    from animagenius.studio.jobs.providers import RenderProvidersInvalid, render_providers_parse
 
     try:
         return render_providers_parse(env_str(name, default))

@@ -46,7 +46,7 @@ from animagenius.pipeline.script_edit import (
 from animagenius.pipeline.visuals.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
-from animagenius.studio import selectors
+from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.uploads import MAX_FILES, file_too_large, upload_max_bytes
 
 RESOLUTIONS = [resolution.value for resolution in Resolution]
@@ -121,7 +121,7 @@ def project_form(*, user: User, data: QueryDict | None = None, files: Any = None
         default_voice=settings.VOICE_PROVIDER,
         resolutions=plan_for(user.subscription_tier).resolutions,
         quota=billing_selectors.render_quota_get(
-            user=user, reserved_s=selectors.render_seconds_reserved(user=user)
+            user=user, reserved_s=job_selectors.render_seconds_reserved(user=user)
         ),
     )
 

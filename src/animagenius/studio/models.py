@@ -324,7 +324,7 @@ class WorkerBeat(models.Model):
 
 class SegmentBatch(BaseModel):
     """A render's runs of segments handed out to helpers on other workers as well as rendered by its own
-    (studio/segment_farm.py): the plan they render from, and how many runs are done, counted as each is."""
+    (studio/jobs/farm.py): the plan they render from, and how many runs are done, counted as each is."""
 
     job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="segment_batches")
     plan = models.BinaryField(help_text="the pickled compose.segments.RunPlan")

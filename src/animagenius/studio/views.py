@@ -34,6 +34,8 @@ from animagenius.studio.forms import (
     scene_cards_estimate,
     scene_cards_parse,
 )
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.queue import render_job_cancel, render_job_create, script_job_create
 from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
 from animagenius.studio.uploads import upload_limits
 
@@ -85,7 +87,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             )
         except StorageUnavailable as failure:
             return storage_unavailable_page(request, failure)
-        services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
+        script_job_create(project=project, render_after=not form.cleaned_data["review"])
         return redirect("studio:project_detail", project_id=project.id)
     return _project_list_page(request, form, status=400 if request.method == "POST" else 200)
 
@@ -146,7 +148,7 @@ def project_detail(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """The live status panel; the page polls it until the job ends."""
     project = _project(request, project_id)
-    job = selectors.render_job_latest(project=project)
+    job = job_selectors.render_job_latest(project=project)
     response = render(request, "studio/_job_status.html", _status_context(project, job))
     if request.headers.get("HX-Request") and job and job.kind == RenderJob.Kind.SCRIPT and job.is_finished:
         response["HX-Refresh"] = "true"  # the drafted script is ready: load the page with its editor
@@ -239,7 +241,7 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
         return _detail_page(request, project, error=problem, status=400)
     version = _version(project, form.cleaned_data["version"])
     try:
-        services.render_job_create(
+        render_job_create(
             project=project, script_version=version, recording_upload=form.cleaned_data["recording"]
         )
     except StudioError as refusal:
@@ -261,11 +263,11 @@ def project_delete(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     try:
-        job = selectors.render_job_get(user=_user(request), job_id=job_id)
+        job = job_selectors.render_job_get(user=_user(request), job_id=job_id)
     except RenderJob.DoesNotExist:
         raise Http404("No such job") from None
     try:
-        services.render_job_cancel(job=job)
+        render_job_cancel(job=job)
     except StudioConflict as conflict:
         messages.error(request, str(conflict))
     else:
@@ -285,7 +287,7 @@ def _detail_page(
 ) -> HttpResponse:
     """The project page; `cards` are an edit the person sent back that could not be saved, `about_form` a
     text about the files that could not be used."""
-    job = selectors.render_job_latest(project=project)
+    job = job_selectors.render_job_latest(project=project)
     latest = selectors.script_version_latest(project=project)
     context: dict[str, Any] = {
         **_status_context(project, job, about_form=about_form),
@@ -320,7 +322,7 @@ def _status_context(
         project.refresh_from_db()
     renditions = list(selectors.rendition_list(job=job)) if done and job is not None else []
     queued = job is not None and job.status == RenderJob.Status.QUEUED
-    spot = selectors.render_job_queue_spot(job=job) if queued and job is not None else None
+    spot = job_selectors.render_job_queue_spot(job=job) if queued and job is not None else None
     live = job is not None and not job.is_finished
     return {
         "project": project,
@@ -328,7 +330,7 @@ def _status_context(
         "renditions": renditions,
         "queue": spot,
         "about_form": about_form or AboutForm(initial={"about": project.about}),
-        "eta_s": selectors.render_job_eta_s(job=job) if live and job is not None else None,
+        "eta_s": job_selectors.render_job_eta_s(job=job) if live and job is not None else None,
         "events_url": (
             settings.EVENTS_URL + reverse("studio:job_events", args=[job.id])
             if live and job is not None and settings.EVENTS_URL
@@ -348,7 +350,7 @@ def _editor(
         "cards": [_card_view(project, card) for card in shown],
         "new_card": _card_view(project, blank),
         "total_s": _total_s(shown),
-        "estimate": selectors.render_estimate(project=project, video_s=_total_s(shown)),
+        "estimate": job_selectors.render_estimate(project=project, video_s=_total_s(shown)),
         "target_s": script.target_duration_s,
         "unsaved": cards is not None,
         "busy": job is not None and not job.is_finished,

@@ -3,7 +3,7 @@
 A farm is given the plan of the runs still to render; it hands them out one at a time, to this worker and to
 helpers elsewhere that see the same files (the work folder, the segment cache), and counts them done. The
 worker that renders the video takes runs too, so the video is finished even when no helper ever comes.
-The studio's farm keeps the runs in the database (studio/segment_farm.py); without one, runs render here.
+The studio's farm keeps the runs in the database (studio/jobs/farm.py); without one, runs render here.
 """
 
 from __future__ import annotations

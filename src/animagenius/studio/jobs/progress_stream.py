@@ -34,9 +34,9 @@ from django.urls import Resolver404, resolve
 
 from animagenius.accounts.models import User
 from animagenius.api import selectors as api_selectors
-from animagenius.studio import selectors
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.selectors import JobProgress
 from animagenius.studio.models import RenderJob
-from animagenius.studio.selectors import JobProgress
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ Read = Callable[[Sequence[uuid.UUID]], Mapping[uuid.UUID, JobProgress]]
 
 def _read_rows(job_ids: Sequence[uuid.UUID]) -> Mapping[uuid.UUID, JobProgress]:
     try:
-        return selectors.render_job_progress_many(job_ids=job_ids)
+        return job_selectors.render_job_progress_many(job_ids=job_ids)
     except DatabaseError:
         connection.close()  # this thread's connection may be the broken part; the next tick opens a new one
         raise
@@ -263,7 +263,7 @@ def _job_owner_of_caller(job_id: uuid.UUID, headers: Mapping[str, str]) -> bool 
     if user is None:
         return None
     try:
-        selectors.render_job_get(user=user, job_id=job_id)
+        job_selectors.render_job_get(user=user, job_id=job_id)
     except RenderJob.DoesNotExist:
         return False
     return True

@@ -28,13 +28,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from animagenius.pipeline.compose.farm import Elsewhere
 from animagenius.pipeline.compose.segments import RunPlan, run_render
 from animagenius.pipeline.errors import RenderFailed
-from animagenius.studio import selectors
-from animagenius.studio.jobwatch import JobCancelled, JobWatch
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.dispatch import helpers_ask
+from animagenius.studio.jobs.watch import JobCancelled, JobWatch
 from animagenius.studio.models import FileProcessingLog, RenderJob, SegmentBatch, SegmentRun
 
 logger = logging.getLogger(__name__)
@@ -56,11 +56,11 @@ class DatabaseFarm:
         if _seconds_of_1080p(plan) < settings.SEGMENT_FANOUT_MIN_S:
             return None
         queue = settings.RENDER_PROVIDERS.queue_of(self.job.provider)
-        helpers = min(len(plan.runs) - 1, selectors.worker_slots_idle(queue=queue))
+        helpers = min(len(plan.runs) - 1, job_selectors.worker_slots_idle(queue=queue))
         if helpers < 1:
             return None
         batch = segment_batch_create(job=self.job, plan=plan)
-        _helpers_send(batch_id=batch.id, queue=queue, count=helpers)
+        helpers_ask(batch_id=batch.id, queue=queue, count=helpers)
         return BatchRuns(batch.id, worker=worker_name())
 
 
@@ -89,7 +89,7 @@ class BatchRuns:
         if time.monotonic() - self.beat_at >= BEAT_EVERY_S:
             segment_runs_beat(batch_id=self.batch_id, worker=self.worker)
             self.beat_at = time.monotonic()
-        elsewhere = selectors.segment_batch_elsewhere(batch_id=self.batch_id, worker=self.worker)
+        elsewhere = job_selectors.segment_batch_elsewhere(batch_id=self.batch_id, worker=self.worker)
         if elsewhere is None:  # only a newer attempt of the job replaces it (this worker was taken for dead)
             raise RenderFailed("another attempt of this render took its segments over")
         return elsewhere
@@ -233,17 +233,3 @@ class _RunBeat:
         )
         if not owned:
             raise RunAbandoned(f"run {self.number} of batch {self.batch_id}")
-
-
-def _helpers_send(*, batch_id: uuid.UUID, queue: str, count: int) -> None:
-    """`count` helper messages once the batch is committed; without a broker the render goes on alone."""
-    from animagenius.studio.tasks import segments_help
-
-    def send() -> None:
-        try:
-            for _ in range(count):
-                segments_help.apply_async(args=(str(batch_id),), queue=queue)
-        except KombuOperationalError as error:
-            logger.warning("could not reach the broker to ask for helpers (%s); rendering alone", error)
-
-    transaction.on_commit(send)
