@@ -22,7 +22,7 @@ from animagenius.api import services as api_services
 from animagenius.api.models import ApiKey
 from animagenius.studio.models import Project
 from tests.conftest import ROOT, email_verified, process_env
-from tests.processes import free_port, web_server_start
+from tests.processes import free_port, process_stop, web_server_start
 
 PASSWORD = "a-long-enough-passphrase-42"
 TRY_AGAIN = re.compile(r"Try again in (\d+) seconds?\.")
@@ -123,8 +123,7 @@ def test_guesses_sent_all_at_once_to_two_servers_are_not_all_checked(tmp_path: P
         for client, _ in forms:
             client.close()
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            process_stop(server)
 
     checked = [page for page in pages if "are not correct" in page]
     refused = [page for page in pages if TRY_AGAIN.search(page)]
@@ -188,8 +187,7 @@ def test_two_web_processes_count_one_api_limit_together(tmp_path: Path):
         ]
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            process_stop(server)
 
     assert statuses == [200, 200, 200, 200, 429, 429, 429, 429]  # not 4 per process
 

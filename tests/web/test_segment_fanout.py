@@ -23,7 +23,7 @@ from animagenius.studio.jobwatch import descendants
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob, SegmentBatch, SegmentRun
 from animagenius.studio.render_providers import render_providers_parse
 from tests.conftest import ROOT, process_env
-from tests.processes import celery_worker_start, encoders_stop_s, running_ffmpegs
+from tests.processes import celery_worker_start, encoders_stop_s, process_stop, running_ffmpegs
 from tests.web.test_render_queue import person
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -75,13 +75,7 @@ def two_workers(settings, tmp_path: Path) -> Iterator[Workers]:
         yield workers
     finally:
         for process in workers.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in workers.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            process_stop(process, group=True)
 
 
 def article() -> str:
@@ -193,8 +187,8 @@ def test_a_run_whose_helper_is_killed_is_taken_over_and_the_render_finishes(two_
     helper = two_workers.processes[1 - parent]
     helper_pids = two_workers.pool_pids(1 - parent)
 
-    os.killpg(helper.pid, signal.SIGKILL)  # the helper's machine is gone: worker, pool and encoder
-    helper.wait(timeout=10)
+    # the helper's machine is gone: worker, pool and encoder
+    process_stop(helper, timeout_s=0, group=True, first=signal.SIGKILL)
     job = finished(job)
 
     assert job.status == RenderJob.Status.DONE, job.error or two_workers.output()
