@@ -14,8 +14,8 @@ from animagenius.api import services as api_services
 from animagenius.studio import services
 from animagenius.studio.models import RenderJob
 from tests.conftest import ROOT, process_env
+from tests.factories import TIDES
 from tests.processes import free_port, process_stop, web_server_start
-from tests.web.test_script_editing import TIDES
 
 NOWHERE = "redis://127.0.0.1:{port}/0"  # a port nothing listens on: every connection is refused
 

@@ -6,13 +6,12 @@ import pytest
 from django.test import Client
 
 from animagenius.accounts.models import User
-
-PASSWORD = "a-long-enough-passphrase-42"
+from tests.factories import user_create
 
 
 @pytest.fixture
 def user(db: None) -> User:
-    return User.objects.create_user("ada@example.com", PASSWORD)
+    return user_create(email="ada@example.com")
 
 
 @pytest.fixture

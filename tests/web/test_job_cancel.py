@@ -18,13 +18,14 @@ from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
-from tests.web.test_script_editing import TIDES, drafted_project, latest
+from tests.factories import TIDES, project_drafted_create
+from tests.web.helpers import latest
 
 
 @pytest.fixture
 def tides(user: User, media: Path) -> Project:
     """A project whose script was drafted (version 1), ready to render."""
-    return drafted_project(user, "tides.md", TIDES.encode())
+    return project_drafted_create(owner=user)
 
 
 def queued_render(project: Project) -> RenderJob:

@@ -14,7 +14,7 @@ from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import selectors, services
 from animagenius.studio.models import Project, RenderJob
 from animagenius.studio.templatetags.studio import about_duration
-from tests.web.test_themes_and_mark import render_from_the_form
+from tests.web.helpers import render_from_the_form
 
 TEXT = "# Tides\n\nThe moon pulls the oceans, and twice a day the water rises and falls along the coast.\n"
 

@@ -23,8 +23,8 @@ from animagenius.studio.jobwatch import descendants
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob, SegmentBatch, SegmentRun
 from animagenius.studio.render_providers import render_providers_parse
 from tests.conftest import ROOT, process_env
+from tests.factories import user_create
 from tests.processes import celery_worker_start, encoders_stop_s, process_stop, running_ffmpegs
-from tests.web.test_render_queue import person
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -90,7 +90,7 @@ def article() -> str:
 
 def render_submit() -> Project:
     project = services.project_create(
-        owner=person("pro"),
+        owner=user_create(tier="pro"),
         title="",
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=60),
         uploads=[SimpleUploadedFile("lighthouses.md", article().encode())],
