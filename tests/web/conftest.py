@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from animagenius.accounts.models import User
-from tests.factories import user_create
+from animagenius.studio.models import Project
+from tests.factories import project_drafted_create, user_create
 
 
 @pytest.fixture
@@ -27,3 +28,9 @@ def media(settings, tmp_path: Path) -> Path:
     settings.RENDER_WORKDIR = tmp_path / "work"
     settings.VOICE_PREVIEW_DIR = tmp_path / "previews"
     return tmp_path
+
+
+@pytest.fixture
+def tides(user: User, media: Path) -> Project:
+    """The user's project of the tides article, its script drafted (version 1), ready to render."""
+    return project_drafted_create(owner=user)

@@ -37,11 +37,6 @@ def rendered(user: User, seconds: float, *, when: datetime | None = None) -> Usa
     return row
 
 
-@pytest.fixture
-def tides(user: User, media: Path) -> Project:
-    return project_drafted_create(owner=user)
-
-
 def test_the_month_counts_this_months_videos_and_holds_minutes_for_queued_ones(user: User, tides: Project):
     now = datetime(2026, 12, 5, 10, tzinfo=UTC)
     rendered(user, 100, when=datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC))

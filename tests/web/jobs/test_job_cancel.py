@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -18,14 +17,8 @@ from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
-from tests.factories import TIDES, project_drafted_create
+from tests.factories import TIDES
 from tests.web.helpers import latest
-
-
-@pytest.fixture
-def tides(user: User, media: Path) -> Project:
-    """A project whose script was drafted (version 1), ready to render."""
-    return project_drafted_create(owner=user)
 
 
 def queued_render(project: Project) -> RenderJob:
