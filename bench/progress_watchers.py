@@ -95,7 +95,7 @@ def _bench(folder: Path, *, watchers: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from tests.processes import events_server_start, free_port
+    from tests.processes import events_server_start, free_port, process_stop
 
     port = free_port()
     server = events_server_start(port=port, log=folder / "events.log", cwd=ROOT, env=dict(os.environ))
@@ -104,8 +104,7 @@ def _bench(folder: Path, *, watchers: int) -> dict[str, Any]:
         reference = _run(base, folder, watchers=1, jobs=1, server_pid=server.pid)
         full = _run(base, folder, watchers=watchers, jobs=min(JOBS, watchers), server_pid=server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        process_stop(server)
         from django.db import connections
 
         connections.close_all()

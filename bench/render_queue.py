@@ -37,7 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.processes: the tests' own process starters and /proc readers
-from tests.processes import postgres_database_create, postgres_database_drop  # noqa: E402
+from tests.processes import postgres_database_create, postgres_database_drop, process_stop  # noqa: E402
 
 KILL_JOBS, THROUGHPUT_JOBS, FANOUT_SCENES = 10, 20, 8
 THROUGHPUT_BAR = 1.8
@@ -180,12 +180,7 @@ def _child(part: str, *, workers: int) -> int:
         result = parts[part]()
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            process_stop(process)
     print(json.dumps(result))
     return 0
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 from animagenius.config.localrun import web_command  # noqa: E402
-from tests.processes import free_port  # noqa: E402
+from tests.processes import free_port, process_stop  # noqa: E402
 from tests.security.slow_clients import answer_s, trickling  # noqa: E402
 
 REQUESTS = 5
@@ -86,8 +86,7 @@ def main() -> int:
                 median = statistics.median(times)
                 print(f"| {name} | {count} | {shown} | {median:.3f} | {idle:.3f} |", flush=True)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            process_stop(process, timeout_s=30)
     return 0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.pipeline.chat_server import ChatServer
-from tests.processes import celery_worker_start, events_server_start, free_port
+from tests.processes import celery_worker_start, events_server_start, free_port, process_stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -99,11 +99,7 @@ def celery_worker(django_db_setup: None, django_db_blocker, tmp_path_factory) ->
         pytest.fail(str(error))
     worker = Worker(process, log)
     yield worker
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    process_stop(process)
 
 
 SITE_ORIGIN = "http://127.0.0.1:8000"  # where the studio's pages are, as far as `events_server` knows
@@ -122,8 +118,7 @@ def events_server(settings, tmp_path: Path, site_origins: str) -> Iterator[str]:
     log = tmp_path / "events.log"
     server = events_server_start(port=port, log=log, cwd=ROOT, env=process_env(SITE_ORIGINS=site_origins))
     yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
+    process_stop(server)
 
 
 Probe = Callable[[Path], dict[str, Any]]

@@ -4,6 +4,9 @@ start their processes first)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +15,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"  # this machine's server, trust auth
+
+
+def process_stop(
+    process: subprocess.Popen[bytes],
+    *,
+    timeout_s: float = 20,
+    group: bool = False,
+    first: signal.Signals = signal.SIGTERM,
+) -> None:
+    """Stop `process` and reap it: `first` (SIGTERM; SIGINT is Ctrl-C) to it, or with `group` to the process
+    group it leads (one started with `start_new_session`), then up to `timeout_s` for it to end, then SIGKILL
+    (with `group`: to whatever of the group is still there, even once its leader has ended)."""
+    with contextlib.suppress(ProcessLookupError):
+        if process.poll() is None:
+            if group:
+                os.killpg(process.pid, first)
+            else:
+                process.send_signal(first)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=timeout_s)
+    with contextlib.suppress(ProcessLookupError):
+        if group:
+            os.killpg(process.pid, signal.SIGKILL)
+        elif process.poll() is None:
+            process.kill()
+    process.wait(timeout=10)
 
 
 def postgres_database_create(name: str) -> str:
@@ -97,7 +126,7 @@ def celery_worker_start(
     deadline = time.monotonic() + timeout_s
     while " ready." not in log.read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            process_stop(process, timeout_s=0, group=new_session)
             raise RuntimeError(f"the Celery worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.2)
     return process
@@ -163,6 +192,6 @@ def server_start(
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return process
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            process_stop(process, timeout_s=0, group=new_session)
             raise RuntimeError(f"{command[0]} did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.1)

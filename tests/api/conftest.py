@@ -8,18 +8,17 @@ from django.test import Client
 
 from animagenius.accounts.models import User
 from animagenius.api import services
-
-PASSWORD = "a-long-enough-passphrase-42"
+from tests.factories import user_create
 
 
 @pytest.fixture
 def user(db: None) -> User:
-    return User.objects.create_user("ada@example.com", PASSWORD)
+    return user_create(email="ada@example.com")
 
 
 @pytest.fixture
 def other_user(db: None) -> User:
-    return User.objects.create_user("grace@example.com", PASSWORD)
+    return user_create(email="grace@example.com")
 
 
 @pytest.fixture

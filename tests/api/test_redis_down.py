@@ -3,7 +3,6 @@ database; once a broker is there again, the reaper's round wakes a worker and th
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from animagenius.accounts.models import User
 from animagenius.api import services as api_services
 from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import RenderJob
-from tests.conftest import ROOT, _test_database_url
-from tests.processes import free_port, web_server_start
-from tests.web.test_script_editing import TIDES
+from tests.conftest import ROOT, process_env
+from tests.factories import TIDES
+from tests.processes import free_port, process_stop, web_server_start
 
 NOWHERE = "redis://127.0.0.1:{port}/0"  # a port nothing listens on: every connection is refused
 
@@ -29,14 +28,7 @@ def test_a_submission_while_redis_is_down_is_answered_and_runs_when_a_broker_is_
     owner = User.objects.create_user("lin@example.com", "a-long-enough-passphrase-42")
     token = api_services.api_key_create(owner=owner, name="outage").token
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": NOWHERE.format(port=free_port()),
-        "RENDER_QUEUE": settings.RENDER_QUEUE,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
+    env = process_env(REDIS_URL=NOWHERE.format(port=free_port()))
     log = tmp_path / "web.log"
     server = web_server_start(port=port, log=log, cwd=ROOT, env=env)
     try:
@@ -50,8 +42,7 @@ def test_a_submission_while_redis_is_down_is_answered_and_runs_when_a_broker_is_
         answered_s = time.monotonic() - started
         page = httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=30)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        process_stop(server)
 
     assert response.status_code == 201, log.read_text(errors="replace")[-3000:]
     assert answered_s < 20 and page.status_code == 200  # not hanging on the cache (timeouts are 1 s)

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.processes import free_port
+from tests.processes import free_port, process_stop
 
 PRODUCTION = "animagenius.config.settings.production"
 SITE_HOST = "animagenius.example.com"
@@ -108,7 +108,7 @@ def make_run_started(
             _wait_for_servers(process, running)
         yield process, running
     finally:
-        _stop_group(process)
+        process_stop(process, timeout_s=60, group=True, first=signal.SIGINT)  # Ctrl-C for it and its children
 
 
 def _wait_for_servers(process: subprocess.Popen[bytes], running: MakeRun) -> None:
@@ -125,15 +125,3 @@ def _wait_for_servers(process: subprocess.Popen[bytes], running: MakeRun) -> Non
             time.sleep(0.5)
     if waiting:
         pytest.fail(f"`make run` did not serve within {MAKE_RUN_START_S} s:\n{running.output()[-4000:]}")
-
-
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Ctrl-C for `make run` and everything it started (its own process group), then SIGKILL if need be."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=60)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # anything of the group still there
-    if process.poll() is None:
-        process.wait(timeout=10)

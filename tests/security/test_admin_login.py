@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from animagenius.accounts.models import User
 from tests.conftest import email_verified
-from tests.security.test_rate_limits import refusal_wait_s, sign_in
+from tests.security.helpers import refusal_wait_s, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,8 @@ from animagenius.accounts.models import User
 from animagenius.studio.models import BrandKit, Project
 from tests.conftest import email_verified
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
-from tests.web.test_brand_kit import logo_upload
-from tests.web.test_script_editing import TIDES, drafted_project
-
-PASSWORD = "a-long-enough-passphrase-42"
+from tests.factories import PASSWORD, project_drafted_create
+from tests.web.helpers import logo_upload
 
 
 def policy_of(header: str) -> dict[str, list[str]]:
@@ -56,7 +54,7 @@ def site(db: None, settings, tmp_path: Path) -> tuple[User, Project]:
     settings.RENDER_WORKDIR = tmp_path / "work"
     user = User.objects.create_user("mae@example.com", PASSWORD, is_staff=True, is_superuser=True)
     email_verified(user)  # the browser test signs in through the form
-    project = drafted_project(user, "tides.md", TIDES.encode())
+    project = project_drafted_create(owner=user)
     kit = BrandKit.objects.create(owner=user, accent="#16a34a")
     kit.logo.save("logo.png", ContentFile(logo_upload().read()))
     return user, project

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT, process_env
-from tests.processes import free_port, web_server_start
+from tests.processes import free_port, process_stop, web_server_start
 from tests.security.conftest import manage, production_env
 from tests.security.smtp_server import SmtpServer
 
@@ -104,8 +104,7 @@ def production_server(tmp_path: Path, django_db_setup: None) -> Iterator[str]:
     env = production_env(process_env(EVENTS_URL="https://events.animagenius.example.com:8443"))
     server = web_server_start(port=port, log=tmp_path / "web.log", cwd=ROOT, env=env)
     yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
+    process_stop(server)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -22,23 +20,9 @@ from animagenius.api import services as api_services
 from animagenius.api.models import ApiKey
 from animagenius.studio.models import Project
 from tests.conftest import ROOT, email_verified, process_env
-from tests.processes import free_port, web_server_start
-
-PASSWORD = "a-long-enough-passphrase-42"
-TRY_AGAIN = re.compile(r"Try again in (\d+) seconds?\.")
-
-
-def sign_in(client: Client, email: str, password: str, *, next_url: str = "", after_s: float = 0) -> Any:
-    """Post the sign-in form (after waiting `after_s`): the test client's response."""
-    time.sleep(after_s)
-    path = reverse("account_login") + (f"?next={next_url}" if next_url else "")
-    return client.post(path, {"login": email, "password": password})
-
-
-def refusal_wait_s(page: HttpResponse) -> int | None:
-    """The seconds a refused sign-in page says to wait; None when it was not refused."""
-    found = TRY_AGAIN.search(page.content.decode())
-    return int(found.group(1)) if found else None
+from tests.factories import PASSWORD
+from tests.processes import free_port, process_stop, web_server_start
+from tests.security.helpers import TRY_AGAIN, refusal_wait_s, sign_in
 
 
 def someone(db: None = None) -> User:
@@ -123,8 +107,7 @@ def test_guesses_sent_all_at_once_to_two_servers_are_not_all_checked(tmp_path: P
         for client, _ in forms:
             client.close()
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            process_stop(server)
 
     checked = [page for page in pages if "are not correct" in page]
     refused = [page for page in pages if TRY_AGAIN.search(page)]
@@ -188,8 +171,7 @@ def test_two_web_processes_count_one_api_limit_together(tmp_path: Path):
         ]
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            process_stop(server)
 
     assert statuses == [200, 200, 200, 200, 429, 429, 429, 429]  # not 4 per process
 

@@ -5,7 +5,6 @@ stream server answers nothing but streams, so a body sent to it is never read (l
 from __future__ import annotations
 
 import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -18,7 +17,7 @@ from django.urls import reverse
 
 from animagenius.config.localrun import web_command
 from tests.conftest import ROOT, process_env
-from tests.processes import free_port, server_start
+from tests.processes import free_port, process_stop, server_start
 from tests.security.slow_clients import answer_s, trickling
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the servers are processes of their own
@@ -36,11 +35,7 @@ def web_server(tmp_path: Path) -> Iterator[int]:
         command, port=port, log=tmp_path / "web.log", cwd=ROOT, env=process_env(), timeout_s=60
     )
     yield port
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    process_stop(server, timeout_s=30)
 
 
 def test_pages_still_answer_while_20_clients_trickle_their_bodies(web_server: int) -> None:

@@ -8,7 +8,6 @@ changes and root, who ignores permissions, is refused as well)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 import uuid
@@ -24,7 +23,7 @@ from animagenius.api import services as api_services
 from animagenius.studio.jobs.providers import render_providers_parse
 from animagenius.studio.models import RenderJob, Rendition
 from tests.conftest import ROOT, process_env
-from tests.processes import celery_worker_start
+from tests.processes import celery_worker_start, process_stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -77,13 +76,7 @@ def worker_with_videos_on(mount_options: str, *, settings, tmp_path: Path, **env
 
 
 def worker_stop(worker: Worker) -> None:
-    if worker.process.poll() is None:
-        os.killpg(worker.process.pid, signal.SIGTERM)
-    try:
-        worker.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.process.pid, signal.SIGKILL)
-        worker.process.wait(timeout=10)
+    process_stop(worker.process, group=True)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from animagenius.accounts.models import User
 from animagenius.api import services as api_services
 from animagenius.studio.models import Asset, Project
 from tests.conftest import ROOT, process_env
-from tests.processes import free_port, web_server_start
+from tests.processes import free_port, process_stop, web_server_start
 
 PASSWORD = "a-long-enough-passphrase-42"
 MB = 2**20
@@ -233,8 +233,7 @@ def test_a_browser_streaming_300_mb_to_the_running_site_gets_the_limit_and_nothi
         cookie = f"sessionid={session}; csrftoken={csrf}"
         status, page, sent, peak = _post_over_socket(port, body, cookie=cookie, watch=server_tmp)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        process_stop(server)
 
     assert status == 413, page[:2000] + log.read_text(errors="replace")[-3000:]
     assert "lecture.md is larger than your plan&#x27;s 25 MB limit for one file" in page

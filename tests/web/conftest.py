@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 
 from animagenius.accounts.models import User
-
-PASSWORD = "a-long-enough-passphrase-42"
+from animagenius.studio.models import Project
+from tests.factories import project_drafted_create, user_create
 
 
 @pytest.fixture
 def user(db: None) -> User:
-    return User.objects.create_user("ada@example.com", PASSWORD)
+    return user_create(email="ada@example.com")
 
 
 @pytest.fixture
@@ -28,3 +28,9 @@ def media(settings, tmp_path: Path) -> Path:
     settings.RENDER_WORKDIR = tmp_path / "work"
     settings.VOICE_PREVIEW_DIR = tmp_path / "previews"
     return tmp_path
+
+
+@pytest.fixture
+def tides(user: User, media: Path) -> Project:
+    """The user's project of the tides article, its script drafted (version 1), ready to render."""
+    return project_drafted_create(owner=user)

@@ -1,11 +1,28 @@
+"""What the studio's tests do as a person would: post the new-video form, wait for a job, read the script
+editor's form, watch a worker's encoders; and the files they upload."""
+
 from __future__ import annotations
 
+import io
 import time
 from typing import Any
 
-from animagenius.studio.models import Project, RenderJob
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from animagenius.accounts.models import User
+from animagenius.pipeline.domain import RenderOptions
+from animagenius.studio import services
+from animagenius.studio.jobs.execute import script_job_execute
+from animagenius.studio.jobs.queue import script_job_create
+from animagenius.studio.models import Project, RenderJob, ScriptVersion
+from tests.factories import TIDES, TIDES_PROSE, render_job_rendered_create
+from tests.processes import running_ffmpegs
 
 JOB_TIMEOUT_S = 240
+BRAND_GREEN = (22, 163, 74)
 
 
 def wait_for_job(project: Project, *, timeout_s: float = JOB_TIMEOUT_S) -> RenderJob:
@@ -17,6 +34,58 @@ def wait_for_job(project: Project, *, timeout_s: float = JOB_TIMEOUT_S) -> Rende
             return job
         time.sleep(0.5)
     raise AssertionError(f"render job of {project.title!r} did not finish within {timeout_s} s")
+
+
+def latest(project: Project) -> ScriptVersion:
+    """The project's newest script version."""
+    return project.script_versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+def new_video(client: Client, **fields: Any):
+    """Post the new-video form: the short tides article, 16:9, 720p, 30 s, with `fields`."""
+    form = {"text": TIDES_PROSE, "aspect": "16:9", "resolution": "720p", "duration": "30", **fields}
+    return client.post(reverse("studio:project_list"), form)
+
+
+def render_from_the_form(client: Client, **fields: str) -> Project:
+    """The one project the new-video form makes (with review and `fields`), its script drafted and its video
+    rendered in this process, as the worker does it."""
+    response = new_video(client, **{"review": "on", **fields})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    script_job_execute(job_id=project.render_jobs.get().id)
+    project.refresh_from_db()
+    job = render_job_rendered_create(project=project)
+    assert job.status == RenderJob.Status.DONE, job.error
+    return project
+
+
+def encoding_render(owner: User, worker_pid: int, *, stage: str = "") -> tuple[Project, RenderJob, list[int]]:
+    """A short article drafted and rendered at once by the worker `worker_pid`, returned once its render
+    runs an encoder (in `stage`, if given), with the encoders' process ids."""
+    project = services.project_create(
+        owner=owner,
+        title="",
+        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
+    )
+    script_job_create(project=project, render_after=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = RenderJob.objects.filter(project=project, kind=RenderJob.Kind.RENDER).first()
+        encoders = running_ffmpegs(worker_pid)
+        running = job is not None and job.status == RenderJob.Status.RUNNING
+        if running and encoders and job is not None and job.stage.startswith(stage):
+            return project, job, encoders
+        time.sleep(0.05)
+    raise AssertionError("the render never started an encoder")
+
+
+def logo_upload(*, name: str = "logo.png", colour: tuple[int, int, int] = BRAND_GREEN) -> SimpleUploadedFile:
+    """A 300×100 PNG logo in one colour."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 100), (*colour, 255)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def editor_form(script: dict[str, Any], *, version: int) -> dict[str, Any]:

@@ -16,16 +16,9 @@ from PIL import Image
 from animagenius.accounts.models import User
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.studio.models import BrandKit
-from tests.web.test_themes_and_mark import render_from_the_form
+from tests.web.helpers import BRAND_GREEN, logo_upload, render_from_the_form
 
 SERIF = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")
-GREEN = (22, 163, 74)
-
-
-def logo_upload(name: str = "logo.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGBA", (300, 100), (*GREEN, 255)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def font_upload(content: bytes | None = None, name: str = "NotoSerif-Regular.ttf") -> SimpleUploadedFile:
@@ -88,6 +81,6 @@ def test_the_next_render_carries_the_brand(signed_in: Client, user: User, media:
         [*command, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], capture_output=True, check=True, timeout=60
     ).stdout
     frame = np.frombuffer(raw, dtype=np.uint8).reshape(720, 1280, 3).astype(np.int16)
-    green = np.abs(frame - np.array(GREEN)).max(axis=2) <= 24
+    green = np.abs(frame - np.array(BRAND_GREEN)).max(axis=2) <= 24
     assert green[:200, 640:].sum() > 3000, "the logo in the top right corner"
     assert green[:200, :640].sum() > 100, "the accent rule under the scene counter, in the brand's colour"

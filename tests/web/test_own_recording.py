@@ -18,20 +18,16 @@ from animagenius.pipeline.providers.voices import VOICES
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio.jobs.execute import render_job_execute
 from animagenius.studio.models import Asset, Project, RenderJob
+from tests.factories import TIDES_PROSE, project_drafted_create
 from tests.pipeline.test_recording import speak_with_pauses
-from tests.web.test_script_editing import drafted_project, latest
-
-TEXT = (
-    "# Tides\n\nThe moon pulls the oceans, and twice a day the water rises and falls along the coast.\n\n"
-    "Spring tides are the largest of the month; neap tides, a week later, are the smallest.\n"
-)
+from tests.web.helpers import latest
 
 
 @pytest.fixture
 def project(user: User, settings, tmp_path: Path) -> Project:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RENDER_WORKDIR = tmp_path / "work"
-    return drafted_project(user, "tides.md", TEXT.encode())
+    return project_drafted_create(owner=user, content=TIDES_PROSE.encode())
 
 
 def render_post(client: Client, project: Project, **files: SimpleUploadedFile):

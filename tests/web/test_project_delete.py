@@ -23,17 +23,14 @@ from animagenius.billing.models import UsageMetric
 from animagenius.studio import services
 from animagenius.studio.jobs.watch import CANCEL_POLL_S, JobWatch
 from animagenius.studio.models import Asset, FileProcessingLog, Project, RenderJob, Rendition, ScriptVersion
-from tests.web.test_render_choices import rendered
-from tests.web.test_script_editing import TIDES, drafted_project
-
-PASSWORD = "a-long-enough-passphrase-42"
+from tests.factories import PASSWORD, project_drafted_create, render_job_rendered_create
 
 
 @pytest.fixture
 def finished(user: User, media: Path) -> Project:
     """A project with an upload, a script and a rendered video."""
-    project = drafted_project(user, "tides.md", TIDES.encode())
-    job = rendered(project)
+    project = project_drafted_create(owner=user)
+    job = render_job_rendered_create(project=project)
     assert job.status == RenderJob.Status.DONE, job.error
     return project
 
@@ -75,7 +72,7 @@ def test_deleting_from_the_page_removes_the_project_its_rows_and_its_files(
 def test_a_project_is_deleted_only_by_its_owner_and_only_with_a_post(
     client: Client, signed_in: Client, user: User, media: Path
 ) -> None:
-    project = drafted_project(user, "tides.md", TIDES.encode())
+    project = project_drafted_create(owner=user)
     url = reverse("studio:project_delete", args=[project.id])
 
     assert signed_in.get(url).status_code == 405

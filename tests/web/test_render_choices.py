@@ -12,12 +12,10 @@ import math
 import subprocess
 import wave
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from animagenius.accounts.models import User
@@ -26,20 +24,12 @@ from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.providers.local.espeak import EspeakTTS
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import services
-from animagenius.studio.jobs.execute import render_job_execute, script_job_execute
-from animagenius.studio.jobs.queue import render_job_create, script_job_create
+from animagenius.studio.jobs.execute import script_job_execute
+from animagenius.studio.jobs.queue import script_job_create
 from animagenius.studio.models import Asset, Project, RenderJob
+from tests.factories import TIDES_PROSE, render_job_rendered_create
 from tests.pipeline.test_voice import preview_seconds_expected
-
-TEXT = (
-    "# Tides\n\nThe moon pulls the oceans, and twice a day the water rises and falls along the coast.\n\n"
-    "Spring tides are the largest of the month; neap tides, a week later, are the smallest.\n"
-)
-
-
-def new_video(client: Client, **fields: Any):
-    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", **fields}
-    return client.post(reverse("studio:project_list"), form)
+from tests.web.helpers import new_video
 
 
 def tone_wav(seconds: float = 1.0, rate: int = 44100) -> bytes:
@@ -136,7 +126,7 @@ def test_script_is_timed_for_the_chosen_voice_and_speed(user: User, media):
         owner=user,
         title="",
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30, speed=1.5),
-        pasted_text=TEXT,
+        pasted_text=TIDES_PROSE,
         voice="espeak",
     )
 
@@ -237,26 +227,16 @@ def audio_quietest_db(video: Path) -> float:
     return 20 * math.log10(max(float(rms.min()), 1e-9))
 
 
-def rendered(project: Project) -> RenderJob:
-    version = project.script_versions.order_by("-number").first()
-    assert version is not None
-    job = render_job_create(project=project, script_version=version)
-    render_job_execute(job_id=job.id)
-    job.refresh_from_db()
-    project.refresh_from_db()
-    return job
-
-
 def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
     project = services.project_create(
         owner=user,
         title="",
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
-        pasted_text=TEXT,
+        pasted_text=TIDES_PROSE,
     )
     script_job_execute(job_id=script_job_create(project=project, render_after=False).id)
     project.refresh_from_db()
-    plain = rendered(project)
+    plain = render_job_rendered_create(project=project)
     assert plain.status == RenderJob.Status.DONE, plain.error
     plain_video = media / "plain.mp4"
     plain_video.write_bytes(Path(project.video.path).read_bytes())
@@ -265,7 +245,8 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
 
     Project.objects.filter(id=project.id).update(speed=1.25, caption_style="none", music="calm")
     project.refresh_from_db()
-    styled = rendered(project)  # the same saved script, spoken faster, no captions, with music
+    # the same saved script, spoken faster, no captions, with music
+    styled = render_job_rendered_create(project=project)
 
     assert styled.status == RenderJob.Status.DONE, styled.error
     styled_video = Path(project.video.path)
@@ -282,7 +263,8 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
     styled_copy = media / "styled.mp4"
     styled_copy.write_bytes(styled_video.read_bytes())
     Project.objects.filter(id=project.id).update(caption_style="clean")
-    captioned = rendered(project)  # the same again with captions: frames differ only where they are drawn
+    # the same again with captions: frames differ only where they are drawn
+    captioned = render_job_rendered_create(project=project)
     assert captioned.status == RenderJob.Status.DONE, captioned.error
     differences = [
         frame_difference(styled_copy, Path(project.video.path), at_s=styled_s * share)
@@ -319,7 +301,7 @@ def test_the_chosen_format_is_stored_rendered_and_served(signed_in, media, ffpro
     script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
     project.refresh_from_db()
 
-    job = rendered(project)
+    job = render_job_rendered_create(project=project)
 
     assert job.status == RenderJob.Status.DONE, job.error
     assert project.video.name.endswith(".webm")

@@ -16,7 +16,7 @@ from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.models import Project, RenderJob
 from animagenius.studio.templatetags.studio import about_duration
-from tests.web.test_themes_and_mark import render_from_the_form
+from tests.web.helpers import render_from_the_form
 
 TEXT = "# Tides\n\nThe moon pulls the oceans, and twice a day the water rises and falls along the coast.\n"
 

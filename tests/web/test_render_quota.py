@@ -22,7 +22,8 @@ from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import render_job_cancel, render_job_create, script_job_create
 from animagenius.studio.models import Project, RenderJob
-from tests.web.test_script_editing import TIDES, drafted_project, latest
+from tests.factories import TIDES, project_drafted_create
+from tests.web.helpers import latest
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,6 @@ def rendered(user: User, seconds: float, *, when: datetime | None = None) -> Usa
     if when is not None:
         UsageMetric.objects.filter(id=row.id).update(timestamp=when)
     return row
-
-
-@pytest.fixture
-def tides(user: User, media: Path) -> Project:
-    return drafted_project(user, "tides.md", TIDES.encode())
 
 
 def test_the_month_counts_this_months_videos_and_holds_minutes_for_queued_ones(user: User, tides: Project):
@@ -87,7 +83,7 @@ def test_a_render_that_just_fits_is_queued(user: User, tides: Project):
 
 
 def test_minutes_held_by_a_queued_render_count_against_the_next(user: User, tides: Project, media: Path):
-    other = drafted_project(user, "tides-again.md", TIDES.encode())
+    other = project_drafted_create(owner=user, name="tides-again.md", content=TIDES.encode())
     rendered(user, FREE_S - latest(tides).estimated_duration_s - latest(other).estimated_duration_s / 2)
     render_job_create(project=tides, script_version=latest(tides))
 
@@ -96,7 +92,7 @@ def test_minutes_held_by_a_queued_render_count_against_the_next(user: User, tide
 
 
 def test_a_cancelled_render_gives_its_minutes_back(user: User, tides: Project, media: Path):
-    other = drafted_project(user, "tides-again.md", TIDES.encode())
+    other = project_drafted_create(owner=user, name="tides-again.md", content=TIDES.encode())
     rendered(user, FREE_S - latest(tides).estimated_duration_s - latest(other).estimated_duration_s / 2)
     render_job_cancel(job=render_job_create(project=tides, script_version=latest(tides)))
 

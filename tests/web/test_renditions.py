@@ -21,7 +21,8 @@ from animagenius.studio.forms import MAX_EXTRA_RENDITIONS
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import render_job_create
 from animagenius.studio.models import Project, RenderJob, Rendition
-from tests.web.test_render_choices import TEXT, new_video, rendered
+from tests.factories import TIDES_PROSE, render_job_rendered_create
+from tests.web.helpers import new_video
 
 
 def test_chosen_renditions_are_stored_on_the_project_and_the_job(signed_in, media):
@@ -92,7 +93,7 @@ def test_one_render_makes_every_rendition_and_the_page_offers_each(
     script_job_execute(job_id=project.render_jobs.get().id)
     project.refresh_from_db()
 
-    job = rendered(project)
+    job = render_job_rendered_create(project=project)
 
     assert job.status == RenderJob.Status.DONE, job.error
     renditions = list(job.renditions.all())
@@ -141,7 +142,7 @@ def test_renditions_are_served_to_their_owner_only(client: Client, user: User, m
         owner=user,
         title="",
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
-        pasted_text=TEXT,
+        pasted_text=TIDES_PROSE,
     )
     job = RenderJob.objects.create(project=project, status=RenderJob.Status.DONE)
     poster = media / "poster.jpg"

@@ -26,31 +26,13 @@ from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create
 from animagenius.studio.jobs.results import script_usage_record
-from animagenius.studio.models import Project, RenderJob, ScriptVersion
+from animagenius.studio.models import Project, RenderJob
+from tests.factories import TIDES, project_drafted_create
 from tests.pipeline.chat_server import ChatServer, usage
 from tests.pipeline.test_llm_writer import answer, llm_config, spoken_s, zen_draft
-from tests.web.helpers import editor_form, scene_fields, wait_for_job
+from tests.web.helpers import editor_form, latest, scene_fields, wait_for_job
 
-TIDES = (
-    "# Tides\n\nThe moon pulls the oceans. Twice a day the water rises and falls.\n\n"
-    "| Place | Range (m) |\n|---|---|\n| Bay of Fundy | 16 |\n| Bristol Channel | 15 |\n\n"
-    "Spring tides are the largest; neap tides are the smallest of the month.\n"
-)
-TABLE_BLOCK = 2
-
-
-def drafted_project(owner: User, name: str, content: bytes) -> Project:
-    """A project whose script job ran (in this process) and left version 1 for review."""
-    project = services.project_create(
-        owner=owner,
-        title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
-        uploads=[SimpleUploadedFile(name, content)],
-    )
-    job = script_job_create(project=project, render_after=False)
-    script_job_execute(job_id=job.id)
-    project.refresh_from_db()
-    return project
+TABLE_BLOCK = 2  # the table of TIDES
 
 
 @pytest.fixture
@@ -62,11 +44,7 @@ def zen_upload(db: None, corpus: Path) -> bytes:
 def zen(zen_upload: bytes, user: User, settings, tmp_path) -> Project:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RENDER_WORKDIR = tmp_path / "work"
-    return drafted_project(user, "pep-0020.rst", zen_upload)
-
-
-def latest(project: Project) -> ScriptVersion:
-    return project.script_versions.order_by("-number").first()  # type: ignore[return-value]
+    return project_drafted_create(owner=user, name="pep-0020.rst", content=zen_upload)
 
 
 def save(client: Client, project: Project, form: dict[str, Any]):
@@ -242,7 +220,7 @@ def test_reorder_delete_and_add_are_applied(zen: Project, signed_in: Client):
 
 def test_a_table_of_the_document_can_be_shown(db: None, user: User, signed_in: Client, settings, tmp_path):
     settings.MEDIA_ROOT, settings.RENDER_WORKDIR = tmp_path / "media", tmp_path / "work"
-    project = drafted_project(user, "tides.md", TIDES.encode())
+    project = project_drafted_create(owner=user)
     page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
     assert f'<option value="table:{TABLE_BLOCK}">Table: Place | Range (m) Bay of Fundy | 16 Bristol' in page
 
@@ -265,7 +243,7 @@ def test_the_picker_offers_listings_lists_and_cards_and_a_planned_visual_survive
     db: None, user: User, signed_in: Client, settings, tmp_path
 ):
     settings.MEDIA_ROOT, settings.RENDER_WORKDIR = tmp_path / "media", tmp_path / "work"
-    project = drafted_project(user, "setup.md", SETUP.encode())
+    project = project_drafted_create(owner=user, name="setup.md", content=SETUP.encode())
     blocks = [block["kind"] for block in project.source_blocks]
     code, first_item = blocks.index("code"), blocks.index("list_item")
     page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
@@ -399,7 +377,7 @@ def test_fallback_to_the_offline_writer_is_said_on_the_job(
 ):
     llm_writes_the_script(chat_server, settings, tmp_path)  # nothing queued: the server answers 400
 
-    project = drafted_project(user, "pep-0020.rst", zen_upload)
+    project = project_drafted_create(owner=user, name="pep-0020.rst", content=zen_upload)
 
     version, job = latest(project), project.render_jobs.get()
     assert version.writer == "offline"

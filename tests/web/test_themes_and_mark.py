@@ -19,9 +19,9 @@ from animagenius.accounts.models import User
 from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.visuals.themes import LIGHT
-from animagenius.studio.jobs.execute import script_job_execute
-from animagenius.studio.models import Project, RenderJob
-from tests.web.test_render_choices import TEXT, rendered
+from animagenius.studio.models import Project
+from tests.factories import TIDES_PROSE
+from tests.web.helpers import render_from_the_form
 
 
 def frame(video: Path, *, at_s: float) -> Image.Image:
@@ -36,18 +36,6 @@ def mark_read(image: Image.Image, folder: Path) -> bool:
     corner = folder / "corner.png"
     image.crop((image.width // 2, 0, image.width, image.height // 5)).save(corner)
     return "AnimaGenius" in RapidOCR().read(corner).text.replace(" ", "")
-
-
-def render_from_the_form(client: Client, **fields: str) -> Project:
-    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "review": "on", **fields}
-    response = client.post(reverse("studio:project_list"), form)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    project = Project.objects.get()
-    script_job_execute(job_id=project.render_jobs.get().id)
-    project.refresh_from_db()
-    job = rendered(project)
-    assert job.status == RenderJob.Status.DONE, job.error
-    return project
 
 
 def test_a_free_video_in_the_light_theme_is_light_and_carries_the_mark(
@@ -75,7 +63,7 @@ def test_a_paying_customers_video_has_no_mark(signed_in: Client, user: User, med
 
 @pytest.mark.parametrize("theme", ["neon", "DARK"])
 def test_an_unknown_theme_is_a_form_error(signed_in: Client, media: Path, theme: str) -> None:
-    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "theme": theme}
+    form = {"text": TIDES_PROSE, "aspect": "16:9", "resolution": "720p", "duration": "30", "theme": theme}
     response = signed_in.post(reverse("studio:project_list"), form)
 
     assert response.status_code == 400
@@ -86,7 +74,7 @@ def test_an_unknown_theme_is_a_form_error(signed_in: Client, media: Path, theme:
 
 
 def test_4k_is_for_paid_plans_with_a_clear_form_error(signed_in: Client, user: User, media: Path) -> None:
-    form = {"text": TEXT, "aspect": "16:9", "resolution": "4k", "duration": "30", "review": "on"}
+    form = {"text": TIDES_PROSE, "aspect": "16:9", "resolution": "4k", "duration": "30", "review": "on"}
     page = signed_in.get(reverse("studio:project_list")).content.decode()
     assert "4k (paid plans)" in page, "the choice says so before it is made"
 
@@ -104,7 +92,7 @@ def test_4k_is_for_paid_plans_with_a_clear_form_error(signed_in: Client, user: U
 
 
 def test_the_chosen_transition_is_kept_and_shown(signed_in: Client, media: Path) -> None:
-    form = {"text": TEXT, "aspect": "16:9", "resolution": "720p", "duration": "30", "review": "on"}
+    form = {"text": TIDES_PROSE, "aspect": "16:9", "resolution": "720p", "duration": "30", "review": "on"}
     assert signed_in.post(reverse("studio:project_list"), {**form, "transition": "wipe"}).status_code == 302
     project = Project.objects.get()
 

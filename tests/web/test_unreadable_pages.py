@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 
 from animagenius.accounts.models import User
 from animagenius.api import services as api_services
-from tests.web.test_script_editing import drafted_project
+from tests.factories import project_drafted_create
 
 DATA = Path(__file__).resolve().parents[1] / "pipeline" / "data"
 NOTICE = "Page 2 of field-notes.pdf has no readable text, even by OCR; it is left out of the script."
@@ -35,7 +35,7 @@ def test_page_left_out_is_named_on_the_job_page_and_api(
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RENDER_WORKDIR = tmp_path / "work"
 
-    project = drafted_project(user, "field-notes.pdf", field_notes())
+    project = project_drafted_create(owner=user, name="field-notes.pdf", content=field_notes())
 
     job = project.render_jobs.get()
     assert job.notices[0] == NOTICE  # first; the writer may add its own (a short document, here)

@@ -3,7 +3,6 @@ where a queued job waits, and a message that comes again after its worker died."
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import time
@@ -28,25 +27,11 @@ from animagenius.studio.jobs.queue import render_job_claim, script_job_create
 from animagenius.studio.jobs.states import RESTARTED, WORKER_LOST
 from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import Project, RenderJob
-from tests.processes import pool_process, running_ffmpegs
-from tests.web.conftest import PASSWORD
-from tests.web.test_script_editing import TIDES
+from tests.factories import TIDES, render_job_queued_create, user_create
+from tests.processes import pool_process
+from tests.web.helpers import encoding_render
 
 pytestmark = pytest.mark.django_db
-
-_emails = itertools.count()
-
-
-def person(tier: str) -> User:
-    return User.objects.create_user(f"{tier}-{next(_emails)}@example.com", PASSWORD, subscription_tier=tier)
-
-
-def queued(owner: User, *, waited_s: float = 0.0, status: str = RenderJob.Status.QUEUED) -> RenderJob:
-    project = Project.objects.create(owner=owner, title=f"{owner.subscription_tier} video")
-    job = RenderJob.objects.create(project=project, status=status)
-    RenderJob.objects.filter(id=job.id).update(created_at=timezone.now() - timedelta(seconds=waited_s))
-    job.refresh_from_db()
-    return job
 
 
 def owners_tiers(jobs: list[RenderJob]) -> list[str]:
@@ -54,9 +39,11 @@ def owners_tiers(jobs: list[RenderJob]) -> list[str]:
 
 
 def test_the_queue_starts_the_higher_plan_first_then_the_older_job():
-    free, pro = queued(person("free"), waited_s=60), queued(person("pro"), waited_s=30)
-    enterprise, business = queued(person("enterprise")), queued(person("business"), waited_s=10)
-    older_pro = queued(person("pro"), waited_s=40)
+    free = render_job_queued_create(tier="free", waited_s=60)
+    pro = render_job_queued_create(tier="pro", waited_s=30)
+    enterprise = render_job_queued_create(tier="enterprise")
+    business = render_job_queued_create(tier="business", waited_s=10)
+    older_pro = render_job_queued_create(tier="pro", waited_s=40)
 
     order = job_selectors.render_job_queue()
 
@@ -65,18 +52,21 @@ def test_the_queue_starts_the_higher_plan_first_then_the_older_job():
 
 
 def test_a_waiting_free_job_climbs_a_plan_every_promotion_interval_so_it_never_starves():
-    business = queued(person("business"))
-    pro = queued(person("pro"))
-    free = queued(person("free"), waited_s=2 * PROMOTION_EVERY_S + 1)  # now ranks as a business job
+    business = render_job_queued_create(tier="business")
+    pro = render_job_queued_create(tier="pro")
+    free = render_job_queued_create(
+        tier="free", waited_s=2 * PROMOTION_EVERY_S + 1
+    )  # ranks as a business job
 
     assert [job.id for job in job_selectors.render_job_queue()] == [free.id, business.id, pro.id]
 
 
 def test_a_worker_takes_the_best_job_whose_owner_is_under_their_plans_cap():
-    busy, other = person("free"), person("free")
-    running = queued(busy, status=RenderJob.Status.RUNNING)
-    waiting = queued(busy, waited_s=100)  # older, but its owner already runs the one job Free allows
-    later = queued(other, waited_s=5)
+    busy, other = user_create(tier="free"), user_create(tier="free")
+    running = render_job_queued_create(owner=busy, status=RenderJob.Status.RUNNING)
+    # older, but its owner already runs the one job Free allows
+    waiting = render_job_queued_create(owner=busy, waited_s=100)
+    later = render_job_queued_create(owner=other, waited_s=5)
 
     first = render_job_claim(task_id="message-1")
     nothing = render_job_claim(task_id="message-2")
@@ -91,8 +81,8 @@ def test_a_worker_takes_the_best_job_whose_owner_is_under_their_plans_cap():
 
 
 def test_a_pro_person_runs_two_jobs_at_once_and_the_third_waits():
-    owner = person("pro")
-    jobs = [queued(owner, waited_s=30 - index) for index in range(3)]
+    owner = user_create(tier="pro")
+    jobs = [render_job_queued_create(owner=owner, waited_s=30 - index) for index in range(3)]
 
     claims = [render_job_claim(task_id=f"message-{index}") for index in range(3)]
 
@@ -101,7 +91,8 @@ def test_a_pro_person_runs_two_jobs_at_once_and_the_third_waits():
 
 
 def test_a_message_that_comes_again_takes_back_the_job_its_dead_worker_ran():
-    first, second = queued(person("free"), waited_s=20), queued(person("free"), waited_s=10)
+    first = render_job_queued_create(tier="free", waited_s=20)
+    second = render_job_queued_create(tier="free", waited_s=10)
     claimed = render_job_claim(task_id="message-1")
 
     again = render_job_claim(task_id="message-1")  # redelivered: its worker was killed
@@ -141,9 +132,9 @@ def test_the_job_a_message_takes_is_run_and_its_end_sends_the_next_message(
 
 
 def test_the_page_and_the_api_say_where_a_queued_job_waits(signed_in: Client, user: User):
-    ahead = queued(person("free"), waited_s=30)
-    mine = queued(user)
-    queued(user, status=RenderJob.Status.RUNNING)
+    ahead = render_job_queued_create(tier="free", waited_s=30)
+    mine = render_job_queued_create(owner=user)
+    render_job_queued_create(owner=user, status=RenderJob.Status.RUNNING)
 
     page = signed_in.get(reverse("studio:project_detail", args=[mine.project_id])).content.decode()
     api = signed_in.get(f"/api/v1/jobs/{mine.id}").json()
@@ -166,8 +157,8 @@ def test_with_free_jobs_waiting_an_enterprise_job_starts_within_one_worker_slot(
         )
         return script_job_create(project=project, render_after=False)
 
-    free = [drafting(person("free")) for _ in range(4)]
-    enterprise = drafting(person("enterprise"))
+    free = [drafting(user_create(tier="free")) for _ in range(4)]
+    enterprise = drafting(user_create(tier="enterprise"))
     jobs = [*free, enterprise]
     deadline = time.monotonic() + 240
     while RenderJob.objects.exclude(status__in=RenderJob.FINISHED).exists() and time.monotonic() < deadline:
@@ -182,7 +173,7 @@ def test_with_free_jobs_waiting_an_enterprise_job_starts_within_one_worker_slot(
 
 def running(owner: User, *, beat_ago_s: float, attempts: int = 1, task_id: str = "dead-message") -> RenderJob:
     """A job a worker started, whose last heartbeat was `beat_ago_s` ago."""
-    job = queued(owner, status=RenderJob.Status.RUNNING)
+    job = render_job_queued_create(owner=owner, status=RenderJob.Status.RUNNING)
     beat = timezone.now() - timedelta(seconds=beat_ago_s)
     RenderJob.objects.filter(id=job.id).update(heartbeat_at=beat, attempts=attempts, task_id=task_id)
     job.refresh_from_db()
@@ -193,8 +184,8 @@ def test_the_reaper_requeues_a_job_whose_heartbeat_stopped_and_wakes_a_worker(
     settings, django_capture_on_commit_callbacks
 ):
     settings.JOB_STALE_AFTER_S = 60
-    dead = running(person("free"), beat_ago_s=90)
-    alive = running(person("free"), beat_ago_s=10, task_id="live-message")
+    dead = running(user_create(tier="free"), beat_ago_s=90)
+    alive = running(user_create(tier="free"), beat_ago_s=10, task_id="live-message")
 
     with django_capture_on_commit_callbacks() as sent:
         reaped = render_jobs_reap()
@@ -211,7 +202,7 @@ def test_the_reaper_requeues_a_job_whose_heartbeat_stopped_and_wakes_a_worker(
 
 def test_a_job_whose_worker_died_too_often_fails_with_the_reason(settings):
     settings.JOB_MAX_ATTEMPTS = 3
-    dead = running(person("pro"), beat_ago_s=600, attempts=3)
+    dead = running(user_create(tier="pro"), beat_ago_s=600, attempts=3)
 
     render_jobs_reap()
 
@@ -224,8 +215,8 @@ def test_a_job_whose_worker_died_too_often_fails_with_the_reason(settings):
 
 def test_a_redelivered_message_of_a_job_tried_too_often_fails_it_and_takes_the_next(settings):
     settings.JOB_MAX_ATTEMPTS = 3
-    stuck = running(person("free"), beat_ago_s=0, attempts=3, task_id="message-1")
-    waiting = queued(person("free"))
+    stuck = running(user_create(tier="free"), beat_ago_s=0, attempts=3, task_id="message-1")
+    waiting = render_job_queued_create(tier="free")
 
     claimed = render_job_claim(task_id="message-1")
 
@@ -234,31 +225,10 @@ def test_a_redelivered_message_of_a_job_tried_too_often_fails_it_and_takes_the_n
     assert stuck.status == RenderJob.Status.FAILED and "3 times" in stuck.error
 
 
-def encoding_render(owner: User, worker_pid: int, *, stage: str = "") -> tuple[Project, RenderJob, list[int]]:
-    """A short article drafted and rendered at once by the worker `worker_pid`, returned once its render
-    runs an encoder (in `stage`, if given), with the encoders' process ids."""
-    project = services.project_create(
-        owner=owner,
-        title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
-        uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
-    )
-    script_job_create(project=project, render_after=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job = RenderJob.objects.filter(project=project, kind=RenderJob.Kind.RENDER).first()
-        encoders = running_ffmpegs(worker_pid)
-        running = job is not None and job.status == RenderJob.Status.RUNNING
-        if running and encoders and job is not None and job.stage.startswith(stage):
-            return project, job, encoders
-        time.sleep(0.05)
-    raise AssertionError("the render never started an encoder")
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(celery_worker, ffprobe):
-    owner = person("free")
+    owner = user_create(tier="free")
     project, job, _ = encoding_render(owner, celery_worker.process.pid)
     os.kill(pool_process(celery_worker.process.pid), signal.SIGKILL)  # as the OOM killer would
     killed = time.monotonic()

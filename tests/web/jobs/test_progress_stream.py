@@ -26,7 +26,7 @@ from animagenius.studio.jobs.progress_stream import ProgressHub
 from animagenius.studio.jobs.selectors import JobProgress
 from animagenius.studio.models import Project, RenderJob
 from tests.conftest import SITE_ORIGIN
-from tests.web.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 T = TypeVar("T")
 

@@ -25,7 +25,7 @@ from animagenius.studio.jobs.farm import (
 )
 from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import FileProcessingLog, RenderJob, SegmentBatch, SegmentRun, WorkerBeat
-from tests.web.test_render_queue import person, queued
+from tests.factories import render_job_queued_create, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def plan(*seconds: float, fps: int = 30, size: tuple[int, int] = (1920, 1080)) -
 
 
 def running_job() -> RenderJob:
-    return queued(person("pro"), status=RenderJob.Status.RUNNING)
+    return render_job_queued_create(tier="pro", status=RenderJob.Status.RUNNING)
 
 
 def test_each_run_is_claimed_once_and_a_silent_renderers_run_is_taken_over(settings):
@@ -149,9 +149,9 @@ def test_a_render_fans_out_to_its_queue_s_idle_slots_only_when_long_enough(setti
     assert shared is not None
     batch = SegmentBatch.objects.get(job=job)
     assert (batch.runs, batch.done, batch.segment_runs.count()) == (4, 0, 4)
-    queued(person("free"), status=RenderJob.Status.RUNNING)
-    queued(person("free"), status=RenderJob.Status.RUNNING)
-    queued(person("free"), status=RenderJob.Status.RUNNING)
+    render_job_queued_create(tier="free", status=RenderJob.Status.RUNNING)
+    render_job_queued_create(tier="free", status=RenderJob.Status.RUNNING)
+    render_job_queued_create(tier="free", status=RenderJob.Status.RUNNING)
     assert farm.share(plan(10, 10, 10, 10)) is None  # every slot runs a job now
 
 
@@ -165,7 +165,7 @@ def test_the_fan_out_length_is_counted_in_seconds_of_1080p(settings):
 
 
 def test_the_admin_shows_a_shared_render_s_runs_and_the_live_workers(client, settings):
-    admin = person("enterprise")
+    admin = user_create(tier="enterprise")
     admin.is_staff = admin.is_superuser = True
     admin.save()
     client.force_login(admin)

@@ -24,8 +24,8 @@ from animagenius.studio.jobs.queue import render_job_cancel, script_job_create
 from animagenius.studio.jobs.watch import descendants
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob, SegmentBatch, SegmentRun
 from tests.conftest import ROOT, process_env
-from tests.processes import celery_worker_start, encoders_stop_s, running_ffmpegs
-from tests.web.test_render_queue import person
+from tests.factories import user_create
+from tests.processes import celery_worker_start, encoders_stop_s, process_stop, running_ffmpegs
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -76,13 +76,7 @@ def two_workers(settings, tmp_path: Path) -> Iterator[Workers]:
         yield workers
     finally:
         for process in workers.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in workers.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            process_stop(process, group=True)
 
 
 def article() -> str:
@@ -97,7 +91,7 @@ def article() -> str:
 
 def render_submit() -> Project:
     project = services.project_create(
-        owner=person("pro"),
+        owner=user_create(tier="pro"),
         title="",
         options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=60),
         uploads=[SimpleUploadedFile("lighthouses.md", article().encode())],
@@ -194,8 +188,8 @@ def test_a_run_whose_helper_is_killed_is_taken_over_and_the_render_finishes(two_
     helper = two_workers.processes[1 - parent]
     helper_pids = two_workers.pool_pids(1 - parent)
 
-    os.killpg(helper.pid, signal.SIGKILL)  # the helper's machine is gone: worker, pool and encoder
-    helper.wait(timeout=10)
+    # the helper's machine is gone: worker, pool and encoder
+    process_stop(helper, timeout_s=0, group=True, first=signal.SIGKILL)
     job = finished(job)
 
     assert job.status == RenderJob.Status.DONE, job.error or two_workers.output()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -20,13 +19,8 @@ from animagenius.studio import services
 from animagenius.studio.jobs.execute import render_job_execute, script_job_execute
 from animagenius.studio.jobs.queue import render_job_create, script_job_create
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
-from tests.web.test_script_editing import TIDES, drafted_project, latest
-
-
-@pytest.fixture
-def tides(user: User, media: Path) -> Project:
-    """A project whose script was drafted (version 1), ready to render."""
-    return drafted_project(user, "tides.md", TIDES.encode())
+from tests.factories import TIDES
+from tests.web.helpers import latest
 
 
 def queued_render(project: Project) -> RenderJob:

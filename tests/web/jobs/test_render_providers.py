@@ -21,8 +21,8 @@ from animagenius.studio.jobs.providers import (
 from animagenius.studio.jobs.queue import render_job_claim, render_job_create, script_job_create
 from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import Project, RenderJob, WorkerBeat
-from tests.web.test_render_queue import person, queued
-from tests.web.test_script_editing import TIDES, drafted_project, latest
+from tests.factories import project_drafted_create, render_job_queued_create, user_create
+from tests.web.helpers import latest
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +81,9 @@ def test_load_is_the_pools_jobs_over_its_live_workers_slots(settings):
     beat("gone@host", "render-local", slots=8, ago_s=120)  # its worker stopped beating: not counted
     beat("other@host", "render-b", slots=8)
     for _ in range(3):
-        queued(person("pro"))
+        render_job_queued_create(tier="pro")
     RenderJob.objects.filter(status=RenderJob.Status.QUEUED).update(provider="local-ffmpeg")
-    done = queued(person("pro"), status=RenderJob.Status.DONE)
+    done = render_job_queued_create(tier="pro", status=RenderJob.Status.DONE)
     RenderJob.objects.filter(id=done.id).update(provider="local-ffmpeg")
 
     assert job_selectors.render_provider_load(provider=primary) == pytest.approx(3 / 4)
@@ -100,8 +100,8 @@ def test_a_render_goes_to_the_fallback_while_the_primary_is_busy_and_only_its_wo
     pools, user: User, media: Path, django_capture_on_commit_callbacks
 ):
     beat("local@host", "render-local", slots=1)
-    project = drafted_project(user, "tides.md", TIDES.encode())
-    busy = queued(person("pro"), status=RenderJob.Status.RUNNING)
+    project = project_drafted_create(owner=user)
+    busy = render_job_queued_create(tier="pro", status=RenderJob.Status.RUNNING)
     RenderJob.objects.filter(id=busy.id).update(provider="local-ffmpeg")  # load 1.0 on the primary
 
     with django_capture_on_commit_callbacks() as wakes:
@@ -115,7 +115,7 @@ def test_a_render_goes_to_the_fallback_while_the_primary_is_busy_and_only_its_wo
 
 def test_the_primary_takes_renders_while_it_has_room(pools, user: User, media: Path):
     beat("local@host", "render-local", slots=4)
-    project = drafted_project(user, "tides.md", TIDES.encode())
+    project = project_drafted_create(owner=user)
 
     job = render_job_create(project=project, script_version=latest(project))
 
@@ -127,13 +127,13 @@ def test_an_enterprise_render_goes_to_the_premium_pool_and_a_4k_one_to_the_speci
     pools, media: Path, user: User
 ):
     beat("local@host", "render-local", slots=4)
-    boss = person("enterprise")
+    boss = user_create(tier="enterprise")
     enterprise_job = render_job_create(
-        project=(project := drafted_project(boss, "tides.md", TIDES.encode())), script_version=latest(project)
+        project=(project := project_drafted_create(owner=boss)), script_version=latest(project)
     )
     User.objects.filter(id=user.id).update(subscription_tier="pro")
     user.refresh_from_db()
-    big = drafted_project(user, "tides.md", TIDES.encode())
+    big = project_drafted_create(owner=user)
     Project.objects.filter(id=big.id).update(resolution="4k")
     big.refresh_from_db()
     big_job = render_job_create(project=big, script_version=latest(big))

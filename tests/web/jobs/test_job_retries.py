@@ -25,7 +25,8 @@ from animagenius.studio.jobs.execute import _job_end_in_error
 from animagenius.studio.jobs.queue import render_job_cancel, render_job_claim
 from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
-from tests.web.test_render_queue import encoding_render, person, queued
+from tests.factories import render_job_queued_create, user_create
+from tests.web.helpers import encoding_render
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_the_backoff_doubles_with_jitter_up_to_its_cap_unless_the_provider_says_
 
 def started(settings, *, attempts: int = 1) -> RenderJob:
     """A render job a worker has claimed and started, `attempts` counted."""
-    job = queued(person("pro"))
+    job = render_job_queued_create(tier="pro")
     claimed = render_job_claim(task_id=f"message-{job.id}")
     assert claimed is not None and claimed.id == job.id
     RenderJob.objects.filter(id=job.id).update(attempts=attempts, stage="rendering video")
@@ -122,8 +123,8 @@ def test_a_job_cancelled_while_it_failed_stays_cancelled(settings):
 
 
 def test_the_reaper_wakes_a_worker_for_a_job_whose_wake_up_was_lost(django_capture_on_commit_callbacks):
-    waiting = queued(person("free"))
-    backing_off = queued(person("free"))
+    waiting = render_job_queued_create(tier="free")
+    backing_off = render_job_queued_create(tier="free")
     RenderJob.objects.filter(id=backing_off.id).update(retry_at=timezone.now() + timedelta(minutes=5))
 
     with django_capture_on_commit_callbacks() as wakes:
@@ -140,7 +141,7 @@ def test_the_reaper_wakes_a_worker_for_a_job_whose_wake_up_was_lost(django_captu
 def test_a_render_whose_encoder_is_killed_from_outside_is_retried_and_finishes_once(
     celery_worker, ffprobe, settings
 ):
-    owner = person("free")
+    owner = user_create(tier="free")
     project, job, encoders = encoding_render(owner, celery_worker.process.pid, stage="rendering video")
     for pid in encoders:
         os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
