@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from animagenius.pipeline.about import ABOUT, MAX_ABOUT_CHARS, nothing_to_narrate, with_about
 from animagenius.pipeline.domain import ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import InvalidOption, NoContent
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.providers.protocols import WrittenScript
 from animagenius.pipeline.run import draft_script, read_sources
+from animagenius.pipeline.script.about import ABOUT, MAX_ABOUT_CHARS, nothing_to_narrate, with_about
 
 ROSE = (
     "A yellow rose from the garden behind our house\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.ingest import ingest, ingest_text
+from animagenius.pipeline.script.analyse import analyse
 
 
 def test_outline_of_a_paper(corpus: Path):

@@ -20,11 +20,18 @@ from PIL import Image
 
 from animagenius.pipeline.cli import main
 from animagenius.pipeline.compose.audio import soundtrack
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.compose.music import (
+    SAMPLE_RATE,
+    TRACKS,
+    music_file,
+    music_loop,
+    music_tracks,
+    synthesise,
+)
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
-from animagenius.pipeline.music import SAMPLE_RATE, TRACKS, music_file, music_loop, music_tracks, synthesise
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.visuals.layout import font_dir
 from tests.conftest import Probe
 

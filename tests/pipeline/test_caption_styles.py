@@ -21,7 +21,6 @@ from PIL import Image
 from animagenius.pipeline.compose.caption_fonts import CAPTION_FAMILY, caption_font_dir, caption_fonts
 from animagenius.pipeline.compose.captions import caption_layout, write_ass
 from animagenius.pipeline.compose.cues import subtitle_cues, write_srt, write_vtt
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.domain import (
     Aspect,
@@ -32,6 +31,7 @@ from animagenius.pipeline.domain import (
     WordTiming,
     frame_size,
 )
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.visuals.layout import font_dir
 from animagenius.pipeline.visuals.zones import Box, frame_zones

@@ -13,7 +13,6 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.clips import scene_clips, shots_shown_again
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.compose.render import CROSSFADE_S
 from animagenius.pipeline.compose.segments import Clip
 from animagenius.pipeline.domain import (
@@ -28,6 +27,7 @@ from animagenius.pipeline.domain import (
     Visual,
 )
 from animagenius.pipeline.ingest import ingest
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
 from animagenius.pipeline.script.offline import write_script
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from animagenius.pipeline.compose.ffmpeg import run_ffmpeg
 from animagenius.pipeline.errors import EncoderKilled
+from animagenius.pipeline.media.ffmpeg import run_ffmpeg
 from tests.processes import running_ffmpegs
 
 LONG_ENCODE = [

@@ -12,7 +12,7 @@ from animagenius.pipeline.compose.gif import MAX_BYTES
 from animagenius.pipeline.domain import RenderOptions, Scene, Script
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.run import run
-from animagenius.pipeline.script_edit import script_dump
+from animagenius.pipeline.script.edit import script_dump
 from tests.pipeline.cli_helpers import assert_one_line_error, cli
 
 ZEN = Script(

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script, Visual
 from animagenius.pipeline.errors import InvalidOption, ProviderBadOutput, ProviderUnavailable
 from animagenius.pipeline.ingest import ingest_text
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.remote import replicate_videos
 from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.replicate_videos import ReplicateVideos

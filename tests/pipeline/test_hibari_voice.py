@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from animagenius.pipeline.providers.protocols import Voice
-from animagenius.pipeline.providers.voices import VOICES, voice_for_script
-from animagenius.pipeline.voice import narrate_text, voice_list
+from animagenius.pipeline.voice.narrate import narrate_text, voice_list
+from animagenius.pipeline.voice.voices import VOICES, voice_for_script
 from tests.pipeline.test_voice import assert_timings_fit
 
 TEXT = (

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.domain import Outline, ScriptRequest, SourceDocument, scene_time_s
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderRateLimited, ProviderUnavailable
 from animagenius.pipeline.ingest import ingest
@@ -31,8 +30,9 @@ from animagenius.pipeline.providers.remote.llm_prompt import (
     document_listing,
 )
 from animagenius.pipeline.providers.remote.llm_writer import DRAFT_SCHEMA, LlmScriptWriter
-from animagenius.pipeline.providers.writers import WriterSettings, script_writer_chain
-from animagenius.pipeline.script_edit import script_check_against
+from animagenius.pipeline.script.analyse import analyse
+from animagenius.pipeline.script.edit import script_check_against
+from animagenius.pipeline.script.writers import WriterSettings, script_writer_chain
 from tests.pipeline.chat_server import (
     ChatServer,
     completion,

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.domain import Outline, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import ProviderBadOutput
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.providers.remote.llm_prompt import system_prompt
 from animagenius.pipeline.providers.remote.llm_writer import LlmScriptWriter
+from animagenius.pipeline.script.analyse import analyse
 from animagenius.pipeline.script.offline import OfflineWriter
 from tests.pipeline.chat_server import ChatServer, completion
 from tests.pipeline.test_llm_writer import answer, fitting_request, llm_config, zen_draft

@@ -21,7 +21,7 @@ from animagenius.pipeline.domain import (
 from animagenius.pipeline.errors import InvalidScript
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.run import draft_script
-from animagenius.pipeline.script_edit import script_check_against
+from animagenius.pipeline.script.edit import script_check_against
 from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.planning import layout_of, plan_visuals
 

@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import RenderOptions, Scene, Script, WordTiming
 from animagenius.pipeline.errors import InputError
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.protocols import Voice
-from animagenius.pipeline.recording import RecordingMismatch
 from animagenius.pipeline.run import run
-from animagenius.pipeline.script_edit import script_dump
+from animagenius.pipeline.script.edit import script_dump
+from animagenius.pipeline.voice.recording import RecordingMismatch
 from tests.pipeline.cli_helpers import assert_one_line_error, cli
 from tests.pipeline.media_helpers import kept_recording
 

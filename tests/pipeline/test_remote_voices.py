@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from animagenius.pipeline.align import align_words
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderRateLimited, ProviderUnavailable
 from animagenius.pipeline.providers.protocols import Speech
 from animagenius.pipeline.providers.remote.config import ElevenLabsConfig, SpeechConfig
 from animagenius.pipeline.providers.remote.elevenlabs import ElevenLabsVoice
 from animagenius.pipeline.providers.remote.openai_speech import OpenAISpeechVoice
-from animagenius.pipeline.providers.voices import VOICES, FallbackVoice, voice_chain
-from animagenius.pipeline.voice import voice_list
+from animagenius.pipeline.voice.align import align_words
+from animagenius.pipeline.voice.narrate import voice_list
+from animagenius.pipeline.voice.voices import VOICES, FallbackVoice, voice_chain
 from tests.pipeline.chat_server import json_answer
 from tests.pipeline.media_helpers import steady_voice
 from tests.pipeline.speech_server import (

@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import Aspect, RenderOptions, RenderResult
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals.layout import Layout
-from animagenius.pipeline.voice import LEAD_IN_S
+from animagenius.pipeline.voice.narrate import LEAD_IN_S
 from tests.conftest import Probe
 
 pytestmark = pytest.mark.slow

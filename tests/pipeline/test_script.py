@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Script, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import NoContent
 from animagenius.pipeline.ingest import ingest, ingest_text
 from animagenius.pipeline.providers.protocols import Voice
 from animagenius.pipeline.run import draft_script
+from animagenius.pipeline.script.analyse import content_words
+from animagenius.pipeline.script.edit import script_check_against
 from animagenius.pipeline.script.language import phrases_for
 from animagenius.pipeline.script.offline import write_script
-from animagenius.pipeline.script_edit import script_check_against
 from tests.pipeline.script_helpers import without_framing
 
 _CLOSERS = '"\u201d\u2019)'  # a closing quote or bracket may follow the full stop

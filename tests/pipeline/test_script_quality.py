@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from animagenius.pipeline.analyse import detect_language
 from animagenius.pipeline.domain import Script, ScriptRequest, ScriptStyle, SourceDocument
 from animagenius.pipeline.ingest import ingest, ingest_text
 from animagenius.pipeline.run import draft_script
+from animagenius.pipeline.script.analyse import detect_language
 from animagenius.pipeline.script.language import LANGUAGES, phrases_for
 from tests.pipeline.script_helpers import framing_words, without_framing
 

@@ -18,7 +18,6 @@ from PIL import Image
 
 from animagenius.pipeline.compose.captions import AssEvent, captions_script
 from animagenius.pipeline.compose.farm import Elsewhere
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.compose.segments import (
     Picture,
     RunPlan,
@@ -29,6 +28,7 @@ from animagenius.pipeline.compose.segments import (
 )
 from animagenius.pipeline.compose.shots import shots_for
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
 from animagenius.pipeline.visuals.layout import font_dir
 from tests.conftest import FFPROBE

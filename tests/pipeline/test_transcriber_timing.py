@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from animagenius.pipeline.domain import WordTiming
+from animagenius.pipeline.media.wav import resampled
 from animagenius.pipeline.providers.local.sphinx import word_starts
 from animagenius.pipeline.providers.local.whisper import WhisperTranscriber
 from animagenius.pipeline.providers.protocols import Speech
-from animagenius.pipeline.wav import resampled
 from tests.pipeline.media_helpers import kept_recording, steady_voice
 
 SENTENCES = (

@@ -9,11 +9,9 @@ import numpy as np
 import pytest
 
 from animagenius.pipeline.domain import Scene, speaking_time_s
-from animagenius.pipeline.narration_text import speakable
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.providers.protocols import Speech, Voice
-from animagenius.pipeline.providers.voices import VOICES, FallbackVoice, voice_chain
-from animagenius.pipeline.voice import (
+from animagenius.pipeline.voice.narrate import (
     LEAD_IN_S,
     PAUSE_AFTER_S,
     PREVIEW_TEXT,
@@ -23,6 +21,8 @@ from animagenius.pipeline.voice import (
     voice_list,
     voice_preview,
 )
+from animagenius.pipeline.voice.text import speakable
+from animagenius.pipeline.voice.voices import VOICES, FallbackVoice, voice_chain
 
 SENTENCES = [
     "In 2024 we shipped the product.",

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from animagenius.pipeline.domain import RenderOptions
-from animagenius.pipeline.narration_text import spoken_forms
 from animagenius.pipeline.providers.local.espeak import EspeakTTS, language_name
 from animagenius.pipeline.providers.local.piper import PiperTTS
-from animagenius.pipeline.providers.voices import VOICES, FallbackVoice, speaks, voice_for_script
 from animagenius.pipeline.run import run
-from animagenius.pipeline.voice import narrate_text, narration_key, voice_list
+from animagenius.pipeline.voice.narrate import narrate_text, narration_key, voice_list
+from animagenius.pipeline.voice.text import spoken_forms
+from animagenius.pipeline.voice.voices import VOICES, FallbackVoice, speaks, voice_for_script
 
 # One sentence per language the product must speak, with a number espeak-ng reads in that language.
 SENTENCES = {
@@ -115,7 +115,7 @@ def test_a_bundled_neural_voice_for_the_language_comes_before_espeak_ng(
     config says German (real Piper synthesis, registered the way a voice package would be)."""
     german = _piper_labelled(tmp_path, code="de_DE")
     monkeypatch.setitem(VOICES._factories, "piper-de", lambda: PiperTTS(german))  # undone after the test
-    monkeypatch.setattr("animagenius.pipeline.providers.voices.BUNDLED_VOICES", ("piper", "piper-de"))
+    monkeypatch.setattr("animagenius.pipeline.voice.voices.BUNDLED_VOICES", ("piper", "piper-de"))
 
     pick = voice_for_script(["espeak"], language="de")
 

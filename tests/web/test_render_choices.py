@@ -19,10 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.espeak import EspeakTTS
-from animagenius.pipeline.voice import voice_list
+from animagenius.pipeline.voice.narrate import voice_list
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create

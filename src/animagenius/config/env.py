@@ -107,7 +107,7 @@ def env_llm() -> LlmConfig:
 
 
 def check_script_writers(names: list[str]) -> None:
-    from animagenius.pipeline.providers.writers import SCRIPT_WRITERS
+    from animagenius.pipeline.script.writers import SCRIPT_WRITERS
 
     unknown = [name for name in names if name not in SCRIPT_WRITERS.names]
     if unknown:

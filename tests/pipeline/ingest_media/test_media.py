@@ -21,13 +21,13 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import Block, SourceDocument
 from animagenius.pipeline.errors import CorruptFile, InvalidOption, NoContent, TooLarge, UnsupportedFormat
 from animagenius.pipeline.ingest.media import SAFE_INPUT, probe, read_audio, read_video, run_limited
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.whisper import WhisperTranscriber
 from animagenius.pipeline.providers.protocols import Transcriber, Transcript
-from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
 JFK_LINE = "ask not what your country can do for you"
 VIDEOS = ["bigbuckbunny.mp4", "scene_cuts.mp4", "carphone_distorted.mp4"]
@@ -460,7 +460,7 @@ def test_a_cut_off_streamable_video_still_gives_its_first_scene(
 
 def test_model_dir_comes_from_asr_model_dir(tmp_path, monkeypatch):
     from animagenius.pipeline.errors import InvalidOption
-    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+    from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
     monkeypatch.setenv("ASR_MODEL_DIR", str(tmp_path / "no-model-here"))
     with pytest.raises(InvalidOption, match=r"no Whisper model in .*no-model-here.*ASR_MODEL_DIR"):

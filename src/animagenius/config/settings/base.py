@@ -24,7 +24,7 @@ from animagenius.config.env import (
 )
 from animagenius.pipeline.providers.images import DEFAULT_IMAGE_GENERATOR
 from animagenius.pipeline.providers.videos import DEFAULT_VIDEO_GENERATOR
-from animagenius.pipeline.providers.writers import WriterSettings, default_chain
+from animagenius.pipeline.script.writers import WriterSettings, default_chain
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = PACKAGE_DIR.parents[1]

@@ -19,9 +19,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import KILLED, SAFE_INPUT, ffmpeg_exe, ffmpeg_message, run_ffmpeg
+from animagenius.pipeline.compose.music import SAFE_MUSIC_INPUT
 from animagenius.pipeline.errors import CorruptFile, EncoderKilled, RenderFailed
-from animagenius.pipeline.music import SAFE_MUSIC_INPUT
+from animagenius.pipeline.media.ffmpeg import KILLED, SAFE_INPUT, ffmpeg_exe, ffmpeg_message, run_ffmpeg
 
 AUDIO_RATE = 48000
 TARGET_LUFS = -16.0

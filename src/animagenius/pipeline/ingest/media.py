@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
 from animagenius.pipeline.domain import Block, MediaInfo, Provenance, SourceDocument, WordTiming
 from animagenius.pipeline.errors import CorruptFile, NoContent, ProcessingTimeout, TooLarge, UnsupportedFormat
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe, ffmpeg_message
 from animagenius.pipeline.providers.protocols import Transcriber, Transcript
 
 GIB = 1024**3

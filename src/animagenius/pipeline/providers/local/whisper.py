@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from animagenius.pipeline.align import pauses_s, snapped_to_pauses
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import CorruptFile, InvalidOption, ProcessingTimeout
 from animagenius.pipeline.providers.local.sphinx import word_starts
 from animagenius.pipeline.providers.protocols import Transcript
+from animagenius.pipeline.voice.align import pauses_s, snapped_to_pauses
 
 SAMPLE_RATE = 16_000
 DECODE_TIMEOUT_S = 900.0
@@ -141,8 +141,8 @@ def _pcm16k_wav(audio: Path) -> bytes | None:
 
 
 def _decode(audio: Path) -> bytes:
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
     from animagenius.pipeline.ingest.media import SAFE_INPUT, run_limited
+    from animagenius.pipeline.media.ffmpeg import ffmpeg_exe, ffmpeg_message
 
     command = [
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", *SAFE_INPUT,

@@ -147,7 +147,7 @@ def wav_samples(raw: bytes, *, label: str) -> tuple[npt.NDArray[np.float32], int
 
 def mp3_samples(raw: bytes, *, sample_rate: int, label: str) -> npt.NDArray[np.float32]:
     """Mono float samples of an MP3, decoded by the bundled ffmpeg."""
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
+    from animagenius.pipeline.media.ffmpeg import ffmpeg_exe, ffmpeg_message
 
     command = [
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_lines
 from animagenius.pipeline.errors import (
     CorruptFile,
     InputError,
@@ -27,6 +26,7 @@ from animagenius.pipeline.ingest.media import (
     probe,
     run_limited,
 )
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe, ffmpeg_lines
 from animagenius.pipeline.providers.remote.http import preview
 
 MAX_CLIP_S = 300.0

@@ -1,6 +1,6 @@
 """Narration: one WAV per scene with word timings, padded with short pauses between scenes.
 
-The voice says the spoken form of each word (narration_text); the timings name the written words, so
+The voice says the spoken form of each word (voice/text.py); the timings name the written words, so
 captions show what the script says. Each scene's narration is cached on disk by (written and spoken
 text, voice identity, speed): re-rendering after editing one scene synthesises only that scene.
 """
@@ -22,9 +22,9 @@ import numpy as np
 
 from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Scene, VoiceTrack, WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderError
-from animagenius.pipeline.narration_text import spoken_forms
+from animagenius.pipeline.media.wav import wav_write
 from animagenius.pipeline.providers.protocols import Speech, Voice, VoiceQuality
-from animagenius.pipeline.wav import wav_write
+from animagenius.pipeline.voice.text import spoken_forms
 
 LEAD_IN_S = SCENE_LEAD_IN_S
 PAUSE_AFTER_S = SCENE_PAUSE_S
@@ -182,7 +182,7 @@ def _atomic(path: Path, mode: str) -> Iterator[IO]:
 def voice_list() -> list[VoiceInfo]:
     """Every voice the registry knows, for the voice picker of the UI and the API."""
     from animagenius.pipeline.providers.local.espeak import language_name
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.voice.voices import VOICES
 
     infos = []
     for name in VOICES.names:
@@ -201,7 +201,7 @@ def voice_list() -> list[VoiceInfo]:
 
 def voice_preview(name: str, out: Path, *, speed: float = 1.0, cache_dir: Path | None = None) -> Path:
     """A short sample of the voice `name` as a WAV at `out` (cached in `cache_dir`, default beside `out`)."""
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.voice.voices import VOICES
 
     voice = VOICES.create(name)
     out.parent.mkdir(parents=True, exist_ok=True)

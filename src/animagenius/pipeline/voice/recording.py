@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from animagenius.pipeline.align import align_words, pauses_s, sound_span_s, words_heard
 from animagenius.pipeline.domain import Scene, VoiceTrack, WordTiming
 from animagenius.pipeline.errors import InputError, NoContent, TooLarge
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits
 from animagenius.pipeline.ingest.media import WAV_SAMPLE_RATE, MediaProbe, check_duration, probe, to_wav
+from animagenius.pipeline.media.wav import wav_read_mono, wav_write
 from animagenius.pipeline.providers.protocols import Transcriber
-from animagenius.pipeline.wav import wav_read_mono, wav_write
+from animagenius.pipeline.voice.align import align_words, pauses_s, sound_span_s, words_heard
 
 TRACK_SAMPLE_RATE = 44_100  # the narration in the video; the transcriber hears a 16 kHz copy
 MIN_HEARD_SHARE = 0.5  # of the script's words: fewer heard means the person said something else

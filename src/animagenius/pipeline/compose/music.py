@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, ffmpeg_exe, ffmpeg_message
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
-from animagenius.pipeline.wav import wav_write
+from animagenius.pipeline.media.ffmpeg import SAFE_INPUT, ffmpeg_exe, ffmpeg_message
+from animagenius.pipeline.media.wav import wav_write
 
 SAMPLE_RATE = 48000
 SYNTH_VERSION = 2  # change whenever the synthesis changes: it invalidates the cached loops

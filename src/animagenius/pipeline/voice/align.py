@@ -25,8 +25,8 @@ import numpy.typing as npt
 
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput
+from animagenius.pipeline.media.wav import resampled, wav_write
 from animagenius.pipeline.providers.protocols import Transcriber
-from animagenius.pipeline.wav import resampled, wav_write
 
 ASR_SAMPLE_RATE = 16_000
 SILENCE = 0.02  # of the peak: quieter samples before the first / after the last sound are not speech
