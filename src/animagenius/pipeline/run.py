@@ -49,6 +49,7 @@ from animagenius.pipeline.providers.protocols import (
     VideoGenerator,
     WrittenScript,
 )
+from animagenius.pipeline.providers.settings import ProviderSettings
 from animagenius.pipeline.script.about import about_check, show_described, with_about
 from animagenius.pipeline.script.analyse import analyse, document_language
 from animagenius.pipeline.script.edit import script_check_against
@@ -138,6 +139,7 @@ def run(
     encoders: int = 1,
     farm: RunFarm | None = None,
     about: str = "",
+    providers: ProviderSettings | None = None,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -149,7 +151,8 @@ def run(
     reads it when it speaks the script's language; else a voice for that language does, and a notice says
     so (voice/voices.voice_for_script). The voice falls back to espeak-ng if it fails. Scene narrations
     are cached in `voice_cache_dir` and the video's segments in `segment_cache_dir` (both default to a
-    folder next to `workdir`): a re-render redoes only what changed.
+    folder next to `workdir`): a re-render redoes only what changed. `providers` configure the voices and
+    the transcriber (default: read from the environment once, here).
     `encoders` video encoders run at once (compose/segments.py: 2 is faster on two cores, with twice the
     memory); a `farm` hands the video's segments to helpers on other workers too (compose/farm.py).
 
@@ -173,6 +176,7 @@ def run(
         )
     stages = _Stages(on_progress)
     workdir.mkdir(parents=True, exist_ok=True)
+    providers = providers if providers is not None else ProviderSettings.from_env()
 
     stages.start("reading")
     document = (
@@ -187,7 +191,7 @@ def run(
     pick = None
     if recording is None:
         language = script.language if script is not None else document_language(document)
-        pick = _voice_for(voice_name, language=language)
+        pick = _voice_for(voice_name, language=language, providers=providers)
     if script is None:
         assert pick is not None
         request = ScriptRequest(
@@ -198,7 +202,7 @@ def run(
         )
         written = draft_script(document, request=request, writer=writer)
         if written.script.language != language:  # the writer wrote in another language than the document's
-            pick = _voice_for(voice_name, language=written.script.language)
+            pick = _voice_for(voice_name, language=written.script.language, providers=providers)
     else:
         written = WrittenScript(script=script, writer="edited")
     return _render(
@@ -206,14 +210,14 @@ def run(
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
         transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
         image_cache_dir=image_cache_dir, video_generator=video_generator, video_cache_dir=video_cache_dir,
-        encoders=encoders, farm=farm,
+        encoders=encoders, farm=farm, providers=providers,
     )  # fmt: skip
 
 
-def _voice_for(voice_name: str, *, language: str) -> VoicePick:
+def _voice_for(voice_name: str, *, language: str, providers: ProviderSettings) -> VoicePick:
     from animagenius.pipeline.voice.voices import voice_for_script
 
-    return voice_for_script([voice_name], language=language)
+    return voice_for_script([voice_name], language=language, settings=providers)
 
 
 def _render(
@@ -237,6 +241,7 @@ def _render(
     video_cache_dir: Path | None = None,
     encoders: int = 1,
     farm: RunFarm | None = None,
+    providers: ProviderSettings | None = None,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
@@ -245,9 +250,10 @@ def _render(
         from animagenius.pipeline.voice.recording import recording_tracks
         from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
+        hearing = transcriber or TRANSCRIBERS.create("whisper", settings=providers)
         tracks = recording_tracks(
-            recording, script.scenes, workdir=workdir / "recording",
-            transcriber=transcriber or TRANSCRIBERS.create("whisper"), limits=limits, on_fraction=voiced,
+            recording, script.scenes, workdir=workdir / "recording", transcriber=hearing, limits=limits,
+            on_fraction=voiced,
         )  # fmt: skip
     else:
         assert pick is not None

@@ -8,7 +8,6 @@ any length, so a ten-minute video never holds ten minutes of samples in memory.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
-from animagenius.pipeline.media.ffmpeg import SAFE_INPUT, ffmpeg_exe, ffmpeg_message
+from animagenius.pipeline.media.ffmpeg import USER_AUDIO_INPUT, FFmpegTimedOut, ffmpeg_message, ffmpeg_output
 from animagenius.pipeline.media.wav import wav_write
 
 SAMPLE_RATE = 48000
 SYNTH_VERSION = 2  # change whenever the synthesis changes: it invalidates the cached loops
 LOOP_PEAK = 0.5  # −6 dBFS; the mix sets the level that is heard
-AUDIO_DEMUXERS = "wav,mp3,flac,ogg,mov,matroska,aac,w64,aiff"
 MUSIC_PROBE_TIMEOUT_S = 30.0
-
-# Only containers that hold their sound themselves: playlists (HLS, concat) could pull in other local files.
-SAFE_MUSIC_INPUT = [*SAFE_INPUT, "-format_whitelist", AUDIO_DEMUXERS]
 
 Chord = tuple[int, ...]  # MIDI note numbers, lowest first
 
@@ -275,18 +270,20 @@ def _write_wav_atomically(samples: np.ndarray, out: Path) -> None:
 
 
 def _probe_audio(path: Path) -> None:
-    """Decode the first seconds of the user's music, so a broken file is reported before anything renders."""
+    """Decode the first seconds of the user's music, so a broken file is reported before anything renders;
+    read only through audio containers (`USER_AUDIO_INPUT`), within ffmpeg_output's time and memory bounds."""
     try:
-        completed = subprocess.run(
-            [ffmpeg_exe(), "-nostdin", "-hide_banner", "-v", "error", *SAFE_MUSIC_INPUT, "-i", str(path),
+        completed = ffmpeg_output(
+            ["-nostdin", "-hide_banner", "-v", "error", *USER_AUDIO_INPUT, "-i", str(path),
              "-map", "0:a:0", "-t", "5", "-f", "null", "-"],
-            capture_output=True, text=True, check=False, timeout=MUSIC_PROBE_TIMEOUT_S,
+            timeout_s=MUSIC_PROBE_TIMEOUT_S,
         )  # fmt: skip
-    except subprocess.TimeoutExpired:
+    except FFmpegTimedOut:
         raise _unplayable(path, f"reading it took over {MUSIC_PROBE_TIMEOUT_S:.0f} s") from None
     if completed.returncode != 0:
-        said = ffmpeg_message(completed.stderr, path=path) or "unreadable"
-        raise _unplayable(path, "it has no sound" if "matches no streams" in completed.stderr else said)
+        stderr = completed.stderr.decode(errors="replace")
+        said = ffmpeg_message(stderr, path=path) or "unreadable"
+        raise _unplayable(path, "it has no sound" if "matches no streams" in stderr else said)
 
 
 def _unplayable(path: Path, reason: str) -> CorruptFile:

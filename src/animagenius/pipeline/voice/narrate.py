@@ -24,6 +24,7 @@ from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, Scene, V
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderError
 from animagenius.pipeline.media.wav import wav_write
 from animagenius.pipeline.providers.protocols import Speech, Voice, VoiceQuality
+from animagenius.pipeline.providers.settings import ProviderSettings
 from animagenius.pipeline.voice.text import spoken_forms
 
 LEAD_IN_S = SCENE_LEAD_IN_S
@@ -179,15 +180,17 @@ def _atomic(path: Path, mode: str) -> Iterator[IO]:
 # ---------------------------------------------------------------- voice picker
 
 
-def voice_list() -> list[VoiceInfo]:
-    """Every voice the registry knows, for the voice picker of the UI and the API."""
+def voice_list(*, settings: ProviderSettings | None = None) -> list[VoiceInfo]:
+    """Every voice the registry knows and can make with `settings` (default: read from the environment),
+    for the voice picker of the UI and the API."""
     from animagenius.pipeline.providers.local.espeak import language_name
     from animagenius.pipeline.voice.voices import VOICES
 
+    settings = settings if settings is not None else ProviderSettings.from_env()
     infos = []
     for name in VOICES.names:
         try:
-            voice = VOICES.create(name)
+            voice = VOICES.create(name, settings=settings)
         except ProviderError:
             continue  # not set up here (a remote voice without its key): nothing to pick
         infos.append(
@@ -199,11 +202,18 @@ def voice_list() -> list[VoiceInfo]:
     return infos
 
 
-def voice_preview(name: str, out: Path, *, speed: float = 1.0, cache_dir: Path | None = None) -> Path:
+def voice_preview(
+    name: str,
+    out: Path,
+    *,
+    speed: float = 1.0,
+    cache_dir: Path | None = None,
+    settings: ProviderSettings | None = None,
+) -> Path:
     """A short sample of the voice `name` as a WAV at `out` (cached in `cache_dir`, default beside `out`)."""
     from animagenius.pipeline.voice.voices import VOICES
 
-    voice = VOICES.create(name)
+    voice = VOICES.create(name, settings=settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     cache = cache_dir or out.parent / CACHE_DIR_NAME
     narrate_text(PREVIEW_TEXT, voice=voice, out=out, speed=speed, cache_dir=cache)

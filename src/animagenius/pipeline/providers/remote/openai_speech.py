@@ -6,7 +6,6 @@ transcriber's word timestamps (pipeline/voice/align.py). Off unless TTS_API_KEY 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 
@@ -48,10 +47,6 @@ class OpenAISpeechVoice:
         self.quality: VoiceQuality = "neural"
         self.description = f"{config.voice} ({config.model}), OpenAI-compatible speech, remote"
         self.words_per_minute = WORDS_PER_MINUTE
-
-    @classmethod
-    def from_env(cls) -> OpenAISpeechVoice:
-        return cls(SpeechConfig.from_env(os.environ))
 
     @property
     def url(self) -> str:
