@@ -19,7 +19,7 @@ from animagenius.pipeline.voice.voices import VOICES
 from animagenius.studio.jobs.execute import render_job_execute
 from animagenius.studio.models import Asset, Project, RenderJob
 from tests.factories import TIDES_PROSE, project_drafted_create
-from tests.pipeline.test_recording import speak_with_pauses
+from tests.pipeline.voice_helpers import speak_with_pauses
 from tests.web.helpers import latest
 
 

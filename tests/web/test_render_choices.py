@@ -28,7 +28,7 @@ from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create
 from animagenius.studio.models import Asset, Project, RenderJob
 from tests.factories import TIDES_PROSE, render_job_rendered_create
-from tests.pipeline.test_voice import preview_seconds_expected
+from tests.pipeline.voice_helpers import preview_seconds_expected
 from tests.web.helpers import new_video
 
 

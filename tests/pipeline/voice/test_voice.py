@@ -8,13 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from animagenius.pipeline.domain import Scene, speaking_time_s
+from animagenius.pipeline.domain import Scene
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.providers.protocols import Speech, Voice
 from animagenius.pipeline.voice.narrate import (
     LEAD_IN_S,
     PAUSE_AFTER_S,
-    PREVIEW_TEXT,
     narrate,
     narrate_scene,
     narrate_text,
@@ -23,6 +22,7 @@ from animagenius.pipeline.voice.narrate import (
 )
 from animagenius.pipeline.voice.text import speakable
 from animagenius.pipeline.voice.voices import VOICES, FallbackVoice, voice_chain
+from tests.pipeline.voice_helpers import assert_timings_fit, preview_seconds_expected
 
 SENTENCES = [
     "In 2024 we shipped the product.",
@@ -31,17 +31,6 @@ SENTENCES = [
     "Dr. Smith ran 3.5 km on 12/05/2023 -- really? Yes!",
     "When recording reaches line 4, Trace- Monkey observes that it has reached an inner loop header.",
 ]
-
-
-def assert_timings_fit(speech: Speech, text: str) -> None:
-    written = text.split()
-    assert [timing.word for timing in speech.words] == written, "one timing per written word, same order"
-    starts = [timing.start_s for timing in speech.words]
-    assert starts == sorted(starts), "start times never go backwards"
-    for timing in speech.words:
-        assert 0.0 <= timing.start_s <= timing.end_s <= speech.duration_s + 1e-3, timing
-    for before, after in zip(speech.words, speech.words[1:], strict=False):
-        assert before.end_s <= after.start_s + 1e-3, f"{before} overlaps {after}"
 
 
 @pytest.mark.parametrize("text", SENTENCES)
@@ -367,9 +356,3 @@ def test_voice_preview_writes_a_short_sample_once(tmp_path: Path) -> None:
     assert abs(seconds / preview_seconds_expected("espeak") - 1) <= 0.2, f"{seconds:.2f} s of sample"
     assert again.read_bytes() == first.read_bytes()
     assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == written, "cache not rewritten"
-
-
-def preview_seconds_expected(name: str) -> float:
-    """How long the preview sentence should last in this voice: its own pace, lead-in and pause."""
-    pace = VOICES.create(name).words_per_minute
-    return speaking_time_s(PREVIEW_TEXT, words_per_minute=pace) + LEAD_IN_S + PAUSE_AFTER_S

@@ -20,7 +20,7 @@ from animagenius.pipeline.visuals.icons import CURATED, check_icon, icon_for, ic
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.slides import render_scene
 from animagenius.pipeline.visuals.themes import DARK, LIGHT
-from tests.pipeline.test_themes import SIZES, ocr, text_mask
+from tests.pipeline.visuals_helpers import SIZES, ocr, text_mask
 
 SOURCE = Provenance(file="paper.pdf", page=3)
 # Sentences of tracemonkey.pdf (the shared corpus), as its text layer reads

@@ -10,7 +10,7 @@ import pytest
 from animagenius.pipeline.providers.protocols import Voice
 from animagenius.pipeline.voice.narrate import narrate_text, voice_list
 from animagenius.pipeline.voice.voices import VOICES, voice_for_script
-from tests.pipeline.test_voice import assert_timings_fit
+from tests.pipeline.voice_helpers import assert_timings_fit
 
 TEXT = (
     "Beautiful is better than ugly. Explicit is better than implicit. Simple is better than complex. "

@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from animagenius.pipeline.domain import RenderOptions, Scene, Script, WordTiming
 from animagenius.pipeline.errors import InputError
-from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.protocols import Voice
 from animagenius.pipeline.run import run
 from animagenius.pipeline.script.edit import script_dump
 from animagenius.pipeline.voice.recording import RecordingMismatch
 from tests.pipeline.cli_helpers import assert_one_line_error, cli
 from tests.pipeline.media_helpers import kept_recording
+from tests.pipeline.voice_helpers import speak_with_pauses
 
 NARRATIONS = (
     "Beautiful code is better than ugly code.",
     "Explicit choices beat implicit magic every time.",
     "Simple ideas are easier to explain to a friend.",
 )
-GAP_S = 0.9
 OPTIONS = RenderOptions.parse(aspect="16:9", resolution="720p", duration=15)
-EDGE_S = 0.4
 
 
 def _script() -> Script:
@@ -40,29 +36,6 @@ def _script() -> Script:
             for title, text in zip(("Beauty", "Explicit", "Simple"), NARRATIONS, strict=True)
         ),
     )
-
-
-def speak_with_pauses(voice: Voice, texts: tuple[str, ...], out: Path) -> tuple[float, list[WordTiming]]:
-    """`texts` spoken one after another with pauses into an M4A; its length and the words' known times."""
-    parts, words, position, rate = [], [], 0.0, 22_050
-    for index, text in enumerate(texts):
-        speech = voice.synthesize(text)
-        rate = speech.sample_rate
-        pad = EDGE_S if index == 0 else GAP_S
-        parts.append(np.zeros(round(pad * rate), dtype=np.float32))
-        position += round(pad * rate) / rate
-        words += [WordTiming(word=w.word, start_s=w.start_s + position, end_s=w.end_s + position)
-                  for w in speech.words]  # fmt: skip
-        parts.append(speech.samples.astype(np.float32))
-        position += len(speech.samples) / rate
-    parts.append(np.zeros(round(EDGE_S * rate), dtype=np.float32))
-    pcm = (np.clip(np.concatenate(parts), -1, 1) * 32767).astype("<i2")
-    subprocess.run(
-        [ffmpeg_exe(), "-nostdin", "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
-         "-c:a", "aac", "-b:a", "96k", "-y", str(out)],
-        input=pcm.tobytes(), check=True, timeout=60,
-    )  # fmt: skip
-    return len(pcm) / rate, words
 
 
 def _srt_cues(path: Path) -> list[tuple[float, str]]:

@@ -16,9 +16,9 @@ from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.lists import diagram_items, diagram_kind, key_phrase, read_items
 from animagenius.pipeline.visuals.slides import render_scene
 from animagenius.pipeline.visuals.themes import DARK, LIGHT, Theme
-from tests.pipeline.test_themes import ocr, text_mask
+from tests.pipeline.visuals_helpers import ocr, text_mask
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "documents"
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "documents"
 NOTES = """# Notes
 
 ## Method

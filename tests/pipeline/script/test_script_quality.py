@@ -17,7 +17,7 @@ from animagenius.pipeline.script.analyse import detect_language
 from animagenius.pipeline.script.language import LANGUAGES, phrases_for
 from tests.pipeline.script_helpers import framing_words, without_framing
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "documents"
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "documents"
 ARTICLES = {
     "fr": "fr-viaduc-de-millau.md",
     "de": "de-plattentektonik.md",

@@ -25,7 +25,7 @@ from animagenius.pipeline.script.edit import script_check_against
 from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.planning import layout_of, plan_visuals
 
-BENCH_DOCUMENTS = Path(__file__).parents[2] / "bench" / "documents"
+BENCH_DOCUMENTS = Path(__file__).parents[3] / "bench" / "documents"
 MD = Provenance(file="notes.md")
 
 

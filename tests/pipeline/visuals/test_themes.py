@@ -12,35 +12,19 @@ from PIL import Image
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, WordTiming
 from animagenius.pipeline.errors import InvalidOption
-from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.visuals.layout import Layout, font_dir
 from animagenius.pipeline.visuals.slides import render_scene, slide_lines
 from animagenius.pipeline.visuals.themes import THEMES
 from tests.pipeline.media_helpers import silent_track
+from tests.pipeline.visuals_helpers import SIZES, ocr, text_mask
 
 FrameGrabber = Callable[[Path, float], Image.Image]
-SIZES = {Aspect.LANDSCAPE: (1280, 720), Aspect.PORTRAIT: (720, 1280), Aspect.SQUARE: (720, 720)}
 LONG_TITLE = (
     "How a small team of volunteers rebuilt the city's flood warning system from spare parts, open data "
     "and a great deal of patience, and what every other river town can learn from the three years it took "
     "them to get the sirens, the sensors and the text alerts working together reliably, at long last. Yes"
 )
 SLIDE = Scene(title="Why caching matters", bullets=("Renders only what changed",), narration="Caching.")
-
-
-def ocr(image: Image.Image, tmp_path: Path) -> str:
-    path = tmp_path / "ocr.png"
-    image.save(path)
-    return " ".join(RapidOCR().read(path).text.split())
-
-
-def text_mask(image: Image.Image, layout: Layout) -> np.ndarray:
-    """Pixels far from the theme's background gradient at their row: text, bullets and rules."""
-    pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
-    rows = np.linspace(0, 1, layout.height)[:, None]
-    top, bottom = np.array(layout.theme.background_top), np.array(layout.theme.background_bottom)
-    background = top + (bottom - top) * rows
-    return np.abs(pixels - background[:, None, :]).max(axis=2) > 60
 
 
 def slide(scene: Scene, layout: Layout, tmp_path: Path, name: str = "slide.png") -> Image.Image:

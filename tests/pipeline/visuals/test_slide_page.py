@@ -17,7 +17,7 @@ from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.page import marker_colour
 from animagenius.pipeline.visuals.planning import plan_visuals
 from animagenius.pipeline.visuals.slides import render_scene, scene_reveals
-from tests.pipeline.test_themes import ocr
+from tests.pipeline.visuals_helpers import ocr
 
 NARRATED = "Side exits are patched into the tree so hot loops keep running compiled code."
 

@@ -17,7 +17,7 @@ from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.page import marker_colour, page_reveals
 from animagenius.pipeline.visuals.slides import render_scene
 from animagenius.pipeline.visuals.themes import DARK
-from tests.pipeline.test_themes import ocr, text_mask
+from tests.pipeline.visuals_helpers import ocr, text_mask
 
 PASSAGE = "We present a trace-based compilation technique"  # page 1 of the paper, its third paragraph
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from animagenius.pipeline.domain import Outline, ScriptRequest, SourceDocument, scene_time_s
+from animagenius.pipeline.domain import Outline, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderRateLimited, ProviderUnavailable
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.providers.remote.chat import retry_after_s
@@ -43,94 +43,23 @@ from tests.pipeline.chat_server import (
     stream,
     usage,
 )
-
-API_KEY = "sk-test-key"
-SCRIPT_MODEL = "test/script-model"
+from tests.pipeline.llm_helpers import (
+    API_KEY,
+    SCRIPT_MODEL,
+    answer,
+    draft_scene,
+    fitting_request,
+    llm_config,
+    slide_visual,
+    visual_of,
+    zen_draft,
+)
 
 
 @pytest.fixture(scope="module")
 def zen(corpus: Path) -> tuple[SourceDocument, Outline]:
     document = ingest([corpus / "text/pep-0020.rst"])
     return document, analyse(document)
-
-
-def llm_config(server: ChatServer, **changes: Any) -> LlmConfig:
-    settings: dict[str, Any] = {
-        "base_url": server.base_url,
-        "api_key": SecretStr(API_KEY),
-        "model_script": SCRIPT_MODEL,
-        "timeout_s": 5.0,
-        "max_attempts": 3,
-        "backoff_s": 0.05,
-        **changes,
-    }
-    return LlmConfig.model_validate(settings)
-
-
-def zen_draft(document: SourceDocument) -> dict[str, Any]:
-    """A good answer for PEP 20, pointing at its real blocks: the abstract, then the aphorisms in fives."""
-    assert document.blocks[1].kind == "paragraph"
-    aphorisms = [i for i, block in enumerate(document.blocks) if block.kind == "list_item"]
-    assert len(aphorisms) == 19
-    body = [
-        _scene("body", "The aphorisms", _spoken(document, group), group, _quote(group[0]))
-        for group in (aphorisms[start : start + 5] for start in range(0, len(aphorisms), 5))
-    ]
-    recap = "Beauty, clarity and simplicity come first in Python."
-    return {
-        "title": "The Zen of Python",
-        "scenes": [
-            _scene("hook", "The Zen of Python", document.blocks[1].text, [1], _slide()),
-            *body,
-            _scene("recap", "What to remember", recap, [3, 5, 9], _slide()),
-            _scene(
-                "call_to_action", "Read it yourself", "Type import this in Python to read them.", [], _slide()
-            ),
-        ],
-    }
-
-
-def _scene(
-    role: str, title: str, narration: str, blocks: list[int], visual: dict[str, Any]
-) -> dict[str, Any]:
-    bullets = ["Guiding principles"] if role == "body" else []
-    return {
-        "role": role,
-        "title": title,
-        "bullets": bullets,
-        "narration": narration,
-        "visual": visual,
-        "source_blocks": blocks,
-    }
-
-
-def _quote(block: int) -> dict[str, Any]:
-    return _shows("quote", block)
-
-
-def _shows(kind: str, block: int) -> dict[str, Any]:
-    return {"kind": kind, "block": block, "prompt": ""}
-
-
-def _spoken(document: SourceDocument, blocks: list[int]) -> str:
-    return " ".join(document.blocks[i].text for i in blocks)
-
-
-def _slide() -> dict[str, Any]:
-    return {"kind": "slide", "block": None, "prompt": ""}
-
-
-def spoken_s(draft: dict[str, Any], words_per_minute: float = 165) -> float:
-    return sum(scene_time_s(s["narration"], words_per_minute=words_per_minute) for s in draft["scenes"])
-
-
-def fitting_request(draft: dict[str, Any], **changes: Any) -> ScriptRequest:
-    """A request whose target length is the draft's own spoken length."""
-    return ScriptRequest(target_duration_s=round(spoken_s(draft)), **changes)
-
-
-def answer(draft: dict[str, Any], **options: Any) -> Any:
-    return completion(json.dumps(draft), **options)
 
 
 # ---------------------------------------------------------------- the wire format
@@ -247,22 +176,30 @@ def test_a_paper_offers_its_figures_and_tables_and_a_script_may_show_them(
     draft = {
         "title": "Trace-based JIT compilation",
         "scenes": [
-            _scene("hook", "Faster dynamic languages", abstract.split(". ")[0] + ".", [4], _slide()),
-            _scene("body", "How tracing works", abstract, [4], _shows("figure", figure)),
-            _scene(
+            draft_scene(
+                "hook", "Faster dynamic languages", abstract.split(". ")[0] + ".", [4], slide_visual()
+            ),
+            draft_scene("body", "How tracing works", abstract, [4], visual_of("figure", figure)),
+            draft_scene(
                 "body",
                 "Statistics",
                 "Trace recording is measured per benchmark.",
                 [table],
-                _shows("table", table),
+                visual_of("table", table),
             ),
-            _scene("recap", "In short", "Tracing compiles the hot loops of dynamic programs.", [4], _slide()),
-            _scene(
+            draft_scene(
+                "recap",
+                "In short",
+                "Tracing compiles the hot loops of dynamic programs.",
+                [4],
+                slide_visual(),
+            ),
+            draft_scene(
                 "call_to_action",
                 "Key takeaway",
                 "Tracing makes dynamic languages fast to run.",
                 [4],
-                _slide(),
+                slide_visual(),
             ),
         ],
     }

@@ -35,7 +35,7 @@ from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.visuals.layout import font_dir
 from animagenius.pipeline.visuals.zones import Box, frame_zones
-from tests.pipeline.test_captions import LONG_SENTENCE, PARAGRAPH, ZEN, evenly_timed
+from tests.pipeline.caption_helpers import LONG_SENTENCE, PARAGRAPH, ZEN, evenly_timed
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 

@@ -21,7 +21,7 @@ from animagenius.pipeline.providers.remote.llm_writer import LlmScriptWriter
 from animagenius.pipeline.script.analyse import analyse
 from animagenius.pipeline.script.offline import OfflineWriter
 from tests.pipeline.chat_server import ChatServer, completion
-from tests.pipeline.test_llm_writer import answer, fitting_request, llm_config, zen_draft
+from tests.pipeline.llm_helpers import answer, fitting_request, llm_config, zen_draft
 
 DEBRIS = (
     "Tim Peters wrote 19 of the 20 aphorisms [12] in 1999. They guide Python <7> programmers to this day. "
