@@ -1,9 +1,10 @@
 """The voice registry, the fallback chain that ends with espeak-ng, and the voice for a script's language.
 
 Importing this module registers the built-in voices. `voice_chain(["piper"])` is Piper that falls back to
-espeak-ng with a notice when Piper cannot speak. The remote voices ("openai", "elevenlabs") read their
-settings from the environment when created, and refuse to be created without a key; in a chain that refusal
-is one more reason to fall back, told in the notice.
+espeak-ng with a notice when Piper cannot speak. The remote voices ("openai", "elevenlabs") take their
+part of the `ProviderSettings` they are created with (`settings=`; read from the environment when none are
+given), and refuse to be created without a key; in a chain that refusal is one more reason to fall back,
+told in the notice.
 
 Every voice speaks one language. `voice_for_script(["piper"], language="fr")` keeps the chosen voice when it
 speaks the script's language; otherwise a bundled neural voice for that language reads it if one is
