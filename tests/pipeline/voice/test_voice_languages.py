@@ -114,7 +114,7 @@ def test_a_bundled_neural_voice_for_the_language_comes_before_espeak_ng(
     """A neural voice package for German would be preferred; stood in for here by the joe model whose
     config says German (real Piper synthesis, registered the way a voice package would be)."""
     german = _piper_labelled(tmp_path, code="de_DE")
-    monkeypatch.setitem(VOICES._factories, "piper-de", lambda: PiperTTS(german))  # undone after the test
+    monkeypatch.setitem(VOICES._factories, "piper-de", lambda settings: PiperTTS(german))  # undone after
     monkeypatch.setattr("animagenius.pipeline.voice.voices.BUNDLED_VOICES", ("piper", "piper-de"))
 
     pick = voice_for_script(["espeak"], language="de")
