@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from animagenius.pipeline.compose.audio import loudnorm_first_pass, loudnorm_second_pass, soundtrack
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.compose.music import music_cache_dir, music_file
 from animagenius.pipeline.domain import RenderOptions
-from animagenius.pipeline.music import music_cache_dir, music_file
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -147,7 +147,7 @@ def _rss_kb(pid: int) -> int:
 
 
 def _contact_sheet(video: Path, out: Path, *, every_s: float = 2.0, columns: int = 6) -> None:
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+    from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 
     rows = 6
     subprocess.run(

@@ -41,7 +41,6 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.compose.cues import subtitle_cues, write_srt
 from animagenius.pipeline.compose.render import (
     CROSSFADE_S,
@@ -54,13 +53,14 @@ from animagenius.pipeline.compose.render import (
 from animagenius.pipeline.compose.shots import scene_shots
 from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import NoContent
-from animagenius.pipeline.providers.voices import voice_for_script
 from animagenius.pipeline.run import design_stills, draft_script, read_sources
+from animagenius.pipeline.script.analyse import content_words
 from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.planning import layout_of
 from animagenius.pipeline.visuals.themes import THEMES
 from animagenius.pipeline.visuals.zones import frame_zones
-from animagenius.pipeline.voice import narrate
+from animagenius.pipeline.voice.narrate import narrate
+from animagenius.pipeline.voice.voices import voice_for_script
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -200,7 +200,7 @@ def _srt_cues(text: str) -> list[tuple[float, list[str]]]:
 
 
 def _language(document: SourceDocument) -> str:
-    from animagenius.pipeline.analyse import document_language
+    from animagenius.pipeline.script.analyse import document_language
 
     return document_language(document)
 

@@ -51,10 +51,10 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
-from animagenius.pipeline.music import music_cache_dir, music_loop
-from animagenius.pipeline.providers.voices import VOICES
+from animagenius.pipeline.compose.music import music_cache_dir, music_loop
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.visuals.layout import font_file
+from animagenius.pipeline.voice.voices import VOICES
 
 SIZE = (1920, 1080)
 FPS = 30

@@ -123,8 +123,8 @@ class Voices:
         self._seconds: dict[tuple[str, str], float] = {}
 
     def for_document(self, document: Any) -> Any:
-        from animagenius.pipeline.analyse import document_language
-        from animagenius.pipeline.providers.voices import voice_for_script
+        from animagenius.pipeline.script.analyse import document_language
+        from animagenius.pipeline.voice.voices import voice_for_script
 
         language = document_language(document)
         if language not in self._picks:

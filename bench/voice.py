@@ -55,7 +55,7 @@ SPEEDS = (0.75, 1.0, 1.5)
 _RSS_CHILD = r"""
 import re, sys
 if sys.argv[1] != "bare":
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.voice.voices import VOICES
     VOICES.create(sys.argv[1]).synthesize("Beautiful is better than ugly.")
 # VmHWM, not ru_maxrss: ru_maxrss keeps the peak of the forked parent from before exec
 with open("/proc/self/status") as status:
@@ -95,7 +95,7 @@ def real_time_factor(voice: Any, scenes: list[Any], speed: float) -> dict[str, f
 
 
 def cache_speedup(voice: Any, scenes: tuple[Any, ...]) -> dict[str, float]:
-    from animagenius.pipeline.voice import narrate
+    from animagenius.pipeline.voice.narrate import narrate
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -216,9 +216,9 @@ def caption_accuracy(
 ) -> dict[str, Any]:
     """Render the video with Piper, transcribe it, compare with the caption words."""
     from animagenius.pipeline.domain import RenderOptions
-    from animagenius.pipeline.providers.voices import VOICES
     from animagenius.pipeline.run import run
-    from animagenius.pipeline.voice import narrate
+    from animagenius.pipeline.voice.narrate import narrate
+    from animagenius.pipeline.voice.voices import VOICES
 
     cache = workdir / "voice-cache"
     video = workdir / f"{name}.mp4"
@@ -246,8 +246,8 @@ def caption_accuracy(
 
 def espeak_accuracy(name: str, script: Any, transcribers: Transcribers, workdir: Path) -> dict[str, Any]:
     from animagenius.pipeline.compose.render import join_narration
-    from animagenius.pipeline.providers.voices import VOICES
-    from animagenius.pipeline.voice import narrate
+    from animagenius.pipeline.voice.narrate import narrate
+    from animagenius.pipeline.voice.voices import VOICES
 
     folder = workdir / f"{name}-espeak"
     folder.mkdir()
@@ -340,7 +340,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from animagenius.pipeline.providers.local.whisper import WhisperTranscriber
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.voice.voices import VOICES
 
     piper, espeak = VOICES.create("piper"), VOICES.create("espeak")
     piper.synthesize("Warm up.")  # model load is not part of the synthesis time

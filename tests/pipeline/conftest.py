@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.protocols import Voice
 
 FrameGrabber = Callable[[Path, float], Image.Image]
@@ -41,7 +41,7 @@ def grab_frame() -> FrameGrabber:
 @pytest.fixture(scope="session")
 def piper_voice() -> Voice:
     """The bundled offline voice; the model loads once per test session."""
-    from animagenius.pipeline.providers.voices import VOICES
+    from animagenius.pipeline.voice.voices import VOICES
 
     return VOICES.create("piper")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.protocols import Speech
 from tests.pipeline.chat_server import Answer, ChatServer, json_answer, raw, slow, status
 

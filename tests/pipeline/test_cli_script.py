@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from animagenius.pipeline.script_edit import script_load
+from animagenius.pipeline.script.edit import script_load
 from tests.pipeline.cli_helpers import EXIT_OK, assert_one_line_error, cli, last_line
 
 

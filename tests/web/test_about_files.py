@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from animagenius.pipeline.about import ABOUT, MAX_ABOUT_CHARS
+from animagenius.pipeline.script.about import ABOUT, MAX_ABOUT_CHARS
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.models import Project, RenderJob
 from tests.web.helpers import wait_for_job

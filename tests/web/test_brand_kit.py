@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.studio.models import BrandKit
 from tests.web.helpers import BRAND_GREEN, logo_upload, render_from_the_form
 

@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.providers.voices import VOICES
-from animagenius.pipeline.script_edit import script_parse
+from animagenius.pipeline.script.edit import script_parse
+from animagenius.pipeline.voice.voices import VOICES
 from animagenius.studio.jobs.execute import render_job_execute
 from animagenius.studio.models import Asset, Project, RenderJob
 from tests.factories import TIDES_PROSE, project_drafted_create
-from tests.pipeline.test_recording import speak_with_pauses
+from tests.pipeline.voice_helpers import speak_with_pauses
 from tests.web.helpers import latest
 
 

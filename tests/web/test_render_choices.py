@@ -19,16 +19,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.espeak import EspeakTTS
-from animagenius.pipeline.voice import voice_list
+from animagenius.pipeline.voice.narrate import voice_list
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create
 from animagenius.studio.models import Asset, Project, RenderJob
 from tests.factories import TIDES_PROSE, render_job_rendered_create
-from tests.pipeline.test_voice import preview_seconds_expected
+from tests.pipeline.voice_helpers import preview_seconds_expected
 from tests.web.helpers import new_video
 
 

@@ -21,7 +21,7 @@ from animagenius.billing.models import UsageMetric
 from animagenius.pipeline.domain import RenderOptions, Script
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
-from animagenius.pipeline.providers.writers import WriterSettings
+from animagenius.pipeline.script.writers import WriterSettings
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create
@@ -29,7 +29,7 @@ from animagenius.studio.jobs.results import script_usage_record
 from animagenius.studio.models import Project, RenderJob
 from tests.factories import TIDES, project_drafted_create
 from tests.pipeline.chat_server import ChatServer, usage
-from tests.pipeline.test_llm_writer import answer, llm_config, spoken_s, zen_draft
+from tests.pipeline.llm_helpers import answer, llm_config, spoken_s, zen_draft
 from tests.web.helpers import editor_form, latest, scene_fields, wait_for_job
 
 TABLE_BLOCK = 2  # the table of TIDES

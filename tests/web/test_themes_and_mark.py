@@ -16,7 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.visuals.themes import LIGHT
 from animagenius.studio.models import Project

@@ -30,8 +30,8 @@ from animagenius.api.schemas import (
     project_out,
 )
 from animagenius.core.http import ranged_file_response
-from animagenius.pipeline.about import about_check
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.script.about import about_check
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
 from animagenius.studio.forms import ProjectForm, project_form

@@ -12,8 +12,8 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
-from animagenius.pipeline.about import MAX_ABOUT_CHARS
 from animagenius.pipeline.domain import Aspect, Resolution
+from animagenius.pipeline.script.about import MAX_ABOUT_CHARS
 from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.models import Project, RenderJob, Rendition

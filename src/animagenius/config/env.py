@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from animagenius.pipeline.errors import InvalidOption
-from animagenius.pipeline.providers.remote.config import LlmConfig
+from animagenius.pipeline.providers.settings import ProviderSettings
 
 if TYPE_CHECKING:
     from animagenius.studio.jobs.providers import RenderProviders
@@ -98,16 +98,17 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     return value
 
 
-def env_llm() -> LlmConfig:
-    """The LLM_* variables as one config; a bad value stops start-up naming the variable."""
+def env_provider_settings() -> ProviderSettings:
+    """Every provider's variables (LLM_*, TTS_*, ELEVENLABS_*, IMAGES_*, REPLICATE_*, ASR_MODEL_DIR) read
+    once, as the pipeline's `ProviderSettings`; a bad value stops start-up naming the variable."""
     try:
-        return LlmConfig.from_env(os.environ)
+        return ProviderSettings.from_env()
     except InvalidOption as error:
         raise ImproperlyConfigured(str(error)) from None
 
 
 def check_script_writers(names: list[str]) -> None:
-    from animagenius.pipeline.providers.writers import SCRIPT_WRITERS
+    from animagenius.pipeline.script.writers import SCRIPT_WRITERS
 
     unknown = [name for name in names if name not in SCRIPT_WRITERS.names]
     if unknown:
@@ -127,38 +128,25 @@ def env_render_providers(name: str, default: str) -> RenderProviders:
 
 
 def check_image_generator(name: str) -> None:
-    """A known generator name (or blank), and IMAGES_* and REPLICATE_* variables that make sense; else
-    start-up stops."""
+    """A known generator name (or blank); else start-up stops. Its IMAGES_*/REPLICATE_* variables are
+    checked by `env_provider_settings`."""
     from animagenius.pipeline.providers.images import IMAGE_GENERATORS
-    from animagenius.pipeline.providers.remote.config import ImageConfig, ReplicateConfig
 
-    _check_generator(
-        "IMAGE_GENERATOR", name, IMAGE_GENERATORS.names, (ImageConfig.from_env, ReplicateConfig.from_env)
-    )
+    _check_generator("IMAGE_GENERATOR", name, IMAGE_GENERATORS.names)
 
 
 def check_video_generator(name: str) -> None:
-    """A known video generator name (or blank), and REPLICATE_* variables that make sense; else start-up
-    stops."""
-    from animagenius.pipeline.providers.remote.config import ReplicateConfig
+    """A known video generator name (or blank); else start-up stops."""
     from animagenius.pipeline.providers.videos import VIDEO_GENERATORS
 
-    _check_generator("VIDEO_GENERATOR", name, VIDEO_GENERATORS.names, (ReplicateConfig.from_env,))
+    _check_generator("VIDEO_GENERATOR", name, VIDEO_GENERATORS.names)
 
 
-def _check_generator(
-    setting: str, name: str, known: Sequence[str], readers: Sequence[Callable[[Mapping[str, str]], object]]
-) -> None:
-    """`name` is one of the `known` generators (or blank), and each of `readers` accepts the environment."""
+def _check_generator(setting: str, name: str, known: Sequence[str]) -> None:
     if name and name not in known:
         raise ImproperlyConfigured(
             f"{setting}={name!r} is not a known generator; use one of {', '.join(known)} or leave it blank"
         )
-    try:
-        for read in readers:
-            read(os.environ)
-    except InvalidOption as error:
-        raise ImproperlyConfigured(str(error)) from None
 
 
 # ---------------------------------------------------------------- production: secrets, email, origins

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from animagenius.pipeline.about import ABOUT, MAX_ABOUT_CHARS, about_check, with_about
+from animagenius.pipeline.compose.music import TRACKS, music_check
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
     MAX_DURATION_S,
@@ -41,9 +41,9 @@ from animagenius.pipeline.domain import (
     SourceDocument,
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
-from animagenius.pipeline.music import TRACKS, music_check
 from animagenius.pipeline.providers.protocols import ScriptWriter
-from animagenius.pipeline.script_edit import script_dump, script_load
+from animagenius.pipeline.script.about import ABOUT, MAX_ABOUT_CHARS, about_check, with_about
+from animagenius.pipeline.script.edit import script_dump, script_load
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
@@ -294,9 +294,9 @@ def _video_format(output: Path) -> str:
 
 
 def _script(args: argparse.Namespace) -> int:
-    from animagenius.pipeline.analyse import document_language
-    from animagenius.pipeline.providers.voices import voice_for_script
     from animagenius.pipeline.run import draft_script, read_sources
+    from animagenius.pipeline.script.analyse import document_language
+    from animagenius.pipeline.voice.voices import voice_for_script
 
     output: Path = args.output
     if output.suffix.lower() != ".json":
@@ -333,7 +333,7 @@ def _script(args: argparse.Namespace) -> int:
 
 def _writer_chain(names: str | None) -> ScriptWriter:
     from animagenius.pipeline.providers.remote.config import LlmConfig
-    from animagenius.pipeline.providers.writers import WriterSettings, default_chain, script_writer_chain
+    from animagenius.pipeline.script.writers import WriterSettings, default_chain, script_writer_chain
 
     llm = LlmConfig.from_env(os.environ)
     chosen = names or os.environ.get("SCRIPT_WRITERS", "")
@@ -368,8 +368,8 @@ def _check_files(paths: Sequence[Path]) -> None:
 def _inspect(args: argparse.Namespace) -> int:
     import json
 
-    from animagenius.pipeline.analyse import analyse
     from animagenius.pipeline.ingest import ingest
+    from animagenius.pipeline.script.analyse import analyse
 
     about = about_check(args.about)
     _check_files(args.inputs)

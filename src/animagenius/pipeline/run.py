@@ -9,8 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from animagenius.pipeline.about import about_check, show_described, with_about
-from animagenius.pipeline.analyse import analyse, document_language
 from animagenius.pipeline.compose.caption_fonts import CAPTION_FAMILY, caption_font_dir
 from animagenius.pipeline.compose.clips import scene_clips, with_generated
 from animagenius.pipeline.compose.cues import subtitle_cues, write_srt, write_vtt
@@ -51,7 +49,10 @@ from animagenius.pipeline.providers.protocols import (
     VideoGenerator,
     WrittenScript,
 )
-from animagenius.pipeline.script_edit import script_check_against
+from animagenius.pipeline.providers.settings import ProviderSettings
+from animagenius.pipeline.script.about import about_check, show_described, with_about
+from animagenius.pipeline.script.analyse import analyse, document_language
+from animagenius.pipeline.script.edit import script_check_against
 from animagenius.pipeline.visuals.brand import colour_parse
 from animagenius.pipeline.visuals.focus import focus_of
 from animagenius.pipeline.visuals.generated import generated_clips, generated_pictures
@@ -60,10 +61,10 @@ from animagenius.pipeline.visuals.planning import plan_visuals
 from animagenius.pipeline.visuals.reveal import reveal_times
 from animagenius.pipeline.visuals.slides import render_scene, scene_reveals
 from animagenius.pipeline.visuals.themes import THEMES, with_accent
-from animagenius.pipeline.voice import narrate
+from animagenius.pipeline.voice.narrate import narrate
 
 if TYPE_CHECKING:
-    from animagenius.pipeline.providers.voices import VoicePick
+    from animagenius.pipeline.voice.voices import VoicePick
 
 # (stage, share of the whole job) — used to turn per-stage fractions into one overall percentage
 STAGES = (("reading", 0.04), ("writing script", 0.02), ("narrating", 0.24), ("designing slides", 0.08),
@@ -91,7 +92,7 @@ def read_sources(
 ) -> SourceDocument:
     """Read files in a child process bounded by `limits` (time, memory, size, pages, pixels, duration).
 
-    `about` is the person's own text about the files (pipeline/about.py): it comes first, as paragraphs.
+    `about` is the person's own text about the files (script/about.py): it comes first, as paragraphs.
     """
     about = about_check(about)  # a text too long is refused before any file is read
     assets = workdir / "assets"
@@ -138,6 +139,7 @@ def run(
     encoders: int = 1,
     farm: RunFarm | None = None,
     about: str = "",
+    providers: ProviderSettings | None = None,
 ) -> RenderResult:
     """Render `sources` (files, or an already-read document) into the MP4 at `out`.
 
@@ -147,9 +149,10 @@ def run(
     With `script`, that script is narrated as it is (after checking its pointers into the document);
     otherwise `writer` (default: offline) writes one for `options.target_duration_s`. The voice `voice_name`
     reads it when it speaks the script's language; else a voice for that language does, and a notice says
-    so (providers/voices.voice_for_script). The voice falls back to espeak-ng if it fails. Scene narrations
+    so (voice/voices.voice_for_script). The voice falls back to espeak-ng if it fails. Scene narrations
     are cached in `voice_cache_dir` and the video's segments in `segment_cache_dir` (both default to a
-    folder next to `workdir`): a re-render redoes only what changed.
+    folder next to `workdir`): a re-render redoes only what changed. `providers` configure the voices and
+    the transcriber (default: read from the environment once, here).
     `encoders` video encoders run at once (compose/segments.py: 2 is faster on two cores, with twice the
     memory); a `farm` hands the video's segments to helpers on other workers too (compose/farm.py).
 
@@ -173,6 +176,7 @@ def run(
         )
     stages = _Stages(on_progress)
     workdir.mkdir(parents=True, exist_ok=True)
+    providers = providers if providers is not None else ProviderSettings.from_env()
 
     stages.start("reading")
     document = (
@@ -187,7 +191,7 @@ def run(
     pick = None
     if recording is None:
         language = script.language if script is not None else document_language(document)
-        pick = _voice_for(voice_name, language=language)
+        pick = _voice_for(voice_name, language=language, providers=providers)
     if script is None:
         assert pick is not None
         request = ScriptRequest(
@@ -198,7 +202,7 @@ def run(
         )
         written = draft_script(document, request=request, writer=writer)
         if written.script.language != language:  # the writer wrote in another language than the document's
-            pick = _voice_for(voice_name, language=written.script.language)
+            pick = _voice_for(voice_name, language=written.script.language, providers=providers)
     else:
         written = WrittenScript(script=script, writer="edited")
     return _render(
@@ -206,14 +210,14 @@ def run(
         options=options, workdir=workdir, out=out, stages=stages, recording=recording,
         transcriber=transcriber, limits=limits, renditions=renditions, image_generator=image_generator,
         image_cache_dir=image_cache_dir, video_generator=video_generator, video_cache_dir=video_cache_dir,
-        encoders=encoders, farm=farm,
+        encoders=encoders, farm=farm, providers=providers,
     )  # fmt: skip
 
 
-def _voice_for(voice_name: str, *, language: str) -> VoicePick:
-    from animagenius.pipeline.providers.voices import voice_for_script
+def _voice_for(voice_name: str, *, language: str, providers: ProviderSettings) -> VoicePick:
+    from animagenius.pipeline.voice.voices import voice_for_script
 
-    return voice_for_script([voice_name], language=language)
+    return voice_for_script([voice_name], language=language, settings=providers)
 
 
 def _render(
@@ -237,17 +241,19 @@ def _render(
     video_cache_dir: Path | None = None,
     encoders: int = 1,
     farm: RunFarm | None = None,
+    providers: ProviderSettings | None = None,
 ) -> RenderResult:
     script = written.script
     voiced = stages.start("narrating")
     voice_notices: tuple[str, ...] = pick.notices if pick is not None else ()
     if recording is not None:
-        from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
-        from animagenius.pipeline.recording import recording_tracks
+        from animagenius.pipeline.voice.recording import recording_tracks
+        from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
+        hearing = transcriber or TRANSCRIBERS.create("whisper", settings=providers)
         tracks = recording_tracks(
-            recording, script.scenes, workdir=workdir / "recording",
-            transcriber=transcriber or TRANSCRIBERS.create("whisper"), limits=limits, on_fraction=voiced,
+            recording, script.scenes, workdir=workdir / "recording", transcriber=hearing, limits=limits,
+            on_fraction=voiced,
         )  # fmt: skip
     else:
         assert pick is not None

@@ -17,7 +17,7 @@ from animagenius.accounts.models import User
 from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.plans import plan_for
 from animagenius.billing.selectors import RenderQuota
-from animagenius.pipeline.about import MAX_ABOUT_CHARS, about_check
+from animagenius.pipeline.compose.music import music_check, music_tracks
 from animagenius.pipeline.domain import (
     CAPTION_STYLES,
     GENERATED_VISUALS,
@@ -34,9 +34,8 @@ from animagenius.pipeline.domain import (
 )
 from animagenius.pipeline.errors import InputError, InvalidOption, InvalidScript
 from animagenius.pipeline.ingest import IngestLimits
-from animagenius.pipeline.music import music_check, music_tracks
-from animagenius.pipeline.recording import recording_check
-from animagenius.pipeline.script_edit import (
+from animagenius.pipeline.script.about import MAX_ABOUT_CHARS, about_check
+from animagenius.pipeline.script.edit import (
     scene_add,
     scene_delete,
     scene_reorder,
@@ -45,7 +44,8 @@ from animagenius.pipeline.script_edit import (
 )
 from animagenius.pipeline.visuals.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
-from animagenius.pipeline.voice import voice_list
+from animagenius.pipeline.voice.narrate import voice_list
+from animagenius.pipeline.voice.recording import recording_check
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.uploads import MAX_FILES, file_too_large, upload_max_bytes
 

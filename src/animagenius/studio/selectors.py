@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
-from animagenius.pipeline.voice import VoiceInfo
+from animagenius.pipeline.voice.narrate import VoiceInfo
 from animagenius.studio.models import (
     Asset,
     BrandKit,
@@ -41,7 +41,7 @@ def project_music_name(*, project: Project) -> str:
 
 def voice_list() -> list[VoiceInfo]:
     """The voices a project can be narrated with, for the new-video form and `/voices/`."""
-    from animagenius.pipeline.voice import voice_list as pipeline_voice_list
+    from animagenius.pipeline.voice.narrate import voice_list as pipeline_voice_list
 
     return pipeline_voice_list()
 

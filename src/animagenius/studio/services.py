@@ -21,12 +21,12 @@ from django.db import transaction
 
 from animagenius.accounts.models import User
 from animagenius.core import ratelimit
-from animagenius.pipeline.about import PASTED_TEXT_FILE
 from animagenius.pipeline.domain import (
     RenderOptions,
     Script,
 )
-from animagenius.pipeline.script_edit import script_parse
+from animagenius.pipeline.script.about import PASTED_TEXT_FILE
+from animagenius.pipeline.script.edit import script_parse
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.studio.assets import asset_store, files_delete, safe_name
 from animagenius.studio.errors import (
@@ -242,7 +242,7 @@ def voice_preview_get(*, name: str) -> Path:
 
     Raises KeyError for a voice the registry does not know.
     """
-    from animagenius.pipeline.voice import voice_list, voice_preview
+    from animagenius.pipeline.voice.narrate import voice_list, voice_preview
 
     if name not in {voice.name for voice in voice_list()}:
         raise KeyError(name)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from animagenius.accounts.models import User
 from animagenius.core.http import ranged_file_response
 from animagenius.core.ratelimit import RateLimited
-from animagenius.pipeline.script_edit import script_parse
+from animagenius.pipeline.script.edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.errors import StorageUnavailable, StudioConflict, StudioError, http_status
 from animagenius.studio.forms import (

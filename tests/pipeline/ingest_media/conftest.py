@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.protocols import Transcriber
 
 
 @pytest.fixture(scope="session")
 def transcriber() -> Transcriber:
     """The bundled Whisper model, loaded once per test session."""
-    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+    from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
     return TRANSCRIBERS.create("whisper")
 

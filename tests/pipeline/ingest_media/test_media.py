@@ -6,10 +6,8 @@ from __future__ import annotations
 import itertools
 import random
 import re
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from fractions import Fraction
@@ -21,13 +19,13 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.domain import Block, SourceDocument
 from animagenius.pipeline.errors import CorruptFile, InvalidOption, NoContent, TooLarge, UnsupportedFormat
-from animagenius.pipeline.ingest.media import SAFE_INPUT, probe, read_audio, read_video, run_limited
+from animagenius.pipeline.ingest.media import probe, read_audio, read_video
+from animagenius.pipeline.media.ffmpeg import USER_MEDIA_INPUT, ffmpeg_exe, run_limited
 from animagenius.pipeline.providers.local.whisper import WhisperTranscriber
 from animagenius.pipeline.providers.protocols import Transcriber, Transcript
-from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
 JFK_LINE = "ask not what your country can do for you"
 VIDEOS = ["bigbuckbunny.mp4", "scene_cuts.mp4", "carphone_distorted.mp4"]
@@ -314,30 +312,6 @@ def test_a_video_over_the_limit_is_refused_before_any_work(corpus: Path, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
-def test_run_limited_stops_a_process_at_the_wall_clock_limit() -> None:
-    started = time.monotonic()
-    with pytest.raises(subprocess.TimeoutExpired):
-        run_limited([sys.executable, "-c", "import time; time.sleep(30)"], timeout_s=1, memory_bytes=512 * MB)
-    assert time.monotonic() - started < 20  # not the child's 30 s
-
-
-def test_run_limited_caps_memory() -> None:
-    allocate = "bytearray(600 * 1024 * 1024); print('allocated')"
-    capped = run_limited([sys.executable, "-c", allocate], timeout_s=30, memory_bytes=300 * MB)
-    assert capped.returncode != 0 and b"MemoryError" in capped.stderr
-    roomy = run_limited([sys.executable, "-c", allocate], timeout_s=30, memory_bytes=2048 * MB)
-    assert roomy.returncode == 0 and roomy.stdout.strip() == b"allocated"
-
-
-def test_run_limited_caps_cpu_time() -> None:
-    started = time.monotonic()
-    busy = run_limited(
-        [sys.executable, "-c", "while True: pass"], timeout_s=60, memory_bytes=512 * MB, cpu_s=1
-    )
-    assert busy.returncode == -signal.SIGXCPU
-    assert time.monotonic() - started < 45  # not the 60 s wall clock
-
-
 # ---------------------------------------------------------------- hostile and broken files
 
 
@@ -367,7 +341,7 @@ def test_an_hls_playlist_named_mp4_is_refused_without_a_connection(
 def test_ffmpeg_with_the_safe_input_options_opens_no_network_url(listener: Listener) -> None:
     url = f"http://127.0.0.1:{listener.port}/clip.mp4"
     refused = run_limited(
-        [ffmpeg_exe(), "-nostdin", *SAFE_INPUT, "-i", url], timeout_s=10, memory_bytes=2048 * MB
+        [ffmpeg_exe(), "-nostdin", *USER_MEDIA_INPUT, "-i", url], timeout_s=10, memory_bytes=2048 * MB
     )
     assert b"not on whitelist" in refused.stderr
     assert listener.connections() == 0
@@ -385,7 +359,7 @@ def test_ffmpeg_with_the_safe_input_options_follows_no_playlist(hls_segment: Pat
     followed = subprocess.run([ffmpeg_exe(), "-nostdin", *decode], capture_output=True, timeout=60)
     assert followed.returncode == 0, "plain ffmpeg reads the file the playlist names"
     refused = run_limited(
-        [ffmpeg_exe(), "-nostdin", *SAFE_INPUT, *decode], timeout_s=10, memory_bytes=2048 * MB
+        [ffmpeg_exe(), "-nostdin", *USER_MEDIA_INPUT, *decode], timeout_s=10, memory_bytes=2048 * MB
     )
     assert refused.returncode != 0 and b"not on whitelist" in refused.stderr
 
@@ -460,7 +434,7 @@ def test_a_cut_off_streamable_video_still_gives_its_first_scene(
 
 def test_model_dir_comes_from_asr_model_dir(tmp_path, monkeypatch):
     from animagenius.pipeline.errors import InvalidOption
-    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+    from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
     monkeypatch.setenv("ASR_MODEL_DIR", str(tmp_path / "no-model-here"))
     with pytest.raises(InvalidOption, match=r"no Whisper model in .*no-model-here.*ASR_MODEL_DIR"):

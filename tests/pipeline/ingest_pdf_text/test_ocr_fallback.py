@@ -13,7 +13,6 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from animagenius.pipeline.analyse import analyse
 from animagenius.pipeline.domain import Provenance, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import NoContent, ProcessingTimeout
 from animagenius.pipeline.ingest import IngestLimits, ingest
@@ -21,6 +20,7 @@ from animagenius.pipeline.ingest.pdf import SizedLine, read_pdf
 from animagenius.pipeline.ingest.pdf_ocr import RENDER_DPI, RenderedPages, column_crops
 from animagenius.pipeline.providers.protocols import OCR
 from animagenius.pipeline.run import draft_script
+from animagenius.pipeline.script.analyse import analyse
 from tests.pipeline.cli_helpers import EXIT_OK, cli
 
 

@@ -14,9 +14,9 @@ from animagenius.config.env import (
     env_choice,
     env_int,
     env_list,
-    env_llm,
     env_origins,
     env_path,
+    env_provider_settings,
     env_rate,
     env_render_providers,
     env_str,
@@ -24,7 +24,7 @@ from animagenius.config.env import (
 )
 from animagenius.pipeline.providers.images import DEFAULT_IMAGE_GENERATOR
 from animagenius.pipeline.providers.videos import DEFAULT_VIDEO_GENERATOR
-from animagenius.pipeline.providers.writers import WriterSettings, default_chain
+from animagenius.pipeline.script.writers import WriterSettings, default_chain
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = PACKAGE_DIR.parents[1]
@@ -262,6 +262,9 @@ RENDER_ENCODERS = env_int("RENDER_ENCODERS", 1, minimum=1)  # 2: faster on two c
 SEGMENT_FANOUT_MIN_S = env_int("SEGMENT_FANOUT_MIN_S", 30, minimum=1)
 # a run whose renderer said nothing this long (renderers write every second) is taken over by another
 SEGMENT_RUN_STALE_S = env_int("SEGMENT_RUN_STALE_S", 20, minimum=3)
+# LLM_*, TTS_*, ELEVENLABS_*, IMAGES_*, REPLICATE_*, ASR_MODEL_DIR (see .env.example), read once; the
+# pipeline's provider registries take them (`settings=PROVIDER_SETTINGS`)
+PROVIDER_SETTINGS = env_provider_settings()
 IMAGE_GENERATOR = env_str("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)  # blank: never
 IMAGE_CACHE_DIR = env_path("IMAGE_CACHE_DIR", VAR_DIR / "cache" / "generated-pictures")
 check_image_generator(IMAGE_GENERATOR)
@@ -271,7 +274,7 @@ check_video_generator(VIDEO_GENERATOR)
 VOICE_PREVIEW_DIR = env_path("VOICE_PREVIEW_DIR", VAR_DIR / "cache" / "voice-preview")
 
 # ---------------------------------------------------------------- script writing (LLM)
-LLM = env_llm()  # LLM_BASE_URL, LLM_API_KEY, LLM_MODEL_SCRIPT, … (see .env.example)
+LLM = PROVIDER_SETTINGS.llm  # LLM_BASE_URL, LLM_API_KEY, LLM_MODEL_SCRIPT, …
 SCRIPT_WRITERS = env_list("SCRIPT_WRITERS", default_chain(LLM))
 SCRIPT_WRITER_SETTINGS = WriterSettings(llm=LLM, cache_dir=VAR_DIR / "cache" / "scripts")
 check_script_writers(SCRIPT_WRITERS)

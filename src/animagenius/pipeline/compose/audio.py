@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import KILLED, SAFE_INPUT, ffmpeg_exe, ffmpeg_message, run_ffmpeg
 from animagenius.pipeline.errors import CorruptFile, EncoderKilled, RenderFailed
-from animagenius.pipeline.music import SAFE_MUSIC_INPUT
+from animagenius.pipeline.media.ffmpeg import (
+    KILLED,
+    SAFE_INPUT,
+    USER_AUDIO_INPUT,
+    FFmpegTimedOut,
+    ffmpeg_message,
+    ffmpeg_output,
+    run_ffmpeg,
+)
 
 AUDIO_RATE = 48000
 TARGET_LUFS = -16.0
@@ -98,12 +104,12 @@ def soundtrack(*, narration: Path, music: Path | None, duration_s: float, workdi
 
 
 def integrated_loudness(
-    audio: Path, *, timeout_s: float, input_options: tuple[str, ...] = (), max_s: float | None = None
+    audio: Path, *, timeout_s: float, safe_input: tuple[str, ...] = SAFE_INPUT, max_s: float | None = None
 ) -> float:
     """Integrated loudness (LUFS) of `audio`, or of its first `max_s` seconds; −70 or less is silence."""
     limit = ["-t", f"{max_s:.3f}"] if max_s is not None else []
     stderr = _ffmpeg_report(
-        [*SAFE_INPUT, *input_options, *limit, "-i", str(audio), "-map", "0:a:0",
+        [*safe_input, *limit, "-i", str(audio), "-map", "0:a:0",
          "-af", "ebur128=framelog=quiet", "-f", "null", "-"],
         timeout_s=timeout_s,
     )  # fmt: skip
@@ -140,9 +146,8 @@ def _gain_db(measured_lufs: float, target_lufs: float) -> float:
 
 
 def _music_loudness(music: Path, *, duration_s: float, timeout_s: float) -> float:
-    music_only = tuple(SAFE_MUSIC_INPUT[len(SAFE_INPUT) :])
     try:
-        return integrated_loudness(music, timeout_s=timeout_s, input_options=music_only, max_s=duration_s)
+        return integrated_loudness(music, timeout_s=timeout_s, safe_input=USER_AUDIO_INPUT, max_s=duration_s)
     except RenderFailed as error:
         raise CorruptFile(
             f"the music file {music.name!r} cannot be played ({error}); "
@@ -173,7 +178,7 @@ def _level_and_mix(
             f"[bed][key]sidechaincompress={DUCKING}[ducked]",
             "[voice][ducked]amix=inputs=2:duration=first:normalize=0[mixed]",
         ]
-        music_input = [*SAFE_MUSIC_INPUT, "-stream_loop", "-1", "-i", str(music)]
+        music_input = [*USER_AUDIO_INPUT, "-stream_loop", "-1", "-i", str(music)]
     ceiling = 10 ** (LIMITER_CEILING_DBTP / 20)
     chains += [
         f"[mixed]aresample={LIMITER_RATE},alimiter=limit={ceiling:.4f}:attack=5:release=50:level=false,"
@@ -215,17 +220,17 @@ def _timeout(duration_s: float) -> float:
 
 def _ffmpeg_report(args: list[str], *, timeout_s: float) -> str:
     """Run ffmpeg for what it prints (loudnorm reports at info level); raise RenderFailed on failure."""
-    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-y", *args]
     try:
-        completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout_s)
-    except subprocess.TimeoutExpired:
+        completed = ffmpeg_output(["-nostdin", "-hide_banner", "-nostats", "-y", *args], timeout_s=timeout_s)
+    except FFmpegTimedOut:
         raise RenderFailed(f"measuring loudness took over {timeout_s:.0f} s and was stopped") from None
     if completed.returncode in KILLED:
         raise EncoderKilled
+    stderr = completed.stderr.decode(errors="replace")
     if completed.returncode != 0:
-        detail = ffmpeg_message(completed.stderr, lines=2)
+        detail = ffmpeg_message(stderr, lines=2)
         raise RenderFailed(detail or f"ffmpeg exit {completed.returncode}")
-    return completed.stderr
+    return stderr
 
 
 def _parse_loudness(report: str, *, source: str) -> Loudness:

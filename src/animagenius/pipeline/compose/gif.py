@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 from animagenius.pipeline.errors import RenderFailed
+from animagenius.pipeline.media.ffmpeg import SAFE_INPUT, run_ffmpeg
 
 GIF_FPS = 12
 LONG_SIDES = (640, 480, 360)  # tried in turn until the file fits under the cap

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
+from animagenius.pipeline.media.ffmpeg import SAFE_INPUT, run_ffmpeg
 
 POSTER_AT_S = 1.5  # past the first crossfade and the title's fade-in
 PREVIEW_S = 3.0

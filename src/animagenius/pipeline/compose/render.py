@@ -13,11 +13,11 @@ from animagenius.pipeline.compose.caption_fonts import caption_fonts
 from animagenius.pipeline.compose.captions import AssScript, ass_script
 from animagenius.pipeline.compose.encodings import encoding_for
 from animagenius.pipeline.compose.farm import RunFarm
+from animagenius.pipeline.compose.music import music_cache_dir, music_file
 from animagenius.pipeline.compose.segments import Clip, Picture, render_picture
 from animagenius.pipeline.compose.shots import SceneStills, scene_shots
 from animagenius.pipeline.compose.watermark import corner_image, corner_offset
 from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
-from animagenius.pipeline.music import music_cache_dir, music_file
 from animagenius.pipeline.visuals.themes import THEMES
 
 CROSSFADE_S = 0.5

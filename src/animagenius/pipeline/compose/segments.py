@@ -41,9 +41,9 @@ from pathlib import Path, PosixPath
 from animagenius.pipeline.compose.captions import AssEvent, AssScript
 from animagenius.pipeline.compose.encodings import H264, Encoding
 from animagenius.pipeline.compose.farm import RunFarm, SharedRuns
-from animagenius.pipeline.compose.ffmpeg import SAFE_INPUT, run_ffmpeg
 from animagenius.pipeline.errors import RenderFailed
-from animagenius.pipeline.files import PARTIAL_MARK, is_partial, whole_file
+from animagenius.pipeline.media.ffmpeg import SAFE_INPUT, run_ffmpeg
+from animagenius.pipeline.media.files import PARTIAL_MARK, is_partial, whole_file
 from animagenius.pipeline.visuals.focus import focus_of
 
 RENDERER_VERSION = 7  # part of every segment's cache key: raise it when the same inputs would look different

@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from animagenius.pipeline.analyse import language_of
 from animagenius.pipeline.domain import Provenance
+from animagenius.pipeline.script.analyse import language_of
 
 # More than this share of debris and a page is unreadable whatever its words (measured: 0.06 at most on a
 # readable page, issue6127.pdf's form; 0.18 and more on unmapped ones, 1.0 for glyph names).

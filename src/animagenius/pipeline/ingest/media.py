@@ -2,40 +2,36 @@
 
 Every ffmpeg run on a user file reads local files only (`-protocol_whitelist file,pipe`) and only through the
 demuxers of real media containers (`-format_whitelist`), so playlists and concat scripts are never followed,
-not even to other local files. Each run has a wall-clock timeout and address-space and CPU-time ceilings.
+not even to other local files (`media/ffmpeg.USER_MEDIA_INPUT`). Each run has a wall-clock timeout and
+address-space and CPU-time ceilings (`media/ffmpeg.ffmpeg_output`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import os
 import re
-import resource
 import signal
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
 from animagenius.pipeline.domain import Block, MediaInfo, Provenance, SourceDocument, WordTiming
 from animagenius.pipeline.errors import CorruptFile, NoContent, ProcessingTimeout, TooLarge, UnsupportedFormat
+from animagenius.pipeline.media.ffmpeg import (
+    FFMPEG_MEMORY_BYTES,
+    GIB,
+    USER_MEDIA_INPUT,
+    FFmpegTimedOut,
+    ffmpeg_message,
+    ffmpeg_output,
+)
 from animagenius.pipeline.providers.protocols import Transcriber, Transcript
 
-GIB = 1024**3
-FFMPEG_MEMORY_BYTES = 2 * GIB
 DEFAULT_MAX_DURATION_S = 3600.0
 PROBE_TIMEOUT_S = 30.0
 KEYFRAME_TIMEOUT_S = 30.0
 WAV_SAMPLE_RATE = 16_000
-
-DEMUXERS = (
-    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,ogg,flac,wav,w64,mp3,aac,ac3,eac3,aiff,caf,amr,wv,"
-    "avi,asf,flv,mpegts,mpeg,mxf"
-)
-SAFE_INPUT = ("-protocol_whitelist", "file,pipe", "-format_whitelist", DEMUXERS)
-"""Options that go before every `-i USER_FILE`."""
 
 SUPPORTED = "audio (WAV, MP3, M4A, FLAC, OGG) or video (MP4, MOV, WebM, MKV)"
 
@@ -84,50 +80,11 @@ class MediaProbe:
 # ---------------------------------------------------------------- running ffmpeg
 
 
-def run_limited(
-    args: Sequence[str], *, timeout_s: float, memory_bytes: int, cpu_s: float | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    """Run a command capturing its output, with a wall-clock timeout and address-space and CPU ceilings.
-
-    Raises `subprocess.TimeoutExpired` (after killing the process) once `timeout_s` has passed. `cpu_s`
-    defaults to the timeout on every core; it stops the process even if our own timer never fires (for
-    instance when this process is killed first). The child stays in our process group on purpose: a
-    sandbox that kills the group kills it too.
-    """
-    cpu = math.ceil(cpu_s if cpu_s is not None else timeout_s * (os.cpu_count() or 1)) + 1
-    return subprocess.run(
-        list(args),
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout_s,
-        check=False,
-        preexec_fn=_limits(
-            _within_hard(resource.RLIMIT_AS, memory_bytes), _within_hard(resource.RLIMIT_CPU, cpu)
-        ),
-    )
-
-
-def _within_hard(which: int, wanted: int) -> int:
-    """A child cannot raise a hard limit it inherited, so never ask for more than ours."""
-    hard = resource.getrlimit(which)[1]
-    return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-
-
-def _limits(memory_bytes: int, cpu_s: int) -> Callable[[], None]:
-    def apply() -> None:  # runs in the forked child: setrlimit only
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))  # SIGXCPU, then SIGKILL a second later
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
-
-
 def _ffmpeg(path: Path, args: Sequence[str], *, timeout_s: float) -> subprocess.CompletedProcess[bytes]:
     """Run the bundled ffmpeg on a user file; timeouts and exhausted limits become input errors."""
-    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", *args]
     try:
-        completed = run_limited(command, timeout_s=timeout_s, memory_bytes=FFMPEG_MEMORY_BYTES)
-    except subprocess.TimeoutExpired:
+        completed = ffmpeg_output(["-nostdin", "-hide_banner", "-nostats", *args], timeout_s=timeout_s)
+    except FFmpegTimedOut:
         raise _timeout(path, timeout_s) from None
     stderr = completed.stderr.decode(errors="replace")
     if completed.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
@@ -166,7 +123,7 @@ def probe(path: Path, *, measure_up_to_s: float = 4 * 3600) -> MediaProbe:
         raise UnsupportedFormat(f"{path.name}: file not found")
     head = _head(path)
     _refuse_non_media(path, head)
-    completed = _ffmpeg(path, [*SAFE_INPUT, "-i", str(path)], timeout_s=PROBE_TIMEOUT_S)
+    completed = _ffmpeg(path, [*USER_MEDIA_INPUT, "-i", str(path)], timeout_s=PROBE_TIMEOUT_S)
     stderr = completed.stderr.decode(errors="replace").replace(str(path), "INPUT")
     found = _INPUT.search(stderr)
     if found is None:
@@ -314,8 +271,8 @@ def _measure_duration(path: Path, *, up_to_s: float) -> float:
     """Read the packets without decoding them and report the last timestamp reached."""
     completed = _ffmpeg(
         path,
-        ["-loglevel", "error", "-progress", "pipe:1", *SAFE_INPUT, "-i", str(path), "-t", f"{up_to_s:.3f}",
-         "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-"],
+        ["-loglevel", "error", "-progress", "pipe:1", *USER_MEDIA_INPUT, "-i", str(path),
+         "-t", f"{up_to_s:.3f}", "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-"],
         timeout_s=PROBE_TIMEOUT_S + up_to_s / 100,
     )  # fmt: skip
     times = re.findall(r"^out_time_us=(\d+)$", completed.stdout.decode(errors="replace"), re.M)
@@ -445,7 +402,7 @@ def to_wav(path: Path, target: Path, *, duration_s: float, sample_rate: int = WA
     """The first sound track as mono 16-bit WAV (16 kHz unless told), at most `duration_s` (+1 s) long."""
     completed = _ffmpeg(
         path,
-        ["-loglevel", "error", *SAFE_INPUT, "-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
+        ["-loglevel", "error", *USER_MEDIA_INPUT, "-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
          "-t", f"{duration_s + 1:.3f}", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le",
          "-f", "wav", "-y", str(target)],
         timeout_s=60 + duration_s / 4,
@@ -500,7 +457,7 @@ def detect_scenes(path: Path, info: MediaProbe) -> list[Scene]:
     """Shots of a video, cut where ffmpeg's scene score stands out from the frames around it."""
     completed = _ffmpeg(
         path,
-        ["-loglevel", "error", *SAFE_INPUT, "-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn",
+        ["-loglevel", "error", *USER_MEDIA_INPUT, "-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn",
          "-t", f"{info.duration_s + 1:.3f}", "-vf", _SCENE_SCORES, "-f", "null", "-"],
         timeout_s=60 + info.duration_s * 2,
     )  # fmt: skip
@@ -570,7 +527,7 @@ def _keyframe(path: Path, image: Path, *, at_s: float, fallback_s: float) -> boo
         image.unlink(missing_ok=True)
         completed = _ffmpeg(
             path,
-            ["-loglevel", "error", *SAFE_INPUT, "-ss", f"{seek:.3f}", "-i", str(path), "-map", "0:v:0",
+            ["-loglevel", "error", *USER_MEDIA_INPUT, "-ss", f"{seek:.3f}", "-i", str(path), "-map", "0:v:0",
              "-frames:v", "1", "-vf", scale, "-q:v", "3", "-update", "1", "-y", str(image)],
             timeout_s=KEYFRAME_TIMEOUT_S,
         )  # fmt: skip

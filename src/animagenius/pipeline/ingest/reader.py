@@ -164,7 +164,7 @@ def _read_image(path: Path, limits: IngestLimits, assets_dir: Path | None) -> So
 def _read_media(path: Path, limits: IngestLimits, assets_dir: Path | None) -> SourceDocument:
     """Audio and video alike: the media reader tells them apart by their streams."""
     from animagenius.pipeline.ingest.media import read_video
-    from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+    from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
     return read_video(
         path,

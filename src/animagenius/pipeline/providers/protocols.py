@@ -30,7 +30,7 @@ VoiceQuality = Literal["neural", "synthetic"]  # a trained model that sounds hum
 class Voice(Protocol):
     name: str
     identity: str  # changes whenever the same text would sound different (model file, engine version)
-    language: str  # BCP 47, e.g. "en-US": the one language it speaks (see providers/voices.speaks)
+    language: str  # BCP 47, e.g. "en-US": the one language it speaks (see voice/voices.speaks)
     quality: VoiceQuality
     description: str  # one line for the voice picker
     words_per_minute: float  # usual pace at speed 1.0, used to time scripts before they are spoken

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from animagenius.pipeline.errors import InvalidOption, ProviderUnavailable
+from animagenius.pipeline.providers.settings import ProviderSettings
 
 T = TypeVar("T")
 
@@ -31,15 +32,24 @@ class Registry(Generic[T]):
             raise InvalidOption(f"unknown {self.kind} provider {name!r}; known: {known}") from None
         return factory(**options)
 
-    def create_if_set_up(self, name: str) -> T | None:
+    def create_if_set_up(self, name: str, **options: Any) -> T | None:
         """The provider called `name` if it is set up (keyed); None when it is not, or `name` is blank."""
         if not name:
             return None
         try:
-            return self.create(name)
+            return self.create(name, **options)
         except ProviderUnavailable:
             return None
 
     @property
     def names(self) -> list[str]:
         return sorted(self._factories)
+
+
+class ProviderRegistry(Registry[T]):
+    """A registry whose factories take the `ProviderSettings` (`settings=`), read from the environment when
+    the caller has none."""
+
+    def create(self, name: str, settings: ProviderSettings | None = None, **options: Any) -> T:
+        chosen = settings if settings is not None else ProviderSettings.from_env()
+        return super().create(name, settings=chosen, **options)

@@ -12,9 +12,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from animagenius.pipeline.about import ABOUT
-from animagenius.pipeline.analyse import ProseSection, Sentence, content_words
 from animagenius.pipeline.domain import Block, speaking_time_s
+from animagenius.pipeline.script.about import ABOUT
+from animagenius.pipeline.script.analyse import ProseSection, Sentence, content_words
 from animagenius.pipeline.script.clean import spoken, with_its_name
 from animagenius.pipeline.script.headings import clean_heading
 from animagenius.pipeline.script.language import Phrases

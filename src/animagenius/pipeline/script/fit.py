@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.domain import SCENE_LEAD_IN_S, SCENE_PAUSE_S, SceneRole, Visual
+from animagenius.pipeline.script.analyse import content_words
 from animagenius.pipeline.script.candidates import Candidate
 
 FIT_TOLERANCE = 0.03  # aim within ±3 % of the target, leaving room for the voice's own variation

@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from animagenius.pipeline.analyse import ProseSection
 from animagenius.pipeline.domain import ScriptRequest, ScriptStyle, speaking_time_s
+from animagenius.pipeline.script.analyse import ProseSection
 from animagenius.pipeline.script.bullets import complete
 from animagenius.pipeline.script.candidates import Candidate
 from animagenius.pipeline.script.clean import looks_like_code

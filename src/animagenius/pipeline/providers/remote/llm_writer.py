@@ -28,7 +28,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from animagenius.pipeline.analyse import split_sentences
 from animagenius.pipeline.domain import (
     SOURCE_VISUALS,
     Outline,
@@ -47,10 +46,11 @@ from animagenius.pipeline.providers.remote.llm_prompt import (
     system_prompt,
     user_prompt,
 )
+from animagenius.pipeline.script.analyse import split_sentences
 from animagenius.pipeline.script.bullets import MAX_BULLET_WORDS, MAX_BULLETS, complete
 from animagenius.pipeline.script.clean import looks_like_code, spoken
+from animagenius.pipeline.script.edit import script_check_against, script_parse
 from animagenius.pipeline.script.language import Phrases, phrases_for
-from animagenius.pipeline.script_edit import script_check_against, script_parse
 
 PROMPT_VERSION = "script-v2"  # change whenever the prompt or the schema changes: it invalidates the cache
 QUOTED_SENTENCES = 3  # cut sentences quoted back to the model in a repair request

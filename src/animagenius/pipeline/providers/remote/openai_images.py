@@ -11,7 +11,6 @@ import base64
 import binascii
 import io
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,10 +40,6 @@ class OpenAIImages:
         self._sleep = sleep
         self.name = "openai"
         self.identity = f"openai:{config.base_url.rstrip('/')}:{config.model}:{config.quality}"
-
-    @classmethod
-    def from_env(cls) -> OpenAIImages:
-        return cls(ImageConfig.from_env(os.environ))
 
     def generate(self, prompt: str, *, aspect: Aspect, out: Path) -> Path:
         body = {"model": self.config.model, "prompt": prompt, "n": 1, "size": SIZES[aspect]}

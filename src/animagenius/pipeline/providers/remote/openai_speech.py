@@ -1,20 +1,19 @@
 """An OpenAI-compatible `POST /audio/speech` voice (OpenAI, or any server speaking its wire format).
 
 The endpoint returns audio only, so the written words are timed by aligning the audio to the text with the
-transcriber's word timestamps (pipeline/align.py). Off unless TTS_API_KEY is set.
+transcriber's word timestamps (pipeline/voice/align.py). Off unless TTS_API_KEY is set.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 
-from animagenius.pipeline.align import align_speech
 from animagenius.pipeline.errors import ProviderUnavailable
 from animagenius.pipeline.providers.protocols import Speech, Transcriber, VoiceQuality
 from animagenius.pipeline.providers.remote.config import SpeechConfig
 from animagenius.pipeline.providers.remote.speech import Endpoint, pcm16_samples, post, wav_samples
+from animagenius.pipeline.voice.align import align_speech
 
 PCM_SAMPLE_RATE = 24_000  # what OpenAI's response_format "pcm" is: 24 kHz, 16-bit, mono
 WORDS_PER_MINUTE = 160.0
@@ -49,10 +48,6 @@ class OpenAISpeechVoice:
         self.description = f"{config.voice} ({config.model}), OpenAI-compatible speech, remote"
         self.words_per_minute = WORDS_PER_MINUTE
 
-    @classmethod
-    def from_env(cls) -> OpenAISpeechVoice:
-        return cls(SpeechConfig.from_env(os.environ))
-
     @property
     def url(self) -> str:
         return self.config.base_url.rstrip("/") + "/audio/speech"
@@ -81,7 +76,7 @@ class OpenAISpeechVoice:
 
     def _aligner(self) -> Transcriber:
         if self._transcriber is None:
-            from animagenius.pipeline.providers.transcribers import TRANSCRIBERS
+            from animagenius.pipeline.voice.transcribers import TRANSCRIBERS
 
             self._transcriber = TRANSCRIBERS.create("whisper")
         return self._transcriber

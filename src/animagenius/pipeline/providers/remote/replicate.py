@@ -9,11 +9,10 @@ person would change (`REPLICATE_API_KEY`, `REPLICATE_VIDEO_MODEL`, `REPLICATE_VI
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Self
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -132,10 +131,6 @@ class ReplicateGenerator:
         self.config = config
         self._predictions = Predictions(config, self.model_of(config), sleep=sleep, clock=clock)
         self.identity = self._predictions.identity
-
-    @classmethod
-    def from_env(cls) -> Self:
-        return cls(ReplicateConfig.from_env(os.environ))
 
     @staticmethod
     def model_of(config: ReplicateConfig) -> ReplicateModel:

@@ -6,7 +6,6 @@ person reading a job's notice knows what to change.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from animagenius.pipeline.errors import (
     ProviderRateLimited,
     ProviderUnavailable,
 )
+from animagenius.pipeline.media.ffmpeg import FFmpegTimedOut, ffmpeg_message, ffmpeg_output
 from animagenius.pipeline.providers.remote.config import RemoteConfig
 from animagenius.pipeline.providers.remote.http import (
     CONNECT_TIMEOUT_S,
@@ -147,17 +147,14 @@ def wav_samples(raw: bytes, *, label: str) -> tuple[npt.NDArray[np.float32], int
 
 def mp3_samples(raw: bytes, *, sample_rate: int, label: str) -> npt.NDArray[np.float32]:
     """Mono float samples of an MP3, decoded by the bundled ffmpeg."""
-    from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_message
-
-    command = [
-        ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",
-        "-ac", "1", "-ar", str(sample_rate), "-f", "s16le", "pipe:1",
-    ]  # fmt: skip
     try:
-        completed = subprocess.run(
-            command, input=raw, capture_output=True, timeout=DECODE_TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
+        completed = ffmpeg_output(
+            ["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",
+             "-ac", "1", "-ar", str(sample_rate), "-f", "s16le", "pipe:1"],
+            timeout_s=DECODE_TIMEOUT_S,
+            stdin=raw,
+        )  # fmt: skip
+    except FFmpegTimedOut:
         raise ProviderBadOutput(f"decoding the MP3 from {label} took over {DECODE_TIMEOUT_S:.0f} s") from None
     if completed.returncode != 0:
         detail = ffmpeg_message(completed.stderr.decode(errors="replace"), lines=3)[-200:]

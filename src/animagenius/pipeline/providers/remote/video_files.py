@@ -2,15 +2,13 @@
 
 The bundled ffmpeg must find a moving picture with a duration in it and decode that picture to its end, so a
 web page, a cut-off download or a sound-only file is refused here, with what is wrong, and never reaches the
-renderer. ffmpeg reads only the local file (`SAFE_INPUT`) within time and memory limits.
+renderer. ffmpeg reads only the local file (`USER_MEDIA_INPUT`) within time and memory limits.
 """
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from animagenius.pipeline.compose.ffmpeg import ffmpeg_exe, ffmpeg_lines
 from animagenius.pipeline.errors import (
     CorruptFile,
     InputError,
@@ -20,13 +18,8 @@ from animagenius.pipeline.errors import (
     TooLarge,
     UnsupportedFormat,
 )
-from animagenius.pipeline.ingest.media import (
-    FFMPEG_MEMORY_BYTES,
-    SAFE_INPUT,
-    MediaProbe,
-    probe,
-    run_limited,
-)
+from animagenius.pipeline.ingest.media import MediaProbe, probe
+from animagenius.pipeline.media.ffmpeg import USER_MEDIA_INPUT, FFmpegTimedOut, ffmpeg_lines, ffmpeg_output
 from animagenius.pipeline.providers.remote.http import preview
 
 MAX_CLIP_S = 300.0
@@ -62,13 +55,13 @@ def checked_clip(path: Path, *, label: str) -> MediaProbe:
 
 def _decodes_to_the_end(path: Path, *, label: str) -> None:
     """Decode the picture (only) to its last frame, stopping at the first damaged one."""
-    command = [
-        ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-v", "error", "-xerror",
-        *SAFE_INPUT, "-i", str(path), "-map", "0:v:0", "-f", "null", "-",
-    ]  # fmt: skip
     try:
-        completed = run_limited(command, timeout_s=DECODE_TIMEOUT_S, memory_bytes=FFMPEG_MEMORY_BYTES)
-    except subprocess.TimeoutExpired:
+        completed = ffmpeg_output(
+            ["-nostdin", "-hide_banner", "-nostats", "-v", "error", "-xerror",
+             *USER_MEDIA_INPUT, "-i", str(path), "-map", "0:v:0", "-f", "null", "-"],
+            timeout_s=DECODE_TIMEOUT_S,
+        )  # fmt: skip
+    except FFmpegTimedOut:
         raise ProviderBadOutput(f"{label} took over {DECODE_TIMEOUT_S:g} s to decode") from None
     if completed.returncode != 0:
         lines = ffmpeg_lines(completed.stderr.decode(errors="replace"), path=path, shown="the file")
