@@ -31,8 +31,9 @@ SIGNIN_FAILED_IP_RATE_LIMIT = env_rate("SIGNIN_FAILED_IP_RATE_LIMIT", "100000/mi
 ACCOUNT_RATE_LIMITS = False  # allauth's own (sign-ups, sign-ins per IP address, emails sent)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a file, not memory: the Celery worker is another process and must see the same test database
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test" / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test" / f"test-db-{RUN_ID}.sqlite3")}
 else:
-    # a database of its own, so two runs on one server (a suite beside another) never share or drop each
-    # other's; the worker and servers a test starts are handed its name (tests/conftest.py process_env)
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{RUN_ID}"}
+# Either way a database of its own, so two runs in one checkout or on one server (a suite beside another)
+# never share or drop each other's; the worker and servers a test starts are handed its name
+# (tests/conftest.py process_env).

@@ -13,6 +13,7 @@ from animagenius.pipeline.domain import SourceDocument
 from animagenius.pipeline.errors import NoContent, TooLarge, UnsupportedFormat
 from animagenius.pipeline.ingest import pdf, text
 from animagenius.pipeline.ingest.limits import DEFAULT_LIMITS, IngestLimits
+from animagenius.pipeline.ingest.sandbox import read_isolated
 from animagenius.pipeline.ingest.sniff import Kind, sniff
 from animagenius.pipeline.providers.protocols import OCR
 
@@ -42,8 +43,6 @@ def ingest(
     what the CLI and the worker do with untrusted uploads.
     """
     if isolated:
-        from animagenius.pipeline.ingest.sandbox import read_isolated
-
         documents = [read_isolated(path, limits=limits, assets_dir=assets_dir) for path in paths]
     else:
         documents = [read_file(path, limits=limits, assets_dir=assets_dir) for path in paths]

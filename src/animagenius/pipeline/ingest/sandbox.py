@@ -47,7 +47,7 @@ def read_isolated(path: Path, *, limits: IngestLimits, assets_dir: Path | None) 
         }
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "animagenius.pipeline.ingest.sandbox"],
+        [sys.executable, "-m", "animagenius.pipeline.ingest.sandbox_child"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -107,31 +107,3 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.communicate()
-
-
-def _serve() -> None:
-    """The child: read one request on stdin, answer one JSON line on stdout."""
-    from animagenius.pipeline.ingest.reader import read_file
-
-    request = json.loads(sys.stdin.read())
-    limits = IngestLimits.model_validate(request["limits"])
-    assets_dir = Path(request["assets_dir"]) if request["assets_dir"] else None
-    path = Path(request["path"])
-    try:
-        document = read_file(path, limits=limits, assets_dir=assets_dir)
-        reply: dict[str, object] = {"document": document.model_dump(mode="json")}
-    except errors.InputError as error:
-        reply = {"error": {"type": type(error).__name__, "message": str(error)}}
-    except MemoryError:
-        message = (
-            f"{path.name} needs more than {limits.memory_bytes // 2**20} MB of memory to read; "
-            "upload a smaller or simpler version"
-        )
-        reply = {"error": {"type": "TooLarge", "message": message}}
-    except RecursionError:
-        reply = {"error": {"type": "CorruptFile", "message": f"{path.name} is nested too deeply to read"}}
-    sys.stdout.write(json.dumps(reply) + "\n")
-
-
-if __name__ == "__main__":
-    _serve()
