@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,6 +35,18 @@ def wait_for_job(project: Project, *, timeout_s: float = JOB_TIMEOUT_S) -> Rende
             return job
         time.sleep(0.5)
     raise AssertionError(f"render job of {project.title!r} did not finish within {timeout_s} s")
+
+
+def workdir_removed(job: RenderJob, *, timeout_s: float = 30) -> bool:
+    """Whether the job's work directory is gone within `timeout_s`: the worker removes it just after it
+    records the job's end, so a test that saw the end may look a moment too soon."""
+    from django.conf import settings
+
+    workdir = Path(settings.RENDER_WORKDIR) / str(job.id)
+    deadline = time.monotonic() + timeout_s
+    while workdir.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not workdir.exists()
 
 
 def latest(project: Project) -> ScriptVersion:

@@ -26,7 +26,7 @@ from animagenius.studio.jobs.queue import render_job_cancel, render_job_claim
 from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import FileProcessingLog, Project, RenderJob
 from tests.factories import render_job_queued_create, user_create
-from tests.web.helpers import encoding_render
+from tests.web.helpers import encoding_render, workdir_removed
 
 pytestmark = pytest.mark.django_db
 
@@ -162,4 +162,4 @@ def test_a_render_whose_encoder_is_killed_from_outside_is_retried_and_finishes_o
     assert UsageMetric.objects.filter(user=owner, action="render").count() == 1
     project.refresh_from_db()
     assert float(ffprobe(Path(project.video.path))["format"]["duration"]) > 5
-    assert not (Path(settings.RENDER_WORKDIR) / str(job.id)).exists()
+    assert workdir_removed(job)

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -29,7 +28,7 @@ from animagenius.studio.jobs.workers import render_jobs_reap
 from animagenius.studio.models import Project, RenderJob
 from tests.factories import TIDES, render_job_queued_create, user_create
 from tests.processes import pool_process
-from tests.web.helpers import encoding_render
+from tests.web.helpers import encoding_render, workdir_removed
 
 pytestmark = pytest.mark.django_db
 
@@ -246,6 +245,6 @@ def test_a_render_whose_worker_process_is_killed_is_run_again_and_finishes_once(
     assert UsageMetric.objects.filter(user=owner, action="render").count() == 1  # completed once
     project.refresh_from_db()
     assert float(ffprobe(Path(project.video.path))["format"]["duration"]) > 5
-    assert not (Path(settings.RENDER_WORKDIR) / str(job.id)).exists()
+    assert workdir_removed(job)
     assert job.finished_at is not None and celery_worker.alive
     print(f"killed mid-render; done {time.monotonic() - killed:.1f} s later")

@@ -26,6 +26,7 @@ from animagenius.studio.models import FileProcessingLog, Project, RenderJob, Seg
 from tests.conftest import ROOT, process_env
 from tests.factories import user_create
 from tests.processes import celery_worker_start, encoders_stop_s, process_stop, running_ffmpegs
+from tests.web.helpers import workdir_removed
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -158,7 +159,7 @@ def test_a_long_render_is_shared_by_two_workers_and_joined_once_all_runs_are_cou
     assert job.video_s is not None and abs(float(probe["format"]["duration"]) - job.video_s) < 0.1
     assert int(video["nb_frames"]) == round(job.video_s * 30)  # every run joined, none twice
     assert not SegmentBatch.objects.exists() and not SegmentRun.objects.exists()
-    assert not leftovers(settings) and not (Path(settings.RENDER_WORKDIR) / str(job.id)).exists()
+    assert not leftovers(settings) and workdir_removed(job)
 
 
 def test_cancelling_a_shared_render_stops_the_encoders_of_both_workers(two_workers, settings):
