@@ -27,7 +27,7 @@ NARRATIONS = (
     "Simple ideas are easier to explain to a friend.",
 )
 GAP_S = 0.9
-OPTIONS = RenderOptions.parse(aspect="16:9", resolution="720p", duration=15)
+OPTIONS = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=15)
 EDGE_S = 0.4
 
 

@@ -138,7 +138,7 @@ def test_renditions_are_served_to_their_owner_only(client: Client, user: User, m
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         pasted_text=TEXT,
     )
     job = RenderJob.objects.create(project=project, status=RenderJob.Status.DONE)

@@ -41,7 +41,7 @@ def drafted_project(owner: User, name: str, content: bytes) -> Project:
     project = services.project_create(
         owner=owner,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         uploads=[SimpleUploadedFile(name, content)],
     )
     job = services.script_job_create(project=project, render_after=False)

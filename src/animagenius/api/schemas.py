@@ -79,6 +79,18 @@ class ProjectItemOut(_ProjectFields):
     def resolve_title(project: Project) -> str:
         return project.display_title
 
+    @staticmethod
+    def resolve_aspect(project: Project) -> str:
+        return project.render_options.aspect.value
+
+    @staticmethod
+    def resolve_resolution(project: Project) -> str:
+        return project.render_options.resolution.value
+
+    @staticmethod
+    def resolve_video_format(project: Project) -> str:
+        return project.render_options.format
+
 
 class ProjectOut(_ProjectFields):
     about: str = Field(description="the person's own text about the files, narrated first")
@@ -204,24 +216,25 @@ def project_out(
     script_version: int | None,
     renditions: Sequence[Rendition],
 ) -> ProjectOut:
+    options = project.render_options
     return ProjectOut(
         id=project.id,
         title=project.display_title,
         status=project.status,
         created_at=project.created_at,
-        aspect=project.aspect,
-        resolution=project.resolution,
-        video_format=project.video_format,
+        aspect=options.aspect.value,
+        resolution=options.resolution.value,
+        video_format=options.format,
         extra_renditions=list(project.extra_renditions),
         about=project.about,
-        codec=project.codec,
-        target_duration_s=project.target_duration_s,
+        codec=options.codec,
+        target_duration_s=options.target_duration_s,
         voice=project.voice,
-        speed=project.speed,
-        caption_style=project.caption_style,
-        transition=project.transition,
-        theme=project.theme,
-        music=project.music,
+        speed=options.speed,
+        caption_style=options.captions,
+        transition=options.transition,
+        theme=options.theme,
+        music=options.music,
         job=job,
         script_version=script_version,
         renditions=[rendition_out(request, rendition) for rendition in renditions],

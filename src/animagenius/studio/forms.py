@@ -57,13 +57,13 @@ ACCEPT = (
 )
 
 SPEEDS = [(0.75, "0.75×"), (1.0, "1× (normal)"), (1.25, "1.25×"), (1.5, "1.5×")]
-FORMATS = {
-    "mp4": "MP4 (H.264, plays everywhere)",
-    "mp4-h265": "MP4 (H.265, smaller files)",
-    "webm": "WebM (VP9)",
-    "gif": "GIF (no sound)",
-}
+FORMATS = {"mp4": "MP4 (plays everywhere)", "webm": "WebM (VP9)", "gif": "GIF (no sound)"}
+CODECS = {"h264": "H.264 (plays everywhere)", "h265": "H.265 (smaller files)"}
 CAPTIONS = {"clean": "Clean", "bold": "Bold", "karaoke": "Karaoke (word by word)", "none": "No captions"}
+CAPTION_POSITIONS = {"bottom": "At the bottom", "top": "At the top"}
+OPTION_NAMES = {"duration": "target_duration_s", "video_format": "format", "caption_style": "captions"}
+"""The form's fields named otherwise than the RenderOptions field they set (the API's names since v1); every
+other field named like a RenderOptions field sets it."""
 RENDITION_CHOICES = [
     ("9:16,720p,mp4", "Vertical 9:16, 720p MP4 (Shorts, Reels, TikTok)"),
     ("1:1,720p,mp4", "Square 1:1, 720p MP4 (feeds)"),
@@ -80,6 +80,10 @@ OWN_MUSIC = "file"
 """The music choice that means "the file I upload"."""
 MUSIC_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg"
 RECORDING_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg,.opus,.webm,.mp4,.mov,.mkv"
+
+
+def _option_name(field: str) -> str:
+    return OPTION_NAMES.get(field, field)
 
 
 def _voice_choices() -> list[tuple[str, str]]:
@@ -200,6 +204,9 @@ class ProjectForm(forms.Form):
     video_format = forms.ChoiceField(
         choices=list(FORMATS.items()), required=False, initial="mp4", label="Format"
     )
+    codec = forms.ChoiceField(
+        choices=list(CODECS.items()), required=False, initial="h264", label="Codec (MP4)"
+    )
     # not required: a client that leaves them out gets the defaults
     transition = forms.ChoiceField(
         choices=[(name, name.capitalize()) for name in TRANSITIONS], required=False, initial="crossfade"
@@ -224,6 +231,9 @@ class ProjectForm(forms.Form):
         empty_value="clean",
         initial="clean",
         label="Captions",
+    )
+    caption_position = forms.ChoiceField(
+        choices=list(CAPTION_POSITIONS.items()), required=False, initial="bottom", label="Captions sit"
     )
     music = forms.ChoiceField(choices=_music_choices, required=False, initial="", label="Background music")
     music_file = forms.FileField(
@@ -305,19 +315,14 @@ class ProjectForm(forms.Form):
                 self.add_error(
                     "duration", f"{refusal} Or review the script first: drafting it uses no minutes."
                 )
-        if {"aspect", "resolution", "duration", "caption_style", "speed"} <= data.keys():
-            try:
-                data["options"] = RenderOptions.parse(
-                    aspect=data["aspect"],
-                    resolution=data["resolution"],
-                    duration=data["duration"],
-                    captions=data["caption_style"],
-                    music="" if data.get("music") == OWN_MUSIC else data.get("music", ""),
-                    speed=data["speed"],
-                    format=(data.get("video_format") or "mp4").split("-")[0],
-                    codec="h265" if data.get("video_format") == "mp4-h265" else "h264",
-                    theme=data.get("theme") or DEFAULT_THEME,
-                    transition=data.get("transition") or "crossfade",
+        option_fields = [name for name in self.fields if _option_name(name) in RenderOptions.model_fields]
+        if all(name in data for name in option_fields):  # each one valid as a field
+            chosen = {_option_name(name): data[name] for name in option_fields}
+            if chosen.get("music") == OWN_MUSIC:
+                chosen["music"] = ""  # the uploaded file, stored beside the options
+            try:  # a field left blank has the contract's default
+                data["options"] = RenderOptions.read(
+                    **{name: value for name, value in chosen.items() if value not in (None, "")}
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error

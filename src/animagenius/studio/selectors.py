@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from animagenius.accounts.models import User
 from animagenius.billing.plans import PROMOTION_EVERY_S, plan_for
 from animagenius.pipeline.compose.farm import Elsewhere
-from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
+from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.pipeline.voice import VoiceInfo
 from animagenius.studio.models import (
@@ -47,7 +47,7 @@ def project_get(*, user: User, project_id: uuid.UUID) -> Project:
 def project_music_name(*, project: Project) -> str:
     """What plays under the narration: the person's own file's name, a built-in track's name, or ""."""
     own = project.assets.filter(kind=Asset.Kind.MUSIC).values_list("original_name", flat=True).first()
-    return own or project.music
+    return own or project.render_options.music
 
 
 def voice_list() -> list[VoiceInfo]:
@@ -75,10 +75,11 @@ class RenderEstimate:
 def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
     """How long rendering `video_s` seconds of `project`'s video should take here: the median pace of the
     last finished renders at its resolution and format (anyone's: only the pace is used), scaled."""
+    options = project.render_options
     recent = (
         RenderJob.objects.filter(
-            kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE, resolution=project.resolution,
-            video_format=project.video_format, extra_renditions=project.extra_renditions, video_s__gt=0,
+            kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE, resolution=options.resolution.value,
+            video_format=options.format, extra_renditions=project.extra_renditions, video_s__gt=0,
             started_at__isnull=False,
             finished_at__gt=F("started_at"),
         )
@@ -99,8 +100,9 @@ def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
 
 def project_resolutions(*, project: Project) -> list[str]:
     """The resolution of each video a render of `project` makes: the main one, then its extra renditions."""
-    extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
-    return [project.resolution, *extras]
+    main = project.render_options
+    extras = [main.rendition(spec).resolution.value for spec in project.extra_renditions]
+    return [main.resolution.value, *extras]
 
 
 def rendition_list(*, job: RenderJob) -> QuerySet[Rendition]:
@@ -266,9 +268,9 @@ def render_seconds_reserved(*, user: User) -> float:
     asked for."""
     unfinished = RenderJob.objects.filter(project__owner=user).exclude(status__in=RenderJob.FINISHED)
     renders = unfinished.filter(kind=RenderJob.Kind.RENDER).select_related("script_version")
-    drafts = unfinished.filter(kind=RenderJob.Kind.SCRIPT, render_after=True)
+    drafts = unfinished.filter(kind=RenderJob.Kind.SCRIPT, render_after=True).select_related("project")
     return sum(job.script_version.estimated_duration_s for job in renders if job.script_version) + float(
-        drafts.aggregate(total=Sum("project__target_duration_s"))["total"] or 0
+        sum(job.project.render_options.target_duration_s for job in drafts)
     )
 
 

@@ -39,7 +39,6 @@ from animagenius.core import ratelimit
 from animagenius.pipeline.about import PASTED_TEXT_FILE
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
-    Brand,
     RenderOptions,
     RenderResult,
     Script,
@@ -77,9 +76,10 @@ from animagenius.studio.models import (
     ScriptVersion,
     WorkerBeat,
 )
+from animagenius.studio.options import options_stored, project_options
 from animagenius.studio.render_providers import RenderProvider, render_is_heavy, render_provider_choose
 from animagenius.studio.segment_farm import DatabaseFarm, segment_batches_clear
-from animagenius.studio.storage import media_keep, media_write
+from animagenius.studio.storage import media_copy, media_keep, media_write
 
 logger = logging.getLogger(__name__)
 
@@ -140,17 +140,8 @@ def project_create(
                 title=title.strip(),
                 source_name=summary if uploads else "Pasted text",
                 about=about,
-                aspect=options.aspect.value,
-                resolution=options.resolution.value,
-                target_duration_s=options.target_duration_s,
+                options=options_stored(options, music="" if music_upload is not None else None),
                 voice=voice or settings.VOICE_PROVIDER,
-                speed=options.speed,
-                caption_style=options.captions,
-                video_format=options.format,
-                codec=options.codec,
-                theme=options.theme,
-                transition=options.transition,
-                music="" if music_upload is not None else options.music,
                 extra_renditions=list(dict.fromkeys(extra.rendition_spec for extra in extra_renditions)),
             )
             if music_upload is not None:
@@ -316,8 +307,8 @@ def render_job_create(
             recording=recording,
             notices=list(script_version.notices),
             progress=progress,
-            resolution=project.resolution,
-            video_format=project.video_format,
+            resolution=project.render_options.resolution.value,
+            video_format=project.render_options.format,
             extra_renditions=list(project.extra_renditions),
             provider=provider.name,
         )
@@ -595,9 +586,10 @@ def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDoc
     document = read_sources(sources, workdir=workdir / "read", limits=limits, about=project.about)
     progress("writing script", 0.5)
     pick = voice_for_script([project.voice], language=document_language(document))
+    options = project.render_options
     request = ScriptRequest(
-        target_duration_s=project.target_duration_s,
-        words_per_minute=pick.voice.words_per_minute * project.speed,
+        target_duration_s=options.target_duration_s,
+        words_per_minute=pick.voice.words_per_minute * options.speed,
     )
     writer = script_writer_chain(settings.SCRIPT_WRITERS, settings=settings.SCRIPT_WRITER_SETTINGS)
     written = draft_script(document, request=request, writer=writer)
@@ -717,20 +709,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
 
     sources = _copy_sources(project, workdir / "sources")
     script = script_parse(job.script_version.script) if job.script_version is not None else None
-    options = RenderOptions.parse(
-        aspect=project.aspect,
-        resolution=project.resolution,
-        duration=project.target_duration_s,
-        captions=project.caption_style,
-        music=_copy_music(project, workdir / "music") or project.music,
-        speed=project.speed,
-        format=project.video_format,
-        codec=project.codec,
-        theme=project.theme,
-        transition=project.transition,
-        brand=_brand(project.owner, workdir / "brand"),
-        watermark=plan_for(project.owner.subscription_tier).watermark,
-    )
+    options = project_options(project, workdir=workdir)
     extras = [options.rendition(spec) for spec in job.extra_renditions]
     return run(
         sources,
@@ -739,7 +718,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
             (extra, workdir / f"video-{number}.{extra.format}") for number, extra in enumerate(extras, 1)
         ],
         workdir=workdir / "render",
-        out=workdir / f"video.{project.video_format}",
+        out=workdir / f"video.{options.format}",
         voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
         segment_cache_dir=settings.SEGMENT_CACHE_DIR,
@@ -770,15 +749,9 @@ def _copy_sources(project: Project, folder: Path) -> list[Path]:
     return paths
 
 
-def _copy_music(project: Project, folder: Path) -> str:
-    """The path of the project's own music file copied into `folder`, or "" if it has none."""
-    asset = project.assets.filter(kind=Asset.Kind.MUSIC).first()
-    return str(_asset_copy(asset, folder)) if asset is not None else ""
-
-
 def _asset_copy(asset: Asset, folder: Path) -> Path:
     """`asset`'s file copied into `folder` under the name the person uploaded it with."""
-    return _file_copy(asset.file, folder / asset.original_name)
+    return media_copy(asset.file, folder / asset.original_name)
 
 
 def brand_kit_save(
@@ -821,25 +794,6 @@ def _logo_suffix(upload: UploadedFile) -> str:
     if found is None:
         raise ValueError("the logo was not checked: its first bytes are no PNG, JPEG or WebP")
     return LOGO_FILES[found][1]
-
-
-def _brand(owner: User, folder: Path) -> Brand:
-    """The owner's brand kit as the render uses it, its files copied into `folder`."""
-    kit = selectors.brand_kit_get(user=owner)
-    if kit is None:
-        return Brand()
-    return Brand(
-        accent=kit.accent,
-        font=_file_copy(kit.font, folder / Path(kit.font.name).name) if kit.font else None,
-        logo=_file_copy(kit.logo, folder / Path(kit.logo.name).name) if kit.logo else None,
-    )
-
-
-def _file_copy(stored: FieldFile, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with stored.open("rb") as source, target.open("wb") as copy:
-        shutil.copyfileobj(source, copy)
-    return target
 
 
 def voice_preview_get(*, name: str) -> Path:
@@ -953,8 +907,8 @@ def _job_succeed(job: RenderJob, result: RenderResult) -> None:
             video_s=result.duration_s,
             metadata={
                 "job": str(job.id),
-                "aspect": project.aspect,
-                "resolution": project.resolution,
+                "aspect": project.render_options.aspect.value,
+                "resolution": project.render_options.resolution.value,
                 "script_version": job.script_version.number if job.script_version else None,
             },
         )

@@ -386,14 +386,14 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     project = _project(request, project_id)
     if not project.video:
         raise Http404("This project has no finished video yet")
-    filename = f"{project.download_stem}.{project.video_format}"
+    filename = f"{project.download_stem}.{project.render_options.format}"
     download = request.GET.get("download") == "1"
     try:
         return ranged_file_response(
             request,
             Path(project.video.path),
             filename=filename,
-            content_type=video_media_type(project.video_format),
+            content_type=video_media_type(project.render_options.format),
             download=download,
         )
     except FileNotFoundError:
