@@ -292,6 +292,32 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
     assert max(bottom for _, bottom in differences) > 5.0, differences
 
 
+def test_captions_chosen_at_the_top_are_stored_and_drawn_in_the_top_band(signed_in, media):
+    """One option's way: the form's widget, RenderOptions, the stored JSON, project_options, run, a frame."""
+    response = new_video(signed_in, caption_position="top", review="on")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    assert project.options["caption_position"] == "top" and project.options["captions"] == "clean"
+    services.script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
+    project.refresh_from_db()
+    captioned = rendered(project)
+    assert captioned.status == RenderJob.Status.DONE, captioned.error
+    at_top = media / "top.mp4"
+    at_top.write_bytes(Path(project.video.path).read_bytes())
+    length = project.video_duration_s
+    assert length is not None
+    options_change(project, captions="none")
+    bare = rendered(project)  # the same frames without captions: they differ only where captions are drawn
+    assert bare.status == RenderJob.Status.DONE, bare.error
+
+    for share in (0.3, 0.5, 0.7):
+        frames = [grey_frame(video, at_s=length * share) for video in (at_top, Path(project.video.path))]
+        difference = np.abs(frames[0] - frames[1])  # 320 × 180: the top caption band is rows 13-38
+        top_band, below = difference[13:39].mean(), difference[45:].mean()
+        assert top_band > 5.0 and below < 1.0, (share, top_band, below)
+
+
 def options_change(project: Project, **changes: object) -> None:
     """Change stored options of `project` as if it had been made with them."""
     Project.objects.filter(id=project.id).update(options={**project.options, **changes})
