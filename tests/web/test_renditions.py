@@ -17,7 +17,7 @@ from django.urls import reverse
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
-from animagenius.studio.forms import MAX_EXTRA_RENDITIONS
+from animagenius.studio.forms.project import MAX_EXTRA_RENDITIONS
 from animagenius.studio.models import Project, RenderJob, Rendition
 from tests.web.test_render_choices import TEXT, new_video, rendered
 

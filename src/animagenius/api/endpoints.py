@@ -34,7 +34,7 @@ from animagenius.pipeline.about import about_check
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
-from animagenius.studio.forms import ProjectForm, project_form
+from animagenius.studio.forms.project import ProjectForm, project_form
 from animagenius.studio.models import Project, RenderJob, Rendition
 
 router = Router()

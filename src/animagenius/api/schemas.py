@@ -15,7 +15,7 @@ from pydantic import Field
 from animagenius.pipeline.about import MAX_ABOUT_CHARS
 from animagenius.pipeline.domain import Aspect, Resolution
 from animagenius.studio import selectors as studio_selectors
-from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
+from animagenius.studio.forms.project import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
 from animagenius.studio.models import Project, RenderJob, Rendition
 
 FileKind = Literal["video", "poster", "preview", "captions"]

@@ -23,18 +23,17 @@ from animagenius.core.ratelimit import RateLimited
 from animagenius.pipeline.script_edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.errors import StorageUnavailable, StudioConflict, StudioError, http_status
-from animagenius.studio.forms import (
-    RECORDING_ACCEPT,
-    AboutForm,
-    BrandKitForm,
-    RenderForm,
+from animagenius.studio.forms.about import AboutForm
+from animagenius.studio.forms.brand import BrandKitForm
+from animagenius.studio.forms.project import project_form
+from animagenius.studio.forms.render import RECORDING_ACCEPT, RenderForm
+from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
+from animagenius.studio.script_editor import (
     SceneCard,
     ScriptEditForm,
-    project_form,
     scene_cards_estimate,
     scene_cards_parse,
 )
-from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
 from animagenius.studio.uploads import upload_limits
 
 NEW_SCENE_KEY = "__key__"
