@@ -67,7 +67,7 @@ def test_uploaded_files_make_one_project_in_order(api, media):
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"aspect": "5:4"}, "aspect", "5:4 is not one of the available choices"),
+        ({"aspect": "5:4"}, "aspect", "Aspect ratio '5:4' is not supported; use one of 16:9, 9:16, 1:1"),
         ({"renditions": ["9:16,720p"]}, "renditions", "must name an aspect, a resolution and a format"),
         ({"renditions": ["16:9,4k,mp4"]}, "renditions", "4k video is for paid plans"),
         ({"resolution": "4k"}, "resolution", "4k video is for paid plans"),

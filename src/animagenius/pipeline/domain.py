@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
@@ -518,7 +519,7 @@ class RenderOptions(Frozen):
         try:
             return cls.model_validate(values)
         except ValidationError as error:
-            raise InvalidOption(option_problem(error, cls)) from None
+            raise InvalidOption(option_problem(error.errors()[0], cls)) from None
 
     def rendition(self, spec: str) -> RenderOptions:
         """These options at another aspect, size and format named by `spec`: "9:16,720p,webm", with an
@@ -553,10 +554,10 @@ class RenderOptions(Frozen):
         return frame_size(self.aspect, self.resolution)
 
 
-def option_problem(error: ValidationError, model: type[BaseModel]) -> str:
-    """The first problem pydantic found with `model`'s options, in the words of the command line and the
-    studio: the option's title, the value given, and the values it accepts or the range it allows."""
-    problem = error.errors()[0]
+def option_problem(problem: ErrorDetails, model: type[BaseModel]) -> str:
+    """A problem pydantic found with `model`'s options (one of ValidationError.errors()), in the words of
+    the command line and the studio: the option's title, the value given, and the values it accepts or the
+    range it allows."""
     message = str(problem["msg"]).removeprefix("Value error, ")
     name = str(problem["loc"][0]) if problem["loc"] else ""
     field = model.model_fields.get(name)
@@ -568,7 +569,11 @@ def option_problem(error: ValidationError, model: type[BaseModel]) -> str:
     accepted = _accepted_values(field.annotation)
     if problem["type"] in ("enum", "literal_error") and accepted:
         return f"{title} {value!r} is not supported; use one of {', '.join(accepted)}"
-    bounds = {type(rule).__name__: getattr(rule, type(rule).__name__.lower()) for rule in field.metadata}
+    bounds = {
+        type(rule).__name__: getattr(rule, type(rule).__name__.lower())
+        for rule in field.metadata
+        if type(rule).__name__ in ("Ge", "Le")
+    }
     if problem["type"] in ("greater_than_equal", "less_than_equal") and {"Ge", "Le"} <= bounds.keys():
         unit = (" s", " seconds") if name.endswith("_s") else ("", "")
         shown = f"{value:g}" if isinstance(value, int | float) else str(value)

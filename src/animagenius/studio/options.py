@@ -17,13 +17,28 @@ from animagenius.studio.models import Asset, Project
 from animagenius.studio.storage import media_copy
 
 ADDED_AT_RENDER = frozenset({"watermark", "brand"})
-"""RenderOptions fields that are not the person's choice, so never stored: `project_options` sets them."""
+"""RenderOptions fields that are not the person's choice: `project_options` sets them."""
+CHOSEN = tuple(name for name in RenderOptions.model_fields if name not in {*ADDED_AT_RENDER, "fps"})
+"""The RenderOptions fields a person chooses (on the page, in the API): what a project stores."""
+PUBLIC_NAMES = {"target_duration_s": "duration", "format": "video_format", "captions": "caption_style"}
+"""The names the page's form and the API give three options (their names before the contract's); every
+other option is named as its RenderOptions field."""
+
+
+def public_name(option: str) -> str:
+    """The name of the form and API field that sets the RenderOptions field `option`."""
+    return PUBLIC_NAMES.get(option, option)
+
+
+def option_name(public: str) -> str:
+    """The RenderOptions field that the form or API field `public` sets (itself if it sets none)."""
+    return {shown: option for option, shown in PUBLIC_NAMES.items()}.get(public, public)
 
 
 def options_stored(options: RenderOptions, *, music: str | None = None) -> dict[str, Any]:
-    """`options` as a project stores them (its `options` JSON): every choice, none of ADDED_AT_RENDER.
+    """`options` as a project stores them (its `options` JSON): the person's choices (CHOSEN).
     `music` replaces the options' music (blank: the project's own file plays, stored as an asset)."""
-    stored = options.model_dump(mode="json", exclude=set(ADDED_AT_RENDER))
+    stored = options.model_dump(mode="json", include=set(CHOSEN))
     return stored if music is None else {**stored, "music": music}
 
 

@@ -34,6 +34,7 @@ from animagenius.studio.script_editor import (
     scene_cards_estimate,
     scene_cards_parse,
 )
+from animagenius.studio.start import ProjectRefused, project_start
 from animagenius.studio.uploads import upload_limits
 
 NEW_SCENE_KEY = "__key__"
@@ -64,28 +65,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = project_form(user=_user(request), data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_create_limit(owner=_user(request))
+            project = project_start(owner=_user(request), start=form.start())
+        except ProjectRefused as refusal:
+            form.refused(refusal)
         except RateLimited as refusal:
             form.add_error(None, str(refusal))  # the form again, as typed: nothing the person wrote is lost
             response = _project_list_page(request, form, status=429)
             response["Retry-After"] = str(refusal.retry_after_s)
             return response
-        try:
-            project = services.project_create(
-                owner=_user(request),
-                title=form.cleaned_data["title"],
-                options=form.cleaned_data["options"],
-                uploads=form.cleaned_data["source_file"],
-                pasted_text=form.cleaned_data["text"],
-                voice=form.cleaned_data["voice"],
-                music_upload=form.cleaned_data["music_file"],
-                extra_renditions=form.cleaned_data["extra_renditions"],
-                about=form.cleaned_data["about"],
-            )
         except StorageUnavailable as failure:
             return storage_unavailable_page(request, failure)
-        services.script_job_create(project=project, render_after=not form.cleaned_data["review"])
-        return redirect("studio:project_detail", project_id=project.id)
+        else:
+            return redirect("studio:project_detail", project_id=project.id)
     return _project_list_page(request, form, status=400 if request.method == "POST" else 200)
 
 

@@ -22,10 +22,10 @@ from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice import voice_list
 from animagenius.studio import selectors
 from animagenius.studio.forms.about import about_clean, about_field
-from animagenius.studio.uploads import MAX_FILES, file_too_large, music_problem, upload_max_bytes
+from animagenius.studio.options import option_name
+from animagenius.studio.start import DURATIONS, MAX_EXTRA_RENDITIONS, ProjectRefused, ProjectStart
 
 RESOLUTIONS = [resolution.value for resolution in Resolution]
-DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
 ACCEPT = (
     ".md,.markdown,.txt,.rst,.html,.htm,.pdf,.docx,.pptx,.jpg,.jpeg,.png,.webp,.gif,.tif,.tiff,"
     ".wav,.mp3,.m4a,.flac,.ogg,.mp4,.mov,.webm,.mkv"
@@ -36,9 +36,6 @@ FORMATS = {"mp4": "MP4 (plays everywhere)", "webm": "WebM (VP9)", "gif": "GIF (n
 CODECS = {"h264": "H.264 (plays everywhere)", "h265": "H.265 (smaller files)"}
 CAPTIONS = {"clean": "Clean", "bold": "Bold", "karaoke": "Karaoke (word by word)", "none": "No captions"}
 CAPTION_POSITIONS = {"bottom": "At the bottom", "top": "At the top"}
-OPTION_NAMES = {"duration": "target_duration_s", "video_format": "format", "caption_style": "captions"}
-"""The form's fields named otherwise than the RenderOptions field they set (the API's names since v1); every
-other field named like a RenderOptions field sets it."""
 RENDITION_CHOICES = [
     ("9:16,720p,mp4", "Vertical 9:16, 720p MP4 (Shorts, Reels, TikTok)"),
     ("1:1,720p,mp4", "Square 1:1, 720p MP4 (feeds)"),
@@ -50,15 +47,10 @@ RENDITION_CHOICES = [
 ]
 """Common extra renditions offered as checkboxes; a client may send any spec `RenderOptions.rendition`
 reads, such as "1:1,1080p,webm" or "16:9,4k,mp4,h265"."""
-MAX_EXTRA_RENDITIONS = 4
 OWN_MUSIC = "file"
 """The music choice that means "the file I upload"."""
 MUSIC_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg"
 RECORDING_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg,.opus,.webm,.mp4,.mov,.mkv"
-
-
-def _option_name(field: str) -> str:
-    return OPTION_NAMES.get(field, field)
 
 
 def _voice_choices() -> list[tuple[str, str]]:
@@ -92,11 +84,10 @@ class MultipleFileField(forms.FileField):
 
 
 def project_form(*, user: User, data: QueryDict | None = None, files: Any = None) -> ProjectForm:
-    """The new-video form with the limits of `user`'s plan (the studio page and the API both use it)."""
+    """The new-video form, showing `user`'s plan (its resolutions, the minutes left)."""
     return ProjectForm(
         data,
         files,
-        max_bytes=upload_max_bytes(user=user),
         default_voice=settings.VOICE_PROVIDER,
         resolutions=plan_for(user.subscription_tier).resolutions,
         quota=billing_selectors.render_quota_get(
@@ -193,67 +184,29 @@ class ProjectForm(forms.Form):
     )
 
     def __init__(
-        self,
-        *args: Any,
-        max_bytes: int,
-        default_voice: str,
-        resolutions: Sequence[str],
-        quota: RenderQuota,
-        **kwargs: Any,
+        self, *args: Any, default_voice: str, resolutions: Sequence[str], quota: RenderQuota, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.quota = quota
-        self.max_bytes = max_bytes
+        self.quota = quota  # the page says what is left; project_start checks it
         self.default_voice = default_voice
-        self.resolutions = list(resolutions)
         self.fields["voice"].initial = default_voice
         resolution = cast(forms.ChoiceField, self.fields["resolution"])
         resolution.choices = [
-            (value, value if value in self.resolutions else f"{value} (paid plans)") for value in RESOLUTIONS
+            (value, value if value in resolutions else f"{value} (paid plans)") for value in RESOLUTIONS
         ]
 
     def clean_about(self) -> str:
         return about_clean(self.cleaned_data.get("about"))
 
-    def clean_resolution(self) -> str:
-        resolution: str = self.cleaned_data["resolution"]
-        if resolution not in self.resolutions:
-            raise forms.ValidationError(
-                f"{resolution} video is for paid plans; choose {' or '.join(self.resolutions)}, "
-                "or upgrade your plan."
-            )
-        return resolution
-
     def clean(self) -> dict[str, Any]:
+        """The fields as typed, and `options`, the RenderOptions they set; the plan is project_start's."""
         data = super().clean() or {}
-        uploads: list[UploadedFile] = data.get("source_file") or []
-        text = (data.get("text") or "").strip()
-        if not uploads and not text:
-            raise forms.ValidationError("Choose a document to upload or paste some text.")
-        if uploads and text:
-            raise forms.ValidationError("Upload documents or paste text, not both.")
-        if len(uploads) > MAX_FILES:
-            self.add_error("source_file", f"Choose at most {MAX_FILES} files for one video.")
-        for upload in uploads:
-            if (upload.size or 0) > self.max_bytes:
-                self.add_error(
-                    "source_file", file_too_large(upload.name or "A file", max_bytes=self.max_bytes)
-                )
-        data["text"] = text
+        data["text"] = (data.get("text") or "").strip()
         if "voice" in data:
             data["voice"] = data["voice"] or self.default_voice
-        if "speed" in data and data["speed"] is None:
-            data["speed"] = 1.0
-        self._clean_music(data)
-        if not data.get("review") and data.get("duration"):
-            refusal = self.quota.refusal(needed_s=data["duration"])
-            if refusal:
-                self.add_error(
-                    "duration", f"{refusal} Or review the script first: drafting it uses no minutes."
-                )
-        option_fields = [name for name in self.fields if _option_name(name) in RenderOptions.model_fields]
+        option_fields = [name for name in self.fields if option_name(name) in RenderOptions.model_fields]
         if all(name in data for name in option_fields):  # each one valid as a field
-            chosen = {_option_name(name): data[name] for name in option_fields}
+            chosen = {option_name(name): data[name] for name in option_fields}
             if chosen.get("music") == OWN_MUSIC:
                 chosen["music"] = ""  # the uploaded file, stored beside the options
             try:  # a field left blank has the contract's default
@@ -262,44 +215,26 @@ class ProjectForm(forms.Form):
                 )
             except InvalidOption as error:
                 raise forms.ValidationError(str(error)) from error
-            data["extra_renditions"] = self._extra_renditions(data["options"], data.get("renditions") or [])
         return data
 
-    def _extra_renditions(self, main: RenderOptions, specs: Sequence[str]) -> list[RenderOptions]:
-        """The renditions asked for beside the main video, each checked; the main one and repeats dropped."""
-        if len(specs) > MAX_EXTRA_RENDITIONS:
-            self.add_error("renditions", f"Choose at most {MAX_EXTRA_RENDITIONS} more renditions.")
-            return []
-        extras: dict[str, RenderOptions] = {}
-        for spec in specs:
-            try:
-                extra = main.rendition(spec)
-            except InvalidOption as error:
-                self.add_error("renditions", f"{error}.")
-                continue
-            if extra.resolution.value not in self.resolutions:
-                self.add_error(
-                    "renditions",
-                    f"{extra.resolution.value} video is for paid plans; "
-                    f"choose {' or '.join(self.resolutions)} for rendition {spec!r}, or upgrade your plan.",
-                )
-            elif extra.rendition_spec != main.rendition_spec:
-                extras.setdefault(extra.rendition_spec, extra)
-        return list(extras.values())
+    def start(self) -> ProjectStart:
+        """What the valid form asks for, for project_start."""
+        data = self.cleaned_data
+        return ProjectStart(
+            title=data["title"],
+            options=data["options"],
+            uploads=data["source_file"],
+            pasted_text=data["text"],
+            about=data["about"],
+            voice=data["voice"],
+            own_music=data.get("music") == OWN_MUSIC,
+            music_upload=data.get("music_file"),
+            renditions=data.get("renditions") or [],
+            review=data["review"],
+        )
 
-    def _clean_music(self, data: dict[str, Any]) -> None:
-        """Keep the music file only when "My own file" is chosen, and only if it can be played as music."""
-        upload: UploadedFile | None = data.get("music_file") or None
-        if data.get("music") != OWN_MUSIC:
-            data["music_file"] = None
-            return
-        if upload is None:
-            self.add_error("music_file", "Choose the music file to upload, or pick another music option.")
-        elif (upload.size or 0) > self.max_bytes:
-            self.add_error(
-                "music_file", file_too_large(upload.name or "The music file", max_bytes=self.max_bytes)
-            )
-        else:
-            problem = music_problem(upload)
-            if problem:
-                self.add_error("music_file", problem)
+    def refused(self, refusal: ProjectRefused) -> None:
+        """Show each of project_start's refusals beside its field."""
+        for field, messages in refusal.errors.items():
+            for message in messages:
+                self.add_error(None if field == "__all__" else field, message)
