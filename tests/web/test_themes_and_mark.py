@@ -100,7 +100,7 @@ def test_4k_is_for_paid_plans_with_a_clear_form_error(signed_in: Client, user: U
     User.objects.filter(id=user.id).update(subscription_tier=User.Tier.PRO)
     assert "4k (paid plans)" not in signed_in.get(reverse("studio:project_list")).content.decode()
     assert signed_in.post(reverse("studio:project_list"), form).status_code == 302
-    assert Project.objects.get().resolution == "4k"
+    assert Project.objects.get().render_options.resolution == "4k"
 
 
 def test_the_chosen_transition_is_kept_and_shown(signed_in: Client, media: Path) -> None:
