@@ -17,8 +17,8 @@ from django.urls import reverse
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
-from animagenius.studio.forms.project import MAX_EXTRA_RENDITIONS
 from animagenius.studio.models import Project, RenderJob, Rendition
+from animagenius.studio.start import MAX_EXTRA_RENDITIONS
 from tests.web.test_render_choices import TEXT, new_video, rendered
 
 

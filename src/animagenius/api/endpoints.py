@@ -37,10 +37,9 @@ from animagenius.pipeline.domain import RenderOptions, option_problem
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
-from animagenius.studio.forms.project import OWN_MUSIC
 from animagenius.studio.models import Project, RenderJob, Rendition
 from animagenius.studio.options import CHOSEN, public_name
-from animagenius.studio.start import ProjectRefused, ProjectStart, project_start
+from animagenius.studio.start import OWN_MUSIC, ProjectRefused, ProjectStart, project_start
 
 router = Router()
 

@@ -27,6 +27,8 @@ from animagenius.studio.uploads import MAX_FILES, file_too_large, music_problem,
 DURATIONS = [(30, "30 seconds"), (60, "1 minute"), (120, "2 minutes"), (180, "3 minutes")]
 """The lengths the studio offers (the contract allows any from MIN_DURATION_S to MAX_DURATION_S)."""
 MAX_EXTRA_RENDITIONS = 4
+OWN_MUSIC = "file"
+"""The music choice that means "the file I upload" (`music_file`)."""
 
 
 class ProjectRefused(StudioError):

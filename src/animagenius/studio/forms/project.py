@@ -1,5 +1,6 @@
-"""The new-video form: the files or text, the person's own words about them, the render options (set by
-name on RenderOptions, pipeline/domain.py) and the extra renditions, checked against the person's plan."""
+"""The new-video page's form: the files or text, the person's own words about them, the render options (set
+by name on RenderOptions, pipeline/domain.py) and the extra renditions, parsed into a ProjectStart; the plan
+is checked by project_start (studio/start.py), whose refusals the form shows beside their fields."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from animagenius.pipeline.voice import voice_list
 from animagenius.studio import selectors
 from animagenius.studio.forms.about import about_clean, about_field
 from animagenius.studio.options import option_name
-from animagenius.studio.start import DURATIONS, MAX_EXTRA_RENDITIONS, ProjectRefused, ProjectStart
+from animagenius.studio.start import DURATIONS, MAX_EXTRA_RENDITIONS, OWN_MUSIC, ProjectRefused, ProjectStart
 
 RESOLUTIONS = [resolution.value for resolution in Resolution]
 ACCEPT = (
@@ -47,10 +48,7 @@ RENDITION_CHOICES = [
 ]
 """Common extra renditions offered as checkboxes; a client may send any spec `RenderOptions.rendition`
 reads, such as "1:1,1080p,webm" or "16:9,4k,mp4,h265"."""
-OWN_MUSIC = "file"
-"""The music choice that means "the file I upload"."""
 MUSIC_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg"
-RECORDING_ACCEPT = ".mp3,.m4a,.wav,.flac,.ogg,.opus,.webm,.mp4,.mov,.mkv"
 
 
 def _voice_choices() -> list[tuple[str, str]]:
