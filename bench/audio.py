@@ -45,7 +45,7 @@ def loudness(video: Path) -> tuple[float, float]:
 
 def render_and_measure(source: Path, music: str, base: Path) -> dict[str, float]:
     workdir, out = base / f"work-{music or 'none'}", base / f"{music or 'none'}.mp4"
-    options = RenderOptions.parse(aspect="16:9", resolution="720p", duration=60, music=music)
+    options = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60, music=music)
     started = time.perf_counter()
     result = run([source], options=options, workdir=workdir, out=out)
     render_s = time.perf_counter() - started

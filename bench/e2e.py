@@ -42,7 +42,7 @@ CHILD = textwrap.dedent(
         if not marks or marks[-1][0] != stage:
             marks.append((stage, time.perf_counter() - started))
 
-    options = RenderOptions.parse(aspect="16:9", resolution="1080p", duration=60)
+    options = RenderOptions.read(aspect="16:9", resolution="1080p", target_duration_s=60)
     result = run([source], options=options, workdir=workdir / "job", out=workdir / "video.mp4",
                  on_progress=progress)
     total = time.perf_counter() - started

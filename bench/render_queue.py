@@ -213,7 +213,7 @@ def _submit(owner: Any, number: int, *, text: str = "", resolution: str = "720p"
     project = services.project_create(
         owner=owner,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution=resolution, duration=duration),
+        options=RenderOptions.read(aspect="16:9", resolution=resolution, target_duration_s=duration),
         uploads=[SimpleUploadedFile(f"harbour-{number}.md", (text or article(number)).encode())],
     )
     script_job_create(project=project, render_after=True)

@@ -286,7 +286,7 @@ def render_deck(path: Path) -> dict[str, Any]:
     from animagenius.pipeline.domain import RenderOptions
     from animagenius.pipeline.run import run
 
-    options = RenderOptions.parse(aspect="16:9", resolution="720p", duration=60)
+    options = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60)
     with tempfile.TemporaryDirectory(prefix="bench-script-render-") as folder:
         out = Path(folder) / f"{path.stem}.mp4"
         started = time.perf_counter()

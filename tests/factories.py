@@ -51,7 +51,7 @@ def project_drafted_create(
     project = services.project_create(
         owner=owner,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         uploads=[SimpleUploadedFile(name, content)],
     )
     job = script_job_create(project=project, render_after=False)

@@ -39,7 +39,7 @@ def test_pasted_text_with_a_rendition_makes_a_project_and_queues_its_script(
     assert response.status_code == 201, response.content
     body = response.json()
     project = Project.objects.get(id=body["id"], owner=user)
-    assert project.extra_renditions == ["9:16,720p,webm"] and project.target_duration_s == 30
+    assert project.extra_renditions == ["9:16,720p,webm"] and project.render_options.target_duration_s == 30
     assert body["extra_renditions"] == ["9:16,720p,webm"]
     assert (body["aspect"], body["resolution"], body["video_format"]) == ("16:9", "720p", "mp4")
     assert body["status"] == "queued" and body["title"] == "Pasted text"
@@ -67,7 +67,7 @@ def test_uploaded_files_make_one_project_in_order(api, media):
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"aspect": "5:4"}, "aspect", "5:4 is not one of the available choices"),
+        ({"aspect": "5:4"}, "aspect", "Aspect ratio '5:4' is not supported; use one of 16:9, 9:16, 1:1"),
         ({"renditions": ["9:16,720p"]}, "renditions", "must name an aspect, a resolution and a format"),
         ({"renditions": ["16:9,4k,mp4"]}, "renditions", "4k video is for paid plans"),
         ({"resolution": "4k"}, "resolution", "4k video is for paid plans"),

@@ -95,7 +95,7 @@ VIDEO = b"\x00\x00\x00\x18ftypmp42 not really a video, but its bytes"
 
 def rendition(owner: User, video_format: str, *, names: dict[str, str] | None = None) -> Rendition:
     """A finished rendition with its four files; `names` overrides the stored names (suffix included)."""
-    project = Project.objects.create(owner=owner, title="Tides.html", video_format=video_format)
+    project = Project.objects.create(owner=owner, title="Tides.html", options={"format": video_format})
     job = RenderJob.objects.create(project=project, status=RenderJob.Status.DONE)
     made = Rendition(
         job=job, position=0, aspect="16:9", resolution="720p", video_format=video_format, codec="h264"

@@ -79,7 +79,7 @@ def encoding_render(owner: User, worker_pid: int, *, stage: str = "") -> tuple[P
     project = services.project_create(
         owner=owner,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
     script_job_create(project=project, render_after=True)

@@ -84,7 +84,8 @@ def test_chosen_options_are_stored_and_shown_on_the_project_page(signed_in, medi
 
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
-    assert (project.voice, project.speed, project.caption_style, project.music) == (
+    options = project.render_options
+    assert (project.voice, options.speed, options.captions, options.music) == (
         "espeak",
         1.25,
         "karaoke",
@@ -102,7 +103,7 @@ def test_own_music_file_is_kept_as_the_projects_music(signed_in, media):
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
     music = project.assets.get(kind=Asset.Kind.MUSIC)
-    assert music.original_name == "tone.wav" and project.music == ""
+    assert music.original_name == "tone.wav" and project.render_options.music == ""
     assert Path(music.file.path).read_bytes() == tone_wav()
     page = signed_in.get(response["Location"]).content.decode()
     assert "Voice: piper · 1× · clean captions · music: tone.wav" in page
@@ -113,7 +114,8 @@ def test_defaults_need_no_new_fields(signed_in, media, settings):
 
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
-    assert (project.voice, project.speed, project.caption_style, project.music) == (
+    options = project.render_options
+    assert (project.voice, options.speed, options.captions, options.music) == (
         settings.VOICE_PROVIDER,
         1.0,
         "clean",
@@ -125,7 +127,7 @@ def test_script_is_timed_for_the_chosen_voice_and_speed(user: User, media):
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30, speed=1.5),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30, speed=1.5),
         pasted_text=TIDES_PROSE,
         voice="espeak",
     )
@@ -141,7 +143,7 @@ def test_a_french_document_is_timed_for_the_french_voice_and_the_script_job_says
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         pasted_text="# Les marées\n\nLa Lune attire les océans, et deux fois par jour la mer monte puis "
         "descend le long des côtes.\n\nLes marées de vives-eaux sont les plus fortes du mois.\n",
         voice="piper",
@@ -231,7 +233,7 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         pasted_text=TIDES_PROSE,
     )
     script_job_execute(job_id=script_job_create(project=project, render_after=False).id)
@@ -243,7 +245,7 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
     plain_s = project.video_duration_s
     assert plain_s is not None
 
-    Project.objects.filter(id=project.id).update(speed=1.25, caption_style="none", music="calm")
+    options_change(project, speed=1.25, captions="none", music="calm")
     project.refresh_from_db()
     # the same saved script, spoken faster, no captions, with music
     styled = render_job_rendered_create(project=project)
@@ -262,7 +264,7 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
 
     styled_copy = media / "styled.mp4"
     styled_copy.write_bytes(styled_video.read_bytes())
-    Project.objects.filter(id=project.id).update(caption_style="clean")
+    options_change(project, captions="clean")
     # the same again with captions: frames differ only where they are drawn
     captioned = render_job_rendered_create(project=project)
     assert captioned.status == RenderJob.Status.DONE, captioned.error
@@ -272,6 +274,38 @@ def test_speed_captions_and_music_reach_the_render(user: User, media, ffprobe):
     ]
     assert all(top < 1.0 for top, _ in differences), differences
     assert max(bottom for _, bottom in differences) > 5.0, differences
+
+
+def test_captions_chosen_at_the_top_are_stored_and_drawn_in_the_top_band(signed_in, media):
+    """One option's way: the form's widget, RenderOptions, the stored JSON, project_options, run, a frame."""
+    response = new_video(signed_in, caption_position="top", review="on")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get()
+    assert project.options["caption_position"] == "top" and project.options["captions"] == "clean"
+    script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
+    project.refresh_from_db()
+    captioned = render_job_rendered_create(project=project)
+    assert captioned.status == RenderJob.Status.DONE, captioned.error
+    at_top = media / "top.mp4"
+    at_top.write_bytes(Path(project.video.path).read_bytes())
+    length = project.video_duration_s
+    assert length is not None
+    options_change(project, captions="none")
+    # the same frames without captions: they differ only where captions are drawn
+    bare = render_job_rendered_create(project=project)
+    assert bare.status == RenderJob.Status.DONE, bare.error
+
+    for share in (0.3, 0.5, 0.7):
+        frames = [grey_frame(video, at_s=length * share) for video in (at_top, Path(project.video.path))]
+        difference = np.abs(frames[0] - frames[1])  # 320 × 180: the top caption band is rows 13-38
+        top_band, below = difference[13:39].mean(), difference[45:].mean()
+        assert top_band > 5.0 and below < 1.0, (share, top_band, below)
+
+
+def options_change(project: Project, **changes: object) -> None:
+    """Change stored options of `project` as if it had been made with them."""
+    Project.objects.filter(id=project.id).update(options={**project.options, **changes})
 
 
 def frame_difference(first: Path, second: Path, *, at_s: float) -> tuple[float, float]:
@@ -297,7 +331,7 @@ def test_the_chosen_format_is_stored_rendered_and_served(signed_in, media, ffpro
     response = new_video(signed_in, video_format="webm", review="on")
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
-    assert (project.video_format, project.codec) == ("webm", "h264")
+    assert (project.render_options.format, project.render_options.codec) == ("webm", "h264")
     script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
     project.refresh_from_db()
 
@@ -314,12 +348,26 @@ def test_the_chosen_format_is_stored_rendered_and_served(signed_in, media, ffpro
 
 
 @pytest.mark.parametrize(
-    ("choice", "stored"), [("mp4-h265", ("mp4", "h265")), ("gif", ("gif", "h264")), ("mp4", ("mp4", "h264"))]
+    ("choice", "stored"),
+    [
+        ({"video_format": "mp4", "codec": "h265"}, ("mp4", "h265")),
+        ({"video_format": "gif"}, ("gif", "h264")),
+        ({"video_format": "mp4"}, ("mp4", "h264")),
+    ],
 )
-def test_format_choices_map_to_container_and_codec(signed_in, media, choice, stored):
-    assert new_video(signed_in, video_format=choice, review="on").status_code == 302
+def test_format_and_codec_choices_are_stored(signed_in, media, choice, stored):
+    assert new_video(signed_in, **choice, review="on").status_code == 302
 
-    assert (Project.objects.get().video_format, Project.objects.get().codec) == stored
+    options = Project.objects.get().render_options
+    assert (options.format, options.codec) == stored
+
+
+def test_a_codec_for_a_container_with_its_own_is_a_form_error(signed_in, media):
+    response = new_video(signed_in, video_format="webm", codec="h265")
+
+    assert response.status_code == 400
+    assert "codec h265 is for .mp4 files; webm has its own" in response.content.decode()
+    assert not Project.objects.exists()
 
 
 def test_an_unknown_format_is_a_form_error(signed_in, media):

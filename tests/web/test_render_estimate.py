@@ -32,8 +32,8 @@ def finished_job(project: Project, *, took_s: float, video_s: float, **fields: s
 
 def test_the_estimate_is_the_median_pace_of_past_renders_of_the_same_kind(user: User) -> None:
     project = services.project_create(
-        owner=user, title="", options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=60),
-        pasted_text=TEXT,
+        owner=user, title="", pasted_text=TEXT,
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60),
     )  # fmt: skip
     assert job_selectors.render_estimate(project=project, video_s=60).learned_from == 0, "a first guess"
 

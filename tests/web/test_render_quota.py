@@ -139,7 +139,7 @@ def test_a_script_job_whose_render_no_longer_fits_leaves_the_script_for_review(u
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
     job = script_job_create(project=project, render_after=True)

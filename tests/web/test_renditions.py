@@ -17,10 +17,10 @@ from django.urls import reverse
 from animagenius.accounts.models import User
 from animagenius.pipeline.domain import RenderOptions
 from animagenius.studio import services
-from animagenius.studio.forms import MAX_EXTRA_RENDITIONS
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import render_job_create
 from animagenius.studio.models import Project, RenderJob, Rendition
+from animagenius.studio.start import MAX_EXTRA_RENDITIONS
 from tests.factories import TIDES_PROSE, render_job_rendered_create
 from tests.web.helpers import new_video
 
@@ -141,7 +141,7 @@ def test_renditions_are_served_to_their_owner_only(client: Client, user: User, m
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         pasted_text=TIDES_PROSE,
     )
     job = RenderJob.objects.create(project=project, status=RenderJob.Status.DONE)

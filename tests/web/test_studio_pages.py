@@ -97,7 +97,8 @@ def test_pasted_text_becomes_the_projects_source(signed_in: Client, user: User, 
 
     project = Project.objects.get(owner=user)
     assert response["Location"] == reverse("studio:project_detail", args=[project.id])
-    assert (project.aspect, project.resolution, project.target_duration_s) == ("9:16", "1080p", 30)
+    options = project.render_options
+    assert (options.aspect, options.resolution, options.target_duration_s) == ("9:16", "1080p", 30)
     source = project.assets.get(kind="source")
     assert source.original_name == "pasted-text.md"
     assert source.file.read().decode() == text

@@ -44,7 +44,7 @@ def test_a_free_video_in_the_light_theme_is_light_and_carries_the_mark(
     assert user.subscription_tier == User.Tier.FREE
     project = render_from_the_form(signed_in, theme="light")
 
-    assert project.theme == "light"
+    assert project.render_options.theme == "light"
     shown = frame(Path(project.video.path), at_s=1.5)
     top_left = np.asarray(shown, dtype=np.int16)[5:30, 5:200].reshape(-1, 3).mean(axis=0)
     assert np.abs(top_left - np.array(LIGHT.background_top)).max() < 12, f"light background, got {top_left}"
@@ -57,7 +57,7 @@ def test_a_paying_customers_video_has_no_mark(signed_in: Client, user: User, med
     User.objects.filter(id=user.id).update(subscription_tier=User.Tier.PRO)
     project = render_from_the_form(signed_in)
 
-    assert project.theme == "dark", "the default theme"
+    assert project.render_options.theme == "dark", "the default theme"
     assert not mark_read(frame(Path(project.video.path), at_s=1.5), media)
 
 
@@ -88,7 +88,7 @@ def test_4k_is_for_paid_plans_with_a_clear_form_error(signed_in: Client, user: U
     User.objects.filter(id=user.id).update(subscription_tier=User.Tier.PRO)
     assert "4k (paid plans)" not in signed_in.get(reverse("studio:project_list")).content.decode()
     assert signed_in.post(reverse("studio:project_list"), form).status_code == 302
-    assert Project.objects.get().resolution == "4k"
+    assert Project.objects.get().render_options.resolution == "4k"
 
 
 def test_the_chosen_transition_is_kept_and_shown(signed_in: Client, media: Path) -> None:
@@ -96,7 +96,7 @@ def test_the_chosen_transition_is_kept_and_shown(signed_in: Client, media: Path)
     assert signed_in.post(reverse("studio:project_list"), {**form, "transition": "wipe"}).status_code == 302
     project = Project.objects.get()
 
-    assert project.transition == "wipe"
+    assert project.render_options.transition == "wipe"
     page = signed_in.get(reverse("studio:project_detail", args=[project.id])).content.decode()
     assert "wipe between scenes" in page
 

@@ -8,11 +8,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BaseModel, ValidationError
 
 from animagenius.accounts.models import User
 from animagenius.api.errors import FormInvalid
@@ -21,23 +22,26 @@ from animagenius.api.schemas import (
     FileKind,
     FormError,
     JobOut,
-    ProjectCreateForm,
+    ProjectCreateIn,
     ProjectItemOut,
     ProjectOut,
     RenderIn,
     ScriptIn,
+    inline_schema,
     job_out,
     project_out,
 )
 from animagenius.core.http import ranged_file_response
+from animagenius.pipeline.domain import RenderOptions, option_problem
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.script.about import about_check
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
-from animagenius.studio.forms import ProjectForm, project_form
 from animagenius.studio.jobs import queue as job_queue
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.models import Project, RenderJob, Rendition
+from animagenius.studio.options import CHOSEN, public_name
+from animagenius.studio.start import OWN_MUSIC, ProjectRefused, ProjectStart, project_start
 
 router = Router()
 
@@ -53,7 +57,7 @@ UNSAFE = {400: Error, 403: Error}
 MULTIPART_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": ProjectCreateForm.model_json_schema()}},
+        "content": {"multipart/form-data": {"schema": inline_schema(ProjectCreateIn)}},
     }
 }
 FILE_RESPONSE = {
@@ -98,31 +102,62 @@ def project_list(request: HttpRequest) -> Any:
     summary="Make a video from files or pasted text",
 )
 def project_create(request: HttpRequest) -> Status[ProjectOut]:
-    """The fields of the studio's new-video form, checked by that same form. With `review=true` the job
-    stops after drafting the script; otherwise the render follows it at once. A body larger than the plan
-    takes is refused with 413 before it is read (studio/uploads.py), a file over the plan's limit as soon as
-    it passes it."""
+    """The fields of ProjectCreateIn (the render options typed from RenderOptions), started as the studio's
+    page starts a project (studio/start.py). With `review=true` the job stops after drafting the script;
+    otherwise the render follows it at once. A body larger than the plan takes is refused with 413 before it
+    is read (studio/uploads.py), a file over the plan's limit as soon as it passes it."""
     user = _user(request)
     if request.content_type not in FORM_TYPES:
         raise HttpError(415, "Send the project's fields as multipart/form-data.")
-    form = project_form(user=user, data=_with_defaults(request.POST), files=request.FILES)
-    if not form.is_valid():
-        raise FormInvalid(form.errors)
-    studio_services.project_create_limit(owner=user)  # RateLimited: 429 with Retry-After (errors.py)
-    project = studio_services.project_create(
-        owner=user,
-        title=form.cleaned_data["title"],
-        options=form.cleaned_data["options"],
-        uploads=form.cleaned_data["source_file"],
-        pasted_text=form.cleaned_data["text"],
-        voice=form.cleaned_data["voice"],
-        music_upload=form.cleaned_data["music_file"],
-        extra_renditions=form.cleaned_data["extra_renditions"],
-        about=form.cleaned_data["about"],
-    )
-    job_queue.script_job_create(project=project, render_after=not form.cleaned_data["review"])
+    try:  # RateLimited: 429 with Retry-After (errors.py)
+        project = project_start(owner=user, start=_project_start_read(request))
+    except ProjectRefused as refusal:
+        raise FormInvalid(refusal.errors) from None
     project.refresh_from_db()  # the job's creation moved it to "queued"
     return Status(201, _project_out(request, project))
+
+
+def _project_start_read(request: HttpRequest) -> ProjectStart:
+    """The multipart body as ProjectCreateIn, its options read by RenderOptions; FormInvalid by field."""
+    lists = {"source_file", "renditions"}
+    sent = {name: request.POST.getlist(name) if name in lists else request.POST[name]
+            for name in ProjectCreateIn.model_fields if name in request.POST}  # fmt: skip
+    try:
+        body = ProjectCreateIn.model_validate({**sent, "source_file": [], "music_file": None})
+    except ValidationError as error:
+        raise FormInvalid(_problems(error, ProjectCreateIn)) from None
+    try:  # what the fields' types let through, the contract's own checks may not (a theme, a codec)
+        options = RenderOptions.model_validate({name: getattr(body, public_name(name)) for name in CHOSEN})
+    except ValidationError as error:
+        raise FormInvalid(_problems(error, RenderOptions)) from None
+    about = body.about
+    try:
+        about = about_check(about)
+    except InvalidOption as error:
+        raise FormInvalid({"about": [f"{str(error)[:1].upper()}{str(error)[1:]}."]}) from None
+    own_music = options.music == OWN_MUSIC
+    return ProjectStart(
+        title=body.title,
+        options=options.model_copy(update={"music": ""}) if own_music else options,
+        uploads=request.FILES.getlist("source_file"),
+        pasted_text=body.text.strip(),
+        about=about,
+        voice=body.voice,
+        own_music=own_music,
+        music_upload=request.FILES.get("music_file"),
+        renditions=body.renditions,
+        review=body.review,
+    )
+
+
+def _problems(error: ValidationError, model: type[BaseModel]) -> dict[str, list[str]]:
+    """Each problem pydantic found, by the API's field name, in the contract's words."""
+    problems: dict[str, list[str]] = {}
+    for problem in error.errors():
+        where = str(problem["loc"][0]) if problem["loc"] else "__all__"
+        message = option_problem(problem, model)
+        problems.setdefault(public_name(where), []).append(f"{message[:1].upper()}{message[1:]}.")
+    return problems
 
 
 @router.get(
@@ -273,16 +308,6 @@ _MISSING = {
     "preview": "This rendition has no preview: a GIF has none.",
     "captions": "This rendition has no captions: the narration was not captioned.",
 }
-
-
-def _with_defaults(data: QueryDict) -> QueryDict:
-    """The fields sent, plus the form's initial value of each required field left out (the page always
-    sends one), so that a client may send only what it changes: the aspect, resolution and length."""
-    filled = data.copy()
-    for name, field in ProjectForm.base_fields.items():
-        if field.required and name not in filled and field.initial is not None:
-            filled[name] = str(field.initial)
-    return filled
 
 
 def _renditions(job: RenderJob) -> list[Rendition]:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from copy import copy
 from datetime import datetime
+from enum import Enum
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field, create_model
 
-from animagenius.pipeline.domain import Aspect, Resolution
+from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.script.about import MAX_ABOUT_CHARS
-from animagenius.studio.forms import CAPTIONS, DURATIONS, FORMATS, MAX_EXTRA_RENDITIONS, SPEEDS
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.models import Project, RenderJob, Rendition
+from animagenius.studio.options import CHOSEN, public_name
+from animagenius.studio.start import MAX_EXTRA_RENDITIONS
 
 FileKind = Literal["video", "poster", "preview", "captions"]
 
@@ -79,6 +82,18 @@ class ProjectItemOut(_ProjectFields):
     def resolve_title(project: Project) -> str:
         return project.display_title
 
+    @staticmethod
+    def resolve_aspect(project: Project) -> str:
+        return project.render_options.aspect.value
+
+    @staticmethod
+    def resolve_resolution(project: Project) -> str:
+        return project.render_options.resolution.value
+
+    @staticmethod
+    def resolve_video_format(project: Project) -> str:
+        return project.render_options.format
+
 
 class ProjectOut(_ProjectFields):
     about: str = Field(description="the person's own text about the files, narrated first")
@@ -109,15 +124,31 @@ class RenderIn(Schema):
     )
 
 
-def _one_of(default: object, values: Sequence[str | int | float], description: str | None = None) -> Any:
-    return Field(default, description=description, json_schema_extra={"enum": list(values)})
+def _option_fields() -> dict[str, Any]:
+    """The options a person chooses, under the names the API gives them, each typed, described, defaulted
+    and bounded by its RenderOptions field (pipeline/domain.py)."""
+    fields: dict[str, Any] = {}
+    for name in CHOSEN:
+        option = copy(RenderOptions.model_fields[name])
+        if isinstance(option.default, Enum):
+            option.default = option.default.value
+        fields[public_name(name)] = (option.annotation, option)
+    return fields
 
 
-class ProjectCreateForm(Schema):
-    """The multipart fields of a new project: those of the studio's new-video form.
+ProjectOptionsIn: type[Schema] = create_model(
+    "ProjectOptionsIn",
+    __base__=Schema,
+    __doc__="The render options of a new project: RenderOptions' fields a person chooses.",
+    **_option_fields(),
+)
 
-    Only documents the request body; the fields are read and checked by the studio's own ProjectForm.
-    """
+
+class ProjectCreateIn(ProjectOptionsIn):
+    """The multipart fields of a new project: the render options, typed from RenderOptions, and the rest.
+
+    `music` is a built-in track's name, "file" for `music_file`, or blank for none; `duration` is one of
+    the lengths the studio offers (30, 60, 120, 180); 4k is for paid plans."""
 
     source_file: list[bytes] = Field(
         [], description="one or more documents, photos, recordings or videos, in order; or give `text`"
@@ -125,31 +156,32 @@ class ProjectCreateForm(Schema):
     text: str = Field("", description="pasted text (Markdown works), instead of files")
     about: str = Field(
         "",
-        max_length=MAX_ABOUT_CHARS,
         description="a sentence or two on what the files show, narrated first: photos and silent clips have "
         "no words of their own, and without it such an upload's script job fails saying so",
+        json_schema_extra={"maxLength": MAX_ABOUT_CHARS},  # checked by pipeline.about, in its words
     )
     title: str = Field("", description="blank: taken from the document")
-    aspect: str = _one_of("16:9", [a.value for a in Aspect])
-    resolution: str = _one_of("720p", [r.value for r in Resolution], "4k is for paid plans")
-    duration: int = _one_of(60, [seconds for seconds, _ in DURATIONS], "target length, seconds")
-    video_format: str = _one_of("mp4", list(FORMATS))
-    transition: str = Field("crossfade", description="crossfade, cut, slide or wipe")
-    theme: str = Field("dark", description="dark, light, bold or minimal")
     voice: str = Field("", description="a voice name from GET /voices/; blank: the default voice")
-    speed: float = _one_of(1.0, [speed for speed, _ in SPEEDS])
-    caption_style: str = _one_of("clean", list(CAPTIONS))
-    music: str = Field("", description='a built-in track name, "file" for `music_file`, or blank for none')
     music_file: bytes | None = Field(None, description='MP3, M4A, WAV, FLAC or OGG, with music="file"')
     renditions: list[str] = Field(
         [],
-        max_length=MAX_EXTRA_RENDITIONS,
         description='extra videos made beside the main one, each "aspect,resolution,format[,codec]", '
-        'e.g. "9:16,720p,webm"; repeat the field for several',
+        f'e.g. "9:16,720p,webm"; repeat the field for several (at most {MAX_EXTRA_RENDITIONS})',
     )
     review: bool = Field(
         False, description="true: stop after drafting the script so it can be edited; false: render at once"
     )
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model`'s JSON schema with its definitions (the enums of the options) written where they are used,
+    for a request body embedded in the OpenAPI document, where "#/$defs/…" would point nowhere."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+    for name, field in schema["properties"].items():
+        if "$ref" in field:
+            schema["properties"][name] = {**definitions[field.pop("$ref").split("/")[-1]], **field}
+    return schema
 
 
 def file_url(request: HttpRequest, rendition: Rendition, kind: str) -> str:
@@ -204,24 +236,25 @@ def project_out(
     script_version: int | None,
     renditions: Sequence[Rendition],
 ) -> ProjectOut:
+    options = project.render_options
     return ProjectOut(
         id=project.id,
         title=project.display_title,
         status=project.status,
         created_at=project.created_at,
-        aspect=project.aspect,
-        resolution=project.resolution,
-        video_format=project.video_format,
+        aspect=options.aspect.value,
+        resolution=options.resolution.value,
+        video_format=options.format,
         extra_renditions=list(project.extra_renditions),
         about=project.about,
-        codec=project.codec,
-        target_duration_s=project.target_duration_s,
+        codec=options.codec,
+        target_duration_s=options.target_duration_s,
         voice=project.voice,
-        speed=project.speed,
-        caption_style=project.caption_style,
-        transition=project.transition,
-        theme=project.theme,
-        music=project.music,
+        speed=options.speed,
+        caption_style=options.captions,
+        transition=options.transition,
+        theme=options.theme,
+        music=options.music,
         job=job,
         script_version=script_version,
         renditions=[rendition_out(request, rendition) for rendition in renditions],

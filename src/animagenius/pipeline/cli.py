@@ -21,22 +21,17 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 
 from animagenius.pipeline.compose.music import TRACKS, music_check
 from animagenius.pipeline.domain import (
-    CAPTION_STYLES,
     MAX_DURATION_S,
-    MAX_SPEED,
     MIN_DURATION_S,
-    MIN_SPEED,
-    TRANSITIONS,
     VIDEO_FORMATS,
-    Aspect,
     Outline,
     Provenance,
     RenderOptions,
-    Resolution,
     ScriptRequest,
     SourceDocument,
 )
@@ -44,7 +39,6 @@ from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
 from animagenius.pipeline.providers.protocols import ScriptWriter
 from animagenius.pipeline.script.about import ABOUT, MAX_ABOUT_CHARS, about_check, with_about
 from animagenius.pipeline.script.edit import script_dump, script_load
-from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 MAX_ENCODERS = 8
@@ -67,28 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="documents (PDF, Word, PowerPoint, Markdown, HTML, text), photos, recordings or videos",
     )
     render.add_argument("-o", "--output", type=Path, required=True, help="where to write the .mp4")
-    render.add_argument("--aspect", default=Aspect.LANDSCAPE.value, help="16:9, 9:16 or 1:1 (default 16:9)")
-    render.add_argument("--resolution", default=Resolution.HD.value, help="720p, 1080p or 4k (default 720p)")
-    render.add_argument(
-        "--codec", default="h264", help="video codec of an .mp4: h264 (default, plays everywhere) or h265"
-    )
-    render.add_argument(
-        "--theme",
-        default=DEFAULT_THEME,
-        help=f"look of the slides: {', '.join(THEMES)} (default {DEFAULT_THEME})",
-    )
-    render.add_argument("--watermark", action="store_true", help="put the AnimaGenius mark in the top corner")
+    _add_render_options(render)
     render.add_argument(
         "--encoders",
         type=_encoder_count,
         default=os.environ.get("RENDER_ENCODERS", "1"),
         help="video encoders at once: 1 (default, least memory) or more, faster on several cores "
         "(default from RENDER_ENCODERS)",
-    )
-    render.add_argument(
-        "--transition",
-        default="crossfade",
-        help=f"between scenes: {', '.join(TRANSITIONS)} (default crossfade)",
     )
     render.add_argument(
         "--rendition",
@@ -99,22 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         "the script, voice and sound with the main video",
     )
     render.add_argument(
-        "--captions",
-        default="clean",
-        metavar="STYLE",
-        help=f"burned-in caption style: {', '.join(CAPTION_STYLES)} (default clean; SRT/WebVTT always)",
-    )
-    render.add_argument(
         "--duration",
         type=int,
         default=60,
         help=f"target length in seconds, {MIN_DURATION_S}-{MAX_DURATION_S} (default 60)",
-    )
-    render.add_argument(
-        "--speed",
-        type=float,
-        default=1.0,
-        help=f"narration speed, {MIN_SPEED:g}-{MAX_SPEED:g} (default 1.0, the voice's own pace)",
     )
     render.add_argument(
         "--voice",
@@ -131,13 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="your own recording of the --script text (audio or video file) as the narration, "
         "instead of a voice",
-    )
-    render.add_argument(
-        "--music",
-        default="",
-        metavar="NAME|PATH",
-        help=f"background music ducked under the voice: a built-in track ({', '.join(TRACKS)}) "
-        "or an audio file (default: none)",
     )
     _add_about_option(render)
     _add_writing_options(render)
@@ -165,6 +125,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_about_option(inspect)
     return parser
+
+
+_OPTIONS_ELSEWHERE = ("target_duration_s", "format", "fps", "brand")
+"""RenderOptions fields that are no option of their own: --duration (shared with `script`), the extension of
+-o, and what only a program sets."""
+_MORE_HELP = {
+    "captions": "; SRT and WebVTT are always written",
+    "music": f"; built-in: {', '.join(TRACKS)}",
+}
+
+
+def _render_option_names() -> list[str]:
+    return [name for name in RenderOptions.model_fields if name not in _OPTIONS_ELSEWHERE]
+
+
+def _add_render_options(command: argparse.ArgumentParser) -> None:
+    """One option per RenderOptions field, named, described and defaulted by the contract, which also checks
+    the values (`RenderOptions.read`), so a new field is a new option here."""
+    for name in _render_option_names():
+        field = RenderOptions.model_fields[name]
+        flag = f"--{name.replace('_', '-')}"
+        help = f"{field.description}{_MORE_HELP.get(name, '')}"
+        if field.annotation is bool:
+            command.add_argument(flag, action="store_true", help=help)
+            continue
+        default = field.default.value if isinstance(field.default, Enum) else field.default
+        kind = {"int": int, "float": float}.get(getattr(field.annotation, "__name__", ""), str)
+        command.add_argument(flag, type=kind, default=default, help=f"{help} (default {default or 'none'})")
 
 
 def _add_about_option(command: argparse.ArgumentParser) -> None:
@@ -211,18 +199,10 @@ def _render(args: argparse.Namespace) -> int:
     from animagenius.pipeline.providers.videos import DEFAULT_VIDEO_GENERATOR, configured_video_generator
     from animagenius.pipeline.run import run
 
-    options = RenderOptions.parse(
-        aspect=args.aspect,
-        resolution=args.resolution,
-        duration=args.duration,
-        captions=args.captions,
-        music=args.music,
-        speed=args.speed,
+    options = RenderOptions.read(
+        **{name: getattr(args, name) for name in _render_option_names()},
+        target_duration_s=args.duration,
         format=_video_format(args.output),
-        codec=args.codec,
-        theme=args.theme,
-        watermark=args.watermark,
-        transition=args.transition,
     )
     music_check(options.music)
     output: Path = args.output
@@ -301,10 +281,7 @@ def _script(args: argparse.Namespace) -> int:
     output: Path = args.output
     if output.suffix.lower() != ".json":
         raise InvalidOption(f"output {output.name!r} must end in .json")
-    if not MIN_DURATION_S <= args.duration <= MAX_DURATION_S:
-        raise InvalidOption(
-            f"duration {args.duration} s is out of range; choose {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
-        )
+    RenderOptions.read(target_duration_s=args.duration)  # the length a video may have
     about = about_check(args.about)
     _check_files(args.inputs)
     with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:

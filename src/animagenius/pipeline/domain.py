@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
@@ -411,6 +412,7 @@ MAX_DURATION_S = 600
 
 CaptionStyle = Literal["clean", "bold", "karaoke", "none"]
 CAPTION_STYLES: tuple[CaptionStyle, ...] = ("clean", "bold", "karaoke", "none")
+CaptionPosition = Literal["bottom", "top"]
 Transition = Literal["crossfade", "cut", "slide", "wipe"]
 TRANSITIONS: tuple[Transition, ...] = ("crossfade", "cut", "slide", "wipe")
 MIN_SPEED, MAX_SPEED = 0.75, 1.5
@@ -427,102 +429,97 @@ class Brand(Frozen):
 
 
 class RenderOptions(Frozen):
-    aspect: Aspect = Aspect.LANDSCAPE
-    resolution: Resolution = Resolution.HD
-    target_duration_s: int = Field(60, description="approximate length of the finished video, seconds")
+    """How the video looks and sounds: the one contract for a render's options.
+
+    The command line, the studio's form and the API all build it with `read`, which raises InvalidOption
+    naming the option (its `title`) and the values it accepts; the studio stores a project's as JSON.
+    """
+
+    aspect: Aspect = Field(Aspect.LANDSCAPE, title="aspect ratio", description="16:9, 9:16 or 1:1")
+    resolution: Resolution = Field(
+        Resolution.HD, title="resolution", description="the frame's short side: 720p, 1080p or 4k"
+    )
+    target_duration_s: int = Field(
+        60,
+        ge=MIN_DURATION_S,
+        le=MAX_DURATION_S,
+        title="duration",
+        description="approximate length of the finished video, seconds",
+    )
     fps: int = 30
-    captions: CaptionStyle = Field("clean", description="burned-in caption style, or none")
-    music: str = Field("", description="built-in music track name or path of an audio file; blank: none")
+    captions: CaptionStyle = Field(
+        "clean", title="caption style", description="burned-in caption style: clean, bold, karaoke or none"
+    )
+    caption_position: CaptionPosition = Field(
+        "bottom",
+        title="caption position",
+        description="where the captions sit: bottom, or top (the top safe area, e.g. over a lower-third)",
+    )
+    music: str = Field(
+        "",
+        title="music",
+        description="background music ducked under the voice: a built-in track's name or an audio "
+        "file's path; blank: none",
+    )
     speed: float = Field(
-        1.0, ge=MIN_SPEED, le=MAX_SPEED, description="narration speed, 1.0 is the voice's own"
+        1.0,
+        ge=MIN_SPEED,
+        le=MAX_SPEED,
+        title="speed",
+        description="narration speed, 1.0 is the voice's own",
     )
     format: VideoFormat = Field(
-        "mp4", description="container: mp4 (H.264/H.265 + AAC), webm (VP9 + Opus), gif"
+        "mp4",
+        title="video format",
+        description="container: mp4 (H.264/H.265 + AAC), webm (VP9 + Opus), gif",
     )
-    codec: Codec = Field("h264", description="video codec of an mp4; webm is always VP9")
-    theme: str = Field(DEFAULT_THEME, description=f"look of the stills: {', '.join(THEMES)}")
+    codec: Codec = Field(
+        "h264", title="codec", description="video codec of an mp4: h264 (plays everywhere) or h265 (smaller)"
+    )
+    theme: str = Field(DEFAULT_THEME, title="theme", description=f"look of the stills: {', '.join(THEMES)}")
     watermark: bool = Field(
         False, description="an AnimaGenius mark in the top corner (the free tier's videos)"
     )
-    transition: Transition = Field("crossfade", description="between scenes: crossfade, cut, slide or wipe")
+    transition: Transition = Field(
+        "crossfade", title="transition", description="between scenes: crossfade, cut, slide or wipe"
+    )
     brand: Brand = Brand()
+
+    @field_validator("resolution", mode="before")
+    @classmethod
+    def _resolution_alias(cls, resolution: Any) -> Any:
+        if isinstance(resolution, str):
+            return _RESOLUTION_ALIASES.get(resolution.lower(), resolution.lower())
+        return resolution
+
+    @field_validator("music")
+    @classmethod
+    def _music_stripped(cls, music: str) -> str:
+        return music.strip()
 
     @field_validator("theme")
     @classmethod
     def _known_theme(cls, theme: str) -> str:
         if theme not in THEMES:
-            raise ValueError(f"theme {theme!r} is not one of {', '.join(THEMES)}")
+            raise ValueError(f"theme {theme!r} is not supported; use one of {', '.join(THEMES)}")
         return theme
 
+    @model_validator(mode="after")
+    def _codec_of_an_mp4(self) -> RenderOptions:
+        if self.codec != "h264" and self.format != "mp4":
+            raise ValueError(
+                f"codec {self.codec} is for .mp4 files; {self.format} has its own (leave the codec out)"
+            )
+        return self
+
     @classmethod
-    def parse(
-        cls,
-        *,
-        aspect: str,
-        resolution: str,
-        duration: int,
-        captions: str = "clean",
-        music: str = "",
-        speed: float = 1.0,
-        format: str = "mp4",
-        codec: str = "h264",
-        theme: str = DEFAULT_THEME,
-        watermark: bool = False,
-        transition: str = "crossfade",
-        brand: Brand | None = None,
-    ) -> RenderOptions:
-        """Build options from user strings, raising InvalidOption with the accepted values."""
-        if format not in VIDEO_FORMATS:
-            raise InvalidOption(
-                f"video format {format!r} is not supported; use one of {', '.join(VIDEO_FORMATS)}"
-            )
-        if codec not in CODECS:
-            raise InvalidOption(f"codec {codec!r} is not supported; use one of {', '.join(CODECS)}")
-        if codec != "h264" and format != "mp4":
-            raise InvalidOption(f"codec {codec} is for .mp4 files; {format} has its own (leave --codec out)")
-        if transition not in TRANSITIONS:
-            raise InvalidOption(
-                f"transition {transition!r} is not supported; use one of {', '.join(TRANSITIONS)}"
-            )
-        if theme not in THEMES:
-            raise InvalidOption(f"theme {theme!r} is not supported; use one of {', '.join(THEMES)}")
-        if captions not in CAPTION_STYLES:
-            raise InvalidOption(
-                f"caption style {captions!r} is not supported; use one of {', '.join(CAPTION_STYLES)}"
-            )
-        if not MIN_SPEED <= speed <= MAX_SPEED:
-            raise InvalidOption(f"speed {speed:g} is out of range; choose {MIN_SPEED:g} to {MAX_SPEED:g}")
+    def read(cls, **values: Any) -> RenderOptions:
+        """Options from what a person typed or picked, by field name; a value the fields refuse raises
+        InvalidOption naming the option and the values it accepts."""
         try:
-            parsed_aspect = Aspect(aspect)
-        except ValueError:
-            raise InvalidOption(
-                f"aspect ratio {aspect!r} is not supported; use one of {', '.join(a.value for a in Aspect)}"
-            ) from None
-        try:
-            parsed_resolution = _RESOLUTION_ALIASES.get(resolution.lower()) or Resolution(resolution.lower())
-        except ValueError:
-            raise InvalidOption(
-                f"resolution {resolution!r} is not supported; use one of "
-                f"{', '.join(r.value for r in Resolution)}"
-            ) from None
-        if not MIN_DURATION_S <= duration <= MAX_DURATION_S:
-            raise InvalidOption(
-                f"duration {duration} s is out of range; choose {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
-            )
-        return cls(
-            aspect=parsed_aspect,
-            resolution=parsed_resolution,
-            target_duration_s=duration,
-            captions=cast(CaptionStyle, captions),
-            music=music.strip(),
-            speed=speed,
-            format=cast(VideoFormat, format),
-            codec=cast(Codec, codec),
-            theme=theme,
-            watermark=watermark,
-            transition=cast(Transition, transition),
-            brand=brand or Brand(),
-        )
+            return cls.model_validate(values)
+        except ValidationError as error:
+            raise InvalidOption(option_problem(error.errors()[0], cls)) from None
 
     def rendition(self, spec: str) -> RenderOptions:
         """These options at another aspect, size and format named by `spec`: "9:16,720p,webm", with an
@@ -534,23 +531,17 @@ class RenderOptions(Frozen):
             )
         aspect, resolution, format = parts[:3]
         try:
-            other = RenderOptions.parse(
-                aspect=aspect,
-                resolution=resolution,
-                duration=self.target_duration_s,
-                format=format.lower().lstrip("."),
-                codec=parts[3].lower() if len(parts) == 4 else "h264",
+            return RenderOptions.read(
+                **{
+                    **self.model_dump(),
+                    "aspect": aspect,
+                    "resolution": resolution,
+                    "format": format.lower().lstrip("."),
+                    "codec": parts[3].lower() if len(parts) == 4 else "h264",
+                }
             )
         except InvalidOption as error:
             raise InvalidOption(f"rendition {spec!r}: {error}") from None
-        return self.model_copy(
-            update={
-                "aspect": other.aspect,
-                "resolution": other.resolution,
-                "format": other.format,
-                "codec": other.codec,
-            }
-        )
 
     @property
     def rendition_spec(self) -> str:
@@ -561,6 +552,44 @@ class RenderOptions(Frozen):
     @property
     def size(self) -> tuple[int, int]:
         return frame_size(self.aspect, self.resolution)
+
+
+def option_problem(problem: ErrorDetails, model: type[BaseModel]) -> str:
+    """A problem pydantic found with `model`'s options (one of ValidationError.errors()), in the words of
+    the command line and the studio: the option's title, the value given, and the values it accepts or the
+    range it allows."""
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    name = str(problem["loc"][0]) if problem["loc"] else ""
+    field = model.model_fields.get(name)
+    if field is None:
+        if problem["type"] == "extra_forbidden":
+            return f"{name!r} is not an option; the options are {', '.join(model.model_fields)}"
+        return message  # the model's own check, e.g. a codec for a container that has its own
+    title, value = field.title or name, problem["input"]
+    accepted = _accepted_values(field.annotation)
+    if problem["type"] in ("enum", "literal_error") and accepted:
+        return f"{title} {value!r} is not supported; use one of {', '.join(accepted)}"
+    bounds = {
+        type(rule).__name__: getattr(rule, type(rule).__name__.lower())
+        for rule in field.metadata
+        if type(rule).__name__ in ("Ge", "Le")
+    }
+    if problem["type"] in ("greater_than_equal", "less_than_equal") and {"Ge", "Le"} <= bounds.keys():
+        unit = (" s", " seconds") if name.endswith("_s") else ("", "")
+        shown = f"{value:g}" if isinstance(value, int | float) else str(value)
+        allowed = f"{bounds['Ge']:g} to {bounds['Le']:g}{unit[1]}"
+        return f"{title} {shown}{unit[0]} is out of range; choose {allowed}"
+    if problem["type"] == "value_error":
+        return message
+    return f"{title} {value!r} is not valid: {message[:1].lower()}{message[1:]}"
+
+
+def _accepted_values(annotation: Any) -> list[str]:
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        return [member.value for member in annotation]
+    if get_origin(annotation) is Literal:
+        return [str(value) for value in get_args(annotation)]
+    return []
 
 
 class Rendition(Frozen):

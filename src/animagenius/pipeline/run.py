@@ -335,7 +335,9 @@ def design_stills(
     theme = THEMES[options.theme]
     if options.brand.accent:
         theme = with_accent(theme, colour_parse(options.brand.accent))
-    layout = Layout.for_frame(options.size, options.aspect, theme, font=options.brand.font)
+    layout = Layout.for_frame(
+        options.size, options.aspect, theme, font=options.brand.font, captions_at=options.caption_position
+    )
     designed = []
     for index, scene in enumerate(script.scenes):
         shown = document.blocks[scene.visual.block] if scene.visual.block is not None else None

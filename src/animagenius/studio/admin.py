@@ -1,5 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from animagenius.pipeline.domain import Aspect, Resolution
 from animagenius.studio.models import (
     Asset,
     FileProcessingLog,
@@ -28,12 +33,43 @@ class ScriptVersionInline(admin.TabularInline):
     show_change_link = True
 
 
+class _OptionFilter(admin.SimpleListFilter):
+    """Projects by one of their render options (a key of the `options` JSON)."""
+
+    values: tuple[str, ...] = ()
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, value) for value in self.values]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Project]) -> QuerySet[Project]:
+        value = self.value()
+        return queryset.filter(**{f"options__{self.parameter_name}": value}) if value else queryset
+
+
+class AspectFilter(_OptionFilter):
+    title = parameter_name = "aspect"
+    values = tuple(aspect.value for aspect in Aspect)
+
+
+class ResolutionFilter(_OptionFilter):
+    title = parameter_name = "resolution"
+    values = tuple(resolution.value for resolution in Resolution)
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("title", "owner", "status", "aspect", "resolution", "created_at")
-    list_filter = ("status", "aspect", "resolution")
+    list_filter = ("status", AspectFilter, ResolutionFilter)
     search_fields = ("title", "owner__email")
     inlines = (ScriptVersionInline, RenderJobInline)
+
+    @admin.display(description="aspect")
+    def aspect(self, project: Project) -> str:
+        return project.render_options.aspect.value
+
+    @admin.display(description="resolution")
+    def resolution(self, project: Project) -> str:
+        return project.render_options.resolution.value
 
 
 @admin.register(RenderJob)

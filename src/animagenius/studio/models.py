@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from animagenius.core.models import BaseModel
+from animagenius.pipeline.domain import RenderOptions
 
 VIDEO_MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}
 
@@ -39,27 +40,14 @@ class Project(BaseModel):
         "none of their own); at most pipeline.about.MAX_ABOUT_CHARS characters",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    aspect = models.CharField(max_length=8, default="16:9")
-    resolution = models.CharField(max_length=8, default="720p")
-    target_duration_s = models.PositiveIntegerField(default=60)
-    voice = models.CharField(max_length=40, default=_default_voice, help_text="voice registry name")
-    speed = models.FloatField(default=1.0, help_text="narration speed, 0.75-1.5; 1.0 is the voice's own")
-    caption_style = models.CharField(
-        max_length=10, default="clean", help_text="burned-in captions: clean, bold, karaoke or none"
-    )
-    video_format = models.CharField(max_length=4, default="mp4", help_text="mp4, webm or gif")
-    codec = models.CharField(max_length=4, default="h264", help_text="video codec of an mp4: h264 or h265")
-    transition = models.CharField(
-        max_length=10, default="crossfade", help_text="crossfade, cut, slide or wipe"
-    )
-    theme = models.CharField(
-        max_length=16, default="dark", help_text="look of the slides: dark, light, bold, minimal"
-    )
-    music = models.CharField(
-        max_length=40,
+    options = models.JSONField(
+        default=dict,
         blank=True,
-        help_text="built-in music track name; blank: none, or the project's own `music` asset if it has one",
+        help_text="the person's render options: pipeline.domain.RenderOptions as JSON (studio/options.py), "
+        "without the plan's mark and the brand kit, which are added at render time; a field left out has "
+        "its default",
     )
+    voice = models.CharField(max_length=40, default=_default_voice, help_text="voice registry name")
     extra_renditions = models.JSONField(
         default=list,
         blank=True,
@@ -85,6 +73,11 @@ class Project(BaseModel):
 
     def __str__(self) -> str:
         return self.display_title
+
+    @property
+    def render_options(self) -> RenderOptions:
+        """The options the person chose for this project (`options`), read by their contract."""
+        return RenderOptions.model_validate(self.options)
 
     @property
     def display_title(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import Block, Provenance, RenderOptions, SourceDocument
+from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.pipeline.voice.narrate import VoiceInfo
 from animagenius.studio.models import (
@@ -36,7 +36,7 @@ def project_get(*, user: User, project_id: uuid.UUID) -> Project:
 def project_music_name(*, project: Project) -> str:
     """What plays under the narration: the person's own file's name, a built-in track's name, or ""."""
     own = project.assets.filter(kind=Asset.Kind.MUSIC).values_list("original_name", flat=True).first()
-    return own or project.music
+    return own or project.render_options.music
 
 
 def voice_list() -> list[VoiceInfo]:
@@ -48,8 +48,9 @@ def voice_list() -> list[VoiceInfo]:
 
 def project_resolutions(*, project: Project) -> list[str]:
     """The resolution of each video a render of `project` makes: the main one, then its extra renditions."""
-    extras = [RenderOptions().rendition(spec).resolution.value for spec in project.extra_renditions]
-    return [project.resolution, *extras]
+    main = project.render_options
+    extras = [main.rendition(spec).resolution.value for spec in project.extra_renditions]
+    return [main.resolution.value, *extras]
 
 
 def rendition_list(*, job: RenderJob) -> QuerySet[Rendition]:

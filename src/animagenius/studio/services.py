@@ -44,6 +44,7 @@ from animagenius.studio.models import (
     Rendition,
     ScriptVersion,
 )
+from animagenius.studio.options import options_stored
 from animagenius.studio.storage import media_write
 from animagenius.studio.versions import project_lock, version_create, version_latest_number
 
@@ -91,17 +92,8 @@ def project_create(
                 title=title.strip(),
                 source_name=summary if uploads else "Pasted text",
                 about=about,
-                aspect=options.aspect.value,
-                resolution=options.resolution.value,
-                target_duration_s=options.target_duration_s,
+                options=options_stored(options, music="" if music_upload is not None else None),
                 voice=voice or settings.VOICE_PROVIDER,
-                speed=options.speed,
-                caption_style=options.captions,
-                video_format=options.format,
-                codec=options.codec,
-                theme=options.theme,
-                transition=options.transition,
-                music="" if music_upload is not None else options.music,
                 extra_renditions=list(dict.fromkeys(extra.rendition_spec for extra in extra_renditions)),
             )
             if music_upload is not None:

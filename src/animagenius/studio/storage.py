@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 
 from animagenius.pipeline.errors import StorageError, StorageFull, StorageNotWritable
 from animagenius.studio.errors import StorageUnavailable
@@ -51,6 +54,14 @@ def media_keep(what: str) -> Iterator[None]:
         yield
     except OSError as error:
         raise _job_storage_error(error, what=what) from error
+
+
+def media_copy(stored: FieldFile, target: Path) -> Path:
+    """A stored file copied to `target` (its folder made) for the pipeline, which reads local files."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with stored.open("rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+    return target
 
 
 def _job_storage_error(error: OSError, *, what: str) -> StorageError:

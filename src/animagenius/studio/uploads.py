@@ -13,11 +13,15 @@ once it knows the caller, and answers the same refusal in JSON (api/errors.py).
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -25,6 +29,8 @@ from django.shortcuts import render
 
 from animagenius.accounts.models import User
 from animagenius.billing.plans import plan_for
+from animagenius.pipeline.compose.music import music_check
+from animagenius.pipeline.errors import InputError, InvalidOption
 from animagenius.pipeline.ingest import IngestLimits
 
 MAX_FILES = 20
@@ -177,3 +183,24 @@ def upload_refused_page(request: HttpRequest, refusal: UploadTooLarge) -> HttpRe
 
 def _is_upload(request: HttpRequest) -> bool:
     return request.method == "POST" and request.content_type == "multipart/form-data"
+
+
+def music_problem(upload: UploadedFile) -> str:
+    """Why the pipeline could not play `upload` as background music, or "" if it can."""
+    return upload_problem(upload, lambda copy: music_check(str(copy)))
+
+
+def upload_problem(upload: UploadedFile, check: Callable[[Path], object]) -> str:
+    """The message of the InputError `check` raises on a copy of `upload`, or "" if it raises none."""
+    name = re.sub(r"[^\w.\- ]+", "_", Path(upload.name or "").name).strip(" .")[:120] or "upload"
+    with tempfile.TemporaryDirectory(prefix="animagenius-upload-check-") as folder:
+        copy = Path(folder) / name  # the pipeline's message names the file as the person knows it
+        with copy.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        upload.seek(0)
+        try:
+            check(copy)
+        except (InputError, InvalidOption) as error:
+            return str(error)
+    return ""

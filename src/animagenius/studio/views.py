@@ -23,20 +23,20 @@ from animagenius.core.ratelimit import RateLimited
 from animagenius.pipeline.script.edit import script_parse
 from animagenius.studio import selectors, services
 from animagenius.studio.errors import StorageUnavailable, StudioConflict, StudioError, http_status
-from animagenius.studio.forms import (
-    RECORDING_ACCEPT,
-    AboutForm,
-    BrandKitForm,
-    RenderForm,
+from animagenius.studio.forms.about import AboutForm
+from animagenius.studio.forms.brand import BrandKitForm
+from animagenius.studio.forms.project import project_form
+from animagenius.studio.forms.render import RECORDING_ACCEPT, RenderForm
+from animagenius.studio.jobs import selectors as job_selectors
+from animagenius.studio.jobs.queue import render_job_cancel, render_job_create
+from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
+from animagenius.studio.script_editor import (
     SceneCard,
     ScriptEditForm,
-    project_form,
     scene_cards_estimate,
     scene_cards_parse,
 )
-from animagenius.studio.jobs import selectors as job_selectors
-from animagenius.studio.jobs.queue import render_job_cancel, render_job_create, script_job_create
-from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
+from animagenius.studio.start import ProjectRefused, project_start
 from animagenius.studio.uploads import upload_limits
 
 NEW_SCENE_KEY = "__key__"
@@ -67,28 +67,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = project_form(user=_user(request), data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_create_limit(owner=_user(request))
+            project = project_start(owner=_user(request), start=form.start())
+        except ProjectRefused as refusal:
+            form.refused(refusal)
         except RateLimited as refusal:
             form.add_error(None, str(refusal))  # the form again, as typed: nothing the person wrote is lost
             response = _project_list_page(request, form, status=429)
             response["Retry-After"] = str(refusal.retry_after_s)
             return response
-        try:
-            project = services.project_create(
-                owner=_user(request),
-                title=form.cleaned_data["title"],
-                options=form.cleaned_data["options"],
-                uploads=form.cleaned_data["source_file"],
-                pasted_text=form.cleaned_data["text"],
-                voice=form.cleaned_data["voice"],
-                music_upload=form.cleaned_data["music_file"],
-                extra_renditions=form.cleaned_data["extra_renditions"],
-                about=form.cleaned_data["about"],
-            )
         except StorageUnavailable as failure:
             return storage_unavailable_page(request, failure)
-        script_job_create(project=project, render_after=not form.cleaned_data["review"])
-        return redirect("studio:project_detail", project_id=project.id)
+        else:
+            return redirect("studio:project_detail", project_id=project.id)
     return _project_list_page(request, form, status=400 if request.method == "POST" else 200)
 
 
@@ -388,14 +378,14 @@ def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBa
     project = _project(request, project_id)
     if not project.video:
         raise Http404("This project has no finished video yet")
-    filename = f"{project.download_stem}.{project.video_format}"
+    filename = f"{project.download_stem}.{project.render_options.format}"
     download = request.GET.get("download") == "1"
     try:
         return ranged_file_response(
             request,
             Path(project.video.path),
             filename=filename,
-            content_type=video_media_type(project.video_format),
+            content_type=video_media_type(project.render_options.format),
             download=download,
         )
     except FileNotFoundError:

@@ -162,7 +162,7 @@ def render_case(case: str, *, workdir: Path, ffprobe: Probe) -> Rendered:
     duration = compose(
         slides=[slide(index, workdir / f"slide-{index:02d}.png") for index in range(len(tracks))],
         tracks=tracks,
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=15, music=music[case]),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=15, music=music[case]),
         font_name="Inter",
         font_dir=font_dir(),
         workdir=workdir,

@@ -336,7 +336,9 @@ def render_clip(base: Path, text: str, *, aspect: Aspect, captions: CaptionStyle
     """A real compose() run: one plain slide, a silent narration track and timed words."""
     workdir = base / "work"
     workdir.mkdir(parents=True)
-    options = RenderOptions.parse(aspect=aspect.value, resolution="720p", duration=15, captions=captions)
+    options = RenderOptions.read(
+        aspect=aspect.value, resolution="720p", target_duration_s=15, captions=captions
+    )
     words = evenly_timed(text, start_s=0.6, word_s=0.45, gap_s=0.05)
     duration = words[-1].end_s + 0.6
     slide = workdir / "slide.png"

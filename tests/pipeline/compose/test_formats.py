@@ -33,7 +33,9 @@ def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def render(corpus: Path, folder: Path, voice_cache: Path, name: str, **options: Any) -> Path:
-    chosen = RenderOptions.parse(**{"aspect": "16:9", "resolution": "720p", "duration": 15, **options})
+    chosen = RenderOptions.read(
+        **{"aspect": "16:9", "resolution": "720p", "target_duration_s": 15, **options}
+    )
     out = folder / name
     run([corpus / "text/pep-0020.rst"], options=chosen, workdir=folder / f"work-{name}", out=out, script=ZEN,
         voice_cache_dir=voice_cache)  # fmt: skip
@@ -97,7 +99,9 @@ def test_1080p_and_4k_are_rendered_at_their_size(
 
 def test_a_codec_for_another_container_is_refused() -> None:
     with pytest.raises(InvalidOption, match=r"codec h265 is for \.mp4 files"):
-        RenderOptions.parse(aspect="16:9", resolution="720p", duration=30, format="webm", codec="h265")
+        RenderOptions.read(
+            aspect="16:9", resolution="720p", target_duration_s=30, format="webm", codec="h265"
+        )
 
 
 def test_cli_picks_the_format_from_the_extension(

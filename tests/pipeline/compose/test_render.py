@@ -58,7 +58,7 @@ class Rendered:
 def rendered(request: pytest.FixtureRequest, corpus: Path, tmp_path_factory, ffprobe: Probe) -> Rendered:
     source, aspect, duration, size = CASES[request.param]
     base = tmp_path_factory.mktemp(request.param)
-    options = RenderOptions.parse(aspect=aspect, resolution="720p", duration=duration)
+    options = RenderOptions.read(aspect=aspect, resolution="720p", target_duration_s=duration)
     progress: list[tuple[str, float]] = []
 
     result = run(

@@ -358,7 +358,7 @@ def test_a_re_render_after_editing_one_scene_adds_only_that_scenes_segments(
         scenes=(scenes[0], Scene(title="Explicit", narration="Say what you mean."), scenes[2]),
     )
     cache = tmp_path / "segments"
-    options = RenderOptions.parse(aspect="16:9", resolution="720p", duration=15)
+    options = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=15)
 
     def render(name: str, chosen: Script) -> set[str]:
         run([corpus / "text/pep-0020.rst"], options=options, workdir=tmp_path / name,

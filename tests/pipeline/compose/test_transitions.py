@@ -31,7 +31,7 @@ def clip(tmp_path: Path, transition: str) -> Path:
         words = (WordTiming(word="Hm.", start_s=0.3, end_s=0.6),)
         tracks.append(silent_track(tmp_path / f"silence-{index}.wav", SCENE_S, words))
     video = tmp_path / f"{transition}.mp4"
-    options = RenderOptions.parse(aspect="16:9", resolution="720p", duration=60, captions="none",
+    options = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60, captions="none",
                                   transition=transition)  # fmt: skip
     compose(
         slides=stills, tracks=tracks, options=options,
@@ -93,4 +93,4 @@ def test_a_cut_changes_scene_between_two_frames(tmp_path: Path, grab_frame: Fram
 
 def test_an_unknown_transition_is_refused_with_the_choices() -> None:
     with pytest.raises(InvalidOption, match="transition 'spin' is not supported; use one of crossfade, cut"):
-        RenderOptions.parse(aspect="16:9", resolution="720p", duration=60, transition="spin")
+        RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60, transition="spin")

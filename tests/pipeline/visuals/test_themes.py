@@ -62,7 +62,7 @@ def test_the_themes_look_different_from_each_other(tmp_path: Path) -> None:
 
 def test_an_unknown_theme_is_refused_with_the_choices() -> None:
     with pytest.raises(InvalidOption, match="theme 'neon' is not supported; use one of dark, light, bold"):
-        RenderOptions.parse(aspect="16:9", resolution="720p", duration=60, theme="neon")
+        RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60, theme="neon")
 
 
 @pytest.mark.parametrize("aspect", list(SIZES))

@@ -24,7 +24,7 @@ NARRATIONS = (
     "Explicit choices beat implicit magic every time.",
     "Simple ideas are easier to explain to a friend.",
 )
-OPTIONS = RenderOptions.parse(aspect="16:9", resolution="720p", duration=15)
+OPTIONS = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=15)
 
 
 def _script() -> Script:

@@ -162,7 +162,7 @@ def test_a_french_document_renders_with_the_french_voice_and_says_so(tmp_path: P
     cache = tmp_path / "voice-cache"
 
     result = run(
-        [document], options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=15),
+        [document], options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=15),
         workdir=tmp_path / "work", out=tmp_path / "video.mp4", voice_cache_dir=cache,
     )  # fmt: skip
 

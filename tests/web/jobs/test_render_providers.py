@@ -134,7 +134,7 @@ def test_an_enterprise_render_goes_to_the_premium_pool_and_a_4k_one_to_the_speci
     User.objects.filter(id=user.id).update(subscription_tier="pro")
     user.refresh_from_db()
     big = project_drafted_create(owner=user)
-    Project.objects.filter(id=big.id).update(resolution="4k")
+    Project.objects.filter(id=big.id).update(options={**big.options, "resolution": "4k"})
     big.refresh_from_db()
     big_job = render_job_create(project=big, script_version=latest(big))
 

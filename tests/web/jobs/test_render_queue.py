@@ -114,7 +114,7 @@ def test_the_job_a_message_takes_is_run_and_its_end_sends_the_next_message(
     project = services.project_create(
         owner=user,
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
         uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
     )
     with django_capture_on_commit_callbacks() as created:
@@ -151,7 +151,7 @@ def test_with_free_jobs_waiting_an_enterprise_job_starts_within_one_worker_slot(
         project = services.project_create(
             owner=owner,
             title="",
-            options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=30),
+            options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=30),
             uploads=[SimpleUploadedFile("tides.md", TIDES.encode())],
         )
         return script_job_create(project=project, render_after=False)

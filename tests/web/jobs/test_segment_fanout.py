@@ -94,7 +94,7 @@ def render_submit() -> Project:
     project = services.project_create(
         owner=user_create(tier="pro"),
         title="",
-        options=RenderOptions.parse(aspect="16:9", resolution="720p", duration=60),
+        options=RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60),
         uploads=[SimpleUploadedFile("lighthouses.md", article().encode())],
     )
     script_job_create(project=project, render_after=True)

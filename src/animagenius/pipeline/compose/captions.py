@@ -38,7 +38,7 @@ from animagenius.pipeline.compose.cues import (
     width,
 )
 from animagenius.pipeline.compose.phrases import guess_language
-from animagenius.pipeline.domain import Aspect, CaptionStyle, WordTiming
+from animagenius.pipeline.domain import Aspect, CaptionPosition, CaptionStyle, WordTiming
 from animagenius.pipeline.visuals.zones import Box, frame_zones
 
 _STYLE_FIELDS = (
@@ -131,11 +131,13 @@ class CaptionLayout:
         ]
 
 
-def caption_layout(size: tuple[int, int], aspect: Aspect, style: CaptionStyle) -> CaptionLayout:
-    """The style's font size, lines and line length in this frame's caption box."""
+def caption_layout(
+    size: tuple[int, int], aspect: Aspect, style: CaptionStyle, captions_at: CaptionPosition = "bottom"
+) -> CaptionLayout:
+    """The style's font size, lines and line length in this frame's caption box (at its bottom or top)."""
     width, height = size
     look = look_for(style, aspect)
-    box = frame_zones(size, aspect).captions
+    box = frame_zones(size, aspect, captions_at).captions
     if aspect is Aspect.PORTRAIT:
         wanted = math.ceil(width * SOCIAL_CAP_PX_PER_720 / 720 / CAP_HEIGHT)
     else:
@@ -225,9 +227,10 @@ def ass_script(
     style: CaptionStyle = "clean",
     word_fonts: Mapping[str, str] | None = None,
     language: str | None = None,
+    captions_at: CaptionPosition = "bottom",
 ) -> AssScript:
     """The captions of `words` in `style`, laid out in the frame's caption box."""
-    layout = caption_layout(size, aspect, style)
+    layout = caption_layout(size, aspect, style, captions_at)
     language = language or guess_language([w.word for w in words])
     rules = layout.rules
     groups = cue_groups(words, rules=rules, language=language)
@@ -235,15 +238,24 @@ def ass_script(
     events: list[AssEvent] = []
     for group, (start, end) in zip(groups, cue_times(groups, rules), strict=True):
         events += _cue_events(group, start, end, writer)
-    return captions_script(events, size=size, aspect=aspect, font_name=font_name, style=style)
+    return captions_script(
+        events, size=size, aspect=aspect, font_name=font_name, style=style, captions_at=captions_at
+    )
 
 
 def captions_script(
-    events: Sequence[AssEvent], *, size: tuple[int, int], aspect: Aspect, font_name: str, style: CaptionStyle
+    events: Sequence[AssEvent],
+    *,
+    size: tuple[int, int],
+    aspect: Aspect,
+    font_name: str,
+    style: CaptionStyle,
+    captions_at: CaptionPosition = "bottom",
 ) -> AssScript:
     """An ASS script of ready-made `events` with the header of `style` (plain events sit at the box's
     bottom, centred in it)."""
-    return AssScript(_ass_header(size=size, aspect=aspect, font_name=font_name, style=style), tuple(events))
+    layout = caption_layout(size, aspect, style, captions_at)
+    return AssScript(_ass_header(layout, size=size, font_name=font_name), tuple(events))
 
 
 def write_ass(
@@ -263,9 +275,8 @@ def write_ass(
     return out
 
 
-def _ass_header(*, size: tuple[int, int], aspect: Aspect, font_name: str, style: CaptionStyle) -> str:
+def _ass_header(layout: CaptionLayout, *, size: tuple[int, int], font_name: str) -> str:
     width, height = size
-    layout = caption_layout(size, aspect, style)
     box = layout.box
     margin_v = height - layout.line_bottoms(1, layout.points)[0]
     look = layout.look

@@ -78,7 +78,7 @@ def compose(
     picture = Picture(
         size=options.size, fps=options.fps, captions=captions, fonts_dir=fonts,
         encoding=encoding_for(options), watermark=corner,
-        mark_offset=corner_offset(options.size, options.aspect),
+        mark_offset=corner_offset(options.size, options.aspect, options.caption_position),
     )  # fmt: skip
     render_picture(
         shots, picture, sound=sound,
@@ -122,7 +122,7 @@ def _captions(
     fonts = caption_fonts(words, font_name=font_name, font_dir=font_dir, into=workdir / "fonts")
     script = ass_script(
         words, size=options.size, aspect=options.aspect, font_name=fonts.family, style=options.captions,
-        word_fonts=fonts.word_families,
+        word_fonts=fonts.word_families, captions_at=options.caption_position,
     )  # fmt: skip
     (workdir / "captions.ass").write_text(script.text(), encoding="utf-8")
     return script, fonts.directory

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from animagenius.pipeline.domain import Aspect
+from animagenius.pipeline.domain import Aspect, CaptionPosition
 from animagenius.pipeline.visuals.layout import font_of
 from animagenius.pipeline.visuals.zones import frame_zones
 
@@ -60,8 +60,11 @@ def _mark(frame_size: tuple[int, int]) -> Image.Image:
     return mark
 
 
-def corner_offset(frame_size: tuple[int, int], aspect: Aspect) -> tuple[int, int]:
+def corner_offset(
+    frame_size: tuple[int, int], aspect: Aspect, captions_at: CaptionPosition = "bottom"
+) -> tuple[int, int]:
     """Pixels from the right edge and from the top to the corner image: on the slides' header row,
-    opposite the scene counter, where no slide puts its text (below a phone app's header at 9:16)."""
-    content = frame_zones(frame_size, aspect).content
+    opposite the scene counter, where no slide puts its text (below a phone app's header at 9:16, below
+    the captions when they are at the top)."""
+    content = frame_zones(frame_size, aspect, captions_at).content
     return frame_size[0] - content.right, content.top

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from animagenius.pipeline.domain import Aspect, Scene
+from animagenius.pipeline.domain import Aspect, CaptionPosition, Scene
 from animagenius.pipeline.visuals.themes import DARK, Theme
 from animagenius.pipeline.visuals.typeset import truncate, wrap
 from animagenius.pipeline.visuals.zones import Box, Zones, frame_zones
@@ -52,10 +52,16 @@ class Layout:
 
     @classmethod
     def for_frame(
-        cls, size: tuple[int, int], aspect: Aspect, theme: Theme = DARK, font: Path | None = None
+        cls,
+        size: tuple[int, int],
+        aspect: Aspect,
+        theme: Theme = DARK,
+        font: Path | None = None,
+        captions_at: CaptionPosition = "bottom",
     ) -> Layout:
         width, height = size
-        return cls(width, height, zones=frame_zones(size, aspect), aspect=aspect, theme=theme, font=font)
+        zones = frame_zones(size, aspect, captions_at)
+        return cls(width, height, zones=zones, aspect=aspect, theme=theme, font=font)
 
     def typeface(self, size: int, weight: int) -> ImageFont.FreeTypeFont:
         return _brand_font(str(self.font), size) if self.font is not None else font_of(size, weight)

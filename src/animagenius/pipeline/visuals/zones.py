@@ -3,15 +3,17 @@ captions sit in, which never meet (../shared/VIDEO-STYLE.md gathers the rules).
 
 16:9 and 1:1 keep broadcast margins and put captions in a band at the bottom. 9:16 is laid out for the phone:
 Reels and TikTok cover the top 14 %, the bottom 35 % and the sides with their own buttons, so the message
-sits in the middle band and the captions just above the covered bottom, not at the very bottom.
+sits in the middle band and the captions just above the covered bottom, not at the very bottom. Captions
+asked for at the top (RenderOptions.caption_position) take the same band at the top of the same safe span,
+and the content moves down below them.
 Both the slides (visuals/layout.py) and the captions (compose/captions.py) read their boxes from here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from animagenius.pipeline.domain import Aspect
+from animagenius.pipeline.domain import Aspect, CaptionPosition
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,19 @@ class _Shape:
     body_min: float  # smallest body text, as a fraction of the frame's height (16:9, 1:1) or width (9:16)
     title_min: float
 
+    def captions_on_top(self) -> _Shape:
+        """The caption band first, at the top of the safe span the content and captions share, then the
+        same gap and the content, down to where the captions ended."""
+        band = self.captions_bottom - self.captions_top
+        gap = self.captions_top - self.content_bottom
+        return replace(
+            self,
+            captions_top=self.content_top,
+            captions_bottom=self.content_top + band,
+            content_top=self.content_top + band + gap,
+            content_bottom=self.captions_bottom,
+        )
+
 
 _SHAPES = {
     # SMPTE title safe (90 %) and our 5 %+ margins; captions in the bottom band
@@ -89,9 +104,9 @@ class Zones:
     title_min: int
 
 
-def frame_zones(size: tuple[int, int], aspect: Aspect) -> Zones:
+def frame_zones(size: tuple[int, int], aspect: Aspect, captions_at: CaptionPosition = "bottom") -> Zones:
     width, height = size
-    shape = _SHAPES[aspect]
+    shape = _SHAPES[aspect] if captions_at == "bottom" else _SHAPES[aspect].captions_on_top()
     content = Box(
         round(width * shape.content_left),
         round(height * shape.content_top),

@@ -20,7 +20,6 @@ from django.utils import timezone
 from animagenius.billing.plans import plan_for
 from animagenius.pipeline.compose.segments import cache_trim
 from animagenius.pipeline.domain import (
-    RenderOptions,
     RenderResult,
     ScriptRequest,
     SourceDocument,
@@ -41,12 +40,13 @@ from animagenius.studio.jobs.queue import render_job_claim
 from animagenius.studio.jobs.results import render_job_succeed, script_job_succeed, script_share_of_video
 from animagenius.studio.jobs.states import job_fail, job_log, job_start, notices_merged
 from animagenius.studio.jobs.watch import JobWatch
-from animagenius.studio.jobs.workdir import asset_copy, brand_copy, music_copy, sources_copy, workdir_fresh
+from animagenius.studio.jobs.workdir import asset_copy, sources_copy, workdir_fresh
 from animagenius.studio.models import (
     FileProcessingLog,
     Project,
     RenderJob,
 )
+from animagenius.studio.options import project_options
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +101,10 @@ def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDoc
     document = read_sources(sources, workdir=workdir / "read", limits=limits, about=project.about)
     progress("writing script", 0.5)
     pick = voice_for_script([project.voice], language=document_language(document))
+    options = project.render_options
     request = ScriptRequest(
-        target_duration_s=project.target_duration_s,
-        words_per_minute=pick.voice.words_per_minute * project.speed,
+        target_duration_s=options.target_duration_s,
+        words_per_minute=pick.voice.words_per_minute * options.speed,
     )
     writer = script_writer_chain(settings.SCRIPT_WRITERS, settings=settings.SCRIPT_WRITER_SETTINGS)
     written = draft_script(document, request=request, writer=writer)
@@ -130,20 +131,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
 
     sources = sources_copy(project, workdir / "sources")
     script = script_parse(job.script_version.script) if job.script_version is not None else None
-    options = RenderOptions.parse(
-        aspect=project.aspect,
-        resolution=project.resolution,
-        duration=project.target_duration_s,
-        captions=project.caption_style,
-        music=music_copy(project, workdir / "music") or project.music,
-        speed=project.speed,
-        format=project.video_format,
-        codec=project.codec,
-        theme=project.theme,
-        transition=project.transition,
-        brand=brand_copy(project.owner, workdir / "brand"),
-        watermark=plan_for(project.owner.subscription_tier).watermark,
-    )
+    options = project_options(project, workdir=workdir)
     extras = [options.rendition(spec) for spec in job.extra_renditions]
     return run(
         sources,
@@ -152,7 +140,7 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
             (extra, workdir / f"video-{number}.{extra.format}") for number, extra in enumerate(extras, 1)
         ],
         workdir=workdir / "render",
-        out=workdir / f"video.{project.video_format}",
+        out=workdir / f"video.{options.format}",
         voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
         segment_cache_dir=settings.SEGMENT_CACHE_DIR,

@@ -104,8 +104,8 @@ def render_job_create(
             recording=recording,
             notices=list(script_version.notices),
             progress=progress,
-            resolution=project.resolution,
-            video_format=project.video_format,
+            resolution=project.render_options.resolution.value,
+            video_format=project.render_options.format,
             extra_renditions=list(project.extra_renditions),
             provider=provider.name,
         )

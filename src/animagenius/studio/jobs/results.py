@@ -120,8 +120,8 @@ def render_job_succeed(job: RenderJob, result: RenderResult) -> None:
             video_s=result.duration_s,
             metadata={
                 "job": str(job.id),
-                "aspect": project.aspect,
-                "resolution": project.resolution,
+                "aspect": project.render_options.aspect.value,
+                "resolution": project.render_options.resolution.value,
                 "script_version": job.script_version.number if job.script_version else None,
             },
         )

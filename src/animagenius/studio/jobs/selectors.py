@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from animagenius.accounts.models import User
@@ -49,10 +49,11 @@ class RenderEstimate:
 def render_estimate(*, project: Project, video_s: float) -> RenderEstimate:
     """How long rendering `video_s` seconds of `project`'s video should take here: the median pace of the
     last finished renders at its resolution and format (anyone's: only the pace is used), scaled."""
+    options = project.render_options
     recent = (
         RenderJob.objects.filter(
-            kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE, resolution=project.resolution,
-            video_format=project.video_format, extra_renditions=project.extra_renditions, video_s__gt=0,
+            kind=RenderJob.Kind.RENDER, status=RenderJob.Status.DONE, resolution=options.resolution.value,
+            video_format=options.format, extra_renditions=project.extra_renditions, video_s__gt=0,
             started_at__isnull=False,
             finished_at__gt=F("started_at"),
         )
@@ -198,9 +199,9 @@ def render_seconds_reserved(*, user: User) -> float:
     asked for."""
     unfinished = RenderJob.objects.filter(project__owner=user).exclude(status__in=RenderJob.FINISHED)
     renders = unfinished.filter(kind=RenderJob.Kind.RENDER).select_related("script_version")
-    drafts = unfinished.filter(kind=RenderJob.Kind.SCRIPT, render_after=True)
+    drafts = unfinished.filter(kind=RenderJob.Kind.SCRIPT, render_after=True).select_related("project")
     return sum(job.script_version.estimated_duration_s for job in renders if job.script_version) + float(
-        drafts.aggregate(total=Sum("project__target_duration_s"))["total"] or 0
+        sum(job.project.render_options.target_duration_s for job in drafts)
     )
 
 

@@ -6,18 +6,13 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models.fields.files import FieldFile
 
-from animagenius.accounts.models import User
-from animagenius.pipeline.domain import (
-    Brand,
-)
-from animagenius.studio import selectors
 from animagenius.studio.models import (
     Asset,
     Project,
     RenderJob,
 )
+from animagenius.studio.storage import media_copy
 
 
 def workdir_fresh(job: RenderJob) -> Path:
@@ -40,31 +35,6 @@ def sources_copy(project: Project, folder: Path) -> list[Path]:
     return paths
 
 
-def music_copy(project: Project, folder: Path) -> str:
-    """The path of the project's own music file copied into `folder`, or "" if it has none."""
-    asset = project.assets.filter(kind=Asset.Kind.MUSIC).first()
-    return str(asset_copy(asset, folder)) if asset is not None else ""
-
-
 def asset_copy(asset: Asset, folder: Path) -> Path:
     """`asset`'s file copied into `folder` under the name the person uploaded it with."""
-    return _file_copy(asset.file, folder / asset.original_name)
-
-
-def brand_copy(owner: User, folder: Path) -> Brand:
-    """The owner's brand kit as the render uses it, its files copied into `folder`."""
-    kit = selectors.brand_kit_get(user=owner)
-    if kit is None:
-        return Brand()
-    return Brand(
-        accent=kit.accent,
-        font=_file_copy(kit.font, folder / Path(kit.font.name).name) if kit.font else None,
-        logo=_file_copy(kit.logo, folder / Path(kit.logo.name).name) if kit.logo else None,
-    )
-
-
-def _file_copy(stored: FieldFile, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with stored.open("rb") as source, target.open("wb") as copy:
-        shutil.copyfileobj(source, copy)
-    return target
+    return media_copy(asset.file, folder / asset.original_name)
