@@ -21,9 +21,9 @@ from pathlib import Path
 
 from animagenius.pipeline.compose.audio import loudnorm_first_pass, loudnorm_second_pass, soundtrack
 from animagenius.pipeline.compose.music import music_cache_dir, music_file
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
+from animagenius.pipeline.video import RenderOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT / ".." / "shared" / "corpus" / "text" / "pep-0020.rst"

@@ -51,10 +51,11 @@ from animagenius.pipeline.compose.render import (
     timeline_words,
 )
 from animagenius.pipeline.compose.shots import scene_shots
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, ScriptRequest, SourceDocument
+from animagenius.pipeline.domain import Scene, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import NoContent
 from animagenius.pipeline.run import design_stills, draft_script, read_sources
 from animagenius.pipeline.script.analyse import content_words
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.planning import layout_of
 from animagenius.pipeline.visuals.themes import THEMES

@@ -53,8 +53,8 @@ from animagenius.pipeline.compose.captions import AssEvent, captions_script
 from animagenius.pipeline.compose.encodings import H264
 from animagenius.pipeline.compose.gif import gif_from
 from animagenius.pipeline.compose.segments import Picture, Shot, render_picture
-from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.video import Aspect
 
 FLOOR_BAR, MOVIEPY_BAR, RSS_BAR_MB, EDIT_BAR = 1.15, 12.0, 400.0, 0.15
 LONG_RSS_BAR, LONG_TIME_BARS = 1.10, (0.90, 1.10)

@@ -206,7 +206,7 @@ def _start_worker(number: int) -> subprocess.Popen[bytes]:
 def _submit(owner: Any, number: int, *, text: str = "", resolution: str = "720p", duration: int = 30) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from animagenius.pipeline.domain import RenderOptions
+    from animagenius.pipeline.video import RenderOptions
     from animagenius.studio import services
     from animagenius.studio.jobs.queue import script_job_create
 

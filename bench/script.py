@@ -283,8 +283,8 @@ def render_deck(path: Path) -> dict[str, Any]:
     """The chart-only deck through `run()` to a 720p MP4, probed by ffprobe."""
     import subprocess
 
-    from animagenius.pipeline.domain import RenderOptions
     from animagenius.pipeline.run import run
+    from animagenius.pipeline.video import RenderOptions
 
     options = RenderOptions.read(aspect="16:9", resolution="720p", target_duration_s=60)
     with tempfile.TemporaryDirectory(prefix="bench-script-render-") as folder:

@@ -215,8 +215,8 @@ def caption_accuracy(
     name: str, document: Any, script: Any, transcribers: Transcribers, workdir: Path
 ) -> dict[str, Any]:
     """Render the video with Piper, transcribe it, compare with the caption words."""
-    from animagenius.pipeline.domain import RenderOptions
     from animagenius.pipeline.run import run
+    from animagenius.pipeline.video import RenderOptions
     from animagenius.pipeline.voice.narrate import narrate
     from animagenius.pipeline.voice.voices import VOICES
 

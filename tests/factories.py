@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import render_job_execute, script_job_execute
 from animagenius.studio.jobs.queue import render_job_create, script_job_create

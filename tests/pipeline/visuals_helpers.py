@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
+from animagenius.pipeline.video import Aspect
 from animagenius.pipeline.visuals.layout import Layout
 
 SIZES = {Aspect.LANDSCAPE: (1280, 720), Aspect.PORTRAIT: (720, 1280), Aspect.SQUARE: (720, 720)}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create

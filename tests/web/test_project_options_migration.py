@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 
 BEFORE = [("studio", "0016_project_about")]
 AFTER = [("studio", "0019_project_option_columns_remove")]

@@ -19,9 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.espeak import EspeakTTS
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.voice.narrate import voice_list
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import selectors, services
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.jobs.execute import script_job_execute

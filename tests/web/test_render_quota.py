@@ -15,7 +15,7 @@ from animagenius.accounts.models import User
 from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import plan_for
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.errors import QuotaExceeded
 from animagenius.studio.jobs import selectors as job_selectors

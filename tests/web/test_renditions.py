@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from animagenius.accounts.models import User
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import render_job_create

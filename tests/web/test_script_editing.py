@@ -18,10 +18,11 @@ from django.urls import reverse
 
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
-from animagenius.pipeline.domain import RenderOptions, Script
+from animagenius.pipeline.domain import Script
 from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.script.writers import WriterSettings
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.jobs.execute import script_job_execute
 from animagenius.studio.jobs.queue import script_job_create

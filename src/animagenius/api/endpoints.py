@@ -32,9 +32,9 @@ from animagenius.api.schemas import (
     project_out,
 )
 from animagenius.core.http import ranged_file_response
-from animagenius.pipeline.domain import RenderOptions, option_problem
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.script.about import about_check
+from animagenius.pipeline.video import RenderOptions, option_problem
 from animagenius.studio import selectors as studio_selectors
 from animagenius.studio import services as studio_services
 from animagenius.studio.jobs import queue as job_queue

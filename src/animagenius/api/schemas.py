@@ -14,8 +14,8 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import BaseModel, Field, create_model
 
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.script.about import MAX_ABOUT_CHARS
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.models import Project, RenderJob, Rendition
 from animagenius.studio.options import CHOSEN, public_name
@@ -126,7 +126,7 @@ class RenderIn(Schema):
 
 def _option_fields() -> dict[str, Any]:
     """The options a person chooses, under the names the API gives them, each typed, described, defaulted
-    and bounded by its RenderOptions field (pipeline/domain.py)."""
+    and bounded by its RenderOptions field (pipeline/video.py)."""
     fields: dict[str, Any] = {}
     for name in CHOSEN:
         option = copy(RenderOptions.model_fields[name])

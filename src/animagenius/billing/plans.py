@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from animagenius.pipeline.domain import Resolution
 from animagenius.pipeline.ingest.limits import MB, IngestLimits
+from animagenius.pipeline.video import Resolution
 
 PROMOTION_EVERY_S = 300  # a waiting job climbs one tier every 5 minutes, so free work never starves
 

@@ -25,20 +25,12 @@ from enum import Enum
 from pathlib import Path
 
 from animagenius.pipeline.compose.music import TRACKS, music_check
-from animagenius.pipeline.domain import (
-    MAX_DURATION_S,
-    MIN_DURATION_S,
-    VIDEO_FORMATS,
-    Outline,
-    Provenance,
-    RenderOptions,
-    ScriptRequest,
-    SourceDocument,
-)
+from animagenius.pipeline.domain import Outline, Provenance, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
 from animagenius.pipeline.providers.protocols import ScriptWriter
 from animagenius.pipeline.script.about import ABOUT, MAX_ABOUT_CHARS, about_check, with_about
 from animagenius.pipeline.script.edit import script_dump, script_load
+from animagenius.pipeline.video import MAX_DURATION_S, MIN_DURATION_S, VIDEO_FORMATS, RenderOptions
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 MAX_ENCODERS = 8

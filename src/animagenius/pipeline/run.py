@@ -27,17 +27,12 @@ from animagenius.pipeline.compose.segments import Clip
 from animagenius.pipeline.compose.shots import SceneStills
 from animagenius.pipeline.domain import (
     Block,
-    Progress,
     Provenance,
-    RenderOptions,
-    RenderResult,
-    Rendition,
     Script,
     ScriptRequest,
     ScriptStyle,
     SourceDocument,
     VoiceTrack,
-    no_progress,
 )
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.ingest import DEFAULT_LIMITS, IngestLimits, ingest
@@ -53,6 +48,7 @@ from animagenius.pipeline.providers.settings import ProviderSettings
 from animagenius.pipeline.script.about import about_check, show_described, with_about
 from animagenius.pipeline.script.analyse import analyse, document_language
 from animagenius.pipeline.script.edit import script_check_against
+from animagenius.pipeline.video import Progress, RenderOptions, RenderResult, Rendition, no_progress
 from animagenius.pipeline.visuals.brand import colour_parse
 from animagenius.pipeline.visuals.focus import focus_of
 from animagenius.pipeline.visuals.generated import generated_clips, generated_pictures

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from animagenius.pipeline.domain import Aspect, Resolution
+from animagenius.pipeline.video import Aspect, Resolution
 from animagenius.studio.models import (
     Asset,
     FileProcessingLog,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from animagenius.core.models import BaseModel
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 
 VIDEO_MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}
 
@@ -43,7 +43,7 @@ class Project(BaseModel):
     options = models.JSONField(
         default=dict,
         blank=True,
-        help_text="the person's render options: pipeline.domain.RenderOptions as JSON (studio/options.py), "
+        help_text="the person's render options: pipeline.video.RenderOptions as JSON (studio/options.py), "
         "without the plan's mark and the brand kit, which are added at render time; a field left out has "
         "its default",
     )

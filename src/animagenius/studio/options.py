@@ -1,6 +1,6 @@
 """A project's render options: stored as the person chose them, rendered with what the plan and brand add.
 
-The contract is `pipeline.domain.RenderOptions`; a project keeps the person's choices as its JSON
+The contract is `pipeline.video.RenderOptions`; a project keeps the person's choices as its JSON
 (`Project.options`, read back as `Project.render_options`). What the person does not choose (the plan's mark,
 the owner's brand kit, the path of their own music file) is added by `project_options` when the job renders.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from animagenius.billing.plans import plan_for
-from animagenius.pipeline.domain import Brand, RenderOptions
+from animagenius.pipeline.video import Brand, RenderOptions
 from animagenius.studio import selectors
 from animagenius.studio.models import Asset, Project
 from animagenius.studio.storage import media_copy

@@ -21,12 +21,10 @@ from django.db import transaction
 
 from animagenius.accounts.models import User
 from animagenius.core import ratelimit
-from animagenius.pipeline.domain import (
-    RenderOptions,
-    Script,
-)
+from animagenius.pipeline.domain import Script
 from animagenius.pipeline.script.about import PASTED_TEXT_FILE
 from animagenius.pipeline.script.edit import script_parse
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.studio.assets import asset_store, files_delete, safe_name
 from animagenius.studio.errors import (

@@ -16,8 +16,8 @@ from animagenius.accounts.models import User
 from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.plans import plan_for
 from animagenius.pipeline.compose.music import music_tracks
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.voice.narrate import voice_list
 from animagenius.studio import services
 from animagenius.studio.errors import StudioError

@@ -29,9 +29,10 @@ from animagenius.pipeline.compose.music import (
     synthesise,
 )
 from animagenius.pipeline.compose.render import compose
-from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
+from animagenius.pipeline.domain import VoiceTrack, WordTiming
 from animagenius.pipeline.errors import CorruptFile, InvalidOption
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.visuals.layout import font_dir
 from tests.conftest import Probe
 

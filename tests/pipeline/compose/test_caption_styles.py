@@ -22,17 +22,10 @@ from animagenius.pipeline.compose.caption_fonts import CAPTION_FAMILY, caption_f
 from animagenius.pipeline.compose.captions import caption_layout, write_ass
 from animagenius.pipeline.compose.cues import subtitle_cues, write_srt, write_vtt
 from animagenius.pipeline.compose.render import compose
-from animagenius.pipeline.domain import (
-    Aspect,
-    CaptionStyle,
-    RenderOptions,
-    Resolution,
-    VoiceTrack,
-    WordTiming,
-    frame_size,
-)
+from animagenius.pipeline.domain import VoiceTrack, WordTiming
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
+from animagenius.pipeline.video import Aspect, CaptionStyle, RenderOptions, Resolution, frame_size
 from animagenius.pipeline.visuals.layout import font_dir
 from animagenius.pipeline.visuals.zones import Box, frame_zones
 from tests.pipeline.caption_helpers import LONG_SENTENCE, PARAGRAPH, ZEN, evenly_timed

@@ -19,9 +19,10 @@ from animagenius.pipeline.compose.cues import (
     write_srt,
     write_vtt,
 )
-from animagenius.pipeline.domain import Aspect, WordTiming
+from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.providers.local.espeak import EspeakTTS
 from animagenius.pipeline.providers.protocols import Voice
+from animagenius.pipeline.video import Aspect
 from tests.pipeline.caption_helpers import LONG_SENTENCE, PARAGRAPH, ZEN, evenly_timed
 
 DATA = Path(__file__).parents[1] / "data"

@@ -18,8 +18,6 @@ from animagenius.pipeline.compose.segments import Clip
 from animagenius.pipeline.domain import (
     Block,
     Provenance,
-    RenderOptions,
-    RenderResult,
     Scene,
     Script,
     ScriptRequest,
@@ -30,6 +28,7 @@ from animagenius.pipeline.ingest import ingest
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
 from animagenius.pipeline.script.offline import write_script
+from animagenius.pipeline.video import RenderOptions, RenderResult
 
 FrameGrabber = Callable[[Path, float], Image.Image]
 CLIP_BLOCK = 2  # "Scene 3 of scene_cuts.mp4", 3.04–5.48 s

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from animagenius.pipeline.compose.gif import MAX_BYTES
-from animagenius.pipeline.domain import RenderOptions, Scene, Script
+from animagenius.pipeline.domain import Scene, Script
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.run import run
 from animagenius.pipeline.script.edit import script_dump
+from animagenius.pipeline.video import RenderOptions
 from tests.pipeline.cli_helpers import assert_one_line_error, cli
 
 ZEN = Script(

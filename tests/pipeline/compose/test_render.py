@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, RenderOptions, RenderResult
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
+from animagenius.pipeline.video import Aspect, RenderOptions, RenderResult
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.voice.narrate import LEAD_IN_S
 from tests.conftest import Probe

@@ -27,9 +27,10 @@ from animagenius.pipeline.compose.segments import (
     segments_for,
 )
 from animagenius.pipeline.compose.shots import shots_for
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script
+from animagenius.pipeline.domain import Scene, Script
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
 from animagenius.pipeline.run import run
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.layout import font_dir
 from tests.conftest import FFPROBE
 

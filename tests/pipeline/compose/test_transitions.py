@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.render import CROSSFADE_S, compose
-from animagenius.pipeline.domain import RenderOptions, WordTiming
+from animagenius.pipeline.domain import WordTiming
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.visuals.layout import font_dir
 from tests.pipeline.media_helpers import silent_track
 

@@ -13,9 +13,10 @@ from PIL import Image
 
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.compose.watermark import corner_offset
-from animagenius.pipeline.domain import Aspect, Brand, RenderOptions, Scene, WordTiming
+from animagenius.pipeline.domain import Scene, WordTiming
 from animagenius.pipeline.errors import CorruptFile, TooLarge, UnsupportedFormat
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
+from animagenius.pipeline.video import Aspect, Brand, RenderOptions
 from animagenius.pipeline.visuals.brand import colour_parse, font_check, logo_check
 from animagenius.pipeline.visuals.layout import Layout, font_dir
 from animagenius.pipeline.visuals.slides import render_scene

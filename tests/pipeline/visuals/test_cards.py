@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, Visual
+from animagenius.pipeline.domain import Block, Provenance, Scene, Visual
 from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.ingest import ingest
+from animagenius.pipeline.video import Aspect
 from animagenius.pipeline.visuals.card_text import definition, key_number
 from animagenius.pipeline.visuals.cards import card_reveals, definition_card, number_card, render_card
 from animagenius.pipeline.visuals.code_card import guess_language

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, ScriptRequest, Visual
+from animagenius.pipeline.domain import Block, Provenance, Scene, ScriptRequest, Visual
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.providers.local.rapid_ocr import RapidOCR
 from animagenius.pipeline.script.offline import write_script
+from animagenius.pipeline.video import Aspect
 from animagenius.pipeline.visuals.charts import chart_data, chart_reveals, parse_number
 from animagenius.pipeline.visuals.layout import Layout, background
 from animagenius.pipeline.visuals.slides import _render_chart, render_scene

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, Resolution, Scene, SourceDocument, Visual, frame_size
+from animagenius.pipeline.domain import Scene, SourceDocument, Visual
 from animagenius.pipeline.ingest.reader import ingest
 from animagenius.pipeline.ingest.text import read_markdown
+from animagenius.pipeline.video import Aspect, Resolution, frame_size
 from animagenius.pipeline.visuals.diagrams import diagram_reveals
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.lists import diagram_items, diagram_kind, key_phrase, read_items

@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from animagenius.pipeline.compose.render import compose
-from animagenius.pipeline.domain import Aspect, Block, Provenance, RenderOptions, Scene, Visual
+from animagenius.pipeline.domain import Block, Provenance, Scene, Visual
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.focus import CENTRE, focus_of, salient_point
 from animagenius.pipeline.visuals.layout import Layout, font_dir
 from animagenius.pipeline.visuals.slides import render_scene

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script, Visual
+from animagenius.pipeline.domain import Scene, Script, Visual
 from animagenius.pipeline.errors import InvalidOption, ProviderBadOutput, ProviderUnavailable
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.media.ffmpeg import ffmpeg_exe
@@ -24,6 +24,7 @@ from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.replicate_videos import ReplicateVideos
 from animagenius.pipeline.providers.videos import VIDEO_GENERATORS, configured_video_generator
 from animagenius.pipeline.run import run
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.generated import generated_clips
 from tests.pipeline.chat_server import Answer, ChatServer, json_answer, prediction, raw, status
 

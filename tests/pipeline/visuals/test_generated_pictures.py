@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, Script, Visual
+from animagenius.pipeline.domain import Scene, Script, Visual
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderUnavailable
 from animagenius.pipeline.ingest import ingest_text
 from animagenius.pipeline.providers.remote.config import ImageConfig, ReplicateConfig
 from animagenius.pipeline.providers.remote.openai_images import OpenAIImages
 from animagenius.pipeline.providers.remote.replicate_images import ReplicateImages
 from animagenius.pipeline.run import run
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.generated import generated_pictures
 from tests.pipeline.chat_server import ChatServer, json_answer, prediction, raw, status
 

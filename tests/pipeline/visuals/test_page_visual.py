@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, Block, Resolution, Scene, SourceDocument, Visual, frame_size
+from animagenius.pipeline.domain import Block, Scene, SourceDocument, Visual
 from animagenius.pipeline.ingest.reader import ingest
 from animagenius.pipeline.run import read_sources
+from animagenius.pipeline.video import Aspect, Resolution, frame_size
 from animagenius.pipeline.visuals.focus import focus_of
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.page import marker_colour, page_reveals

@@ -12,7 +12,8 @@ from PIL import Image
 
 from animagenius.pipeline.compose.render import compose
 from animagenius.pipeline.compose.shots import REVEAL_S, SceneStills, scene_shots
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, WordTiming
+from animagenius.pipeline.domain import Scene, WordTiming
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.layout import Layout, font_dir
 from animagenius.pipeline.visuals.reveal import reveal_times
 from animagenius.pipeline.visuals.slides import render_scene, scene_reveals

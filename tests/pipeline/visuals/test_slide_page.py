@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 from pptx.util import Inches, Pt
 
-from animagenius.pipeline.domain import Aspect, Scene, Visual
+from animagenius.pipeline.domain import Scene, Visual
 from animagenius.pipeline.ingest import ingest
+from animagenius.pipeline.video import Aspect
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.page import marker_colour
 from animagenius.pipeline.visuals.planning import plan_visuals

@@ -10,8 +10,9 @@ import pytest
 from PIL import Image
 
 from animagenius.pipeline.compose.render import compose
-from animagenius.pipeline.domain import Aspect, RenderOptions, Scene, WordTiming
+from animagenius.pipeline.domain import Scene, WordTiming
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.video import Aspect, RenderOptions
 from animagenius.pipeline.visuals.layout import Layout, font_dir
 from animagenius.pipeline.visuals.slides import render_scene, slide_lines
 from animagenius.pipeline.visuals.themes import THEMES

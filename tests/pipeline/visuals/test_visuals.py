@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animagenius.pipeline.domain import Aspect, Block, Provenance, Scene, Visual
+from animagenius.pipeline.domain import Block, Provenance, Scene, Visual
+from animagenius.pipeline.video import Aspect
 from animagenius.pipeline.visuals.layout import Layout
 from animagenius.pipeline.visuals.slides import render_scene
 

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from animagenius.pipeline.domain import RenderOptions, Scene, Script, WordTiming
+from animagenius.pipeline.domain import Scene, Script, WordTiming
 from animagenius.pipeline.errors import InputError
 from animagenius.pipeline.providers.protocols import Voice
 from animagenius.pipeline.run import run
 from animagenius.pipeline.script.edit import script_dump
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.voice.recording import RecordingMismatch
 from tests.pipeline.cli_helpers import assert_one_line_error, cli
 from tests.pipeline.media_helpers import kept_recording

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.providers.local.espeak import EspeakTTS, language_name
 from animagenius.pipeline.providers.local.piper import PiperTTS
 from animagenius.pipeline.run import run
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.voice.narrate import narrate_text, narration_key, voice_list
 from animagenius.pipeline.voice.text import spoken_forms
 from animagenius.pipeline.voice.voices import VOICES, FallbackVoice, speaks, voice_for_script

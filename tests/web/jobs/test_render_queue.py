@@ -18,7 +18,7 @@ from django.utils import timezone
 from animagenius.accounts.models import User
 from animagenius.billing.models import UsageMetric
 from animagenius.billing.plans import PROMOTION_EVERY_S
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.jobs.execute import job_run_next

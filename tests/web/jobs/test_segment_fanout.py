@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from animagenius.pipeline.domain import RenderOptions
 from animagenius.pipeline.media.files import is_partial
+from animagenius.pipeline.video import RenderOptions
 from animagenius.studio import services
 from animagenius.studio.jobs.providers import render_providers_parse
 from animagenius.studio.jobs.queue import render_job_cancel, script_job_create

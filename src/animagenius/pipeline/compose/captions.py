@@ -38,7 +38,8 @@ from animagenius.pipeline.compose.cues import (
     width,
 )
 from animagenius.pipeline.compose.phrases import guess_language
-from animagenius.pipeline.domain import Aspect, CaptionPosition, CaptionStyle, WordTiming
+from animagenius.pipeline.domain import WordTiming
+from animagenius.pipeline.video import Aspect, CaptionPosition, CaptionStyle
 from animagenius.pipeline.visuals.zones import Box, frame_zones
 
 _STYLE_FIELDS = (

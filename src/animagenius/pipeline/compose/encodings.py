@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from animagenius.pipeline.compose.audio import AUDIO_RATE
-from animagenius.pipeline.domain import RenderOptions
+from animagenius.pipeline.video import RenderOptions
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from animagenius.pipeline.compose.music import music_cache_dir, music_file
 from animagenius.pipeline.compose.segments import Clip, Picture, render_picture
 from animagenius.pipeline.compose.shots import SceneStills, scene_shots
 from animagenius.pipeline.compose.watermark import corner_image, corner_offset
-from animagenius.pipeline.domain import RenderOptions, VoiceTrack, WordTiming
+from animagenius.pipeline.domain import VoiceTrack, WordTiming
+from animagenius.pipeline.video import RenderOptions
 from animagenius.pipeline.visuals.themes import THEMES
 
 CROSSFADE_S = 0.5

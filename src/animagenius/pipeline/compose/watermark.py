@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from animagenius.pipeline.domain import Aspect, CaptionPosition
+from animagenius.pipeline.video import Aspect, CaptionPosition
 from animagenius.pipeline.visuals.layout import font_of
 from animagenius.pipeline.visuals.zones import frame_zones
 

@@ -9,7 +9,8 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from animagenius.pipeline.domain import Aspect, Outline, Script, ScriptRequest, SourceDocument, WordTiming
+from animagenius.pipeline.domain import Outline, Script, ScriptRequest, SourceDocument, WordTiming
+from animagenius.pipeline.video import Aspect
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from PIL import ImageDraw, ImageFont
 
-from animagenius.pipeline.domain import Aspect, Block, Scene, SourceDocument
+from animagenius.pipeline.domain import Block, Scene, SourceDocument
+from animagenius.pipeline.video import Aspect
 from animagenius.pipeline.visuals.cues import cue_in
 from animagenius.pipeline.visuals.focus import save_with_focus
 from animagenius.pipeline.visuals.layout import Layout, background, clipped

@@ -12,10 +12,11 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from animagenius.pipeline.domain import Aspect, Scene
+from animagenius.pipeline.domain import Scene
 from animagenius.pipeline.errors import ProviderError
 from animagenius.pipeline.media.files import whole_file
 from animagenius.pipeline.providers.protocols import ImageGenerator, VideoGenerator
+from animagenius.pipeline.video import Aspect
 
 Made = tuple[dict[int, Path], list[str]]
 """Scene index → its generated file, for each scene that asked and got one; and the notices for the others."""

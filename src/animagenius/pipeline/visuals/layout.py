@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from animagenius.pipeline.domain import Aspect, CaptionPosition, Scene
+from animagenius.pipeline.domain import Scene
+from animagenius.pipeline.video import Aspect, CaptionPosition
 from animagenius.pipeline.visuals.themes import DARK, Theme
 from animagenius.pipeline.visuals.typeset import truncate, wrap
 from animagenius.pipeline.visuals.zones import Box, Zones, frame_zones

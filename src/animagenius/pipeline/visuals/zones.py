@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from animagenius.pipeline.domain import Aspect, CaptionPosition
+from animagenius.pipeline.video import Aspect, CaptionPosition
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The new-video page's form: the files or text, the person's own words about them, the render options (set
-by name on RenderOptions, pipeline/domain.py) and the extra renditions, parsed into a ProjectStart; the plan
+by name on RenderOptions, pipeline/video.py) and the extra renditions, parsed into a ProjectStart; the plan
 is checked by project_start (studio/start.py), whose refusals the form shows beside their fields."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from animagenius.billing import selectors as billing_selectors
 from animagenius.billing.plans import plan_for
 from animagenius.billing.selectors import RenderQuota
 from animagenius.pipeline.compose.music import music_tracks
-from animagenius.pipeline.domain import CAPTION_STYLES, TRANSITIONS, Aspect, RenderOptions, Resolution
 from animagenius.pipeline.errors import InvalidOption
+from animagenius.pipeline.video import CAPTION_STYLES, TRANSITIONS, Aspect, RenderOptions, Resolution
 from animagenius.pipeline.visuals.themes import DEFAULT_THEME, THEMES
 from animagenius.pipeline.voice.narrate import voice_list
 from animagenius.studio.forms.about import about_clean, about_field

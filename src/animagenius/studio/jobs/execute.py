@@ -19,11 +19,7 @@ from django.utils import timezone
 
 from animagenius.billing.plans import plan_for
 from animagenius.pipeline.compose.segments import cache_trim
-from animagenius.pipeline.domain import (
-    RenderResult,
-    ScriptRequest,
-    SourceDocument,
-)
+from animagenius.pipeline.domain import ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import PipelineError, ProviderRateLimited
 from animagenius.pipeline.providers.images import configured_image_generator
 from animagenius.pipeline.providers.protocols import WrittenScript
@@ -33,6 +29,7 @@ from animagenius.pipeline.run import draft_script, read_sources, run
 from animagenius.pipeline.script.analyse import document_language
 from animagenius.pipeline.script.edit import script_parse
 from animagenius.pipeline.script.writers import script_writer_chain
+from animagenius.pipeline.video import RenderResult
 from animagenius.pipeline.voice.voices import voice_for_script
 from animagenius.studio.jobs.dispatch import workers_wake
 from animagenius.studio.jobs.farm import DatabaseFarm

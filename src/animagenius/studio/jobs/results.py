@@ -13,16 +13,12 @@ from django.db.models.fields.files import FieldFile
 
 from animagenius.billing import services as billing_services
 from animagenius.billing.models import UsageMetric
-from animagenius.pipeline.domain import (
-    RenderResult,
-    SourceDocument,
-)
-from animagenius.pipeline.domain import (
-    Rendition as RenditionResult,
-)
+from animagenius.pipeline.domain import SourceDocument
 from animagenius.pipeline.errors import StorageError
 from animagenius.pipeline.providers.protocols import TokenUsage, WrittenScript
 from animagenius.pipeline.run import STAGES
+from animagenius.pipeline.video import RenderResult
+from animagenius.pipeline.video import Rendition as RenditionResult
 from animagenius.studio.assets import files_delete
 from animagenius.studio.errors import (
     QuotaExceeded,

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """A project's render options become one JSON field (pipeline.domain.RenderOptions); 0018 copies the
+    """A project's render options become one JSON field (pipeline.video.RenderOptions); 0018 copies the
     columns into it and 0019 drops them."""
 
     dependencies = [
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(
                 blank=True,
                 default=dict,
-                help_text="the person's render options: pipeline.domain.RenderOptions as JSON (studio/options.py), "
+                help_text="the person's render options: pipeline.video.RenderOptions as JSON (studio/options.py), "
                 "without the plan's mark and the brand kit, which are added at render time; a field left out has "
                 "its default",
             ),

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.errors import ProviderBadOutput, ProviderUnavailable
 from animagenius.pipeline.providers.remote.config import ImageConfig
 from animagenius.pipeline.providers.remote.speech import Endpoint, post
+from animagenius.pipeline.video import Aspect
 
 SIZES = {Aspect.LANDSCAPE: "1536x1024", Aspect.PORTRAIT: "1024x1536", Aspect.SQUARE: "1024x1024"}
 MAX_PIXELS = 16_000_000

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.openai_images import checked_picture
 from animagenius.pipeline.providers.remote.replicate import ReplicateGenerator, ReplicateModel
+from animagenius.pipeline.video import Aspect
 
 ASPECT_RATIOS = {Aspect.LANDSCAPE: "16:9", Aspect.PORTRAIT: "9:16", Aspect.SQUARE: "1:1"}
 MAX_DOWNLOAD_BYTES = 40 * 2**20

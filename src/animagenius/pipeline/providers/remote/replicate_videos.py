@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from animagenius.pipeline.domain import Aspect
 from animagenius.pipeline.providers.remote.config import ReplicateConfig
 from animagenius.pipeline.providers.remote.replicate import ReplicateGenerator, ReplicateModel
+from animagenius.pipeline.video import Aspect
 
 ASPECT_RATIOS = {Aspect.LANDSCAPE: "16:9", Aspect.PORTRAIT: "9:16", Aspect.SQUARE: "16:9"}
 DURATIONS_S = (4, 6, 8)
