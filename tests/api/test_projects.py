@@ -52,6 +52,15 @@ def test_pasted_text_with_a_rendition_makes_a_project_and_queues_its_script(
     assert project.assets.get().file.read().decode() == TEXT.strip()
 
 
+def test_the_older_mp4_h265_format_still_asks_for_an_h265_mp4(api, user, media):
+    response = api.post("/projects", {"text": TEXT, "video_format": "mp4-h265", "review": "true"})
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["video_format"], response.json()["codec"]) == ("mp4", "h265")
+    options = Project.objects.get(id=response.json()["id"], owner=user).render_options
+    assert (options.format, options.codec) == ("mp4", "h265")
+
+
 def test_uploaded_files_make_one_project_in_order(api, media):
     files = [SimpleUploadedFile("b.md", b"# B\n\nSecond."), SimpleUploadedFile("a.md", b"# A\n\nFirst.")]
 

@@ -29,6 +29,7 @@ from animagenius.api.schemas import (
     ScriptIn,
     inline_schema,
     job_out,
+    legacy_fields_read,
     project_out,
 )
 from animagenius.core.http import ranged_file_response
@@ -123,7 +124,9 @@ def _project_start_read(request: HttpRequest) -> ProjectStart:
     sent = {name: request.POST.getlist(name) if name in lists else request.POST[name]
             for name in ProjectCreateIn.model_fields if name in request.POST}  # fmt: skip
     try:
-        body = ProjectCreateIn.model_validate({**sent, "source_file": [], "music_file": None})
+        body = ProjectCreateIn.model_validate(
+            {**legacy_fields_read(sent), "source_file": [], "music_file": None}
+        )
     except ValidationError as error:
         raise FormInvalid(_problems(error, ProjectCreateIn)) from None
     try:  # what the fields' types let through, the contract's own checks may not (a theme, a codec)

@@ -110,6 +110,18 @@ class ProjectOut(_ProjectFields):
     renditions: list[RenditionOut] = Field(description="the videos of its latest finished render")
 
 
+LEGACY_H265_FORMAT = "mp4-h265"
+"""How v1 asked for an H.265 MP4 before `codec` (still accepted; docs/api.md)."""
+
+
+def legacy_fields_read(sent: dict[str, Any]) -> dict[str, Any]:
+    """`sent` with what v1 clients written before `codec` send read the current way: video_format "mp4-h265"
+    is mp4 with h265. Done here at the edge, so the contract never carries the pseudo-format."""
+    if sent.get("video_format") != LEGACY_H265_FORMAT:
+        return sent
+    return {**sent, "video_format": "mp4", "codec": sent.get("codec") or "h265"}
+
+
 class ScriptIn(Schema):
     about: str | None = Field(
         None,
