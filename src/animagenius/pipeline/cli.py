@@ -28,6 +28,8 @@ from animagenius.pipeline.compose.music import TRACKS, music_check
 from animagenius.pipeline.domain import Outline, Provenance, ScriptRequest, SourceDocument
 from animagenius.pipeline.errors import InputError, InvalidOption, PipelineError
 from animagenius.pipeline.providers.protocols import ScriptWriter
+from animagenius.pipeline.providers.remote.config import LlmConfig
+from animagenius.pipeline.providers.settings import ProviderSettings
 from animagenius.pipeline.script.about import ABOUT, MAX_ABOUT_CHARS, about_check, with_about
 from animagenius.pipeline.script.edit import script_dump, script_load
 from animagenius.pipeline.video import MAX_DURATION_S, MIN_DURATION_S, VIDEO_FORMATS, RenderOptions
@@ -207,7 +209,8 @@ def _render(args: argparse.Namespace) -> int:
             f"--narration {args.narration.name} needs the script you read: add --script script.json "
             "(write one with `animagenius script` and edit it to what you said)"
         )
-    writer = None if edited else _writer_chain(args.writer)
+    providers = ProviderSettings.from_env()  # once: a bad provider variable stops here, named
+    writer = None if edited else _writer_chain(args.writer, llm=providers.llm)
     bar = _ProgressBar(enabled=not args.quiet)
     started = time.monotonic()
     try:
@@ -218,12 +221,12 @@ def _render(args: argparse.Namespace) -> int:
                 voice_name=args.voice, voice_cache_dir=_user_cache_dir() / "voice", recording=args.narration,
                 segment_cache_dir=_user_cache_dir() / "segments", renditions=renditions,
                 image_generator=configured_image_generator(
-                    os.environ.get("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR)
+                    os.environ.get("IMAGE_GENERATOR", DEFAULT_IMAGE_GENERATOR), settings=providers
                 ),
                 image_cache_dir=_user_cache_dir() / "generated-pictures",
                 video_generator=configured_video_generator(
-                    os.environ.get("VIDEO_GENERATOR", DEFAULT_VIDEO_GENERATOR)
-                ),
+                    os.environ.get("VIDEO_GENERATOR", DEFAULT_VIDEO_GENERATOR), settings=providers
+                ), providers=providers,
                 video_cache_dir=_user_cache_dir() / "generated-clips",
                 encoders=args.encoders, about=about,
             )  # fmt: skip
@@ -276,16 +279,19 @@ def _script(args: argparse.Namespace) -> int:
     RenderOptions.read(target_duration_s=args.duration)  # the length a video may have
     about = about_check(args.about)
     _check_files(args.inputs)
+    providers = ProviderSettings.from_env()  # once: a bad provider variable stops here, named
     with tempfile.TemporaryDirectory(prefix="animagenius-") as workdir:
         document = read_sources(args.inputs, workdir=Path(workdir), about=about)
-        pick = voice_for_script(["piper"], language=document_language(document))
+        pick = voice_for_script(["piper"], language=document_language(document), settings=providers)
         request = ScriptRequest(
             target_duration_s=args.duration,
             style=args.style,
             call_to_action=args.call_to_action,
             words_per_minute=pick.voice.words_per_minute,  # timed for the voice that will read it
         )
-        written = draft_script(document, request=request, writer=_writer_chain(args.writer))
+        written = draft_script(
+            document, request=request, writer=_writer_chain(args.writer, llm=providers.llm)
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(script_dump(written.script), encoding="utf-8")
     _print_notices((*written.notices, *pick.notices))
@@ -300,11 +306,9 @@ def _script(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _writer_chain(names: str | None) -> ScriptWriter:
-    from animagenius.pipeline.providers.remote.config import LlmConfig
+def _writer_chain(names: str | None, *, llm: LlmConfig) -> ScriptWriter:
     from animagenius.pipeline.script.writers import WriterSettings, default_chain, script_writer_chain
 
-    llm = LlmConfig.from_env(os.environ)
     chosen = names or os.environ.get("SCRIPT_WRITERS", "")
     chain = [name.strip() for name in chosen.split(",") if name.strip()] or default_chain(llm)
     cache = _user_cache_dir() / "scripts"

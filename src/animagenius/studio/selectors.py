@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from animagenius.accounts.models import User
@@ -43,7 +44,7 @@ def voice_list() -> list[VoiceInfo]:
     """The voices a project can be narrated with, for the new-video form and `/voices/`."""
     from animagenius.pipeline.voice.narrate import voice_list as pipeline_voice_list
 
-    return pipeline_voice_list()
+    return pipeline_voice_list(settings=settings.PROVIDER_SETTINGS)
 
 
 def project_resolutions(*, project: Project) -> list[str]:

@@ -234,13 +234,15 @@ def voice_preview_get(*, name: str) -> Path:
     """
     from animagenius.pipeline.voice.narrate import voice_list, voice_preview
 
-    if name not in {voice.name for voice in voice_list()}:
+    if name not in {voice.name for voice in voice_list(settings=settings.PROVIDER_SETTINGS)}:
         raise KeyError(name)
     out = Path(settings.VOICE_PREVIEW_DIR) / f"{name}.wav"
     if not out.is_file():
         partial = out.with_name(f"{name}.{uuid.uuid4().hex}.partial.wav")  # never serve a half-written file
         try:
-            voice_preview(name, partial, cache_dir=Path(settings.VOICE_CACHE_DIR))
+            voice_preview(
+                name, partial, cache_dir=Path(settings.VOICE_CACHE_DIR), settings=settings.PROVIDER_SETTINGS
+            )
             partial.replace(out)
         finally:
             partial.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from animagenius.accounts.models import User
@@ -120,7 +121,9 @@ class _Checks:
         options, start = self.start.options, self.start
         if options.target_duration_s not in dict(DURATIONS):
             self._refuse("duration", _not_offered(options.target_duration_s))
-        if start.voice and start.voice not in {voice.name for voice in voice_list()}:
+        if start.voice and start.voice not in {
+            voice.name for voice in voice_list(settings=settings.PROVIDER_SETTINGS)
+        }:
             self._refuse("voice", _not_offered(start.voice))
         tracks = [track.name for track in music_tracks()]
         if options.music and options.music not in tracks:  # never a path: that is the command line's

@@ -55,7 +55,7 @@ def _voice_choices() -> list[tuple[str, str]]:
     """Each voice as the picker shows it: "piper — English (America), neural — Piper neural voice, …"."""
     return [
         (voice.name, f"{voice.name} — {voice.language_name}, {voice.quality} — {voice.description}")
-        for voice in voice_list()
+        for voice in voice_list(settings=settings.PROVIDER_SETTINGS)
     ]
 
 

@@ -97,7 +97,9 @@ def _draft(job: RenderJob, workdir: Path, *, watch: JobWatch) -> tuple[SourceDoc
     limits = plan_for(project.owner.subscription_tier).ingest
     document = read_sources(sources, workdir=workdir / "read", limits=limits, about=project.about)
     progress("writing script", 0.5)
-    pick = voice_for_script([project.voice], language=document_language(document))
+    pick = voice_for_script(
+        [project.voice], language=document_language(document), settings=settings.PROVIDER_SETTINGS
+    )
     options = project.render_options
     request = ScriptRequest(
         target_duration_s=options.target_duration_s,
@@ -125,10 +127,10 @@ def render_job_execute(*, job_id: uuid.UUID | str) -> None:
 
 
 def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch) -> RenderResult:
-
     sources = sources_copy(project, workdir / "sources")
     script = script_parse(job.script_version.script) if job.script_version is not None else None
     options = project_options(project, workdir=workdir)
+    providers = settings.PROVIDER_SETTINGS
     extras = [options.rendition(spec) for spec in job.extra_renditions]
     return run(
         sources,
@@ -141,9 +143,10 @@ def _render(job: RenderJob, project: Project, workdir: Path, *, watch: JobWatch)
         voice_name=project.voice,
         voice_cache_dir=settings.VOICE_CACHE_DIR,
         segment_cache_dir=settings.SEGMENT_CACHE_DIR,
-        image_generator=configured_image_generator(settings.IMAGE_GENERATOR),
+        image_generator=configured_image_generator(settings.IMAGE_GENERATOR, settings=providers),
         image_cache_dir=settings.IMAGE_CACHE_DIR,
-        video_generator=configured_video_generator(settings.VIDEO_GENERATOR),
+        video_generator=configured_video_generator(settings.VIDEO_GENERATOR, settings=providers),
+        providers=providers,
         video_cache_dir=settings.VIDEO_CACHE_DIR,
         encoders=settings.RENDER_ENCODERS,
         farm=DatabaseFarm(job),
