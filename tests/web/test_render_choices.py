@@ -283,6 +283,7 @@ def test_captions_chosen_at_the_top_are_stored_and_drawn_in_the_top_band(signed_
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get()
     assert project.options["caption_position"] == "top" and project.options["captions"] == "clean"
+    assert "clean captions at the top" in signed_in.get(response["Location"]).content.decode()
     script_job_execute(job_id=project.render_jobs.get().id)  # the draft the form queued
     project.refresh_from_db()
     captioned = render_job_rendered_create(project=project)
