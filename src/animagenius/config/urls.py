@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from animagenius.accounts import views as accounts_views
 from animagenius.api.v1 import api as api_v1
+from animagenius.studio import file_views as studio_files
 from animagenius.studio import views as studio_views
 
 urlpatterns = [
@@ -13,6 +14,6 @@ urlpatterns = [
     path("account/api-keys/", include("animagenius.api.urls")),
     path("api/v1/", api_v1.urls),
     path("projects/", include("animagenius.studio.urls")),
-    path("voices/", studio_views.voice_list, name="voice_list"),
-    path("voices/<str:name>/preview", studio_views.voice_preview, name="voice_preview"),
+    path("voices/", studio_files.voice_list, name="voice_list"),
+    path("voices/<str:name>/preview", studio_files.voice_preview, name="voice_preview"),
 ]

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from animagenius.accounts.models import User
-from animagenius.core.http import ranged_file_response
 from animagenius.core.ratelimit import RateLimited
 from animagenius.pipeline.script.edit import script_parse
 from animagenius.studio import selectors, services
@@ -29,7 +26,7 @@ from animagenius.studio.forms.project import project_form
 from animagenius.studio.forms.render import RECORDING_ACCEPT, RenderForm
 from animagenius.studio.jobs import selectors as job_selectors
 from animagenius.studio.jobs.queue import render_job_cancel, render_job_create
-from animagenius.studio.models import Project, RenderJob, Rendition, ScriptVersion, video_media_type
+from animagenius.studio.models import Project, RenderJob, ScriptVersion
 from animagenius.studio.script_editor import (
     SceneCard,
     ScriptEditForm,
@@ -49,14 +46,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
-def _user(request: HttpRequest) -> User:
+def request_user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
 
-def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
+def request_project(request: HttpRequest, project_id: uuid.UUID) -> Project:
     try:
-        return selectors.project_get(user=_user(request), project_id=project_id)
+        return selectors.project_get(user=request_user(request), project_id=project_id)
     except Project.DoesNotExist:
         raise Http404("No such project") from None
 
@@ -64,10 +61,10 @@ def _project(request: HttpRequest, project_id: uuid.UUID) -> Project:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_list(request: HttpRequest) -> HttpResponse:
-    form = project_form(user=_user(request), data=request.POST or None, files=request.FILES or None)
+    form = project_form(user=request_user(request), data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            project = project_start(owner=_user(request), start=form.start())
+            project = project_start(owner=request_user(request), start=form.start())
         except ProjectRefused as refusal:
             form.refused(refusal)
         except RateLimited as refusal:
@@ -83,7 +80,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def _project_list_page(request: HttpRequest, form: Form, *, status: int) -> HttpResponse:
-    projects = selectors.project_list(user=_user(request))
+    projects = selectors.project_list(user=request_user(request))
     return render(request, "studio/project_list.html", {"form": form, "projects": projects}, status=status)
 
 
@@ -91,7 +88,7 @@ def _project_list_page(request: HttpRequest, form: Form, *, status: int) -> Http
 @require_http_methods(["GET", "POST"])
 def brand_kit(request: HttpRequest) -> HttpResponse:
     """The person's brand kit: accent colour, slide typeface and logo, used on every video they render."""
-    user = _user(request)
+    user = request_user(request)
     kit = selectors.brand_kit_get(user=user)
     form = BrandKitForm(
         request.POST or None, request.FILES or None, initial={"accent": kit.accent if kit else ""}
@@ -115,29 +112,14 @@ def brand_kit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def brand_logo(request: HttpRequest) -> HttpResponseBase:
-    """The logo, as the picture its bytes are, whatever it was named."""
-    try:
-        logo = selectors.brand_logo_get(user=_user(request))
-        if logo is None:
-            raise Http404("No logo in your brand kit.")
-        return ranged_file_response(
-            request, logo.path, filename=logo.filename, content_type=logo.media_type, download=False
-        )
-    except FileNotFoundError:
-        raise Http404("Your logo is no longer stored; upload it again on this page.") from None
-
-
-@login_required
 def project_detail(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
-    return _detail_page(request, _project(request, project_id))
+    return _detail_page(request, request_project(request, project_id))
 
 
 @login_required
 def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """The live status panel; the page polls it until the job ends."""
-    project = _project(request, project_id)
+    project = request_project(request, project_id)
     job = job_selectors.render_job_latest(project=project)
     response = render(request, "studio/_job_status.html", _status_context(project, job))
     if request.headers.get("HX-Request") and job and job.kind == RenderJob.Kind.SCRIPT and job.is_finished:
@@ -150,7 +132,7 @@ def project_status(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 def script_draft(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """Write the script again after its job failed or was cancelled, with the text about the files the
     page sent (a photo-only upload needs one to have anything to narrate)."""
-    project = _project(request, project_id)
+    project = request_project(request, project_id)
     form = AboutForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, project, about_form=form, status=400)
@@ -176,7 +158,7 @@ def job_events(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def script_save(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """Save the editor's scenes as the next version, or show the form again with what is wrong."""
-    project = _project(request, project_id)
+    project = request_project(request, project_id)
     latest = _latest_version(project)
     document = selectors.project_document(project=project)
     form = ScriptEditForm(request.POST, base=script_parse(latest.script), document=document)
@@ -184,7 +166,7 @@ def script_save(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
         return _detail_page(request, project, cards=form.cards, error=form.error, status=422)
     try:
         saved = services.script_version_save(
-            project=project, script=form.script, saved_by=_user(request), base_number=form.base_number
+            project=project, script=form.script, saved_by=request_user(request), base_number=form.base_number
         )
     except StudioError as refusal:
         return _refused(request, project, refusal, cards=form.cards)
@@ -196,7 +178,7 @@ def script_save(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def script_estimate(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """Per-scene and total durations of the editor's current text, computed by the pipeline's estimate."""
-    project = _project(request, project_id)
+    project = request_project(request, project_id)
     script = script_parse(_latest_version(project).script)
     cards = scene_cards_estimate(
         scene_cards_parse(request.POST, base=script), words_per_minute=script.words_per_minute
@@ -210,9 +192,9 @@ def script_estimate(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse
 def script_version_restore(
     request: HttpRequest, project_id: uuid.UUID, version_id: uuid.UUID
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = request_project(request, project_id)
     version = _version(project, version_id)
-    restored = services.script_version_restore(version=version, restored_by=_user(request))
+    restored = services.script_version_restore(version=version, restored_by=request_user(request))
     messages.success(request, f"Version {version.number} restored as version {restored.number}.")
     return redirect(reverse("studio:project_detail", args=[project.id]) + "#script")
 
@@ -222,8 +204,8 @@ def script_version_restore(
 def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """Render the saved version the page showed; refused (by the service) if a newer one was saved or a job
     is running."""
-    project = _project(request, project_id)
-    form = RenderForm(request.POST, request.FILES, limits=upload_limits(user=_user(request)))
+    project = request_project(request, project_id)
+    form = RenderForm(request.POST, request.FILES, limits=upload_limits(user=request_user(request)))
     if not form.is_valid():
         if "version" in form.errors:
             raise Http404("No such script version")
@@ -242,7 +224,7 @@ def project_render(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def project_delete(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = request_project(request, project_id)
     title = project.display_title
     services.project_delete(project=project)
     messages.success(request, f"“{title}” was deleted, with its videos and uploads.")
@@ -253,7 +235,7 @@ def project_delete(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     try:
-        job = job_selectors.render_job_get(user=_user(request), job_id=job_id)
+        job = job_selectors.render_job_get(user=request_user(request), job_id=job_id)
     except RenderJob.DoesNotExist:
         raise Http404("No such job") from None
     try:
@@ -373,85 +355,9 @@ def _version(project: Project, version_id: uuid.UUID) -> ScriptVersion:
         raise Http404("No such script version") from None
 
 
-@login_required
-def project_video(request: HttpRequest, project_id: uuid.UUID) -> HttpResponseBase:
-    project = _project(request, project_id)
-    if not project.video:
-        raise Http404("This project has no finished video yet")
-    filename = f"{project.download_stem}.{project.render_options.format}"
-    download = request.GET.get("download") == "1"
-    try:
-        return ranged_file_response(
-            request,
-            Path(project.video.path),
-            filename=filename,
-            content_type=video_media_type(project.render_options.format),
-            download=download,
-        )
-    except FileNotFoundError:
-        raise Http404("This project's video is no longer stored; render it again.") from None
-
-
-@login_required
-@require_GET
-def rendition_file(request: HttpRequest, rendition_id: uuid.UUID, kind: str) -> HttpResponseBase:
-    """One file of a rendition the person made: the video, its poster, its preview or its captions."""
-    if kind not in Rendition.FILE_NAMES:
-        raise Http404(f"A rendition has no {kind}; ask for one of {', '.join(Rendition.FILE_NAMES)}.")
-    try:
-        rendition = selectors.rendition_get(user=_user(request), rendition_id=rendition_id)
-    except Rendition.DoesNotExist:
-        raise Http404("No such rendition") from None
-    stored = getattr(rendition, kind)
-    if not stored:
-        raise Http404(f"This rendition has no {kind}.")
-    download = request.GET.get("download") == "1"
-    try:
-        return ranged_file_response(
-            request,
-            Path(stored.path),
-            filename=rendition.download_name(kind),
-            content_type=rendition.media_type(kind),
-            download=download,
-        )
-    except FileNotFoundError:
-        raise Http404(f"The {kind} file of this rendition is no longer stored; render it again.") from None
-
-
 def storage_unavailable_page(request: HttpRequest, failure: StorageUnavailable) -> HttpResponse:
     """What a person sees when their files could not be stored: why, and the reference in our log."""
     context = {"message": str(failure), "reference": failure.reference}
     response = render(request, "503.html", context, status=http_status(failure))
     response["Retry-After"] = str(failure.retry_after_s)
-    return response
-
-
-@login_required
-@require_GET
-def voice_list(request: HttpRequest) -> JsonResponse:
-    """The voices a video can be narrated with, each with the address of its spoken sample."""
-    voices = [
-        {
-            "name": voice.name,
-            "language": voice.language,
-            "language_name": voice.language_name,
-            "quality": voice.quality,
-            "description": voice.description,
-            "preview": reverse("voice_preview", args=[voice.name]),
-        }
-        for voice in selectors.voice_list()
-    ]
-    return JsonResponse({"voices": voices})
-
-
-@login_required
-@require_GET
-def voice_preview(request: HttpRequest, name: str) -> FileResponse:
-    """A short spoken sample of one voice (WAV), made on first request and cached."""
-    try:
-        path = services.voice_preview_get(name=name)
-    except KeyError:
-        raise Http404("No such voice") from None
-    response = FileResponse(path.open("rb"), content_type="audio/wav")
-    response["Cache-Control"] = "private, max-age=86400"
     return response
