@@ -15,6 +15,7 @@ from animagenius.accounts.models import User
 from animagenius.pipeline.domain import Block, Provenance, SourceDocument
 from animagenius.pipeline.visuals.brand import LOGO_FILES, LOGO_HEAD_BYTES, logo_format
 from animagenius.pipeline.voice.narrate import VoiceInfo
+from animagenius.pipeline.voice.narrate import voice_list as pipeline_voice_list
 from animagenius.studio.models import (
     Asset,
     BrandKit,
@@ -42,8 +43,6 @@ def project_music_name(*, project: Project) -> str:
 
 def voice_list() -> list[VoiceInfo]:
     """The voices a project can be narrated with, for the new-video form and `/voices/`."""
-    from animagenius.pipeline.voice.narrate import voice_list as pipeline_voice_list
-
     return pipeline_voice_list(settings=settings.PROVIDER_SETTINGS)
 
 
