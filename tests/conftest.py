@@ -43,6 +43,7 @@ def process_env(**overrides: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "animagenius.config.settings.test",
         "DATABASE_URL": _test_database_url(),
         "RENDER_QUEUE": settings.RENDER_QUEUE,
+        "BILLING_QUEUE": settings.BILLING_QUEUE,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **overrides,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from animagenius.accounts.models import User
-from animagenius.billing.plans import PLANS, Plan, UnknownPlan, plan_for
+from animagenius.billing.plans import PLANS, Period, Plan, UnknownPlan, plan_for
 from animagenius.pipeline.ingest import DEFAULT_LIMITS
 from animagenius.pipeline.ingest.limits import MB
 from animagenius.studio.models import Project
@@ -50,7 +51,12 @@ def test_plans_are_frozen_and_rank_upwards():
     assert [plan.watermark for plan in plans] == [True, False, False, False]
     assert [plan.premium_pool for plan in plans] == [False, False, False, True]
     assert "4k" not in plan_for("free").resolutions and "4k" in plan_for("pro").resolutions
-    assert plan_for("free").monthly_price_cents == 0
+    assert plan_for("free").monthly_price == 0 and not plan_for("free").paid
+    assert [plan.rank for plan in plans] == [0, 1, 2, 3]
+    assert all(higher.monthly_price > lower.monthly_price for lower, higher in itertools.pairwise(plans))
+    for plan in plans:  # money is Decimal to the cent; a year costs ten months
+        assert isinstance(plan.monthly_price, Decimal) and plan.monthly_price.as_tuple().exponent == -2
+        assert plan.price(Period.YEARLY) == plan.monthly_price * 10
     assert DEFAULT_LIMITS.max_bytes == 50 * MB  # the pipeline's own default (the CLI) is not a plan's
 
 

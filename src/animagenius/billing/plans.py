@@ -5,6 +5,8 @@ Django-free (the CLI and the bench may read it); the pipeline never imports it: 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
 
 from animagenius.pipeline.ingest.limits import MB, IngestLimits
 from animagenius.pipeline.video import Resolution
@@ -31,12 +33,34 @@ class Plan:
     uhd: bool  # may render 4K
     ingest: IngestLimits  # what one upload may ask of us (the size also capped by UPLOAD_MAX_BYTES)
     premium_pool: bool  # renders on the premium provider when one is configured
-    monthly_price_cents: int | None  # USD; None: not on sale yet (prices come with billing, issue 12)
+    monthly_price: Decimal  # in CURRENCY; 0 for Free
+    rank: int  # the order plans go up in: an upgrade is a move to a higher rank
+
+    def price(self, period: Period) -> Decimal:
+        """What one billing period costs: a year is YEARLY_MONTHS months' price."""
+        return self.monthly_price * PERIOD_MONTHS[period]
+
+    @property
+    def paid(self) -> bool:
+        return self.monthly_price > 0
 
     @property
     def resolutions(self) -> list[str]:
         """The resolutions this plan may choose, smallest first."""
         return [res.value for res in Resolution if self.uhd or res is not Resolution.UHD]
+
+
+CURRENCY = "USD"
+
+
+class Period(StrEnum):
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+
+
+YEARLY_MONTHS = 10  # a year costs ten months: two months free
+PERIOD_MONTHS = {Period.MONTHLY: 1, Period.YEARLY: YEARLY_MONTHS}
+PAYMENT_FAILURE_THRESHOLD = 3  # failed payments in a row before PayPal suspends a subscription
 
 
 PLANS: dict[str, Plan] = {
@@ -54,7 +78,8 @@ PLANS: dict[str, Plan] = {
                 max_bytes=25 * MB, max_pages=50, max_pixels=25_000_000, max_duration_s=10 * 60
             ),
             premium_pool=False,
-            monthly_price_cents=0,
+            monthly_price=Decimal("0.00"),
+            rank=0,
         ),
         Plan(
             tier="pro",
@@ -68,7 +93,8 @@ PLANS: dict[str, Plan] = {
                 max_bytes=100 * MB, max_pages=300, max_pixels=50_000_000, max_duration_s=60 * 60
             ),
             premium_pool=False,
-            monthly_price_cents=None,
+            monthly_price=Decimal("19.00"),
+            rank=1,
         ),
         Plan(
             tier="business",
@@ -82,7 +108,8 @@ PLANS: dict[str, Plan] = {
                 max_bytes=250 * MB, max_pages=500, max_pixels=100_000_000, max_duration_s=2 * 3600
             ),
             premium_pool=False,
-            monthly_price_cents=None,
+            monthly_price=Decimal("49.00"),
+            rank=2,
         ),
         Plan(
             tier="enterprise",
@@ -100,7 +127,8 @@ PLANS: dict[str, Plan] = {
                 timeout_s=1800,
             ),
             premium_pool=True,
-            monthly_price_cents=None,
+            monthly_price=Decimal("199.00"),
+            rank=3,
         ),
     )
 }
@@ -112,3 +140,8 @@ def plan_for(tier: str) -> Plan:
         return PLANS[tier]
     except (KeyError, TypeError):
         raise UnknownPlan(tier) from None
+
+
+def paid_plans() -> list[Plan]:
+    """The plans a person can subscribe to, cheapest first."""
+    return sorted((plan for plan in PLANS.values() if plan.paid), key=lambda plan: plan.rank)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
 
 from animagenius.accounts.models import User
-from animagenius.billing.models import UsageMetric
-from animagenius.billing.plans import plan_for
+from animagenius.billing.models import Payment, Subscription, UsageMetric
+from animagenius.billing.plans import PLANS, Period, Plan, plan_for
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,65 @@ def render_quota_get(*, user: User, reserved_s: float, now: datetime | None = No
 def _minutes(seconds: float) -> str:
     minutes = seconds / 60
     return f"{minutes:.1f} minutes" if minutes < 10 else f"{minutes:.0f} minutes"
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    """A plan on the pricing page, as one person sees it."""
+
+    plan: Plan
+    monthly: Decimal
+    yearly: Decimal
+    action: str  # "current", "upgrade", "downgrade", "subscribe", "free"
+
+
+def pricing_offers(*, user: User | None) -> list[PlanOffer]:
+    """Every plan, cheapest first, with what the person's button does."""
+    current = plan_for(user.subscription_tier) if user is not None else None
+    offers = []
+    for plan in sorted(PLANS.values(), key=lambda plan: plan.rank):
+        offers.append(
+            PlanOffer(
+                plan=plan,
+                monthly=plan.price(Period.MONTHLY),
+                yearly=plan.price(Period.YEARLY),
+                action=_action(plan, current),
+            )
+        )
+    return offers
+
+
+def subscription_current(*, user: User) -> Subscription | None:
+    """The subscription the billing page is about: the newest that got past approval, else the newest."""
+    subscriptions = Subscription.objects.filter(user=user).order_by("-created_at")
+    return subscriptions.exclude(status=Subscription.Status.PENDING).first() or subscriptions.first()
+
+
+def subscription_trouble(*, user: User) -> Subscription | None:
+    """A past-due or suspended subscription of `user`: what the banner on every page warns about."""
+    troubled = (Subscription.Status.PAST_DUE, Subscription.Status.SUSPENDED)
+    return Subscription.objects.filter(user=user, status__in=troubled).order_by("-created_at").first()
+
+
+def payments_list(*, user: User) -> list[Payment]:
+    return list(Payment.objects.filter(subscription__user=user).select_related("subscription"))
+
+
+def payment_get(*, user: User, sale_id: str) -> Payment | None:
+    return (
+        Payment.objects.filter(subscription__user=user, paypal_sale_id=sale_id)
+        .select_related("subscription")
+        .first()
+    )
+
+
+def _action(plan: Plan, current: Plan | None) -> str:
+    if current is None:
+        return "subscribe" if plan.paid else "free"
+    if plan.tier == current.tier:
+        return "current"
+    if not plan.paid:
+        return "downgrade"
+    if not current.paid:
+        return "subscribe"
+    return "upgrade" if plan.rank > current.rank else "downgrade"

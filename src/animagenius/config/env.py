@@ -15,6 +15,7 @@ from animagenius.pipeline.errors import InvalidOption
 from animagenius.pipeline.providers.settings import ProviderSettings
 
 if TYPE_CHECKING:
+    from animagenius.billing.paypal.settings import PayPalSettings
     from animagenius.studio.jobs.providers import RenderProviders
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -104,6 +105,16 @@ def env_provider_settings() -> ProviderSettings:
     try:
         return ProviderSettings.from_env()
     except InvalidOption as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
+def env_paypal() -> PayPalSettings:
+    """PAYPAL_MODE, PAYPAL_CLIENT_ID/_SECRET, PAYPAL_WEBHOOK_ID…: the local simulator without credentials."""
+    from animagenius.billing.paypal.settings import PayPalSettings
+
+    try:
+        return PayPalSettings.from_env(os.environ)
+    except ValueError as error:
         raise ImproperlyConfigured(str(error)) from None
 
 

@@ -20,6 +20,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from types import FrameType
 
+from animagenius.billing.queue import DEFAULT_BILLING_QUEUE
+
 HOST, PORT = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
 EVENTS_PORT = int(os.environ.get("EVENTS_PORT", str(PORT + 1)))
 STOP_GRACE_S = 10  # a child asked to stop (SIGTERM) gets this long before its whole group is killed
@@ -27,6 +29,7 @@ CRASH_LIMIT = 5  # a child dying this often within CRASH_WINDOW_S stops everythi
 CRASH_WINDOW_S = 300
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 30.0  # the wait before a restart doubles with each recent crash
 POLL_S = 0.3
+PAYPAL_SIMULATOR_PORT = int(os.environ.get("PAYPAL_SIMULATOR_PORT", "8790"))
 WEB_THREADS = 32  # see web_command
 
 
@@ -58,11 +61,53 @@ def _commands() -> dict[str, list[str]]:
         "--beat",  # the periodic reaper of jobs whose worker died (one beat for the whole deployment)
         "--schedule", os.path.join(os.environ.get("ANIMAGENIUS_VAR_DIR", "var"), "celerybeat-schedule"),
     ]  # fmt: skip
-    return {
+    billing = [
+        f"{bin_dir}/celery", "-A", "animagenius.config.celery", "worker", "-n", "billing@%h",
+        "-Q", os.environ.get("BILLING_QUEUE", DEFAULT_BILLING_QUEUE), "--pool", "solo", "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    commands = {
         "the web server (gunicorn)": web_command(bin_dir),
         "the progress stream server (uvicorn)": events,
         "the render worker (celery, with beat)": worker,
+        "the billing worker (celery)": billing,
     }
+    if _paypal_local():
+        commands["the local PayPal simulator"] = simulator_command(sys.executable)
+    return commands
+
+
+def simulator_command(python: str) -> list[str]:
+    """The local PayPal (docs/billing.md), posting its webhooks to this app; its state kept under var/."""
+    return [
+        python, "-m", "animagenius.billing.paypal_simulator",
+        "--host", "127.0.0.1", "--port", str(PAYPAL_SIMULATOR_PORT),
+        "--webhook-url", f"http://{HOST}:{PORT}/billing/paypal/webhook/",
+        "--state", os.path.join(os.environ.get("ANIMAGENIUS_VAR_DIR", "var"), "paypal-simulator.json"),
+    ]  # fmt: skip
+
+
+def _paypal_local() -> bool:
+    from animagenius.billing.paypal.settings import PayPalSettings
+
+    return PayPalSettings.from_env(os.environ).mode == "local"
+
+
+def _paypal_plans_sync() -> None:
+    """Once the local PayPal answers: its product and plans, made or found (`manage.py paypal_sync_plans`)."""
+    deadline = time.monotonic() + 20
+    while not _port_answers("127.0.0.1", PAYPAL_SIMULATOR_PORT):
+        if time.monotonic() > deadline:
+            _say("the local PayPal simulator did not start; subscribing will not work (see its output above)")
+            return
+        time.sleep(POLL_S)
+    sync = subprocess.run([sys.executable, "manage.py", "paypal_sync_plans"], capture_output=True, text=True)
+    if sync.returncode != 0:
+        _say(f"could not make the PayPal plans on the local simulator: {sync.stderr.strip()[-500:]}")
+    else:
+        _say(
+            f"PayPal plans ready on the local simulator (http://127.0.0.1:{PAYPAL_SIMULATOR_PORT}/simulator/)"
+        )
 
 
 def _say(message: str) -> None:
@@ -174,6 +219,8 @@ def main() -> int:
     children = [Child(name, command) for name, command in _commands().items()]
     for child in children:
         child.start()
+    if _paypal_local():
+        _paypal_plans_sync()
     code = _supervise(children, stopping)
     for child in children:  # all asked at once, so their graceful stops overlap
         if child.process is not None and child.process.poll() is None:

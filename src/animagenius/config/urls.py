@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/api-keys/", include("animagenius.api.urls")),
     path("api/v1/", api_v1.urls),
     path("projects/", include("animagenius.studio.urls")),
+    path("", include("animagenius.billing.urls")),
     path("voices/", studio_files.voice_list, name="voice_list"),
     path("voices/<str:name>/preview", studio_files.voice_preview, name="voice_preview"),
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
+from animagenius.billing.queue import DEFAULT_BILLING_QUEUE
 from animagenius.config.env import (
     check_image_generator,
     check_script_writers,
@@ -16,6 +18,7 @@ from animagenius.config.env import (
     env_list,
     env_origins,
     env_path,
+    env_paypal,
     env_provider_settings,
     env_rate,
     env_render_providers,
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "animagenius.billing.context.billing_trouble",
             ],
         },
     },
@@ -153,6 +157,10 @@ LOGIN_REDIRECT_URL = "studio:project_list"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AnimaGenius <noreply@animagenius.local>")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip(
+    "/"
+)  # links in emails
+PAYPAL = env_paypal()  # docs/billing.md
 
 # ---------------------------------------------------------------- i18n, static, media
 LANGUAGE_CODE = "en-us"
@@ -228,6 +236,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RENDER_QUEUE = env_str("RENDER_QUEUE", "render")
+BILLING_QUEUE = env_str("BILLING_QUEUE", DEFAULT_BILLING_QUEUE)
 RENDER_PROVIDERS = env_render_providers("RENDER_PROVIDERS", f"primary=local-ffmpeg@{RENDER_QUEUE}")
 WORKER_BEAT_EVERY_S = 10  # each worker writes its WorkerBeat row this often
 WORKER_BEAT_STALE_S = 35  # a worker silent this long no longer counts towards its provider's capacity
@@ -249,7 +258,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "studio.jobs_reap",
         "schedule": float(JOB_REAP_EVERY_S),
         "options": {"queue": RENDER_QUEUE},
-    }
+    },
+    "billing-webhooks-sweep": {
+        "task": "billing.webhooks_sweep",
+        "schedule": 60.0,
+        "options": {"queue": BILLING_QUEUE},
+    },
+    "billing-tiers-expire": {
+        "task": "billing.tiers_expire",
+        "schedule": 900.0,
+        "options": {"queue": BILLING_QUEUE},
+    },
+    "billing-reconcile": {
+        "task": "billing.subscriptions_reconcile",
+        "schedule": crontab(hour=3, minute=17),
+        "options": {"queue": BILLING_QUEUE},
+    },
 }
 RENDER_WORKDIR = env_path("RENDER_WORKDIR", VAR_DIR / "work")
 VOICE_PROVIDER = env_str("VOICE_PROVIDER", "piper")

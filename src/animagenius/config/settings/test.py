@@ -18,6 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 RUN_ID = uuid.uuid4().hex[:10]
 # a queue of its own, so a test run never picks up (or leaves) another run's jobs
 RENDER_QUEUE = env_str("RENDER_QUEUE", f"test-{RUN_ID}")
+BILLING_QUEUE = env_str("BILLING_QUEUE", f"test-billing-{RUN_ID}")
 RENDER_PROVIDERS = env_render_providers("RENDER_PROVIDERS", f"primary=local-ffmpeg@{RENDER_QUEUE}")
 JOB_RETRY_BACKOFF_S = env_int("JOB_RETRY_BACKOFF_S", 1, minimum=1)  # a retried job waits 1-2 s, not 15
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "test" / "media")
