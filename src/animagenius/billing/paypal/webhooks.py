@@ -81,6 +81,7 @@ class CertificateCache:
         max_bytes: int = CERT_MAX_BYTES,
         max_entries: int = CERT_CACHE_ENTRIES,
     ) -> None:
+        self._own_http = http is None
         self._http = http or httpx.Client(follow_redirects=False)
         self._timeout_s = timeout_s
         self._max_bytes = max_bytes
@@ -88,6 +89,11 @@ class CertificateCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Certificate] = OrderedDict()
         self._fetch_locks: dict[str, threading.Lock] = {}
+
+    def close(self) -> None:
+        """Close the HTTP connections this cache opened (not an `http` client it was given)."""
+        if self._own_http:
+            self._http.close()
 
     def get(self, url: str) -> Certificate:
         """The certificate at `url` (fetched the first time); `WebhookRejected` when it cannot be had."""
