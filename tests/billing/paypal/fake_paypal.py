@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,12 +34,13 @@ class FakePayPal:
     url: str = ""
     token_lifetime_s: int = 32400
     received: list[Received] = field(default_factory=list)
-    valid_tokens: set[str] = field(default_factory=set)
+    valid_tokens: dict[str, float] = field(default_factory=dict)  # token → when it expires (monotonic)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
     plans: dict[str, dict[str, Any]] = field(default_factory=dict)
     subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     transactions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     by_request_id: dict[str, dict[str, Any]] = field(default_factory=dict)
+    page_totals: bool = True  # False: lists say only by a `next` link that there is more
     fail_next_with: int | None = None  # answer the next API call with this status
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -54,7 +56,8 @@ class FakePayPal:
         self.received.append(Received(method, path, query, headers, body))
         if path == "/v1/oauth2/token":
             return self._token(headers, body)
-        if headers.get("authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
+        token = headers.get("authorization", "").removeprefix("Bearer ")
+        if self.valid_tokens.get(token, 0.0) <= time.monotonic():
             return 401, _error("AUTHENTICATION_FAILURE", "Authentication failed due to invalid token")
         if self.fail_next_with is not None:
             status, self.fail_next_with = self.fail_next_with, None
@@ -78,7 +81,7 @@ class FakePayPal:
         }:
             return 401, {"error": "invalid_client", "error_description": "Client Authentication failed"}
         token = f"A21-{uuid.uuid4().hex}"
-        self.valid_tokens.add(token)
+        self.valid_tokens[token] = time.monotonic() + self.token_lifetime_s
         return 200, {
             "access_token": token,
             "token_type": "Bearer",
@@ -102,7 +105,7 @@ class FakePayPal:
         return 201, product
 
     def product_list(self, *, query, body):
-        return 200, _page(list(self.products.values()), "products", query)
+        return 200, _page(list(self.products.values()), "products", query, totals=self.page_totals)
 
     def product_patch(self, product_id, *, query, body):
         if product_id not in self.products:
@@ -125,7 +128,7 @@ class FakePayPal:
             for plan in self.plans.values()
             if plan["product_id"] == query.get("product_id")
         ]
-        return 200, _page(plans, "plans", query)
+        return 200, _page(plans, "plans", query, totals=self.page_totals)
 
     def plan_get(self, plan_id, *, query, body):
         return (200, self.plans[plan_id]) if plan_id in self.plans else _not_found(plan_id)
@@ -225,11 +228,13 @@ ROUTES: list[tuple[str, str, Callable[..., tuple[int, Any]]]] = [
 ]
 
 
-def _page(items: list[dict[str, Any]], key: str, query: dict[str, str]) -> dict[str, Any]:
+def _page(items: list[dict[str, Any]], key: str, query: dict[str, str], *, totals: bool) -> dict[str, Any]:
     size, page = int(query.get("page_size", "10")), int(query.get("page", "1"))
     total_pages = max(1, -(-len(items) // size))
     answer: dict[str, Any] = {key: items[(page - 1) * size : page * size], "links": []}
-    if query.get("total_required") in ("true", "True"):
+    if page < total_pages:
+        answer["links"].append({"rel": "next", "href": f"?page_size={size}&page={page + 1}", "method": "GET"})
+    if query.get("total_required") in ("true", "True") and totals:
         answer |= {"total_items": len(items), "total_pages": total_pages}
     return answer
 
