@@ -230,9 +230,11 @@ def active_subscription(simulator: Simulator, api: httpx.Client, **plan: Any) ->
     return dict(api.get(f"/v1/billing/subscriptions/{created['id']}").json())
 
 
-def signature_valid(post: Received, *, webhook_id: str = WEBHOOK_ID) -> bool:
-    """Check a webhook's signature as the app does: with the public key of the certificate at its cert URL."""
-    certificate = x509.load_pem_x509_certificate(httpx.get(post.headers["PAYPAL-CERT-URL"]).content)
+def signature_valid(post: Received, *, webhook_id: str = WEBHOOK_ID, cert_pem: bytes | None = None) -> bool:
+    """Check a webhook's signature as the app does: with the public key of the certificate at its cert URL
+    (or of `cert_pem`, one fetched before)."""
+    pem = cert_pem or httpx.get(post.headers["PAYPAL-CERT-URL"]).content
+    certificate = x509.load_pem_x509_certificate(pem)
     key = certificate.public_key()
     assert isinstance(key, rsa.RSAPublicKey)
     text = "|".join(

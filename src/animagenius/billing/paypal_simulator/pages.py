@@ -29,6 +29,7 @@ form{display:inline}
 .muted{color:#5b6675}
 code{font-size:13px}
 """
+FROM = {"from": "dashboard"}  # a form with a field, so every browser sends it as a form
 PERIOD = {"DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
 
 
@@ -135,7 +136,7 @@ class Pages:
         base = f"/simulator/subscriptions/{subscription.id}"
         armed = " <strong>(next payment fails)</strong>" if subscription.fail_next_payment else ""
         actions = "".join(
-            _button(f"{base}/{path}", label)
+            _button(f"{base}/{path}", label, hidden=FROM)
             for path, label in (
                 ("fail-next-payment", "Fail next payment"),
                 ("advance-cycle", "Advance one billing cycle"),
@@ -159,7 +160,7 @@ class Pages:
             f"<td><code>{escape(d.resource_id)}</code></td>"
             f"<td>{d.status_code if d.status_code is not None else escape(d.error or 'pending')}</td>"
             f"<td>{d.attempts}</td><td>{escape(d.time or d.created)}</td>"
-            f"<td>{_button(f'/simulator/deliveries/{d.event_id}/resend', 'Re-send')}</td></tr>"
+            f"<td>{_button(f'/simulator/deliveries/{d.event_id}/resend', 'Re-send', hidden=FROM)}</td></tr>"
             for d in reversed(list(self.state.deliveries.values()))
         )
         rows = rows or "<tr><td colspan=7 class=muted>No webhooks sent yet.</td></tr>"

@@ -97,8 +97,8 @@ class State:
         if path is None or not path.exists():
             return state
         data = json.loads(path.read_text())
-        state.products = data["products"]
-        state.plans = data["plans"]
+        state.products = {item["id"]: item for item in data["products"]}
+        state.plans = {item["id"]: item for item in data["plans"]}
         state.subscriptions = {item["id"]: Subscription(**item) for item in data["subscriptions"]}
         state.transactions = [Transaction(**item) for item in data["transactions"]]
         state.deliveries = {item["event_id"]: Delivery(**item) for item in data["deliveries"]}
