@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -140,7 +140,7 @@ def simulator_start(*, log: Path, webhook_url: str, extra: Sequence[str] = ()) -
 
 
 @pytest.fixture
-def start(tmp_path: Path, receiver: Receiver) -> Iterator[Any]:
+def start(tmp_path: Path, receiver: Receiver) -> Iterator[Callable[..., Simulator]]:
     """Starts simulators (extra arguments optional) posting to `receiver`; stops them all with SIGTERM."""
     started: list[Simulator] = []
 
@@ -156,7 +156,7 @@ def start(tmp_path: Path, receiver: Receiver) -> Iterator[Any]:
 
 
 @pytest.fixture
-def simulator(start: Any) -> Simulator:
+def simulator(start: Callable[..., Simulator]) -> Simulator:
     return start()
 
 

@@ -81,7 +81,7 @@ def test_approving_activates_takes_the_first_payment_and_returns_to_the_app(
         "currency": "USD",
         "details": {"subtotal": "19.00"},
     }
-    assert sale["resource"]["state"] == "completed"
+    assert (sale["resource"]["state"], sale["resource"]["custom"]) == ("completed", "user-42")
 
     for post in receiver.posts:
         assert post.headers["PAYPAL-AUTH-ALGO"] == "SHA256withRSA"

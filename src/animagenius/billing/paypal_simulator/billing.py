@@ -41,7 +41,7 @@ RETRY_AFTER = timedelta(days=3)
 def sale_json(state: State, transaction: Transaction) -> JSONObject:
     """A transaction as the resource of a PAYMENT.SALE.* webhook."""
     href = f"{state.base_url}/v1/payments/sale/{transaction.id}"
-    return {
+    sale: JSONObject = {
         "id": transaction.id,
         "state": transaction.status.lower(),
         "amount": {
@@ -60,6 +60,10 @@ def sale_json(state: State, transaction: Transaction) -> JSONObject:
             {"href": f"{href}/refund", "rel": "refund", "method": "POST"},
         ],
     }
+    custom_id = state.subscription(transaction.subscription_id).custom_id
+    if custom_id:  # PayPal passes the subscription's custom_id on to its payments
+        sale["custom"] = custom_id
+    return sale
 
 
 def _collect(

@@ -64,7 +64,9 @@ def plan_create(state: State, *, body: JSONObject) -> JSONObject:
     _required(body, "product_id", "name", "billing_cycles")
     product(state, body["product_id"])
     cycles = body["billing_cycles"]
-    if not isinstance(cycles, list) or not any(c.get("tenure_type") == "REGULAR" for c in cycles):
+    if not isinstance(cycles, list) or not all(isinstance(c, dict) for c in cycles):
+        raise invalid_request("/billing_cycles", "INVALID_PARAMETER_SYNTAX", "A list of billing cycles.")
+    if not any(c.get("tenure_type") == "REGULAR" for c in cycles):
         raise invalid_request(
             "/billing_cycles", "INVALID_PARAMETER_VALUE", "One REGULAR billing cycle is needed."
         )

@@ -8,6 +8,7 @@ from html import escape
 from animagenius.billing.paypal_simulator import billing, catalog
 from animagenius.billing.paypal_simulator.routing import Request, Response, Router, html_response, redirect
 from animagenius.billing.paypal_simulator.state import State, Subscription
+from animagenius.billing.paypal_simulator.subscriptions import ALLOWED_FROM, approve_url
 from animagenius.billing.paypal_simulator.webhooks import Webhooks
 from animagenius.billing.paypal_simulator.wire import PayPalError
 
@@ -28,6 +29,7 @@ form{display:inline}
 .error{background:#fdecea;border-color:#f5c2bd}
 .muted{color:#5b6675}
 code{font-size:13px}
+td.time{white-space:nowrap}
 """
 FROM = {"from": "dashboard"}  # a form with a field, so every browser sends it as a form
 PERIOD = {"DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
@@ -137,19 +139,23 @@ class Pages:
         armed = " <strong>(next payment fails)</strong>" if subscription.fail_next_payment else ""
         actions = "".join(
             _button(f"{base}/{path}", label, hidden=FROM)
-            for path, label in (
-                ("fail-next-payment", "Fail next payment"),
-                ("advance-cycle", "Advance one billing cycle"),
-                ("refund-last-payment", "Refund last payment"),
-                ("expire", "Expire"),
+            for path, label, move in (
+                ("fail-next-payment", "Fail next payment", "fail-next-payment"),
+                ("advance-cycle", "Advance one billing cycle", "bill"),
+                ("refund-last-payment", "Refund last payment", "refund"),
+                ("expire", "Expire", "expire"),
             )
+            if subscription.status in ALLOWED_FROM[move]
         )
+        if subscription.status == "APPROVAL_PENDING":
+            approval = escape(approve_url(self.state, subscription.ba_token))
+            actions = f"<a href='{approval}'>Approval page</a> {actions}"
         return (
             f"<tr><td><code>{escape(subscription.id)}</code><br><span class=muted>"
             f"{escape(subscription.subscriber.get('email_address', ''))}</span></td>"
             f"<td>{escape(subscription.status)}{armed}</td>"
             f"<td>{escape(plan['name'])}<br><span class=muted>{escape(self._price(plan['id']))}</span></td>"
-            f"<td>{escape(subscription.next_billing_time or '—')}</td>"
+            f"<td class=time>{escape(subscription.next_billing_time or '—')}</td>"
             f"<td>{subscription.failed_payments_count}</td><td>{escape(subscription.outstanding)}</td>"
             f"<td>{actions}</td></tr>"
         )
@@ -159,7 +165,7 @@ class Pages:
             f"<tr><td><code>{escape(d.event_id)}</code></td><td>{escape(d.event_type)}</td>"
             f"<td><code>{escape(d.resource_id)}</code></td>"
             f"<td>{d.status_code if d.status_code is not None else escape(d.error or 'pending')}</td>"
-            f"<td>{d.attempts}</td><td>{escape(d.time or d.created)}</td>"
+            f"<td>{d.attempts}</td><td class=time>{escape(d.time or d.created)}</td>"
             f"<td>{_button(f'/simulator/deliveries/{d.event_id}/resend', 'Re-send', hidden=FROM)}</td></tr>"
             for d in reversed(list(self.state.deliveries.values()))
         )

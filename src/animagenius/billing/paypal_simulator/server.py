@@ -82,8 +82,9 @@ class Simulator:
                 handler, request.params = self.router.resolve(request.method, request.path)
                 response = handler(request)
             except PayPalError as error:
-                response = json_response(error.status, error.body())
-                response.headers["Paypal-Debug-Id"] = error.body()["debug_id"]
+                body = error.body()
+                response = json_response(error.status, body)
+                response.headers["Paypal-Debug-Id"] = body["debug_id"]
             finally:
                 if request.method != "GET":
                     self.state.save()

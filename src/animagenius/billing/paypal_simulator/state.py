@@ -126,6 +126,7 @@ class State:
             text = json.dumps(self.to_json(), indent=1)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             aside = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            aside.touch(mode=0o600)  # it holds the signing key
             aside.write_text(text)
             os.replace(aside, self.path)
 
