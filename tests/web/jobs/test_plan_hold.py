@@ -24,7 +24,10 @@ from tests.web.test_themes_and_mark import frame, mark_read
 
 pytestmark = pytest.mark.django_db
 
-NO_4K = "Waiting: your plan (Free) does not include 4K. Upgrade your plan, or choose 1080p and render again."
+NO_4K = (
+    "Waiting: your plan (Free) does not include 4K. Upgrade your plan, or cancel this render and make the "
+    "video again at 1080p."
+)
 
 
 def tier_set(user: User, tier: str) -> None:

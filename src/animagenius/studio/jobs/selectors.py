@@ -203,7 +203,7 @@ def render_job_plan_hold(*, job: RenderJob) -> str:
         which = "" if resolutions[0] in over else " (asked for in an extra rendition)"
         return (
             f"{WAITING_FOR_PLAN}your plan ({plan.name}) does not include {_shown(over[0])}{which}. Upgrade "
-            f"your plan, or choose {_shown(plan.resolutions[-1])} and render again."
+            f"your plan, or cancel this render and make the video again at {_shown(plan.resolutions[-1])}."
         )
     needed_s = job.script_version.estimated_duration_s if job.script_version is not None else 0.0
     quota = render_quota_get(user=owner, reserved_s=render_seconds_reserved(user=owner, started_only=True))
