@@ -46,11 +46,12 @@ def voice_list() -> list[VoiceInfo]:
     return pipeline_voice_list(settings=settings.PROVIDER_SETTINGS)
 
 
-def project_resolutions(*, project: Project) -> list[str]:
-    """The resolution of each video a render of `project` makes: the main one, then its extra renditions."""
+def project_resolutions(*, project: Project, renditions: Sequence[str] | None = None) -> list[str]:
+    """The resolution of each video a render of `project` makes: the main one, then its extra renditions
+    (`renditions`, specs as a queued job keeps them; the project's own when not given)."""
     main = project.render_options
-    extras = [main.rendition(spec).resolution.value for spec in project.extra_renditions]
-    return [main.resolution.value, *extras]
+    specs = project.extra_renditions if renditions is None else renditions
+    return [main.resolution.value, *(main.rendition(spec).resolution.value for spec in specs)]
 
 
 def rendition_list(*, job: RenderJob) -> QuerySet[Rendition]:

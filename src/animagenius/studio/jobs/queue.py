@@ -29,8 +29,10 @@ from animagenius.studio.jobs.providers import RenderProvider, render_is_heavy, r
 from animagenius.studio.jobs.states import (
     RESTARTED,
     job_fail_if_tried_out,
+    job_hold,
     job_log,
     notices_merged,
+    notices_unheld,
     project_status_without_job,
 )
 from animagenius.studio.models import (
@@ -145,8 +147,11 @@ def render_job_claim(*, task_id: str, queue: str | None = None) -> RenderJob | N
 
     Messages do not name jobs: every new job and every ended one sends one, and the worker that receives it
     takes the first job of the providers on its queue (job_selectors.render_job_queue: plan, then age) whose
-    owner runs fewer jobs than their plan allows. A message that comes again because its worker died
-    (`acks_late`, `reject_on_worker_lost`) takes back the job it was running.
+    owner runs fewer jobs than their plan allows and whose owner's plan, as it is now, covers it
+    (job_selectors.render_job_plan_hold); one it does not cover stays queued with a notice saying why, and is
+    looked at again by the next message (the reaper sends one every round while a job waits). A message that
+    comes again because its worker died (`acks_late`, `reject_on_worker_lost`) takes back the job it was
+    running.
     """
     resumed = RenderJob.objects.filter(task_id=task_id, status=RenderJob.Status.RUNNING).first()
     if resumed is not None and not job_fail_if_tried_out(resumed):
@@ -161,16 +166,37 @@ def render_job_claim(*, task_id: str, queue: str | None = None) -> RenderJob | N
             owner = User.objects.select_for_update().get(id=job.project.owner_id)  # one claim a person
             if job_selectors.render_job_cap(user=owner).reached:
                 continue
+            job.project.owner = owner  # the row just locked: the plan as it is now
+            hold = job_selectors.render_job_plan_hold(job=job)
+            if hold:
+                job_hold(job, reason=hold)
+                continue
             claimed = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.QUEUED).update(
                 status=RenderJob.Status.RUNNING,
                 stage="starting",
                 task_id=task_id,
                 retry_at=None,
+                notices=notices_unheld(job.notices),
                 updated_at=timezone.now(),
             )
         if claimed:
             return job
     return None
+
+
+def render_jobs_plan_changed(*, user: User) -> None:
+    """For billing, once `user`'s plan changed (upgraded, suspended, ended): each of their queued renders
+    says at once whether it now waits for the plan (or no longer does), and the workers of their queues are
+    woken, so a render the plan covers again starts now rather than at the reaper's next round."""
+    queued = RenderJob.objects.filter(
+        project__owner_id=user.id, kind=RenderJob.Kind.RENDER, status=RenderJob.Status.QUEUED
+    ).select_related("project__owner", "script_version")
+    queues = set()
+    for job in queued:
+        job_hold(job, reason=job_selectors.render_job_plan_hold(job=job))
+        queues.add(settings.RENDER_PROVIDERS.queue_of(job.provider))
+    for queue in sorted(queues):
+        workers_wake(queue=queue)
 
 
 def render_job_cancel(*, job: RenderJob) -> None:

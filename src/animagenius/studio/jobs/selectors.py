@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from animagenius.accounts.models import User
 from animagenius.billing.plans import PROMOTION_EVERY_S, plan_for
+from animagenius.billing.selectors import render_quota_get
 from animagenius.pipeline.compose.farm import Elsewhere
 from animagenius.studio.jobs.providers import RenderProvider
+from animagenius.studio.jobs.states import WAITING_FOR_PLAN, job_is_held
 from animagenius.studio.models import (
     Project,
     RenderJob,
@@ -84,7 +86,9 @@ def render_job_queue(
     (enterprise, business, pro, free), each job climbing a plan for every PROMOTION_EVERY_S it has waited,
     then the oldest first."""
     now = now or timezone.now()
-    queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED).select_related("project__owner")
+    queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED).select_related(
+        "project__owner", "script_version"
+    )
     if providers is not None:
         queued = queued.filter(provider__in=providers)
     return sorted(queued, key=lambda job: (-_queue_rank(job, now), job.created_at))
@@ -92,7 +96,7 @@ def render_job_queue(
 
 def render_job_startable_queues(*, now: datetime) -> list[str]:
     """The queues of the providers for which a queued job waits that is not backing off after a transient
-    failure."""
+    failure (one waiting for its owner's plan counts: the plan may cover it again since a worker looked)."""
     queued = RenderJob.objects.filter(status=RenderJob.Status.QUEUED)
     startable = queued.filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     names = set(startable.values_list("provider", flat=True).distinct())
@@ -105,18 +109,22 @@ def _queue_rank(job: RenderJob, now: datetime) -> int:
 
 
 def render_job_positions() -> dict[uuid.UUID, int]:
-    """Each queued job's place among those waiting for the same provider: 1 starts next."""
+    """Each queued job's place among those waiting for the same provider: 1 starts next. A job waiting for
+    its owner's plan has none, and holds no place before the others."""
     places: dict[uuid.UUID, int] = {}
     taken: dict[str, int] = {}
     for job in render_job_queue():
+        if job_is_held(job):
+            continue
         taken[job.provider] = taken.get(job.provider, 0) + 1
         places[job.id] = taken[job.provider]
     return places
 
 
 def render_job_position(*, job: RenderJob) -> int | None:
-    """Where a queued job waits: 1 starts next. None once it has left the queue."""
-    ids = [queued.id for queued in render_job_queue(providers=[job.provider])]
+    """Where a queued job waits: 1 starts next. None once it has left the queue, or while it waits for its
+    owner's plan."""
+    ids = [queued.id for queued in render_job_queue(providers=[job.provider]) if not job_is_held(queued)]
     return ids.index(job.id) + 1 if job.id in ids else None
 
 
@@ -178,6 +186,40 @@ def render_job_cap(*, user: User) -> JobCap:
     return JobCap(running=running, allowed=plan_for(user.subscription_tier).concurrent_jobs)
 
 
+def render_job_plan_hold(*, job: RenderJob) -> str:
+    """Why the owner's plan, as it is now, does not let `job` start, and what to do, in words beginning
+    WAITING_FOR_PLAN; "" when it may start. The one rule a claim applies (jobs/queue.py): a render waits while
+    a video it makes is at a resolution the plan does not include, or while the month's render minutes left
+    beside the owner's running jobs do not cover its script (jobs queued beside it hold none: the first to
+    start takes them). A plan that drops (a subscription suspended or ended) thus holds what it no longer
+    covers, and one that comes back lets it start; nothing is ever dropped for it."""
+    if job.kind != RenderJob.Kind.RENDER:
+        return ""  # drafting uses no minutes; a render that follows is queued and held on its own
+    owner = job.project.owner
+    plan = plan_for(owner.subscription_tier)
+    resolutions = project_resolutions(project=job.project, renditions=job.extra_renditions)
+    over = [resolution for resolution in resolutions if resolution not in plan.resolutions]
+    if over:
+        which = "" if resolutions[0] in over else " (asked for in an extra rendition)"
+        return (
+            f"{WAITING_FOR_PLAN}your plan ({plan.name}) does not include {_shown(over[0])}{which}. Upgrade "
+            f"your plan, or cancel this render and make the video again at {_shown(plan.resolutions[-1])}."
+        )
+    needed_s = job.script_version.estimated_duration_s if job.script_version is not None else 0.0
+    quota = render_quota_get(user=owner, reserved_s=render_seconds_reserved(user=owner, started_only=True))
+    refusal = quota.refusal(needed_s=needed_s)
+    if refusal:
+        return (
+            f"{WAITING_FOR_PLAN}your plan ({plan.name}) has not enough render minutes left for this video. "
+            f"{refusal} It starts by itself once it fits."
+        )
+    return ""
+
+
+def _shown(resolution: str) -> str:
+    return resolution.upper() if resolution == "4k" else resolution
+
+
 @dataclass(frozen=True)
 class QueueSpot:
     """Where a queued job waits, and its owner's running jobs: at their plan's cap, it waits for those."""
@@ -193,11 +235,13 @@ def render_job_queue_spot(*, job: RenderJob) -> QueueSpot | None:
     return QueueSpot(position=position, own=render_job_cap(user=job.project.owner))
 
 
-def render_seconds_reserved(*, user: User) -> float:
-    """The video seconds `user`'s unfinished jobs will make, held from the month's render minutes until
-    they finish: a render's script version's estimate, a script job that renders afterwards: the length
-    asked for."""
+def render_seconds_reserved(*, user: User, started_only: bool = False) -> float:
+    """The video seconds `user`'s unfinished jobs (with `started_only`, their running ones) will make, held
+    from the month's render minutes until they finish: a render's script version's estimate, a script job
+    that renders afterwards: the length asked for."""
     unfinished = RenderJob.objects.filter(project__owner=user).exclude(status__in=RenderJob.FINISHED)
+    if started_only:
+        unfinished = unfinished.filter(status=RenderJob.Status.RUNNING)
     renders = unfinished.filter(kind=RenderJob.Kind.RENDER).select_related("script_version")
     drafts = unfinished.filter(kind=RenderJob.Kind.SCRIPT, render_after=True).select_related("project")
     return sum(job.script_version.estimated_duration_s for job in renders if job.script_version) + float(

@@ -23,6 +23,8 @@ WORKER_LOST = (
 
 
 RESTARTED = "The renderer working on this stopped unexpectedly; it was started again from the beginning."
+WAITING_FOR_PLAN = "Waiting: "
+"""How a notice saying that a queued job waits for its owner's plan begins (jobs.selectors words them)."""
 
 
 def job_fail_if_tried_out(job: RenderJob) -> bool:
@@ -95,6 +97,31 @@ def job_fail(job: RenderJob, *, message: str, step: str) -> None:
 
 def notices_merged(first: Sequence[str], second: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*first, *second]))
+
+
+def notices_unheld(notices: Sequence[str]) -> list[str]:
+    """`notices` without the one saying the job waits for its owner's plan."""
+    return [notice for notice in notices if not notice.startswith(WAITING_FOR_PLAN)]
+
+
+def job_is_held(job: RenderJob) -> bool:
+    """The job's notices say it waits for its owner's plan (as of the last time a worker or a plan change
+    looked: jobs.selectors.render_job_plan_hold decides)."""
+    return any(notice.startswith(WAITING_FOR_PLAN) for notice in job.notices)
+
+
+def job_hold(job: RenderJob, *, reason: str) -> None:
+    """Say on a queued job why it waits for its owner's plan (`reason`, from render_job_plan_hold), or,
+    with "", that it no longer does. A new reason is also a log row; the same one again writes nothing."""
+    notices = notices_merged(notices_unheld(job.notices), [reason] if reason else [])
+    if notices == job.notices:
+        return
+    with transaction.atomic():
+        changed = RenderJob.objects.filter(id=job.id, status=RenderJob.Status.QUEUED).update(notices=notices)
+        if changed and reason:
+            job_log(job, step="waiting for plan", status=FileProcessingLog.Status.OK, message=reason)
+    if changed:
+        job.notices = notices
 
 
 def job_log(job: RenderJob, *, step: str, status: str, message: str = "") -> None:
