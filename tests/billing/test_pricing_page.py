@@ -16,7 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _cards(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<article class="plan-card[^"]*" aria-labelledby="plan-(\w+)">(.*?)</article>', html, re.S))
+    return dict(
+        re.findall(
+            r'<article class="plan-card[^"]*" aria-labelledby="plan-(\w+)">(.*?)</article>', html, re.S
+        )
+    )
 
 
 def test_a_stranger_sees_every_plan_with_its_price_and_limits(client: Client):

@@ -51,7 +51,9 @@ def test_plans_are_made_once_and_found_again(paypal: LocalPayPal):
     assert remote.interval_unit == "YEAR" and remote.failure_threshold == 3
 
 
-def test_subscribe_approve_and_return_makes_the_person_pro(paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks):
+def test_subscribe_approve_and_return_makes_the_person_pro(
+    paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks
+):
     user = user_create()
     client.force_login(user)
     answer = client.post(reverse("billing_subscribe"), {"tier": "pro", "period": "monthly"})
@@ -75,7 +77,9 @@ def test_subscribe_approve_and_return_makes_the_person_pro(paypal: LocalPayPal, 
 def test_the_return_url_alone_changes_nothing(paypal: LocalPayPal, client: Client):
     user = user_create()
     client.force_login(user)
-    approve_url = checkout.subscription_start(user=user, tier="pro", period=Period.MONTHLY, return_url=RETURN, cancel_url=CANCEL)
+    approve_url = checkout.subscription_start(
+        user=user, tier="pro", period=Period.MONTHLY, return_url=RETURN, cancel_url=CANCEL
+    )
     paypal_id = _subscription(user).paypal_subscription_id
     page = client.get(reverse("billing_return"), {"subscription_id": paypal_id})  # not approved on PayPal
     assert "Activating…" in page.content.decode()
@@ -97,11 +101,17 @@ def test_cancel_on_paypal_comes_back_to_pricing_with_a_message(paypal: LocalPayP
     assert page.redirect_chain[-1][0] == reverse("pricing")
 
 
-def test_webhooks_alone_activate_and_record_the_payment(paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks):
+def test_webhooks_alone_activate_and_record_the_payment(
+    paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks
+):
     user = user_create()
     paypal_id = _subscribed(paypal, user)
     with django_capture_on_commit_callbacks(execute=True):
-        for event_type in ("BILLING.SUBSCRIPTION.CREATED", "PAYMENT.SALE.COMPLETED", "BILLING.SUBSCRIPTION.ACTIVATED"):
+        for event_type in (
+            "BILLING.SUBSCRIPTION.CREATED",
+            "PAYMENT.SALE.COMPLETED",
+            "BILLING.SUBSCRIPTION.ACTIVATED",
+        ):
             assert paypal.deliver(client, event_type, paypal_id).status_code == 200
         paypal.apply_all()
     user.refresh_from_db()
@@ -112,13 +122,15 @@ def test_webhooks_alone_activate_and_record_the_payment(paypal: LocalPayPal, cli
     assert subjects == ["Payment received: 19.00 USD", "Your AnimaGenius Pro plan is active"]
 
 
-def test_failed_payments_past_due_then_suspended_then_paid_again(paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks):
+def test_failed_payments_past_due_then_suspended_then_paid_again(
+    paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks
+):
     user = user_create()
     client.force_login(user)
     paypal_id = _subscribed(paypal, user)
     checkout.subscription_refresh(user=user, paypal_id=paypal_id, source="test")
     for attempt in (1, 2, 3):
-        paypal.fail_next_payment(paypal_id)
+        paypal.payment_fails(paypal_id)
         with django_capture_on_commit_callbacks(execute=True):
             paypal.deliver(client, "BILLING.SUBSCRIPTION.PAYMENT.FAILED", paypal_id, count=attempt)
             paypal.apply_all()
@@ -148,7 +160,9 @@ def test_failed_payments_past_due_then_suspended_then_paid_again(paypal: LocalPa
     assert mail.outbox[-1].subject == "Your AnimaGenius Pro plan is active"
 
 
-def test_an_upgrade_counts_at_once_and_a_downgrade_at_the_end_of_the_paid_period(paypal: LocalPayPal, client: Client):
+def test_an_upgrade_counts_at_once_and_a_downgrade_at_the_end_of_the_paid_period(
+    paypal: LocalPayPal, client: Client
+):
     user = user_create()
     client.force_login(user)
     paypal_id = _subscribed(paypal, user)
@@ -173,7 +187,9 @@ def test_an_upgrade_counts_at_once_and_a_downgrade_at_the_end_of_the_paid_period
     assert user.subscription_tier == "pro"
 
 
-def test_cancelling_keeps_the_plan_until_the_paid_period_ends(paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks):
+def test_cancelling_keeps_the_plan_until_the_paid_period_ends(
+    paypal: LocalPayPal, client: Client, django_capture_on_commit_callbacks
+):
     user = user_create()
     client.force_login(user)
     paypal_id = _subscribed(paypal, user)
@@ -207,7 +223,9 @@ def test_reconciliation_fixes_a_webhook_that_never_arrived(paypal: LocalPayPal):
     assert subscriptions_reconcile().fixed == []  # nothing left to fix
 
 
-def test_billing_page_lists_payments_with_a_receipt_each_only_for_their_owner(paypal: LocalPayPal, client: Client):
+def test_billing_page_lists_payments_with_a_receipt_each_only_for_their_owner(
+    paypal: LocalPayPal, client: Client
+):
     user = user_create()
     client.force_login(user)
     paypal_id = _subscribed(paypal, user)

@@ -17,6 +17,7 @@ from animagenius.billing import emails
 from animagenius.billing.models import PayPalPlan, Subscription, SubscriptionChange
 from animagenius.billing.paypal.types import PayPalSubscription
 from animagenius.billing.plans import plan_for
+from animagenius.studio.jobs.queue import render_jobs_plan_changed
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def user_tier_apply(*, user: User, source: str, now: datetime | None = None) -> 
         logger.info("%s: %s moves from %s to %s", source, user.email, user.subscription_tier, tier)
         User.objects.filter(pk=user.pk).update(subscription_tier=tier)
         user.subscription_tier = tier
+        render_jobs_plan_changed(user=user)  # held renders start now, or say why they wait
     return tier
 
 

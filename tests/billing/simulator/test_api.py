@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.billing.simulator.conftest import CLIENT, Simulator, plan_create, subscription_create
+from tests.billing.local_paypal import CLIENT, Simulator, plan_create, subscription_create
 
 
 def test_a_token_needs_the_app_credentials_and_every_call_a_token(simulator: Simulator):

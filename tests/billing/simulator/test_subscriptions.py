@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
-from tests.billing.simulator.conftest import (
+from tests.billing.local_paypal import (
     Receiver,
     Simulator,
     active_subscription,

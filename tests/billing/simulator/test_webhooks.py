@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.billing.simulator.conftest import (
+from tests.billing.local_paypal import (
     WEBHOOK_ID,
     Receiver,
     Simulator,

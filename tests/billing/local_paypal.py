@@ -1,17 +1,20 @@
 """The local PayPal started for real (`python -m animagenius.billing.paypal_simulator --port 0`), a webhook
-receiver standing in for the app, and the few PayPal calls the tests make again and again."""
+receiver standing in for the app, the few PayPal calls the tests make again and again, and `LocalPayPal`:
+the app's side of it (settings pointing at it, its deliveries posted to the app's webhook view)."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +22,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -75,8 +77,9 @@ class Receiver:
         return [e["event_type"] for e in self.events(resource_id=resource_id)]
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
+@contextlib.contextmanager
+def receiver_serving() -> Iterator[Receiver]:
+    """A `Receiver` listening on 127.0.0.1 (a port of its own) until the block ends."""
     record = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -99,9 +102,11 @@ def receiver() -> Iterator[Receiver]:
     record.url = f"http://127.0.0.1:{server.server_address[1]}/billing/paypal/webhook/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield record
-    server.shutdown()
-    server.server_close()
+    try:
+        yield record
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass
@@ -137,27 +142,6 @@ def simulator_start(*, log: Path, webhook_url: str, extra: Sequence[str] = ()) -
         raise RuntimeError(f"the simulator did not start: {line!r}\n{log.read_text()[-3000:]}")
     base_url = line.removeprefix("listening on ").strip()
     return Simulator(process, base_url, httpx.Client(base_url=base_url, timeout=20))
-
-
-@pytest.fixture
-def start(tmp_path: Path, receiver: Receiver) -> Iterator[Callable[..., Simulator]]:
-    """Starts simulators (extra arguments optional) posting to `receiver`; stops them all with SIGTERM."""
-    started: list[Simulator] = []
-
-    def start_one(*extra: str) -> Simulator:
-        simulator = simulator_start(log=tmp_path / "simulator.log", webhook_url=receiver.url, extra=extra)
-        started.append(simulator)
-        return simulator
-
-    yield start_one
-    for simulator in started:
-        simulator.http.close()
-        process_stop(simulator.process)
-
-
-@pytest.fixture
-def simulator(start: Callable[..., Simulator]) -> Simulator:
-    return start()
 
 
 def plan_create(
@@ -255,3 +239,96 @@ def signature_valid(post: Received, *, webhook_id: str = WEBHOOK_ID, cert_pem: b
     except InvalidSignature:
         return False
     return True
+
+
+@dataclass
+class LocalPayPal:
+    """The app pointed at a local PayPal: what a test does on PayPal's side (approve, bill, fail a payment)
+    and the deliveries it sent, posted to the app's webhook view when the test says."""
+
+    simulator: Simulator
+    receiver: Receiver
+
+    @classmethod
+    def ready(cls, *, settings: Any, simulator: Simulator, receiver: Receiver) -> LocalPayPal:
+        from animagenius.billing.paypal.settings import PayPalSettings
+        from animagenius.billing.plan_sync import paypal_plans_sync
+
+        settings.PAYPAL = PayPalSettings(
+            mode="local",
+            client_id=CLIENT[0],
+            client_secret=CLIENT[1],
+            webhook_id=WEBHOOK_ID,
+            base_url=simulator.base_url,
+        )
+        list(paypal_plans_sync())
+        return cls(simulator, receiver)
+
+    @property
+    def base_url(self) -> str:
+        return self.simulator.base_url
+
+    def approve(self, approve_url: str, button: str = "approve") -> str:
+        """Press Approve (or Cancel) on PayPal's page; where PayPal sends the person back to."""
+        answer = approval_press(self.simulator, approve_url, button)
+        assert answer.status_code == 303, answer.text
+        return str(answer.headers["Location"])
+
+    def advance_cycle(self, paypal_id: str) -> None:
+        answer = self.simulator.control(paypal_id, "advance-cycle")
+        assert answer.status_code == 200, answer.text
+
+    def payment_fails(self, paypal_id: str) -> None:
+        """The next billing attempt of `paypal_id` fails, and it is made now."""
+        armed = self.simulator.control(paypal_id, "fail-next-payment")
+        assert armed.status_code == 200, armed.text
+        self.advance_cycle(paypal_id)
+
+    def delivery(self, event_type: str, paypal_id: str, *, count: int = 1) -> Received:
+        """The `count`-th delivery of `event_type` about subscription `paypal_id` (waited for)."""
+        deadline = time.monotonic() + 20
+        with self.receiver.changed:
+            while True:
+                found = [post for post in self.receiver.posts if _about(post.event, event_type, paypal_id)]
+                if len(found) >= count:
+                    return found[count - 1]
+                if not self.receiver.changed.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    raise AssertionError(
+                        f"no {count} × {event_type} for {paypal_id}: {self.receiver.types()}"
+                    )
+
+    def deliver(self, client: Any, event_type: str, paypal_id: str, *, count: int = 1) -> Any:
+        """Post that delivery to the app's webhook view, as PayPal did; the app's answer."""
+        post = self.delivery(event_type, paypal_id, count=count)
+        return webhook_post(client, post)
+
+    def apply_all(self) -> list[str]:
+        """Apply every stored event not yet applied, oldest first (what the billing worker does)."""
+        from animagenius.billing.events import webhook_event_apply
+        from animagenius.billing.models import WebhookEvent
+
+        pending = WebhookEvent.objects.filter(applied_at__isnull=True).order_by("created_at")
+        return [
+            webhook_event_apply(event_id=event_id) for event_id in pending.values_list("event_id", flat=True)
+        ]
+
+    @staticmethod
+    def receipt_links(page: str) -> list[str]:
+        return re.findall(r'href="(/billing/receipts/[^"/]+/)"', page)
+
+
+def webhook_post(client: Any, post: Received, **header_changes: str) -> Any:
+    """`post` sent to the app's webhook view with its PayPal headers (some changed, as a forger would)."""
+    headers = {name: value for name, value in post.headers.items() if name.startswith("PAYPAL-")}
+    headers.update({name.replace("_", "-").upper(): value for name, value in header_changes.items()})
+    return client.post(
+        "/billing/paypal/webhook/", data=post.body, content_type="application/json", headers=headers
+    )
+
+
+def _about(event: dict[str, Any], event_type: str, paypal_id: str) -> bool:
+    resource = event.get("resource") or {}
+    return event["event_type"] == event_type and paypal_id in (
+        resource.get("id"),
+        resource.get("billing_agreement_id"),
+    )
