@@ -145,4 +145,6 @@ def test_a_repeated_paypal_request_id_creates_once(simulator: Simulator):
     ]
     assert [m.status_code for m in made] == [201, 201]
     assert made[0].json() == made[1].json()
+    deliveries = simulator.http.get("/simulator/deliveries").json()
+    assert [d["resource_id"] for d in deliveries].count(made[0].json()["id"]) == 1  # one CREATED webhook
     assert subscription_create(api, plan_id)["id"] != made[0].json()["id"]

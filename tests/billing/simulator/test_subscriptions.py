@@ -243,6 +243,27 @@ def test_a_revision_approved_switches_the_plan_and_its_price_applies_from_the_ne
     assert billed["billing_info"]["last_payment"]["amount"]["value"] == "29.00"
 
 
+def test_a_revision_cancelled_on_the_approval_page_keeps_the_plan(simulator: Simulator, receiver: Receiver):
+    api = simulator.api()
+    subscription = active_subscription(simulator, api)
+    revised = api.post(
+        f"/v1/billing/subscriptions/{subscription['id']}/revise",
+        json={
+            "plan_id": plan_create(api, name="Studio"),
+            "application_context": {"cancel_url": "http://app.test/x/"},
+        },
+    ).json()
+    answer = approval_press(simulator, link(revised, "approve"), button="cancel")
+    assert urlsplit(answer.headers["Location"]).path == "/x/"
+    assert (
+        api.get(f"/v1/billing/subscriptions/{subscription['id']}").json()["plan_id"]
+        == subscription["plan_id"]
+    )
+    assert simulator.http.get(link(revised, "approve")).status_code == 404
+    recorded = [d["event_type"] for d in simulator.http.get("/simulator/deliveries").json()]  # at emission
+    assert "BILLING.SUBSCRIPTION.ACTIVATED" in recorded and "BILLING.SUBSCRIPTION.UPDATED" not in recorded
+
+
 def test_refund_and_expiry(simulator: Simulator, receiver: Receiver):
     api = simulator.api()
     subscription = active_subscription(simulator, api, price="12.00", unit="YEAR")

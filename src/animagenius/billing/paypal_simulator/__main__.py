@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from pathlib import Path
 from types import FrameType
@@ -18,6 +19,7 @@ def arguments(argv: list[str] | None = None) -> Config:
     parser = argparse.ArgumentParser(
         prog="python -m animagenius.billing.paypal_simulator",
         description="A local PayPal (Subscriptions API, webhooks) for development and tests. No real money.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--host", default=defaults.host, help="address to listen on")
     parser.add_argument(
@@ -59,7 +61,11 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    simulator = Simulator(arguments(argv))
+    config = arguments(argv)
+    try:
+        simulator = Simulator(config)
+    except OSError as error:  # most often: the port is taken
+        sys.exit(f"the local PayPal cannot listen on {config.host}:{config.port}: {error}")
     simulator.start()
     print(f"listening on {simulator.base_url}", flush=True)
     stopping.wait()

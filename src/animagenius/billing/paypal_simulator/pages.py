@@ -63,6 +63,7 @@ class Pages:
 
     def install(self, router: Router) -> None:
         router.add("GET", "/", lambda request: redirect("/simulator/"))
+        router.add("GET", "/simulator", lambda request: redirect("/simulator/"))
         router.add("GET", "/webapps/billing/subscriptions", self.approval)
         router.add("POST", "/webapps/billing/subscriptions/approve", self.approve)
         router.add("POST", "/webapps/billing/subscriptions/cancel", self.cancel)
