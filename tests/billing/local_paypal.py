@@ -297,6 +297,17 @@ class LocalPayPal:
                         f"no {count} × {event_type} for {paypal_id}: {self.receiver.types()}"
                     )
 
+    def receiver_post(self, event_id: str) -> Received:
+        """The delivery of event `event_id` (waited for)."""
+        deadline = time.monotonic() + 20
+        with self.receiver.changed:
+            while True:
+                for post in self.receiver.posts:
+                    if post.event["id"] == event_id:
+                        return post
+                if not self.receiver.changed.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    raise AssertionError(f"event {event_id} was not delivered: {self.receiver.types()}")
+
     def deliver(self, client: Any, event_type: str, paypal_id: str, *, count: int = 1) -> Any:
         """Post that delivery to the app's webhook view, as PayPal did; the app's answer."""
         post = self.delivery(event_type, paypal_id, count=count)

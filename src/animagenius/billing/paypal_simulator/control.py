@@ -44,6 +44,7 @@ class Control:
         router.add("GET", "/simulator/state", self.state_dump)
         router.add("GET", "/simulator/deliveries", self.deliveries)
         router.add("POST", "/simulator/deliveries/{id}/resend", self._form_aware(self.resend))
+        router.add("POST", "/simulator/webhooks/send", self.event_send)
         actions: dict[str, Callable[[Subscription], None]] = {
             "fail-next-payment": self._arm_failure,
             "advance-cycle": lambda s: billing.bill_cycle(
@@ -74,6 +75,18 @@ class Control:
 
     def resend(self, request: Request) -> Response:
         return json_response(202, delivery_json(self.webhooks.resend(request.params["id"])))
+
+    def event_send(self, request: Request) -> Response:
+        """A mock event of any type, signed and delivered like the others (PayPal's "Webhooks simulator"):
+        `{"event_type": …, "resource": {"id": …, …}}`."""
+        body = request.json_object()
+        event_type, resource = body.get("event_type"), body.get("resource")
+        if not isinstance(event_type, str) or not isinstance(resource, dict) or "id" not in resource:
+            raise PayPalError(400, "INVALID_REQUEST", "Send an event_type and a resource with an id.")
+        if event_type.startswith("PAYMENT.SALE.") and not isinstance(resource.get("amount"), dict):
+            raise PayPalError(400, "INVALID_REQUEST", "A sale's resource has an amount {total, currency}.")
+        self.webhooks.emit(event_type, resource)
+        return json_response(202, delivery_json(list(self.state.deliveries.values())[-1]))
 
     def _arm_failure(self, subscription: Subscription) -> None:
         subscriptions.require_status(subscription, "fail-next-payment")
