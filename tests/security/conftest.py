@@ -41,6 +41,7 @@ def production_env(base: dict[str, str] | None = None, /, **overrides: str | Non
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=f"{SITE_HOST},127.0.0.1",
         EMAIL_URL="smtp+tls://mailer:app-password@smtp.example.com:587",
+        PAYPAL_MODE=os.environ.get("PAYPAL_MODE", "local"),  # production asks for it by name
     )
     for name, value in overrides.items():
         if value is None:
@@ -93,6 +94,7 @@ def make_run_started(
     env = production_env(
         base, ANIMAGENIUS_VAR_DIR=str(var), HOST="127.0.0.1", PORT=str(free_port()),
         EVENTS_PORT=str(free_port()), RENDER_QUEUE=f"make-run-{uuid.uuid4().hex[:8]}",
+        BILLING_QUEUE=f"make-run-billing-{uuid.uuid4().hex[:8]}", PAYPAL_SIMULATOR_PORT=str(free_port()),
     )  # fmt: skip
     env.update(overrides)
     venv = Path(sys.executable).parent.parent

@@ -127,3 +127,26 @@ def test_every_answer_carries_hsts_for_a_year_and_the_content_security_policy(pr
         assert page.headers["x-content-type-options"] == "nosniff"
     assert plain.status_code == 301  # plain HTTP goes to HTTPS
     assert plain.headers["location"] == production_server.replace("http:", "https:") + "/accounts/login/"
+
+
+@pytest.mark.parametrize(
+    ("paypal", "message"),
+    [
+        ({"PAYPAL_MODE": None}, "production takes payments through PayPal: set PAYPAL_CLIENT_ID"),
+        (
+            {"PAYPAL_MODE": "live"},
+            "PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_WEBHOOK_ID are required when PAYPAL_MODE is live",
+        ),
+        ({"PAYPAL_MODE": "paper"}, "PAYPAL_MODE must be one of local, sandbox, live, not 'paper'"),
+        (
+            {"PAYPAL_MODE": "live", "PAYPAL_CLIENT_ID": "app", "PAYPAL_CLIENT_SECRET": "s3cr3t-value"},
+            "PAYPAL_WEBHOOK_ID is required",
+        ),
+    ],
+)
+def test_production_without_paypal_credentials_does_not_start(paypal: dict[str, str | None], message: str):
+    completed = manage("check", env=production_env(**paypal))
+
+    assert completed.returncode != 0
+    assert message in completed.stderr, completed.stderr[-2000:]
+    assert "s3cr3t-value" not in completed.stderr

@@ -108,14 +108,22 @@ def env_provider_settings() -> ProviderSettings:
         raise ImproperlyConfigured(str(error)) from None
 
 
-def env_paypal() -> PayPalSettings:
-    """PAYPAL_MODE, PAYPAL_CLIENT_ID/_SECRET, PAYPAL_WEBHOOK_ID…: the local simulator without credentials."""
+def env_paypal(*, production: bool = False) -> PayPalSettings:
+    """PAYPAL_MODE, PAYPAL_CLIENT_ID/_SECRET, PAYPAL_WEBHOOK_ID…: the local simulator without credentials,
+    except in production, where only an explicit PAYPAL_MODE=local runs on it (no one pays a simulator)."""
     from animagenius.billing.paypal.settings import PayPalSettings
 
     try:
-        return PayPalSettings.from_env(os.environ)
+        paypal = PayPalSettings.from_env(os.environ)
     except ValueError as error:
         raise ImproperlyConfigured(str(error)) from None
+    if production and paypal.mode == "local" and not _raw("PAYPAL_MODE"):
+        raise ImproperlyConfigured(
+            "production takes payments through PayPal: set PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and "
+            "PAYPAL_WEBHOOK_ID (with PAYPAL_MODE=live, or sandbox), or PAYPAL_MODE=local to run on the "
+            "local PayPal simulator"
+        )
+    return paypal
 
 
 def check_script_writers(names: list[str]) -> None:

@@ -3,7 +3,7 @@
 `manage.py check --deploy` under these settings (with SECRET_KEY, ALLOWED_HOSTS and a mail server in the
 environment) reports no issue; tests/security/test_production_settings.py holds it to that."""
 
-from animagenius.config.env import env_bool, env_email_production, env_int, env_secret_key
+from animagenius.config.env import env_bool, env_email_production, env_int, env_paypal, env_secret_key
 from animagenius.config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_secret_key("SECRET_KEY")  # >= 50 characters, >= 5 different ones, else start-up stops
@@ -17,6 +17,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 # the header's consent to the browsers' preload list; being listed takes a submission at hstspreload.org
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+PAYPAL = env_paypal(production=True)  # the simulator only when asked for by name
 
 # ---------------------------------------------------------------- email: a real mail server, or no start
 _EMAIL = env_email_production()  # EMAIL_URL, or EMAIL_HOST/_PORT/_HOST_USER/_HOST_PASSWORD/_USE_TLS/_USE_SSL
