@@ -79,6 +79,14 @@ class PlanOffer:
     yearly: Decimal
     action: str  # "current", "upgrade", "downgrade", "subscribe", "free"
 
+    @property
+    def media_length(self) -> str:
+        """The longest recording or video an upload may be, in words."""
+        minutes = int(self.plan.ingest.max_duration_s // 60)
+        if minutes < 60:
+            return f"{minutes} minutes"
+        return f"{minutes // 60} hour{'s' if minutes >= 120 else ''}"
+
 
 def pricing_offers(*, user: User | None) -> list[PlanOffer]:
     """Every plan, cheapest first, with what the person's button does."""

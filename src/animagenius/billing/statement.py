@@ -22,6 +22,14 @@ from animagenius.studio.jobs.selectors import render_seconds_reserved
 logger = logging.getLogger(__name__)
 
 Status = Subscription.Status
+STATUS_LABELS = {
+    "COMPLETED": "Paid",
+    "DECLINED": "Declined",
+    "REFUNDED": "Refunded",
+    "PARTIALLY_REFUNDED": "Partly refunded",
+    "REVERSED": "Reversed",
+    "PENDING": "Pending",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,10 @@ class Line:
     status: str  # PayPal's: COMPLETED, DECLINED, REFUNDED…
     payer_email: str  # "" when PayPal did not say
 
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status.replace("_", " ").capitalize())
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -42,6 +54,7 @@ class Statement:
     subscription: Subscription | None
     state: str  # the subscription's state, a sentence
     next_payment: str  # "19.00 USD on 7 January 2027", or ""
+    next_payment_label: str  # "Next payment", or "Next attempt" while past due
     lines: list[Line] = field(default_factory=list)
     lines_note: str = ""  # why the list may be incomplete
     quota: RenderQuota | None = None
@@ -70,6 +83,7 @@ def billing_statement(*, user: User, now: datetime | None = None) -> Statement:
         subscription=subscription,
         state=_state(subscription, now=now),
         next_payment=_next_payment(subscription),
+        next_payment_label="Next attempt" if status == Status.PAST_DUE else "Next payment",
         lines=lines,
         lines_note=note,
         quota=quota,
@@ -121,9 +135,14 @@ def _state(subscription: Subscription | None, *, now: datetime) -> str:
 def _next_payment(subscription: Subscription | None) -> str:
     if subscription is None or subscription.status not in (Status.ACTIVE, Status.PAST_DUE):
         return ""
-    if subscription.current_period_end is None:
+    when = (
+        subscription.next_retry_at
+        if subscription.status == Status.PAST_DUE
+        else subscription.current_period_end
+    )
+    if when is None:
         return ""
-    return f"{subscription.price} {subscription.currency} on {subscription.current_period_end:%-d %B %Y}"
+    return f"{subscription.price} {subscription.currency} on {when:%-d %B %Y}"
 
 
 def _lines(user: User) -> tuple[list[Line], str]:

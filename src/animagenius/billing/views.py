@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -22,6 +23,7 @@ from animagenius.billing.paypal.webhooks import WebhookRejected
 from animagenius.billing.plans import Period, UnknownPlan, plan_for
 from animagenius.billing.statement import billing_statement, transaction_find
 from animagenius.billing.subscriptions import PAYING, Synced
+from animagenius.core.csp import form_action_allow
 from animagenius.studio.views import request_user
 
 logger = logging.getLogger(__name__)
@@ -32,9 +34,9 @@ def pricing(request: HttpRequest) -> HttpResponse:
     user = request_user(request) if request.user.is_authenticated else None
     period = Period.YEARLY if request.GET.get("period") == Period.YEARLY else Period.MONTHLY
     offers = selectors.pricing_offers(user=user)
-    return render(
-        request, "billing/pricing.html", {"offers": offers, "period": period, "periods": list(Period)}
-    )
+    context = {"offers": offers, "period": period, "periods": list(Period)}
+    page = render(request, "billing/pricing.html", context)
+    return form_action_allow(page, settings.PAYPAL.approval_origin)  # subscribing goes on to PayPal
 
 
 @login_required

@@ -12,6 +12,13 @@ from django.http.response import HttpResponseBase
 from animagenius.config.env import url_origin
 
 
+def form_action_allow(response: HttpResponseBase, origin: str) -> HttpResponseBase:
+    """Let the forms of this one page lead to `origin` too (a form whose answer redirects there, such as
+    subscribing, which goes on to PayPal's approval page)."""
+    response._csp_update = {"form-action": ["'self'", origin]}  # type: ignore[attr-defined]  # django-csp's
+    return response
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False

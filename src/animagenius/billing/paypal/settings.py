@@ -18,6 +18,13 @@ API_BASES: dict[Mode, str] = {
     "live": "https://api-m.paypal.com",
 }
 
+# Where PayPal's approval pages are: the subscribe form's redirect goes there (the page's CSP form-action)
+APPROVAL_ORIGINS: dict[Mode, str | None] = {
+    "live": "https://www.paypal.com",
+    "sandbox": "https://www.sandbox.paypal.com",
+    "local": None,  # the simulator's own origin
+}
+
 # The simulator's own credentials and webhook id; PayPal's modes have none to fall back on.
 CREDENTIAL_DEFAULTS: dict[Mode, dict[str, str]] = {
     "local": {
@@ -71,6 +78,12 @@ class PayPalSettings:
             webhook_id=values["PAYPAL_WEBHOOK_ID"],
             base_url=base_url.rstrip("/"),
         )
+
+    @property
+    def approval_origin(self) -> str:
+        """The origin of PayPal's approval pages, where a person goes to approve a subscription."""
+        scheme, host, port = _origin(self.base_url)
+        return APPROVAL_ORIGINS[self.mode] or f"{scheme}://{host}" + (f":{port}" if port else "")
 
     def cert_url_allowed(self, url: str) -> bool:
         """Whether a webhook's `PAYPAL-CERT-URL` may be fetched: HTTPS on a `*.paypal.com` host; in local
