@@ -69,3 +69,9 @@ def test_a_free_person_subscribes_and_a_plan_paypal_lacks_is_said(client: Client
 
 def test_the_landing_page_links_to_pricing(client: Client):
     assert reverse("pricing") in client.get(reverse("home")).content.decode()
+
+
+def test_the_subscribe_form_may_lead_on_to_paypals_approval_page_and_nowhere_else(client: Client, settings):
+    policy = client.get(reverse("pricing"))["Content-Security-Policy"]
+    assert f"form-action 'self' {settings.PAYPAL.approval_origin};" in policy + ";"
+    assert "form-action 'self';" in client.get(reverse("home"))["Content-Security-Policy"] + ";"

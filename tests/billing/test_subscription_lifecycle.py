@@ -80,7 +80,7 @@ def test_the_return_url_alone_changes_nothing(paypal: LocalPayPal, client: Clien
     approve_url = checkout.subscription_start(
         user=user, tier="pro", period=Period.MONTHLY, return_url=RETURN, cancel_url=CANCEL
     )
-    paypal_id = _subscription(user).paypal_subscription_id
+    paypal_id = str(_subscription(user).paypal_subscription_id)
     page = client.get(reverse("billing_return"), {"subscription_id": paypal_id})  # not approved on PayPal
     assert "Activating…" in page.content.decode()
     user.refresh_from_db()

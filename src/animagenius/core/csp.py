@@ -4,6 +4,8 @@ live-progress stream's (EVENTS_URL), read at each response so the policy follows
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest
@@ -11,8 +13,10 @@ from django.http.response import HttpResponseBase
 
 from animagenius.config.env import url_origin
 
+R = TypeVar("R", bound=HttpResponseBase)
 
-def form_action_allow(response: HttpResponseBase, origin: str) -> HttpResponseBase:
+
+def form_action_allow(response: R, origin: str) -> R:
     """Let the forms of this one page lead to `origin` too (a form whose answer redirects there, such as
     subscribing, which goes on to PayPal's approval page)."""
     response._csp_update = {"form-action": ["'self'", origin]}  # type: ignore[attr-defined]  # django-csp's
