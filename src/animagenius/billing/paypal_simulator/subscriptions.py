@@ -53,12 +53,18 @@ def status_set(subscription: Subscription, status: str, *, note: str = "") -> No
     subscription.status_change_note = note
 
 
-def subscription_create(state: State, *, body: JSONObject, emit: Emit) -> Subscription:
+def _plan_asked(state: State, body: JSONObject) -> JSONObject:
+    """The active plan a create or revise request names."""
     if not body.get("plan_id"):
         raise invalid_request("/plan_id")
     plan = catalog.plan(state, body["plan_id"])
     if plan["status"] != "ACTIVE":
         raise unprocessable("PLAN_STATUS_INVALID", "The plan is not active.")
+    return plan
+
+
+def subscription_create(state: State, *, body: JSONObject, emit: Emit) -> Subscription:
+    plan = _plan_asked(state, body)
     context = body.get("application_context") or {}
     stamp = rfc3339(now())
     subscriber = body.get("subscriber") or {}
@@ -149,11 +155,7 @@ def billing_info(state: State, subscription: Subscription) -> JSONObject:
 
 def subscription_revise(state: State, *, subscription: Subscription, body: JSONObject) -> JSONObject:
     require_status(subscription, "revise")
-    if not body.get("plan_id"):
-        raise invalid_request("/plan_id")
-    plan = catalog.plan(state, body["plan_id"])
-    if plan["status"] != "ACTIVE":
-        raise unprocessable("PLAN_STATUS_INVALID", "The plan is not active.")
+    plan = _plan_asked(state, body)
     context = body.get("application_context") or {}
     token = ba_token()
     subscription.revision = {
