@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
 
 from animagenius.billing import gateway
 from animagenius.billing.models import Subscription
@@ -12,6 +15,8 @@ from animagenius.billing.paypal.errors import PayPalError
 from animagenius.billing.subscriptions import NOT_OVER, subscription_sync, tiers_expire
 
 logger = logging.getLogger(__name__)
+
+ABANDONED_AFTER = timedelta(days=3)  # a subscription never approved in this long is not read again
 
 
 @dataclass
@@ -25,7 +30,9 @@ class Reconciled:
 def subscriptions_reconcile() -> Reconciled:
     result = Reconciled()
     client = gateway.paypal()
-    rows = Subscription.objects.filter(status__in=NOT_OVER, paypal_subscription_id__isnull=False)
+    rows = Subscription.objects.filter(status__in=NOT_OVER, paypal_subscription_id__isnull=False).exclude(
+        status=Subscription.Status.PENDING, created_at__lt=timezone.now() - ABANDONED_AFTER
+    )
     for paypal_id in rows.values_list("paypal_subscription_id", flat=True).iterator():
         assert paypal_id is not None
         try:
