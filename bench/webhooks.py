@@ -13,7 +13,8 @@ sent again through PayPal's resend call: a redelivery with a transmission id and
 Two runs follow, each on a copy of that database with the app started fresh, as `make run` starts it: gunicorn
 (localrun.web_command) and the billing Celery worker (solo pool, queue `billing`), the filesystem broker.
 - reference: every distinct event once, in the order PayPal sent them, from one client;
-- shuffled: the distinct events and the redeliveries, shuffled (fixed seed), from CLIENTS client threads.
+- shuffled, 1 client: the distinct events and the redeliveries, shuffled (fixed seed), one after another;
+- shuffled, N clients: the same posts from `--clients` threads at once (8), as PayPal's parallel deliveries.
 Each post's handling time is the time from sending it to the app's answer (httpx, loopback). Then a child
 waits until every stored event is applied and reads the outcome. Checked: every post answered 200; one
 `WebhookEvent` per distinct event, its `deliveries` the posts it got; each applied exactly once (the worker's
@@ -60,6 +61,7 @@ SEED = 20261207
 APPLY_TIMEOUT_S = 600
 BIN = str(Path(sys.executable).parent)
 APPLIED_LINE = re.compile(r"PayPal event (\S+) \([^)]*\): ")
+EMAIL_SUBJECT = re.compile(r"^Subject: (.*)$", re.MULTILINE)  # the console email backend, in the worker's log
 
 
 def main() -> int:
@@ -110,9 +112,13 @@ def _run(folder: Path, *, people: int, clients: int, distinct: int) -> dict[str,
             random.Random(SEED + 1).shuffle(shuffled)
             driven_s = time.monotonic() - began
             paypal = drive.paypal_view()
+            base = simulator.base_url
             runs = {
-                "reference": _app_run(folder, "reference", simulator.base_url, posts=originals, clients=1),
-                "shuffled": _app_run(folder, "shuffled", simulator.base_url, posts=shuffled, clients=clients),
+                "reference": _app_run(folder, "reference", base, posts=originals, clients=1),
+                "shuffled, 1 client": _app_run(folder, "shuffled-1", base, posts=shuffled, clients=1),
+                f"shuffled, {clients} clients": _app_run(
+                    folder, f"shuffled-{clients}", base, posts=shuffled, clients=clients
+                ),
             }
         finally:
             process_stop(simulator.process, timeout_s=10)
@@ -190,7 +196,8 @@ def _app_run(folder: Path, name: str, paypal_base: str, *, posts: list[Post], cl
         if worker is not None:
             process_stop(worker, timeout_s=20, group=True)
         process_stop(web, timeout_s=20, group=True)
-    applied = Counter(APPLIED_LINE.findall((var / "worker.log").read_text(errors="replace")))
+    worker_log = (var / "worker.log").read_text(errors="replace")
+    applied = Counter(APPLIED_LINE.findall(worker_log))
     latencies = [entry["latency_s"] for entry in sent["posts"]]
     return {
         "posts": len(posts),
@@ -207,6 +214,7 @@ def _app_run(folder: Path, name: str, paypal_base: str, *, posts: list[Post], cl
             "more_than_once": sorted(k for k, n in applied.items() if n > 1),
         },
         "deliveries_expected": dict(Counter(post.event_id for post in posts)),
+        "emails": dict(Counter(_subject(line) for line in EMAIL_SUBJECT.findall(worker_log)).most_common()),
         "outcome": outcome,
         "alive": alive,
     }
@@ -260,6 +268,11 @@ def _post_all(url: str, posts: list[Post], *, clients: int) -> dict[str, Any]:
     return {"started": started, "ended": time.time(), "posts": results}
 
 
+def _subject(subject: str) -> str:
+    """An email's kind: its subject without the plan's name or the amount."""
+    return re.sub(r"(AnimaGenius \w+ plan|[0-9.]+ [A-Z]{3})", "…", subject)
+
+
 def _percentile(values: list[float], percent: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
@@ -305,25 +318,25 @@ def _checks(figures: dict[str, Any]) -> dict[str, bool]:
         refused = sum(event["not_applied"] for event in stored.values())
         checks[f"{name}: no event refused as malformed or of an unknown plan ({refused})"] = not refused
         checks[f"{name}: web server and worker still running"] = run["alive"]
-    reference, shuffled = runs["reference"]["outcome"]["states"], runs["shuffled"]["outcome"]["states"]
-    differ = sorted(
-        key for key in reference.keys() | shuffled.keys() if reference.get(key) != shuffled.get(key)
-    )
-    figures["differ_from_reference"] = differ
-    checks[
-        f"shuffled: every subscription's final state equals the in-order run's ({len(differ)} differ)"
-    ] = not differ
-    unlike = sorted(
-        key for key, state in shuffled.items() if paypal.get(key) != _as_paypal_says(state, figures)
-    )
-    figures["differ_from_paypal"] = unlike
-    checks[
-        f"shuffled: every subscription's state and payments are PayPal's ({len(unlike)} differ)"
-    ] = not unlike
+    reference = runs["reference"]["outcome"]["states"]
+    for name, run in runs.items():
+        states = run["outcome"]["states"]
+        differ = sorted(
+            key for key in reference.keys() | states.keys() if reference.get(key) != states.get(key)
+        )
+        unlike = sorted(key for key, state in states.items() if paypal.get(key) != _as_paypal_says(state))
+        run["differ_from_reference"], run["differ_from_paypal"] = differ, unlike
+        if name != "reference":
+            checks[
+                f"{name}: every subscription's final state equals the in-order run's ({len(differ)} differ)"
+            ] = not differ
+        checks[
+            f"{name}: every subscription's state and payments are PayPal's ({len(unlike)} differ)"
+        ] = not unlike
     return checks
 
 
-def _as_paypal_says(state: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any]:
+def _as_paypal_says(state: dict[str, Any]) -> dict[str, Any]:
     """Our row in the terms Drive.paypal_view reads PayPal's: status, failed payments, plan, sales."""
     return {
         "status": state["status"],
@@ -354,18 +367,28 @@ def _print(figures: dict[str, Any], checks: dict[str, bool]) -> None:
             f"| {run['posts'] / run['posting_s']:.0f} | {run['p50_s']:.4f} | {run['p99_s']:.4f} "
             f"| {run['max_s']:.4f} | {run['all_applied_s']} | {run['drain_after_last_post_s']} |"
         )
-    reference, shuffled = runs["reference"], runs["shuffled"]
-    print(
-        f"\nshuffled / reference: p50 {shuffled['p50_s'] / reference['p50_s']:.2f}×, "
-        f"p99 {shuffled['p99_s'] / reference['p99_s']:.2f}×, "
-        f"max {shuffled['max_s'] / reference['max_s']:.2f}×; "
-        f"posts/s {_rate(shuffled) / _rate(reference):.2f}×\n"
-    )
+    reference = runs["reference"]
+    print()
+    for name, run in runs.items():
+        if name == "reference":
+            print(
+                "reference emails: "
+                + ", ".join(f"{subject} {count}" for subject, count in run["emails"].items())
+            )
+            continue
+        print(
+            f"{name} / reference: p50 {run['p50_s'] / reference['p50_s']:.2f}×, "
+            f"p99 {run['p99_s'] / reference['p99_s']:.2f}×, max {run['max_s'] / reference['max_s']:.2f}×, "
+            f"posts/s {_rate(run) / _rate(reference):.2f}×; emails: "
+            + ", ".join(f"{subject} {count}" for subject, count in run["emails"].items())
+        )
+    print()
     for name, passed in checks.items():
         print(f"- {name}: {'pass' if passed else 'FAIL'}")
-    for key in ("differ_from_reference", "differ_from_paypal"):
-        if figures.get(key):
-            print(f"\n{key}: {figures[key][:10]}")
+    for name, run in runs.items():
+        for key in ("differ_from_reference", "differ_from_paypal"):
+            if run.get(key):
+                print(f"\n{name}, {key}: {run[key][:10]}")
 
 
 def _rate(run: dict[str, Any]) -> float:
