@@ -95,6 +95,8 @@ def _handler_class(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "LocalPayPal/1.0"
+        # headers and body go out in two writes: without this a client's delayed ACK holds the body ~40 ms
+        disable_nagle_algorithm = True
 
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
