@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
+
+from tests.e2e.billing_fixtures import LivePayPal, live_paypal_running
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright waits 5 s by default; on a loaded 2-core machine a page's round trip can take longer than that
@@ -44,6 +47,15 @@ def patient_page(page: Page) -> Page:
 def site_origins(live_server: Any) -> str:
     """The stream server lets the live server's pages read its streams (as `make run` sets SITE_ORIGINS)."""
     return str(live_server.url)
+
+
+@pytest.fixture
+def live_paypal(
+    settings: Any, live_server: Any, transactional_db: None, tmp_path: Path
+) -> Iterator[LivePayPal]:
+    """A local PayPal posting its webhooks to the live server, and a billing worker applying them."""
+    with live_paypal_running(settings=settings, app_url=str(live_server.url), logs=tmp_path) as paypal:
+        yield paypal
 
 
 def sign_up(page: Page, base_url: str, email: str, password: str) -> None:
