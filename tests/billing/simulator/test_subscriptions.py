@@ -159,10 +159,10 @@ def test_failed_payments_suspend_at_the_threshold_and_paying_reactivates(
     assert receiver.wait("BILLING.SUBSCRIPTION.PAYMENT.FAILED")[0]["resource"]["id"] == identifier
 
     simulator.control(identifier, "fail-next-payment")
-    suspended = simulator.control(identifier, "advance-cycle").json()
+    suspended = simulator.control(identifier, "advance-cycle").json()  # PayPal's retry: no new period
     assert suspended["status"] == "SUSPENDED"
     assert suspended["billing_info"]["failed_payments_count"] == 2
-    assert suspended["billing_info"]["outstanding_balance"]["value"] == "20.00"
+    assert suspended["billing_info"]["outstanding_balance"]["value"] == "10.00"
     receiver.wait("BILLING.SUBSCRIPTION.SUSPENDED")
 
     simulator.control(identifier, "fail-next-payment")
@@ -179,7 +179,7 @@ def test_failed_payments_suspend_at_the_threshold_and_paying_reactivates(
     assert active["status"] == "ACTIVE"
     assert active["billing_info"]["outstanding_balance"]["value"] == "0.00"
     assert active["billing_info"]["failed_payments_count"] == 0
-    assert active["billing_info"]["last_payment"]["amount"]["value"] == "20.00"
+    assert active["billing_info"]["last_payment"]["amount"]["value"] == "10.00"
     receiver.wait("BILLING.SUBSCRIPTION.ACTIVATED", resource_id=identifier, count=2)
 
     statuses = [
@@ -189,9 +189,9 @@ def test_failed_payments_suspend_at_the_threshold_and_paying_reactivates(
     assert statuses == [
         ("COMPLETED", "10.00"),
         ("DECLINED", "10.00"),
-        ("DECLINED", "20.00"),
-        ("DECLINED", "20.00"),
-        ("COMPLETED", "20.00"),
+        ("DECLINED", "10.00"),  # the retry of what failed, not a second period
+        ("DECLINED", "10.00"),
+        ("COMPLETED", "10.00"),
     ]
 
     paid = simulator.control(identifier, "advance-cycle").json()

@@ -2,11 +2,12 @@
 payment_failure_threshold), collecting a suspended subscription's outstanding balance, refunds, and the
 transactions list.
 
-One billing cycle (`advance-cycle`) is one period passing: an ACTIVE subscription is charged its price plus
-whatever is outstanding, and its next billing time moves on a period either way. Armed with "fail next
-payment", that one attempt is declined and the price adds to the outstanding balance. A SUSPENDED subscription
-is not charged new cycles: `advance-cycle` or `activate` retries its outstanding balance, and paying returns
-it to ACTIVE."""
+`advance-cycle` is PayPal's next billing attempt. On an ACTIVE subscription with nothing outstanding it is one
+period passing: the price is charged and the next billing time moves on a period. Armed with "fail next
+payment", that attempt is declined and the price becomes the outstanding balance; the next `advance-cycle` is
+then PayPal's retry of that balance (no new period), until it is paid or the plan's failure threshold
+suspends the subscription. A SUSPENDED subscription is not charged new cycles: `advance-cycle` or `activate`
+retries its outstanding balance, and paying returns it to ACTIVE."""
 
 from __future__ import annotations
 
@@ -131,13 +132,24 @@ def bill_cycle(state: State, *, subscription: Subscription, emit: Emit) -> None:
             )
         _retry_outstanding(state, subscription, amount=outstanding, emit=emit, note="")
         return
+    if outstanding > 0:  # past due: this attempt is PayPal's retry of what failed, not a new period
+        if _collect(state, subscription, amount=outstanding, emit=emit):
+            subscription.cycles_completed += 1
+            return
+        _failed(state, subscription, plan=plan, emit=emit)
+        return
     assert subscription.next_billing_time is not None  # an ACTIVE subscription was approved
     due = add_period(parse_time(subscription.next_billing_time), unit=unit, count=count)
     subscription.next_billing_time = rfc3339(due)
-    if _collect(state, subscription, amount=price + outstanding, emit=emit):
+    if _collect(state, subscription, amount=price, emit=emit):
         subscription.cycles_completed += 1
         return
-    subscription.outstanding = str(outstanding + price)
+    subscription.outstanding = str(price)
+    _failed(state, subscription, plan=plan, emit=emit)
+
+
+def _failed(state: State, subscription: Subscription, *, plan: JSONObject, emit: Emit) -> None:
+    """A payment failed: PAYMENT.FAILED, and SUSPENDED once the plan's failure threshold is reached."""
     emit("BILLING.SUBSCRIPTION.PAYMENT.FAILED", subscription_json(state, subscription))
     threshold = catalog.plan_failure_threshold(plan)
     if threshold and subscription.failed_payments_count >= threshold:
