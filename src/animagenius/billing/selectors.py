@@ -120,14 +120,6 @@ def payments_list(*, user: User) -> list[Payment]:
     return list(Payment.objects.filter(subscription__user=user).select_related("subscription"))
 
 
-def payment_get(*, user: User, sale_id: str) -> Payment | None:
-    return (
-        Payment.objects.filter(subscription__user=user, paypal_sale_id=sale_id)
-        .select_related("subscription")
-        .first()
-    )
-
-
 def _action(plan: Plan, current: Plan | None) -> str:
     if current is None:
         return "subscribe" if plan.paid else "free"
